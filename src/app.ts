@@ -1,0 +1,59 @@
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from './context.ts';
+import { databaseIsReachable } from './db/database.ts';
+import { features } from './features/index.ts';
+import { registerErrorHandling } from './http/errors.ts';
+
+export interface BuildAppOptions {
+  logger?: boolean;
+}
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: ctx.config.LOG_LEVEL } : false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: true,
+    // Long ids and search strings are fine; absurd URLs are not.
+    routerOptions: { maxParamLength: 4096 },
+    ajv: { customOptions: { coerceTypes: 'array' } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(cookie, { secret: ctx.config.ROSTER_SECRET });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Roster API', version: '1.0.0', description: 'Users API (x-api-key) and console API (session cookie or Bearer console token).' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          consoleToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get(
+    '/healthz',
+    { schema: { hide: false, response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) } } },
+    async (_request, reply) => {
+      if (!(await databaseIsReachable(ctx.database))) return reply.status(503).send({ status: 'unavailable' as const });
+      return { status: 'ok' as const };
+    },
+  );
+
+  for (const feature of features) {
+    if (feature.routes) await app.register(async (scope) => feature.routes!(scope, ctx));
+  }
+  return app;
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Parses "24h", "30m", "90s", "7d" or a bare number of seconds into seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(text);
+  if (!match) return null;
+  const unit = (match[2] ?? 's').toLowerCase();
+  const factor = unit === 'd' ? 86_400 : unit === 'h' ? 3_600 : unit === 'm' ? 60 : 1;
+  const seconds = Number(match[1]) * factor;
+  return seconds > 0 ? seconds : null;
+}
+
+/** Parses "256MB", "1GB", "512kb" or a bare number of bytes. */
+export function parseByteSize(text: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  if (!match) return null;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = unit === 'gb' ? 1024 ** 3 : unit === 'mb' ? 1024 ** 2 : unit === 'kb' ? 1024 : 1;
+  const bytes = Math.floor(Number(match[1]) * factor);
+  return bytes > 0 ? bytes : null;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === null) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 24h, 30m or 3600` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const byteSize = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const bytes = parseByteSize(value);
+      if (bytes === null) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a size like 256MB` });
+        return z.NEVER;
+      }
+      return bytes;
+    });
+
+const nonNegativeInt = (fallback: number) =>
+  z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').default(fallback);
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => {
+      if (value === undefined) return true;
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+
+export const configSchema = z.object({
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  ROSTER_DATA_DIR: z.string().min(1).default('./data'),
+  STORAGE_URL: optionalUrl(['s3:']),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65_535, 'must be a port number').default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  ROSTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  EXPORT_LINK_TTL: duration('24h'),
+  IMPORT_MAX_BYTES: byteSize('256MB'),
+  /** Days an import's source file is kept after the import ends. */
+  IMPORT_FILE_RETENTION_DAYS: nonNegativeInt(30),
+  /** Requests per API key per minute; 0 turns the limit off (benchmarks do). */
+  RATE_LIMIT_READS_PER_MINUTE: nonNegativeInt(600),
+  RATE_LIMIT_WRITES_PER_MINUTE: nonNegativeInt(300),
+  /** Port of the embedded PostgreSQL server when DATABASE_URL is unset. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65_535).default(54_329),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'PUBLIC_URL' | 'ROSTER_SECRET'> {
+  PUBLIC_URL: string;
+  ROSTER_SECRET: string;
+  /** ROSTER_DATA_DIR made absolute. */
+  dataDir: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; the error message is one line naming the variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    const shown = value === undefined ? '' : ` (got "${name.includes('SECRET') ? '***' : value}")`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const raw = result.data;
+  const dataDir = path.resolve(raw.ROSTER_DATA_DIR);
+  const hostForLinks = raw.HOST === '0.0.0.0' || raw.HOST === '::' ? 'localhost' : raw.HOST;
+  return {
+    ...raw,
+    dataDir,
+    PUBLIC_URL: (raw.PUBLIC_URL ?? `http://${hostForLinks}:${raw.PORT}`).replace(/\/+$/, ''),
+    ROSTER_SECRET: raw.ROSTER_SECRET ?? loadOrCreateSecret(dataDir),
+  };
+}
+
+/** The secret signs sessions and links, so it must survive restarts: keep it in the data folder. */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

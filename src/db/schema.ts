@@ -1,0 +1,141 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { ImportTables } from '../features/imports/imports.tables.ts';
+import type { ExportTables } from '../features/exports/exports.tables.ts';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+
+export type Role = 'OWNER' | 'ADMIN' | 'COMPLIANCE_OFFICER' | 'DEVELOPER' | 'READER';
+export type UserStatus = 'ACTIVE' | 'FLAGGED' | 'BLOCKED';
+
+export interface OrganizationsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface OperatorsTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  name: Generated<string>;
+  role: Role;
+  password_hash: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  removed_at: NullableTimestamp;
+}
+
+export interface OperatorSessionsTable {
+  token_hash: Buffer;
+  operator_id: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface ConsoleTokensTable {
+  id: Generated<string>;
+  operator_id: string;
+  token_hash: Buffer;
+  name: Generated<string>;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  app_id: string;
+  key_hash: Buffer;
+  prefix: string;
+  name: Generated<string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface UsersTable {
+  didit_internal_id: Generated<string>;
+  app_id: string;
+  vendor_data: string;
+  display_name: string | null;
+  full_name: string | null;
+  date_of_birth: ColumnType<string | null, string | null | undefined, string | null>;
+  email: string | null;
+  phone: string | null;
+  country: string | null;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  metadata: Json<Record<string, unknown>>;
+  verified_at: NullableTimestamp;
+  session_count: Generated<number>;
+  approved_count: Generated<number>;
+  declined_count: Generated<number>;
+  in_review_count: Generated<number>;
+  first_session_at: NullableTimestamp;
+  last_session_at: NullableTimestamp;
+  last_activity_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface UserVerificationSessionsTable {
+  app_id: string;
+  session_id: string;
+  user_id: string;
+  status: string;
+  completed_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface FacesTable {
+  id: Generated<string>;
+  app_id: string;
+  user_id: string;
+  storage_key: string;
+  content_type: string;
+  bytes: number;
+  comment: string | null;
+  uploaded_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface AuditLogsTable {
+  id: Generated<string>;
+  org_id: string;
+  app_id: string | null;
+  actor_type: 'operator' | 'api_key' | 'system';
+  actor_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: Json<Record<string, unknown>>;
+  outcome: ColumnType<'success' | 'failure', 'success' | 'failure' | undefined, 'success' | 'failure'>;
+  ip: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface CoreTables {
+  organizations: OrganizationsTable;
+  applications: ApplicationsTable;
+  operators: OperatorsTable;
+  operator_sessions: OperatorSessionsTable;
+  console_tokens: ConsoleTokensTable;
+  api_keys: ApiKeysTable;
+  users: UsersTable;
+  user_verification_sessions: UserVerificationSessionsTable;
+  faces: FacesTable;
+  audit_logs: AuditLogsTable;
+}
+
+export interface Database extends CoreTables, ImportTables, ExportTables {}

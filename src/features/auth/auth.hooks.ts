@@ -1,0 +1,136 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { forbidden, notFound, unauthorized } from '../../http/errors.ts';
+import { hashSecret } from './credentials.ts';
+import { can, type Permission } from './policy.ts';
+import type { ApiKeyPrincipal, OperatorPrincipal } from './principal.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiKey?: ApiKeyPrincipal;
+    operator?: OperatorPrincipal;
+  }
+}
+
+export const SESSION_COOKIE = 'roster_session';
+
+/** API keys are looked up on every request; a short cache keeps that off the hot path. Revocation clears it. */
+const apiKeyCache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
+const API_KEY_CACHE_MS = 5_000;
+
+export function forgetApiKey(keyHashHex?: string): void {
+  if (keyHashHex) apiKeyCache.delete(keyHashHex);
+  else apiKeyCache.clear();
+}
+
+export async function findApiKey(ctx: AppContext, presented: string): Promise<ApiKeyPrincipal | null> {
+  const hash = hashSecret(presented);
+  const cacheKey = hash.toString('hex');
+  const cached = apiKeyCache.get(cacheKey);
+  if (cached && cached.until > Date.now()) return cached.principal;
+  const row = await ctx.db
+    .selectFrom('api_keys')
+    .innerJoin('applications', 'applications.id', 'api_keys.app_id')
+    .select(['api_keys.id', 'api_keys.prefix', 'api_keys.app_id', 'applications.org_id'])
+    .where('api_keys.key_hash', '=', hash)
+    .where('api_keys.revoked_at', 'is', null)
+    .executeTakeFirst();
+  const principal: ApiKeyPrincipal | null = row ? { kind: 'api_key', keyId: row.id, keyPrefix: row.prefix, appId: row.app_id, orgId: row.org_id } : null;
+  apiKeyCache.set(cacheKey, { principal, until: Date.now() + API_KEY_CACHE_MS });
+  return principal;
+}
+
+/** preHandler for the users API: the `x-api-key` header names one application. */
+export function requireApiKey(ctx: AppContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers['x-api-key'];
+    const presented = Array.isArray(header) ? header[0] : header;
+    if (!presented) throw unauthorized('missing_api_key', 'Send your API key in the x-api-key header');
+    const principal = await findApiKey(ctx, presented);
+    if (!principal) throw unauthorized('invalid_api_key', 'The API key is not valid or has been revoked');
+    request.apiKey = principal;
+  };
+}
+
+export async function findOperatorByCredential(ctx: AppContext, kind: 'session' | 'token', presented: string): Promise<OperatorPrincipal | null> {
+  const hash = hashSecret(presented);
+  const base = ctx.db.selectFrom('operators').select(['operators.id', 'operators.org_id', 'operators.role', 'operators.email', 'operators.name']).where('operators.removed_at', 'is', null);
+  const row =
+    kind === 'session'
+      ? await base
+          .innerJoin('operator_sessions', 'operator_sessions.operator_id', 'operators.id')
+          .where('operator_sessions.token_hash', '=', hash)
+          .where('operator_sessions.expires_at', '>', new Date())
+          .executeTakeFirst()
+      : await base
+          .innerJoin('console_tokens', 'console_tokens.operator_id', 'operators.id')
+          .where('console_tokens.token_hash', '=', hash)
+          .where('console_tokens.revoked_at', 'is', null)
+          .executeTakeFirst();
+  if (!row) return null;
+  return { kind: 'operator', operatorId: row.id, orgId: row.org_id, role: row.role, email: row.email, name: row.name, via: kind };
+}
+
+/** preHandler for the console API: the session cookie, or `Authorization: Bearer <console token>`. */
+export function requireOperator(ctx: AppContext) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const authorization = request.headers.authorization;
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      if (!match) throw unauthorized('invalid_authorization', 'Authorization must be "Bearer <console token>"');
+      const operator = await findOperatorByCredential(ctx, 'token', match[1]);
+      if (!operator) throw unauthorized('invalid_token', 'The console token is not valid or has been revoked');
+      request.operator = operator;
+      return;
+    }
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (!cookie) throw unauthorized('not_signed_in', 'Sign in first, or send a console token');
+    const operator = await findOperatorByCredential(ctx, 'session', cookie);
+    if (!operator) throw unauthorized('session_expired', 'Your session has ended; sign in again');
+    request.operator = operator;
+  };
+}
+
+export function operatorOf(request: FastifyRequest): OperatorPrincipal {
+  if (!request.operator) throw unauthorized('not_signed_in', 'Sign in first, or send a console token');
+  return request.operator;
+}
+
+export function apiKeyOf(request: FastifyRequest): ApiKeyPrincipal {
+  if (!request.apiKey) throw unauthorized('missing_api_key', 'Send your API key in the x-api-key header');
+  return request.apiKey;
+}
+
+export function authorize(operator: OperatorPrincipal, permission: Permission): void {
+  if (!can(operator.role, permission)) {
+    throw forbidden('forbidden_role', `Your role (${operator.role}) may not do this (${permission})`);
+  }
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return uuidPattern.test(value);
+}
+
+/**
+ * The application an operator names in a path, if their organization owns it.
+ * Another organization's application is reported as not found, so ids of other tenants reveal nothing.
+ */
+export async function loadOwnedApp(ctx: AppContext, operator: OperatorPrincipal, appId: string): Promise<{ id: string; org_id: string; name: string }> {
+  if (!isUuid(appId)) throw notFound('Application');
+  const app = await ctx.db
+    .selectFrom('applications')
+    .select(['id', 'org_id', 'name'])
+    .where('id', '=', appId)
+    .where('org_id', '=', operator.orgId)
+    .executeTakeFirst();
+  if (!app) throw notFound('Application');
+  return app;
+}
+
+export function clientIp(request: FastifyRequest): string {
+  return request.ip;
+}
+
+export type { FastifyReply };

@@ -1,0 +1,45 @@
+import type { Role } from '../../db/schema.ts';
+
+export const roles: readonly Role[] = ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'];
+
+/** Higher rank outranks lower: OWNER > ADMIN > COMPLIANCE_OFFICER > DEVELOPER > READER. */
+export const roleRank: Record<Role, number> = { OWNER: 5, ADMIN: 4, COMPLIANCE_OFFICER: 3, DEVELOPER: 2, READER: 1 };
+
+/**
+ * Every role rule in one table. Each line says who may do a thing and why.
+ */
+export const policy = {
+  // Everyone in the organization may look at its users; personal data is filtered on export only.
+  'users.read': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'],
+  // Status changes and edits from the console are compliance decisions.
+  'users.write': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // Imports rewrite many users at once, so only those accountable for the data may run them.
+  'imports.manage': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // Every role may export, but only these see personal-data columns.
+  'exports.request': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'],
+  'exports.personal_data': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // The audit trail shows who touched personal data: compliance and above.
+  'audit.read': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // Members: OWNER manages everyone; ADMIN everyone but OWNERs (checked by canManageOperator).
+  'operators.manage': ['OWNER', 'ADMIN'],
+  // API keys grant write access to an application's users.
+  'apikeys.manage': ['OWNER', 'ADMIN'],
+  // Applications are the tenant boundary.
+  'apps.manage': ['OWNER', 'ADMIN'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof policy;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (policy[permission] as readonly Role[]).includes(role);
+}
+
+/** Whether `actor` may create, change or remove an operator holding `targetRole` (or give it that role). */
+export function canManageOperator(actor: Role, targetRole: Role): boolean {
+  if (!can(actor, 'operators.manage')) return false;
+  if (actor === 'OWNER') return true;
+  return targetRole !== 'OWNER';
+}
+
+/** Columns of an export that hold personal data; restricted roles never get them. */
+export const personalDataColumns = ['full_name', 'display_name', 'effective_name', 'date_of_birth', 'email', 'phone', 'metadata_json'] as const;

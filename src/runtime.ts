@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config/config.ts';
+import { type AppContext, closeContext, consoleLogger, createContext, openDatabase } from './context.ts';
+import { createApiKey, createApplication, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
+import { allJobs } from './features/index.ts';
+
+export interface RunningRoster {
+  ctx: AppContext;
+  app?: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  http: boolean;
+  worker: boolean;
+  /** Create the demo tenant on an empty database (only `start` does). */
+  bootstrap: boolean;
+}
+
+/** Runs HTTP, the job worker, or both, on one shared context. */
+export async function runRoster(config: Config, options: RunOptions): Promise<RunningRoster> {
+  const opened = await openDatabase(config, { log: consoleLogger });
+  const ctx = await createContext(config, opened.handle, { maintenance: options.worker });
+  await ctx.jobs.start(allJobs);
+  if (options.bootstrap) await bootstrapDemoTenant(ctx);
+
+  let app: FastifyInstance | undefined;
+  if (options.http) {
+    app = await buildApp(ctx, { logger: config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'info' });
+    await app.listen({ port: config.PORT, host: config.HOST });
+    console.log(`Roster is serving on ${config.PUBLIC_URL} (console at ${config.PUBLIC_URL}/, API docs at ${config.PUBLIC_URL}/docs)`);
+  }
+  if (options.worker) {
+    await ctx.jobs.work(allJobs, ctx);
+    console.log(`Roster worker is running ${allJobs.length} job queue(s)`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await app?.close();
+      await closeContext(ctx);
+      await opened.stopEmbedded();
+    })());
+  return { ctx, app, stop };
+}
+
+/** On the first start of an empty database, create a tenant to try Roster with and print its secrets once. */
+export async function bootstrapDemoTenant(ctx: AppContext): Promise<boolean> {
+  const existing = await ctx.db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
+  if (existing) return false;
+  const org = await createOrganization(ctx.db, 'Demo organization');
+  const app = await createApplication(ctx.db, org.id, 'Demo application');
+  const password = generatePassword();
+  const email = 'owner@example.com';
+  await createOperator(ctx.db, { orgId: org.id, email, role: 'OWNER', name: 'Demo owner', password });
+  const key = await createApiKey(ctx.db, app.id, { name: 'demo key' });
+  console.log(
+    [
+      '',
+      'First start: created a demo organization to try Roster with. These secrets are shown only now.',
+      `  Console:        ${ctx.config.PUBLIC_URL}/`,
+      `  Login:          ${email}`,
+      `  Password:       ${password}`,
+      `  API key:        ${key.api_key}   (header x-api-key, application ${app.id})`,
+      `  Organization:   ${org.id}`,
+      '',
+    ].join('\n'),
+  );
+  return true;
+}
