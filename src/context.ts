@@ -46,6 +46,7 @@ export interface OpenedDatabase {
 
 /** Connects to DATABASE_URL, or to the embedded server on the data folder (starting it if no one runs it). */
 export async function openDatabase(config: Config, options: ContextOptions = {}): Promise<OpenedDatabase> {
+  options = { schema: config.ROSTER_DB_SCHEMA, ...options };
   if (config.DATABASE_URL) {
     return { handle: connectDatabase(config.DATABASE_URL, options), stopEmbedded: async () => {} };
   }

@@ -38,6 +38,7 @@ export async function startTestRoster(env: Record<string, string> = {}): Promise
     ROSTER_SECRET: 'test-secret-test-secret-test-secret',
     PUBLIC_URL: 'http://roster.test',
     LOG_LEVEL: 'silent',
+    ROSTER_DB_SCHEMA: schema,
     ...env,
   });
   const database = connectDatabase(databaseUrl, { schema, maxConnections: 10 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSmtpUrl } from '../platform/mail/index.ts';
+import { parseStorageUrl } from '../platform/storage/storage.ts';
 
 /** Parses "24h", "30m", "90s", "7d" or a bare number of seconds into seconds. */
 export function parseDuration(text: string): number | null {
@@ -84,6 +86,11 @@ export const configSchema = z.object({
   RATE_LIMIT_WRITES_PER_MINUTE: nonNegativeInt(300),
   /** Port of the embedded PostgreSQL server when DATABASE_URL is unset. */
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65_535).default(54_329),
+  /** PostgreSQL schema for Roster's tables (tests isolate themselves with it); pg-boss uses `<schema>_jobs`. */
+  ROSTER_DB_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,50}$/, 'must be a lower-case SQL identifier')
+    .default('public'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +116,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const raw = result.data;
+  // URL schemes are checked above; the platform parsers know the rest of each URL's rules.
+  checkWith('STORAGE_URL', raw.STORAGE_URL, parseStorageUrl);
+  checkWith('SMTP_URL', raw.SMTP_URL, parseSmtpUrl);
+  if (raw.STORAGE_URL && raw.EXPORT_LINK_TTL > 7 * 86_400) {
+    throw new ConfigError('EXPORT_LINK_TTL: S3 presigned links last at most 7 days (7d)');
+  }
   const dataDir = path.resolve(raw.ROSTER_DATA_DIR);
   const hostForLinks = raw.HOST === '0.0.0.0' || raw.HOST === '::' ? 'localhost' : raw.HOST;
   return {
@@ -119,12 +132,28 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+function checkWith(name: string, value: string | undefined, parse: (value: string) => unknown): void {
+  if (value === undefined) return;
+  try {
+    parse(value);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    throw new ConfigError(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+  }
+}
+
 /** The secret signs sessions and links, so it must survive restarts: keep it in the data folder. */
 function loadOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, 'secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    // Another process starting at the same moment wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
 }

@@ -50,6 +50,8 @@ export interface JobsOptions {
 export class JobQueue {
   private readonly boss: PgBoss;
   private readonly createdQueues = new Set<string>();
+  /** While stopping, lost connections are expected (the embedded server may stop alongside). */
+  private stopping = false;
 
   constructor(private readonly options: JobsOptions) {
     this.boss = new PgBoss({
@@ -60,7 +62,9 @@ export class JobQueue {
       schedule: options.maintenance,
       migrate: true,
     });
-    this.boss.on('error', (error: Error) => options.onError?.(error));
+    this.boss.on('error', (error: Error) => {
+      if (!this.stopping) options.onError?.(error);
+    });
   }
 
   async start(definitions: JobDefinition<any, any>[]): Promise<void> {
@@ -108,6 +112,7 @@ export class JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.boss.stop({ graceful: true, timeout: 10_000 });
   }
 }

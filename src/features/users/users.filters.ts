@@ -1,0 +1,100 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.ts';
+import { userStatuses } from './user-fields.ts';
+
+/**
+ * The user filters shared by the users API, the console's users page and exports,
+ * so "the same filters" means the same SQL everywhere.
+ */
+
+const isoInstant = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
+  });
+
+const statusValue = z
+  .string()
+  .transform((value) => value.trim().toUpperCase())
+  .refine((value) => (userStatuses as readonly string[]).includes(value), { message: `must be one of ${userStatuses.join(', ')}` });
+
+const countryValue = z
+  .string()
+  .transform((value) => value.trim().toUpperCase())
+  .refine((value) => /^[A-Z]{3}$/.test(value), { message: 'must be an ISO 3166-1 alpha-3 code' });
+
+// A NUL character cannot reach PostgreSQL as text; reject it as bad input rather than fail the query.
+const withoutNul = (schema: z.ZodString) => schema.refine((value) => !value.includes('\u0000'), { message: 'must not contain a NUL character' });
+
+const tagValue = withoutNul(z.string().trim().min(1).max(100));
+const searchValue = withoutNul(z.string().trim().max(200));
+
+/** A query-string value may come once (string) or repeated (array). */
+const repeated = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .union([item, z.array(item)])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : ((Array.isArray(value) ? value : [value]) as z.output<T>[])));
+
+export const userFilterFields = {
+  status: repeated(statusValue),
+  country: repeated(countryValue),
+  tags: repeated(tagValue),
+  search: searchValue.optional(),
+  created_after: isoInstant.optional(),
+  created_before: isoInstant.optional(),
+};
+
+/** Filters as query-string parameters (users list, console users page). */
+export const userFilterQuerySchema = z.object(userFilterFields);
+
+/** Filters as a JSON object (export requests): unknown filters are an error, not silently ignored. */
+export const userFilterBodySchema = z
+  .object({
+    status: z.array(statusValue).optional(),
+    country: z.array(countryValue).optional(),
+    tags: z.array(tagValue).optional(),
+    search: searchValue.optional(),
+    created_after: isoInstant.optional(),
+    created_before: isoInstant.optional(),
+  })
+  .strict();
+
+export interface UserFilters {
+  status?: string[];
+  country?: string[];
+  tags?: string[];
+  search?: string;
+  created_after?: string;
+  created_before?: string;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
+}
+
+/** The WHERE clause for an application's users matching `filters` (tenant-scoped by appId). */
+export function userFilterWhere(appId: string, filters: UserFilters) {
+  return (eb: ExpressionBuilder<Database, 'users'>): Expression<SqlBool> => {
+    const conditions: Expression<SqlBool>[] = [eb('users.app_id', '=', appId)];
+    if (filters.status?.length) conditions.push(eb('users.status', 'in', filters.status as ('ACTIVE' | 'FLAGGED' | 'BLOCKED')[]));
+    if (filters.country?.length) conditions.push(eb('users.country', 'in', filters.country));
+    if (filters.tags?.length) conditions.push(sql<SqlBool>`users.tags && ${sql.val(filters.tags)}::text[]`);
+    if (filters.created_after) conditions.push(eb('users.created_at', '>=', new Date(filters.created_after)));
+    if (filters.created_before) conditions.push(eb('users.created_at', '<', new Date(filters.created_before)));
+    if (filters.search) {
+      const pattern = `%${escapeLike(filters.search)}%`;
+      conditions.push(
+        eb.or([
+          eb('users.vendor_data', 'ilike', pattern),
+          eb('users.display_name', 'ilike', pattern),
+          eb('users.full_name', 'ilike', pattern),
+          eb('users.email', 'ilike', pattern),
+        ]),
+      );
+    }
+    return eb.and(conditions);
+  };
+}

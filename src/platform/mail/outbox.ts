@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
+import { assertSendable, type MailMessage, type Mailer } from './mailer.js';
+
+/**
+ * Writes each message as a complete MIME `.eml` file, so a fresh install can "send" mail
+ * that a person can open in any mail client.
+ */
+export class OutboxMailer implements Mailer {
+  readonly kind = 'outbox' as const;
+  readonly dir: string;
+  private readonly transport: Transporter<StreamTransport.SentMessageInfo>;
+
+  constructor(
+    dataDir: string,
+    private readonly from: string,
+  ) {
+    this.dir = resolve(dataDir, 'outbox');
+    // RFC 5322 lines end in CRLF; mail clients opening the file expect that.
+    this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  }
+
+  async send(msg: MailMessage): Promise<void> {
+    assertSendable(msg);
+    const info = await this.transport.sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
+    const raw = info.message;
+    if (!Buffer.isBuffer(raw)) throw new Error('nodemailer stream transport did not return a buffer');
+
+    await mkdir(this.dir, { recursive: true });
+    // ISO 8601 basic format: sorts by time and has no colons, which some file systems refuse.
+    const stamp = new Date().toISOString().replace(/[-:]/g, '');
+    const name = `${stamp}-${randomBytes(4).toString('hex')}.eml`;
+    // A dot-prefixed temp name: whoever watches the outbox for *.eml never sees half a message.
+    const tempPath = join(this.dir, `.${name}.tmp`);
+    try {
+      await writeFile(tempPath, raw, { flag: 'wx', flush: true });
+      await rename(tempPath, join(this.dir, name));
+    } catch (err) {
+      await rm(tempPath, { force: true });
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
