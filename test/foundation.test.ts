@@ -17,7 +17,7 @@ describe('the service foundation', () => {
   });
 
   it('answers an unknown route with the contract error shape', async () => {
-    const response = await roster.app.inject({ method: 'GET', url: '/nope' });
+    const response = await roster.app.inject({ method: 'GET', url: '/api/nope' });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({ error: { code: 'route_not_found', message: expect.any(String) } });
   });

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Principal } from '../auth/principal.ts';
+import { type AuditLogFilters, findAuditLogs } from './audit.repository.ts';
 
 export interface AuditEntry {
   orgId: string;
@@ -39,4 +40,46 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       ip: entry.ip ?? null,
     })
     .execute();
+}
+
+export interface AuditLogView {
+  id: string;
+  created_at: string;
+  action: string;
+  outcome: 'success' | 'failure';
+  actor: { type: 'operator' | 'api_key' | 'system'; id: string | null; label: string };
+  app_id: string | null;
+  target: { type: string; id: string } | null;
+  details: Record<string, unknown>;
+  ip: string | null;
+}
+
+/** The cursor is opaque to clients; inside it is the id of the last entry they saw. */
+export function encodeAuditCursor(id: number | string): string {
+  return Buffer.from(`a:${id}`).toString('base64url');
+}
+
+export function decodeAuditCursor(cursor: string): number | null {
+  const match = /^a:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? Number(match[1]) : null;
+}
+
+/** Lists the operator's organization's audit trail; the organization comes from the caller, never the query. */
+export async function listAuditLogs(db: Kysely<Database>, orgId: string, filters: AuditLogFilters): Promise<{ results: AuditLogView[]; next: string | null }> {
+  const page = await findAuditLogs(db, orgId, filters);
+  const results = page.rows.map(
+    (row): AuditLogView => ({
+      id: String(row.id),
+      created_at: row.created_at.toISOString(),
+      action: row.action,
+      outcome: row.outcome,
+      actor: { type: row.actor_type, id: row.actor_id, label: row.actor_label },
+      app_id: row.app_id,
+      target: row.target_type !== null ? { type: row.target_type, id: row.target_id ?? '' } : null,
+      details: row.details,
+      ip: row.ip,
+    }),
+  );
+  const last = results.at(-1);
+  return { results, next: page.more && last ? encodeAuditCursor(last.id) : null };
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import { hashSecret } from './credentials.ts';
+import { rejectCrossSiteRequest } from './csrf.ts';
 import { can, type Permission } from './policy.ts';
 import type { ApiKeyPrincipal, OperatorPrincipal } from './principal.ts';
 
@@ -18,7 +19,11 @@ export const SESSION_COOKIE = 'roster_session';
 const apiKeyCache = new Map<string, { principal: ApiKeyPrincipal | null; until: number }>();
 const API_KEY_CACHE_MS = 5_000;
 
+/** Bumped on every revocation, so a lookup that began before it does not cache what it read. */
+let apiKeyCacheGeneration = 0;
+
 export function forgetApiKey(keyHashHex?: string): void {
+  apiKeyCacheGeneration += 1;
   if (keyHashHex) apiKeyCache.delete(keyHashHex);
   else apiKeyCache.clear();
 }
@@ -28,6 +33,7 @@ export async function findApiKey(ctx: AppContext, presented: string): Promise<Ap
   const cacheKey = hash.toString('hex');
   const cached = apiKeyCache.get(cacheKey);
   if (cached && cached.until > Date.now()) return cached.principal;
+  const generation = apiKeyCacheGeneration;
   const row = await ctx.db
     .selectFrom('api_keys')
     .innerJoin('applications', 'applications.id', 'api_keys.app_id')
@@ -36,7 +42,10 @@ export async function findApiKey(ctx: AppContext, presented: string): Promise<Ap
     .where('api_keys.revoked_at', 'is', null)
     .executeTakeFirst();
   const principal: ApiKeyPrincipal | null = row ? { kind: 'api_key', keyId: row.id, keyPrefix: row.prefix, appId: row.app_id, orgId: row.org_id } : null;
-  apiKeyCache.set(cacheKey, { principal, until: Date.now() + API_KEY_CACHE_MS });
+  if (principal) noteLastUsed(ctx, 'api_keys', principal.keyId);
+  // Unknown keys are cached too (a flood of bad keys must not reach the database), so bound the map.
+  if (apiKeyCache.size > 50_000) apiKeyCache.clear();
+  if (generation === apiKeyCacheGeneration) apiKeyCache.set(cacheKey, { principal, until: Date.now() + API_KEY_CACHE_MS });
   return principal;
 }
 
@@ -52,21 +61,55 @@ export function requireApiKey(ctx: AppContext) {
   };
 }
 
+/** Sessions end after this long without use; each use pushes the end back (at most one write per few minutes). */
+export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
+const SESSION_RENEW_AFTER_MS = 5 * 60 * 1000;
+/** last_used_at is a hint for people, not a log: one write per credential per minute is plenty. */
+const LAST_USED_WRITE_MS = 60_000;
+const lastUsedWrites = new Map<string, number>();
+
+function noteLastUsed(ctx: AppContext, table: 'console_tokens' | 'api_keys', id: string): void {
+  const key = `${table}:${id}`;
+  const now = Date.now();
+  if ((lastUsedWrites.get(key) ?? 0) > now - LAST_USED_WRITE_MS) return;
+  if (lastUsedWrites.size > 10_000) lastUsedWrites.clear();
+  lastUsedWrites.set(key, now);
+  // Not awaited: a request must not wait for, or fail on, a bookkeeping write.
+  ctx.db
+    .updateTable(table)
+    .set({ last_used_at: new Date(now) })
+    .where('id', '=', id)
+    .execute()
+    .catch(() => {});
+}
+
 export async function findOperatorByCredential(ctx: AppContext, kind: 'session' | 'token', presented: string): Promise<OperatorPrincipal | null> {
   const hash = hashSecret(presented);
   const base = ctx.db.selectFrom('operators').select(['operators.id', 'operators.org_id', 'operators.role', 'operators.email', 'operators.name']).where('operators.removed_at', 'is', null);
-  const row =
-    kind === 'session'
-      ? await base
-          .innerJoin('operator_sessions', 'operator_sessions.operator_id', 'operators.id')
-          .where('operator_sessions.token_hash', '=', hash)
-          .where('operator_sessions.expires_at', '>', new Date())
-          .executeTakeFirst()
-      : await base
-          .innerJoin('console_tokens', 'console_tokens.operator_id', 'operators.id')
-          .where('console_tokens.token_hash', '=', hash)
-          .where('console_tokens.revoked_at', 'is', null)
-          .executeTakeFirst();
+  let row;
+  if (kind === 'session') {
+    row = await base
+      .innerJoin('operator_sessions', 'operator_sessions.operator_id', 'operators.id')
+      .select('operator_sessions.expires_at')
+      .where('operator_sessions.token_hash', '=', hash)
+      .where('operator_sessions.expires_at', '>', new Date())
+      .executeTakeFirst();
+    if (row && row.expires_at.getTime() - Date.now() < SESSION_IDLE_MS - SESSION_RENEW_AFTER_MS) {
+      await ctx.db
+        .updateTable('operator_sessions')
+        .set({ expires_at: new Date(Date.now() + SESSION_IDLE_MS) })
+        .where('token_hash', '=', hash)
+        .execute();
+    }
+  } else {
+    row = await base
+      .innerJoin('console_tokens', 'console_tokens.operator_id', 'operators.id')
+      .select('console_tokens.id as token_id')
+      .where('console_tokens.token_hash', '=', hash)
+      .where('console_tokens.revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (row) noteLastUsed(ctx, 'console_tokens', row.token_id);
+  }
   if (!row) return null;
   return { kind: 'operator', operatorId: row.id, orgId: row.org_id, role: row.role, email: row.email, name: row.name, via: kind };
 }
@@ -85,6 +128,8 @@ export function requireOperator(ctx: AppContext) {
     }
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (!cookie) throw unauthorized('not_signed_in', 'Sign in first, or send a console token');
+    // Only the cookie rides along on a foreign page's request; a Bearer token never does.
+    rejectCrossSiteRequest(request, ctx.config.PUBLIC_URL);
     const operator = await findOperatorByCredential(ctx, 'session', cookie);
     if (!operator) throw unauthorized('session_expired', 'Your session has ended; sign in again');
     request.operator = operator;

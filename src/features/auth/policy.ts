@@ -30,8 +30,15 @@ export const policy = {
 
 export type Permission = keyof typeof policy;
 
+export const permissions = Object.keys(policy) as Permission[];
+
 export function can(role: Role, permission: Permission): boolean {
   return (policy[permission] as readonly Role[]).includes(role);
+}
+
+/** Every permission a role holds, in table order; the console shows or hides pages by it. */
+export function permissionsOf(role: Role): Permission[] {
+  return permissions.filter((permission) => can(role, permission));
 }
 
 /** Whether `actor` may create, change or remove an operator holding `targetRole` (or give it that role). */

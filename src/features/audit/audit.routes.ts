@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { badRequest } from '../../http/errors.ts';
+import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { decodeAuditCursor, listAuditLogs } from './audit.service.ts';
+
+const isoTimestamp = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+
+/** ISO 8601 date or date-time; a time without a zone is read as UTC, so the answer does not depend on the server's zone. */
+function parseTimestamp(text: string): Date | null {
+  if (!isoTimestamp.test(text)) return null;
+  const hasTime = /[T ]/i.test(text);
+  const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text.slice(10));
+  const normalized = hasTime && !hasZone ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T');
+  const date = new Date(normalized);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const timestampParameter = z
+  .string()
+  .refine((text) => parseTimestamp(text) !== null, 'must be an ISO 8601 timestamp such as 2026-01-31 or 2026-01-31T12:00:00Z')
+  .optional();
+
+const repeatable = z.union([z.string(), z.array(z.string())]).optional();
+
+const auditQuery = z.object({
+  action: repeatable.describe('An action (user.created) or a prefix ending in "." (import.); repeat for any of several'),
+  actor: z.string().trim().min(1).max(320).optional().describe("An actor's id or label (an operator's email)"),
+  app_id: z.string().optional(),
+  target_type: z.string().max(100).optional(),
+  target_id: z.string().max(2000).optional(),
+  since: timestampParameter.describe('Entries at or after this time'),
+  until: timestampParameter.describe('Entries before this time'),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
+});
+
+const auditLogSchema = z.object({
+  id: z.string(),
+  created_at: z.string(),
+  action: z.string(),
+  outcome: z.enum(['success', 'failure']),
+  actor: z.object({ type: z.enum(['operator', 'api_key', 'system']), id: z.string().nullable(), label: z.string() }),
+  app_id: z.string().nullable(),
+  target: z.object({ type: z.string(), id: z.string() }).nullable(),
+  details: z.record(z.string(), z.unknown()),
+  ip: z.string().nullable(),
+});
+
+export async function registerAuditRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/console/audit-logs',
+    {
+      preHandler: requireOperator(ctx),
+      schema: {
+        tags: ['console: audit log'],
+        summary: "The organization's audit trail, newest first (OWNER, ADMIN, COMPLIANCE_OFFICER)",
+        security: [{ consoleToken: [] }],
+        querystring: auditQuery,
+        response: { 200: z.object({ results: z.array(auditLogSchema), next: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      authorize(operator, 'audit.read');
+      const query = request.query;
+      const beforeId = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
+      if (beforeId === null) throw badRequest('invalid_parameter', 'cursor: is not a cursor this list gave out');
+      // Another organization's application is not found, as everywhere else.
+      const appId = query.app_id === undefined ? undefined : (await loadOwnedApp(ctx, operator, query.app_id)).id;
+      const actions = query.action === undefined ? [] : Array.isArray(query.action) ? query.action : [query.action];
+      return listAuditLogs(ctx.db, operator.orgId, {
+        actions: actions.map((action) => action.trim()).filter((action) => action.length > 0),
+        actor: query.actor,
+        appId,
+        targetType: query.target_type,
+        targetId: query.target_id,
+        since: query.since === undefined ? undefined : (parseTimestamp(query.since) ?? undefined),
+        until: query.until === undefined ? undefined : (parseTimestamp(query.until) ?? undefined),
+        beforeId,
+        limit: query.limit,
+      });
+    },
+  );
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { Role } from '../../db/schema.ts';
+import { roles } from './policy.ts';
+
+/** Shapes shared by the console's auth routes; dates leave as ISO strings. */
+export const roleSchema = z.enum(roles as readonly Role[] as [Role, ...Role[]]).describe('OWNER > ADMIN > COMPLIANCE_OFFICER > DEVELOPER > READER');
+
+export const operatorSummarySchema = z.object({ id: z.string(), email: z.string(), name: z.string(), role: roleSchema });
+export const operatorSchema = operatorSummarySchema.extend({ created_at: z.string() });
+export const organizationSchema = z.object({ id: z.string(), name: z.string() });
+export const applicationSchema = z.object({ id: z.string(), name: z.string(), created_at: z.string() });
+
+export const idParams = z.object({ id: z.string() });
+export const appParams = z.object({ app_id: z.string() });
+export const appItemParams = z.object({ app_id: z.string(), id: z.string() });
+
+export const nameField = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+/** Every list answers `{results, next}`; these lists are short enough to come whole, so next is null. */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ results: z.array(item), next: z.string().nullable() });
+}
+
+/** The session cookie works too; OpenAPI lists the token, which is what scripts use. */
+export const consoleSecurity = [{ consoleToken: [] }];
+
+export const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);

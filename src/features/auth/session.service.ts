@@ -1,0 +1,122 @@
+import { verify as argon2Verify } from '@node-rs/argon2';
+import type { AppContext } from '../../context.ts';
+import type { Role } from '../../db/schema.ts';
+import { AppError, unauthorized } from '../../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { SESSION_IDLE_MS } from './auth.hooks.ts';
+import { hashSecret, newSecret } from './credentials.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import type { OperatorPrincipal } from './principal.ts';
+import { hashPassword } from './tenancy.service.ts';
+
+export interface SignInInput {
+  email: string;
+  password: string;
+  ip: string;
+}
+
+export interface SignedIn {
+  operator: { id: string; email: string; name: string; role: Role };
+  organization: { id: string; name: string };
+  /** The cookie value; only its hash is stored. */
+  sessionSecret: string;
+}
+
+/** Guessing is limited per email and address; the looser per-email cap holds even when the address is forged. */
+export interface LoginThrottles {
+  perEmailAndIp: LoginThrottle;
+  perEmail: LoginThrottle;
+}
+
+export function createLoginThrottles(): LoginThrottles {
+  return { perEmailAndIp: new LoginThrottle(10), perEmail: new LoginThrottle(50) };
+}
+
+let dummyHash: Promise<string> | undefined;
+
+/** Verifies against a hash no one knows, so an unknown email costs as long as a wrong password. */
+async function verifyPassword(hash: string | null | undefined, password: string): Promise<boolean> {
+  const target = hash ?? (await (dummyHash ??= hashPassword('no operator has this password')));
+  try {
+    const matches = await argon2Verify(target, password);
+    return matches && Boolean(hash);
+  } catch {
+    return false;
+  }
+}
+
+const wrongCredentials = () => unauthorized('invalid_credentials', 'The email or password is wrong');
+
+export async function signIn(ctx: AppContext, throttles: LoginThrottles, input: SignInInput): Promise<SignedIn> {
+  const email = input.email.trim().toLowerCase();
+  const keys = { perEmailAndIp: LoginThrottle.keyFor(email, input.ip), perEmail: LoginThrottle.keyFor(email, '*') };
+  const retryAfter = Math.max(throttles.perEmailAndIp.retryAfterSeconds(keys.perEmailAndIp), throttles.perEmail.retryAfterSeconds(keys.perEmail));
+  if (retryAfter > 0) {
+    throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${retryAfter} seconds`, undefined, { 'retry-after': String(retryAfter) });
+  }
+
+  const operator = await ctx.db
+    .selectFrom('operators')
+    .innerJoin('organizations', 'organizations.id', 'operators.org_id')
+    .select(['operators.id', 'operators.email', 'operators.name', 'operators.role', 'operators.password_hash', 'organizations.id as org_id', 'organizations.name as org_name'])
+    .where((eb) => eb(eb.fn('lower', ['operators.email']), '=', email))
+    .where('operators.removed_at', 'is', null)
+    .executeTakeFirst();
+
+  const principal: OperatorPrincipal | null = operator
+    ? { kind: 'operator', operatorId: operator.id, orgId: operator.org_id, role: operator.role, email: operator.email, name: operator.name, via: 'session' }
+    : null;
+
+  if (!(await verifyPassword(operator?.password_hash, input.password)) || !operator || !principal) {
+    throttles.perEmailAndIp.recordFailure(keys.perEmailAndIp);
+    throttles.perEmail.recordFailure(keys.perEmail);
+    // audit_logs needs an organization, so only attempts on a real operator's email are recorded. The write is
+    // not awaited: waiting for it would make a known email answer measurably slower than an unknown one.
+    if (operator && principal) {
+      void recordAudit(ctx.db, {
+        orgId: operator.org_id,
+        actor: principal,
+        action: 'operator.login_failed',
+        outcome: 'failure',
+        target: { type: 'operator', id: operator.id },
+        details: { email: input.email, reason: operator.password_hash ? 'wrong_password' : 'no_password_set' },
+        ip: input.ip,
+      }).catch((error: Error) => ctx.log.error(`could not audit a failed sign-in for ${email}: ${error.message}`));
+    }
+    throw wrongCredentials();
+  }
+
+  throttles.perEmailAndIp.recordSuccess(keys.perEmailAndIp);
+  const sessionSecret = newSecret('rs');
+  await ctx.db.transaction().execute(async (trx) => {
+    // Expired sessions are only dead rows; clearing the operator's own keeps the table small without a sweeper.
+    await trx.deleteFrom('operator_sessions').where('operator_id', '=', operator.id).where('expires_at', '<=', new Date()).execute();
+    await trx
+      .insertInto('operator_sessions')
+      .values({ token_hash: hashSecret(sessionSecret), operator_id: operator.id, expires_at: new Date(Date.now() + SESSION_IDLE_MS) })
+      .execute();
+    await recordAudit(trx, { orgId: operator.org_id, actor: principal, action: 'operator.login', target: { type: 'operator', id: operator.id }, ip: input.ip });
+  });
+  return {
+    operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role },
+    organization: { id: operator.org_id, name: operator.org_name },
+    sessionSecret,
+  };
+}
+
+/** Ends the session the cookie names, if it is still there; signing out twice is not an error. */
+export async function signOut(ctx: AppContext, sessionSecret: string, ip: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const ended = await trx.deleteFrom('operator_sessions').where('token_hash', '=', hashSecret(sessionSecret)).returning(['operator_id', 'expires_at']).executeTakeFirst();
+    if (!ended || ended.expires_at <= new Date()) return;
+    const operator = await trx.selectFrom('operators').select(['id', 'org_id', 'email', 'name', 'role']).where('id', '=', ended.operator_id).executeTakeFirst();
+    if (!operator) return;
+    await recordAudit(trx, {
+      orgId: operator.org_id,
+      actor: { kind: 'operator', operatorId: operator.id, orgId: operator.org_id, role: operator.role, email: operator.email, name: operator.name, via: 'session' },
+      action: 'operator.logout',
+      target: { type: 'operator', id: operator.id },
+      ip,
+    });
+  });
+}
