@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { databaseIsReachable } from './db/database.ts';
 import { features } from './features/index.ts';
+import { registerConsoleStatic } from './http/console-static.ts';
 import { registerErrorHandling } from './http/errors.ts';
 
 export interface BuildAppOptions {
@@ -19,7 +20,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.LOG_LEVEL } : false,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: true,
+    trustProxy: ctx.config.TRUST_PROXY,
     // Long ids and search strings are fine; absurd URLs are not.
     routerOptions: { maxParamLength: 4096 },
     ajv: { customOptions: { coerceTypes: 'array' } },
@@ -55,5 +56,6 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   for (const feature of features) {
     if (feature.routes) await app.register(async (scope) => feature.routes!(scope, ctx));
   }
+  await registerConsoleStatic(app);
   return app;
 }

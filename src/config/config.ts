@@ -81,6 +81,8 @@ export const configSchema = z.object({
   IMPORT_MAX_BYTES: byteSize('256MB'),
   /** Days an import's source file is kept after the import ends. */
   IMPORT_FILE_RETENTION_DAYS: nonNegativeInt(30),
+  /** Rows an import run applies per transaction (tests make it small to stop a run midway). */
+  ROSTER_IMPORT_CHUNK_ROWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000).default(10_000),
   /** Requests per API key per minute; 0 turns the limit off (benchmarks do). */
   RATE_LIMIT_READS_PER_MINUTE: nonNegativeInt(600),
   RATE_LIMIT_WRITES_PER_MINUTE: nonNegativeInt(300),
@@ -91,6 +93,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,50}$/, 'must be a lower-case SQL identifier')
     .default('public'),
+  /** Set when Roster runs behind a reverse proxy, so client IPs (audit, throttles) come from X-Forwarded-For. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
