@@ -1,0 +1,36 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client.ts';
+import type { ExportJob, Page, UserFilters } from './types.ts';
+
+const moving = (item: ExportJob) => item.status === 'queued' || item.status === 'running';
+
+export function useExports(appId: string) {
+  return useQuery({
+    queryKey: ['exports', appId],
+    queryFn: ({ signal }) => api<Page<ExportJob>>(`/apps/${appId}/exports`, { query: { limit: 20 }, signal }),
+    refetchInterval: (query) => (query.state.data?.results.some(moving) ? 1500 : false),
+  });
+}
+
+/** The filter object the export API takes: empty filters are left out rather than sent empty. */
+export function exportFilters(filters: UserFilters): Partial<UserFilters> {
+  const body: Partial<UserFilters> = {};
+  if (filters.status.length) body.status = filters.status;
+  if (filters.country.length) body.country = filters.country;
+  if (filters.tags.length) body.tags = filters.tags;
+  if (filters.search.trim()) body.search = filters.search.trim();
+  if (filters.created_after) body.created_after = filters.created_after;
+  if (filters.created_before) body.created_before = filters.created_before;
+  return body;
+}
+
+export function useRequestExport(appId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: { filters: UserFilters; columns: string[] }) =>
+      api<ExportJob>(`/apps/${appId}/exports`, { method: 'POST', body: { filters: exportFilters(request.filters), columns: request.columns } }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['exports', appId] });
+    },
+  });
+}

@@ -1,0 +1,68 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, apiUrl, upload } from './client.ts';
+import type { ImportJob, ImportRows, ImportStatus, Page } from './types.ts';
+
+/** Statuses after which an import no longer changes by itself. */
+export const settledImportStatuses: readonly ImportStatus[] = ['ready', 'completed', 'failed', 'cancelled'];
+
+export function isImportMoving(status: ImportStatus): boolean {
+  return !settledImportStatuses.includes(status);
+}
+
+export const templateUrl = (appId: string) => apiUrl(`/apps/${appId}/imports/template.csv`);
+export const errorReportUrl = (appId: string, importId: string) => apiUrl(`/apps/${appId}/imports/${importId}/errors.csv`);
+
+export function useImports(appId: string, cursor: string | null, enabled = true) {
+  return useQuery({
+    enabled,
+    queryKey: ['imports', appId, cursor],
+    queryFn: ({ signal }) => api<Page<ImportJob>>(`/apps/${appId}/imports`, { query: { cursor, page_size: 50 }, signal }),
+    placeholderData: keepPreviousData,
+    // The history shows running imports' progress, so it keeps polling while any is moving.
+    refetchInterval: (query) => (query.state.data?.results.some((item) => isImportMoving(item.status)) ? 2000 : false),
+  });
+}
+
+export function useImport(appId: string, importId: string, enabled = true) {
+  return useQuery({
+    enabled,
+    queryKey: ['import', appId, importId],
+    queryFn: ({ signal }) => api<ImportJob>(`/apps/${appId}/imports/${importId}`, { signal }),
+    refetchInterval: (query) => (query.state.data && isImportMoving(query.state.data.status) ? 1000 : false),
+    retry: false,
+  });
+}
+
+export function useImportRows(appId: string, importId: string, onlyInvalid: boolean, offset: number, limit: number, enabled: boolean) {
+  return useQuery({
+    queryKey: ['import-rows', appId, importId, onlyInvalid, offset, limit],
+    queryFn: ({ signal }) =>
+      api<ImportRows>(`/apps/${appId}/imports/${importId}/rows`, { query: { only: onlyInvalid ? 'invalid' : undefined, offset, limit }, signal }),
+    placeholderData: keepPreviousData,
+    enabled,
+    staleTime: Infinity,
+  });
+}
+
+export function uploadImport(appId: string, file: File, onProgress: (fraction: number) => void): Promise<ImportJob> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return upload<ImportJob>(`/apps/${appId}/imports`, form, onProgress);
+}
+
+function useImportAction(appId: string, importId: string, action: 'start' | 'cancel') {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<ImportJob>(`/apps/${appId}/imports/${importId}/${action}`, { method: 'POST' }),
+    onSuccess: async (updated) => {
+      if (updated?.id) queryClient.setQueryData(['import', appId, importId], updated);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['import', appId, importId] }),
+        queryClient.invalidateQueries({ queryKey: ['imports', appId] }),
+      ]);
+    },
+  });
+}
+
+export const useStartImport = (appId: string, importId: string) => useImportAction(appId, importId, 'start');
+export const useCancelImport = (appId: string, importId: string) => useImportAction(appId, importId, 'cancel');

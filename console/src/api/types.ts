@@ -1,0 +1,208 @@
+/** Shapes of the console API (CONTRACT §4–§5); the server's Zod schemas are the source of truth. */
+
+export type Role = 'OWNER' | 'ADMIN' | 'COMPLIANCE_OFFICER' | 'DEVELOPER' | 'READER';
+
+export type Permission =
+  | 'users.read'
+  | 'users.write'
+  | 'imports.manage'
+  | 'exports.request'
+  | 'exports.personal_data'
+  | 'audit.read'
+  | 'operators.manage'
+  | 'apikeys.manage'
+  | 'apps.manage';
+
+export interface Page<T> {
+  results: T[];
+  next: string | null;
+}
+
+export interface OperatorSummary {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+
+export interface Application {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface Me {
+  operator: OperatorSummary;
+  organization: Organization;
+  applications: Application[];
+  permissions: Permission[];
+}
+
+export type UserStatus = 'ACTIVE' | 'FLAGGED' | 'BLOCKED';
+
+export interface User {
+  didit_internal_id: string;
+  vendor_data: string;
+  display_name: string | null;
+  effective_name: string | null;
+  full_name: string | null;
+  date_of_birth: string | null;
+  email: string | null;
+  phone: string | null;
+  country: string | null;
+  status: UserStatus;
+  tags: string[];
+  metadata: Record<string, unknown> | null;
+  verified_at?: string | null;
+  session_count: number;
+  approved_count: number;
+  declined_count: number;
+  in_review_count: number;
+  first_session_at: string | null;
+  last_session_at: string | null;
+  last_activity_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Face {
+  uuid: string;
+  image_url: string;
+  comment: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+}
+
+export interface UserWithFaces extends User {
+  faces: Face[];
+}
+
+/** Filters shared by the users page and export requests. */
+export interface UserFilters {
+  status: UserStatus[];
+  country: string[];
+  tags: string[];
+  search: string;
+  created_after: string;
+  created_before: string;
+}
+
+export interface Actor {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+export type ImportStatus = 'validating' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface ImportJob {
+  id: string;
+  app_id: string;
+  file_name: string;
+  status: ImportStatus;
+  total_rows: number;
+  valid_rows: number;
+  invalid_rows: number;
+  to_create: number;
+  to_update: number;
+  unchanged: number;
+  processed_rows: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  failed: number;
+  file_bytes?: number;
+  /** The file's header as written. */
+  columns?: string[];
+  warnings?: (string | ImportWarning)[];
+  created_by: Actor | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: { code: string; message: string; line?: number; columns?: string[] } | null;
+}
+
+export interface ImportWarning {
+  code: string;
+  column?: string;
+  message: string;
+}
+
+export interface ImportRowError {
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ImportRow {
+  row: number;
+  line: number;
+  values: Record<string, string>;
+  action: 'create' | 'update' | 'unchanged' | 'skip';
+  errors: ImportRowError[];
+}
+
+export interface ImportRows {
+  rows: ImportRow[];
+  total: number;
+}
+
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+
+export interface ExportJob {
+  id: string;
+  app_id: string;
+  status: ExportStatus;
+  filters: Partial<UserFilters>;
+  columns: string[];
+  row_count: number | null;
+  created_by: Actor | null;
+  created_at: string;
+  finished_at: string | null;
+  download_url?: string | null;
+  expires_at: string | null;
+  /** Why it failed, in words. */
+  error: string | { code: string; message: string } | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  created_at: string;
+  action: string;
+  outcome: string;
+  actor: { type: string; id: string | null; label: string | null };
+  app_id: string | null;
+  target: { type: string; id: string } | null;
+  details: Record<string, unknown> | null;
+  ip: string | null;
+}
+
+export interface Operator extends OperatorSummary {
+  created_at: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  api_key: string;
+}
+
+export interface ConsoleToken {
+  id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}

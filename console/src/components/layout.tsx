@@ -1,0 +1,128 @@
+import { useEffect, useId, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useSignOut } from '../api/session.ts';
+import type { Permission } from '../api/types.ts';
+import { roleLabels } from '../shared/columns.ts';
+import { useSession } from '../shared/session.tsx';
+
+interface NavItem {
+  to: string;
+  label: string;
+  /** Hidden unless the role holds one of these. */
+  anyOf?: Permission[];
+}
+
+const navItems: NavItem[] = [
+  { to: '/users', label: 'Users', anyOf: ['users.read'] },
+  { to: '/imports/new', label: 'Import', anyOf: ['imports.manage'] },
+  { to: '/imports', label: 'Import history', anyOf: ['imports.manage'] },
+  { to: '/exports', label: 'Export', anyOf: ['exports.request'] },
+  { to: '/audit', label: 'Audit log', anyOf: ['audit.read'] },
+  { to: '/settings', label: 'Settings' },
+];
+
+export function visibleNavItems(can: (permission: Permission) => boolean): NavItem[] {
+  return navItems.filter((item) => !item.anyOf || item.anyOf.some(can));
+}
+
+function AppSwitcher() {
+  const { me, appId, selectApp } = useSession();
+  const navigate = useNavigate();
+  const id = useId();
+  if (me.applications.length === 1) return <span className="app-name">{me.applications[0].name}</span>;
+  return (
+    <span className="app-switcher">
+      <label htmlFor={id}>Application</label>
+      <select
+        id={id}
+        value={appId}
+        onChange={(event) => {
+          selectApp(event.target.value);
+          // Pages below an application (a user, an import) belong to the one just left.
+          navigate('/users');
+        }}
+      >
+        {me.applications.map((application) => (
+          <option key={application.id} value={application.id}>
+            {application.name}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+/** After moving to another page, keyboard and screen-reader users start at its content, not at the top bar. */
+function useFocusContentOnNavigation() {
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus({ preventScroll: false });
+  }, [pathname]);
+  return main;
+}
+
+export function Layout() {
+  const { me, can } = useSession();
+  const signOut = useSignOut();
+  const main = useFocusContentOnNavigation();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Roster</span>
+        <span className="org-name" title="Organization">
+          {me.organization.name}
+        </span>
+        <AppSwitcher />
+        <span className="spacer" />
+        <span className="operator">
+          <span className="visually-hidden">Signed in as </span>
+          <span className="operator-name">{me.operator.name || me.operator.email}</span>
+          <span className="role-badge">{roleLabels[me.operator.role]}</span>
+        </span>
+        <button type="button" className="button-secondary" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          Sign out
+        </button>
+      </header>
+      <nav className="sidebar" aria-label="Main">
+        <ul>
+          {visibleNavItems(can).map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to} end={item.to === '/imports'}>
+                {item.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1} ref={main}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
+
+export function PageHeader({ title, children }: { title: string; children?: React.ReactNode }) {
+  return (
+    <div className="page-header">
+      <h1>{title}</h1>
+      {children && <div className="page-actions">{children}</div>}
+    </div>
+  );
+}
+
+export function Forbidden({ what }: { what: string }) {
+  return (
+    <div className="notice notice-info" role="status">
+      Your role may not use {what}. Ask an owner or admin if you need it.
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { useLocation, useSearchParams } from 'react-router-dom';
+
+interface PagerState {
+  previousCursors?: (string | null)[];
+}
+
+/**
+ * Cursor paging: the current cursor lives in the URL, the cursors of earlier pages in the
+ * history entry's state, so Previous, the browser's Back button and a reload all work.
+ */
+export function useCursorPager() {
+  const [params, setParams] = useSearchParams();
+  const location = useLocation();
+  const cursor = params.get('cursor');
+  const previousCursors = (location.state as PagerState | null)?.previousCursors ?? [];
+
+  const go = (target: string | null, stack: (string | null)[]) => {
+    const nextParams = new URLSearchParams(params);
+    if (target) nextParams.set('cursor', target);
+    else nextParams.delete('cursor');
+    setParams(nextParams, { state: { previousCursors: stack } satisfies PagerState });
+  };
+
+  return {
+    cursor,
+    pageNumber: cursor ? previousCursors.length + 1 : 1,
+    hasPrevious: cursor !== null,
+    next: (nextCursor: string) => go(nextCursor, [...previousCursors, cursor]),
+    previous: () => go(previousCursors.at(-1) ?? null, previousCursors.slice(0, -1)),
+  };
+}
+
+interface PagerProps {
+  pageNumber: number;
+  hasPrevious: boolean;
+  nextCursor: string | null | undefined;
+  busy: boolean;
+  onPrevious(): void;
+  onNext(cursor: string): void;
+  shown: number;
+}
+
+export function Pager({ pageNumber, hasPrevious, nextCursor, busy, onPrevious, onNext, shown }: PagerProps) {
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" className="button-secondary" disabled={!hasPrevious || busy} onClick={onPrevious}>
+        ← Previous
+      </button>
+      <span className="pager-label" aria-live="polite">
+        Page {pageNumber} · {shown} shown{busy ? ' · loading…' : ''}
+      </span>
+      <button type="button" className="button-secondary" disabled={!nextCursor || busy} onClick={() => nextCursor && onNext(nextCursor)}>
+        Next →
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,127 @@
+import { type FormEvent, useState } from 'react';
+import { exportFilters, useExports, useRequestExport } from '../../api/exports.ts';
+import type { ExportJob, UserFilters } from '../../api/types.ts';
+import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { Forbidden, PageHeader } from '../../components/layout.tsx';
+import { emptyFilters, UserFiltersForm } from '../../components/user-filters.tsx';
+import { roleLabels } from '../../shared/columns.ts';
+import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
+import { useSession } from '../../shared/session.tsx';
+import { allowedColumns, ColumnPicker } from './column-picker.tsx';
+
+function describeFilters(filters: Partial<UserFilters>): string {
+  const parts: string[] = [];
+  if (filters.status?.length) parts.push(`status ${filters.status.join(' or ')}`);
+  if (filters.country?.length) parts.push(`country ${filters.country.join(' or ')}`);
+  if (filters.tags?.length) parts.push(`tags ${filters.tags.join(' or ')}`);
+  if (filters.search) parts.push(`matching “${filters.search}”`);
+  if (filters.created_after) parts.push(`created from ${filters.created_after}`);
+  if (filters.created_before) parts.push(`created before ${filters.created_before}`);
+  return parts.length ? parts.join(', ') : 'all users';
+}
+
+function ExportStatus({ job, email }: { job: ExportJob; email: string }) {
+  if (job.status === 'completed' && job.download_url) {
+    return (
+      <>
+        <a className="button-secondary" href={job.download_url} download>
+          Download CSV
+        </a>
+        <span className="hint export-hint">
+          Also emailed to {job.created_by?.email ?? email}
+          {job.expires_at ? `; the link works until ${formatDateTime(job.expires_at)}` : ''}.
+        </span>
+      </>
+    );
+  }
+  if (job.status === 'failed') {
+    const reason = typeof job.error === 'string' ? job.error : job.error?.message;
+    return <span className="text-bad">{reason ?? 'The export failed.'}</span>;
+  }
+  if (job.status === 'expired') return <span className="muted">The link has expired; request the export again.</span>;
+  return <span className="muted">Preparing… you will get an email with the link.</span>;
+}
+
+export function ExportsPage() {
+  const { appId, app, me, can } = useSession();
+  const personalData = can('exports.personal_data');
+  const [filters, setFilters] = useState<UserFilters>(emptyFilters);
+  const [columns, setColumns] = useState<string[]>(() => allowedColumns(personalData));
+  const request = useRequestExport(appId);
+  const exports = useExports(appId);
+
+  if (!can('exports.request')) return <Forbidden what="exports" />;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    request.mutate({ filters, columns });
+  };
+
+  return (
+    <>
+      <PageHeader title="Export users" />
+      <form className="card" onSubmit={submit} aria-labelledby="export-form-title">
+        <h2 id="export-form-title">What to export from {app.name}</h2>
+        <UserFiltersForm value={filters} onChange={setFilters} />
+        <ColumnPicker selected={columns} onChange={setColumns} personalData={personalData} roleLabel={roleLabels[me.operator.role]} />
+        <ErrorMessage error={request.error} title="The export was not requested." />
+        {request.isSuccess && (
+          <p className="notice notice-success" role="status">
+            Export requested. It appears below, and the download link is emailed to {me.operator.email} when it is ready.
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button-primary" disabled={request.isPending || columns.length === 0}>
+            {request.isPending ? 'Requesting…' : 'Request export'}
+          </button>
+          <span className="muted">{describeFilters(exportFilters(filters))}</span>
+        </div>
+      </form>
+
+      <section className="card" aria-labelledby="export-history-title">
+        <h2 id="export-history-title">Recent exports</h2>
+        <ErrorMessage error={exports.error} />
+        {exports.isPending ? (
+          <Loading label="Loading exports…" />
+        ) : (
+          <div className="table-wrap">
+            <table className="data-table">
+              <caption className="visually-hidden">Exports, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Requested</th>
+                  <th scope="col">By</th>
+                  <th scope="col">Users</th>
+                  <th scope="col">Columns</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" className="numeric">
+                    Rows
+                  </th>
+                  <th scope="col">File</th>
+                </tr>
+              </thead>
+              <tbody>
+                {(exports.data?.results ?? []).map((job) => (
+                  <tr key={job.id}>
+                    <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
+                    <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
+                    <ClipCell>{describeFilters(job.filters)}</ClipCell>
+                    <td title={job.columns.join(', ')}>{job.columns.length}</td>
+                    <td>
+                      <Badge value={job.status} />
+                    </td>
+                    <td className="numeric">{job.row_count === null ? '—' : formatNumber(job.row_count)}</td>
+                    <td className="cell-wrap">
+                      <ExportStatus job={job} email={me.operator.email} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {exports.data?.results.length === 0 && <p className="empty">No exports yet.</p>}
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

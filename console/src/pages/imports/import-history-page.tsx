@@ -1,0 +1,106 @@
+import { Link } from 'react-router-dom';
+import { errorReportUrl, useImports } from '../../api/imports.ts';
+import type { ImportJob } from '../../api/types.ts';
+import { Badge, ClipCell, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
+import { Forbidden, PageHeader } from '../../components/layout.tsx';
+import { Pager, useCursorPager } from '../../components/pager.tsx';
+import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
+import { useSession } from '../../shared/session.tsx';
+
+function Counts({ job }: { job: ImportJob }) {
+  if (job.status === 'validating') return <span className="muted">checking…</span>;
+  if (job.status === 'failed' && !job.started_at) return <span className="text-bad">{job.error?.message ?? 'The file could not be read'}</span>;
+  if (job.started_at) {
+    return (
+      <span>
+        {formatNumber(job.created)} created · {formatNumber(job.updated)} updated · {formatNumber(job.unchanged)} unchanged · {formatNumber(job.skipped)}{' '}
+        skipped
+      </span>
+    );
+  }
+  return (
+    <span>
+      {formatNumber(job.total_rows)} rows · {formatNumber(job.valid_rows)} valid · {formatNumber(job.invalid_rows)} invalid
+    </span>
+  );
+}
+
+export function ImportHistoryPage() {
+  const { appId, can } = useSession();
+  const pager = useCursorPager();
+  const imports = useImports(appId, pager.cursor, can('imports.manage'));
+  if (!can('imports.manage')) return <Forbidden what="imports" />;
+  const rows = imports.data?.results ?? [];
+
+  return (
+    <>
+      <PageHeader title="Import history">
+        <Link to="/imports/new" className="button-primary">
+          New import
+        </Link>
+      </PageHeader>
+      <ErrorMessage error={imports.error} />
+      {imports.isPending ? (
+        <Loading label="Loading imports…" />
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table className="data-table">
+              <caption className="visually-hidden">Imports, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">By</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Rows</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Links</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((job) => (
+                  <tr key={job.id}>
+                    <ClipCell strong>
+                      <Link to={`/imports/${job.id}`}>{job.file_name}</Link>
+                    </ClipCell>
+                    <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
+                    <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
+                    <td>
+                      <Badge value={job.status} />
+                      {(job.status === 'running' || job.status === 'queued') && (
+                        <ProgressBar value={job.processed_rows} max={job.total_rows} label={`Progress of ${job.file_name}`} />
+                      )}
+                    </td>
+                    <td className="cell-wrap">
+                      <Counts job={job} />
+                    </td>
+                    <td className="cell-links">
+                      <Link to={`/imports/${job.id}`}>{job.status === 'ready' ? 'Preview' : 'Open'}</Link>
+                      {job.invalid_rows > 0 && (
+                        <a href={errorReportUrl(appId, job.id)} download>
+                          Error report
+                        </a>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {rows.length === 0 && !imports.error && <p className="empty">No imports yet.</p>}
+          </div>
+          <Pager
+            pageNumber={pager.pageNumber}
+            hasPrevious={pager.hasPrevious}
+            nextCursor={imports.data?.next}
+            busy={imports.isFetching && imports.isPlaceholderData}
+            onPrevious={pager.previous}
+            onNext={pager.next}
+            shown={rows.length}
+          />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { ApiError, api } from '../../api/client.ts';
+import { errorReportUrl, useCancelImport, useImport, useStartImport } from '../../api/imports.ts';
+import type { ImportJob } from '../../api/types.ts';
+import { Badge, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
+import { Forbidden, PageHeader } from '../../components/layout.tsx';
+import { formatDateTime, formatNumber } from '../../shared/format.ts';
+import { useSession } from '../../shared/session.tsx';
+import { PreviewCounts, ResultCounts } from './import-counts.tsx';
+import { ImportRowsTable } from './import-rows-table.tsx';
+import { WizardSteps } from './wizard-steps.tsx';
+
+/**
+ * An import link opened while another application is selected: look for the import in the
+ * organization's other applications and switch to the one that has it.
+ */
+function useFindImportElsewhere(importId: string, notFoundHere: boolean) {
+  const { me, appId, selectApp } = useSession();
+  const [searched, setSearched] = useState(false);
+  useEffect(() => {
+    if (!notFoundHere || searched) return;
+    setSearched(true);
+    const others = me.applications.filter((application) => application.id !== appId);
+    void (async () => {
+      for (const other of others) {
+        const found = await api<ImportJob>(`/apps/${other.id}/imports/${importId}`).catch(() => null);
+        if (found) return selectApp(other.id);
+      }
+    })();
+  }, [notFoundHere, searched, me.applications, appId, importId, selectApp]);
+}
+
+function CancelButton({ job, appId, label }: { job: ImportJob; appId: string; label: string }) {
+  const cancel = useCancelImport(appId, job.id);
+  return (
+    <>
+      <ErrorMessage error={cancel.error} />
+      <div className="actions">
+        <button type="button" className="button-danger" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+          {cancel.isPending ? 'Cancelling…' : label}
+        </button>
+      </div>
+    </>
+  );
+}
+
+function Validating({ job, appId }: { job: ImportJob; appId: string }) {
+  return (
+    <section className="card" aria-labelledby="checking-title">
+      <h2 id="checking-title">Checking the file</h2>
+      <Loading label={job.total_rows ? `Checking every row… ${formatNumber(job.total_rows)} read so far` : 'Checking every row…'} />
+      <p className="hint">Nothing has changed yet. You can close this page; the check goes on and this link shows it.</p>
+      <CancelButton job={job} appId={appId} label="Stop checking" />
+    </section>
+  );
+}
+
+function Warnings({ warnings }: { warnings: ImportJob['warnings'] }) {
+  if (!warnings?.length) return null;
+  return (
+    <div className="notice notice-warn" role="note">
+      <strong>Warnings</strong>
+      <ul>
+        {warnings.map((warning, index) => (
+          <li key={index}>{typeof warning === 'string' ? warning : warning.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Preview({ job, appId }: { job: ImportJob; appId: string }) {
+  const start = useStartImport(appId, job.id);
+  return (
+    <section className="card" aria-labelledby="preview-title">
+      <h2 id="preview-title">Preview</h2>
+      <PreviewCounts job={job} />
+      <Warnings warnings={job.warnings} />
+      {job.invalid_rows > 0 && (
+        <p>
+          {formatNumber(job.invalid_rows)} invalid {job.invalid_rows === 1 ? 'row is' : 'rows are'} skipped when the import runs. Fix them in the file and
+          upload it again, or start now and fix them later.
+        </p>
+      )}
+      <ErrorMessage error={start.error} title="The import did not start." />
+      <div className="actions">
+        <button type="button" className="button-primary" disabled={start.isPending || job.valid_rows === 0} onClick={() => start.mutate()}>
+          {start.isPending ? 'Starting…' : `Start import of ${formatNumber(job.valid_rows)} valid ${job.valid_rows === 1 ? 'row' : 'rows'}`}
+        </button>
+        {job.invalid_rows > 0 && (
+          <a className="button-secondary" href={errorReportUrl(appId, job.id)} download>
+            Download error report
+          </a>
+        )}
+        <Link to="/imports/new" className="button-link">
+          Upload another file
+        </Link>
+      </div>
+    </section>
+  );
+}
+
+function Running({ job, appId }: { job: ImportJob; appId: string }) {
+  return (
+    <section className="card" aria-labelledby="running-title">
+      <h2 id="running-title">{job.status === 'queued' ? 'Waiting to start' : 'Importing'}</h2>
+      <ProgressBar value={job.processed_rows} max={job.total_rows} label="Import progress" />
+      <p aria-live="polite">
+        {formatNumber(job.processed_rows)} of {formatNumber(job.total_rows)} rows processed
+      </p>
+      <ResultCounts job={job} />
+      <p className="hint">The import runs on the server: closing this page does not stop it, and this link shows its progress.</p>
+      <CancelButton job={job} appId={appId} label="Cancel import" />
+    </section>
+  );
+}
+
+function Finished({ job, appId }: { job: ImportJob; appId: string }) {
+  const unreadable = job.status === 'failed' && !job.started_at;
+  const headline = unreadable
+    ? 'The file could not be read'
+    : { completed: 'Import completed', failed: 'Import failed', cancelled: 'Import cancelled' }[job.status as 'completed' | 'failed' | 'cancelled'];
+  return (
+    <section className="card" aria-labelledby="result-title">
+      <h2 id="result-title">{headline}</h2>
+      {job.error && (
+        <div className="notice notice-error" role="alert">
+          {job.error.message}
+          {job.error.line ? ` (line ${job.error.line})` : ''}
+        </div>
+      )}
+      {unreadable && <p>Nothing was changed. Fix the file and upload it again.</p>}
+      {job.started_at && (
+        <>
+          <ResultCounts job={job} />
+          <p className="muted">
+            {formatNumber(job.processed_rows)} of {formatNumber(job.total_rows)} rows processed
+            {job.finished_at ? ` · finished ${formatDateTime(job.finished_at)}` : ''}
+          </p>
+        </>
+      )}
+      <div className="actions">
+        {job.invalid_rows > 0 && (
+          <a className="button-secondary" href={errorReportUrl(appId, job.id)} download>
+            Download error report
+          </a>
+        )}
+        {!unreadable && (
+          <Link to="/users" className="button-secondary">
+            See the users
+          </Link>
+        )}
+        <Link to="/imports/new" className="button-link">
+          Import another file
+        </Link>
+      </div>
+    </section>
+  );
+}
+
+export function ImportPage() {
+  const { importId = '' } = useParams();
+  const { appId, can } = useSession();
+  const query = useImport(appId, importId, can('imports.manage'));
+  const notFoundHere = query.error instanceof ApiError && query.error.status === 404;
+  useFindImportElsewhere(importId, notFoundHere);
+
+  if (!can('imports.manage')) return <Forbidden what="imports" />;
+  const job = query.data;
+  const fileUnreadable = job?.status === 'failed' && !job.started_at;
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/imports">← Import history</Link>
+      </p>
+      {query.isPending && <Loading label="Loading the import…" />}
+      <ErrorMessage error={query.error} />
+      {job && (
+        <>
+          <PageHeader title={job.file_name}>
+            <Badge value={job.status} />
+          </PageHeader>
+          <p className="muted">
+            Uploaded by {job.created_by?.name || job.created_by?.email || 'someone'} · {formatDateTime(job.created_at)}
+          </p>
+          <WizardSteps status={job.status} />
+          {job.status === 'validating' && <Validating job={job} appId={appId} />}
+          {job.status === 'ready' && <Preview job={job} appId={appId} />}
+          {(job.status === 'queued' || job.status === 'running') && <Running job={job} appId={appId} />}
+          {(job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') && <Finished job={job} appId={appId} />}
+          {job.status !== 'validating' && !fileUnreadable && <ImportRowsTable appId={appId} importId={job.id} invalidRows={job.invalid_rows} fileColumns={job.columns} />}
+        </>
+      )}
+    </>
+  );
+}

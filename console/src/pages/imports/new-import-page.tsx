@@ -1,0 +1,116 @@
+import { type DragEvent, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from 'react-router-dom';
+import { templateUrl, uploadImport } from '../../api/imports.ts';
+import { ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
+import { Forbidden, PageHeader } from '../../components/layout.tsx';
+import { importColumns } from '../../shared/columns.ts';
+import { useSession } from '../../shared/session.tsx';
+import { WizardSteps } from './wizard-steps.tsx';
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function NewImportPage() {
+  const { appId, app, can } = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const input = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [uploaded, setUploaded] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  if (!can('imports.manage')) return <Forbidden what="imports" />;
+
+  const choose = (chosen: File | undefined | null) => {
+    setError(null);
+    if (chosen) setFile(chosen);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    choose(event.dataTransfer.files[0]);
+  };
+
+  const send = async () => {
+    if (!file) return;
+    setError(null);
+    setUploaded(0);
+    try {
+      const created = await uploadImport(appId, file, setUploaded);
+      await queryClient.invalidateQueries({ queryKey: ['imports', appId] });
+      navigate(`/imports/${created.id}`);
+    } catch (caught) {
+      setError(caught);
+      setUploaded(null);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title="Import users" />
+      <WizardSteps status="upload" />
+      <div className="grid-2">
+        <section className="card" aria-labelledby="file-title">
+          <h2 id="file-title">Choose a CSV file</h2>
+          <div
+            className={`dropzone${dragging ? ' dropzone-active' : ''}`}
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+          >
+            <p>Drop a CSV file here, or</p>
+            <label className="button-secondary file-label">
+              Pick a file…
+              <input
+                ref={input}
+                type="file"
+                accept=".csv,.txt,.tsv,text/csv,text/plain"
+                className="visually-hidden"
+                onChange={(event) => choose(event.target.files?.[0])}
+              />
+            </label>
+            {file && (
+              <p className="chosen-file" aria-live="polite">
+                <strong>{file.name}</strong> · {formatBytes(file.size)}
+              </p>
+            )}
+          </div>
+          {uploaded !== null && <ProgressBar value={Math.round(uploaded * 100)} max={100} label="Upload" />}
+          <ErrorMessage error={error} title="The file was not accepted." />
+          <div className="actions">
+            <button type="button" className="button-primary" disabled={!file || uploaded !== null} onClick={send}>
+              {uploaded !== null ? 'Uploading…' : 'Upload and check'}
+            </button>
+          </div>
+          <p className="hint">Nothing changes in {app.name} until you have seen the preview and pressed Start.</p>
+        </section>
+        <section className="card" aria-labelledby="template-title">
+          <h2 id="template-title">The file's format</h2>
+          <p>
+            <a className="button-secondary" href={templateUrl(appId)} download>
+              Download the template
+            </a>
+          </p>
+          <p>
+            One user per row, keyed by <code>vendor_data</code>: a new value creates a user, a known one updates it. An empty cell, or a missing column,
+            leaves that field as it is.
+          </p>
+          <p className="muted">Columns: {importColumns.map((column) => column).join(', ')}.</p>
+          <p className="muted">
+            UTF-8, UTF-16 or Windows-1252; comma, semicolon, tab or pipe separated. <code>tags</code> are comma separated inside their cell;{' '}
+            <code>metadata_json</code> holds a JSON object. Verified names, dates of birth and session counters are never overwritten.
+          </p>
+        </section>
+      </div>
+    </>
+  );
+}

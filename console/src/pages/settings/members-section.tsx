@@ -1,0 +1,170 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useAddOperator, useChangeOperator, useOperators, useRemoveOperator } from '../../api/settings.ts';
+import type { Operator, Role } from '../../api/types.ts';
+import { ClipCell, ConfirmButton, CopyButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { roleLabels, roles } from '../../shared/columns.ts';
+import { formatDate } from '../../shared/format.ts';
+import { useSession } from '../../shared/session.tsx';
+
+/** Mirrors canManageOperator in policy.ts: OWNER manages all, ADMIN all but OWNERs. */
+function canManage(actor: Role, target: Role): boolean {
+  if (actor === 'OWNER') return true;
+  return actor === 'ADMIN' && target !== 'OWNER';
+}
+
+function AddMemberForm({ assignable }: { assignable: Role[] }) {
+  const id = useId();
+  const add = useAddOperator();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('READER');
+  const [password, setPassword] = useState('');
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    add.mutate(
+      { email: email.trim(), name: name.trim() || undefined, role, password: password || undefined },
+      {
+        onSuccess: () => {
+          setEmail('');
+          setName('');
+          setPassword('');
+        },
+      },
+    );
+  };
+
+  return (
+    <form className="inline-form" onSubmit={submit} aria-label="Add a member">
+      <div className="field">
+        <label htmlFor={`${id}-email`}>Email</label>
+        <input id={`${id}-email`} type="email" required value={email} onChange={(event) => setEmail(event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input id={`${id}-name`} value={name} onChange={(event) => setName(event.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-role`}>Role</label>
+        <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+          {assignable.map((option) => (
+            <option key={option} value={option}>
+              {roleLabels[option]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-password`}>Password</label>
+        <input
+          id={`${id}-password`}
+          type="password"
+          autoComplete="new-password"
+          placeholder="leave empty to generate one"
+          value={password}
+          onChange={(event) => setPassword(event.target.value)}
+        />
+      </div>
+      <div className="field field-action">
+        <button type="submit" className="button-primary" disabled={add.isPending}>
+          {add.isPending ? 'Adding…' : 'Add member'}
+        </button>
+      </div>
+      <ErrorMessage error={add.error} />
+      {add.data && (
+        <div className="notice notice-success secret-box" role="status">
+          Added {add.data.operator.email}.
+          {add.data.password && (
+            <>
+              {' '}
+              Their password, shown only now: <code className="secret">{add.data.password}</code> <CopyButton text={add.data.password} />
+            </>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}
+
+function MemberRow({ operator, actorRole, isSelf, assignable }: { operator: Operator; actorRole: Role; isSelf: boolean; assignable: Role[] }) {
+  const change = useChangeOperator();
+  const remove = useRemoveOperator();
+  const roleId = useId();
+  const manageable = canManage(actorRole, operator.role) && !isSelf;
+  return (
+    <tr>
+      <td className="cell-strong">
+        {operator.name || operator.email}
+        {isSelf && <span className="muted"> (you)</span>}
+      </td>
+      <ClipCell>{operator.email}</ClipCell>
+      <td>
+        <label htmlFor={roleId} className="visually-hidden">
+          Role of {operator.email}
+        </label>
+        <select
+          id={roleId}
+          value={operator.role}
+          disabled={!manageable || change.isPending}
+          onChange={(event) => change.mutate({ id: operator.id, role: event.target.value as Role })}
+        >
+          {(manageable ? assignable : [operator.role]).map((option) => (
+            <option key={option} value={option}>
+              {roleLabels[option]}
+            </option>
+          ))}
+        </select>
+        <ErrorMessage error={change.error} />
+      </td>
+      <td>{formatDate(operator.created_at)}</td>
+      <td>
+        {manageable && <ConfirmButton label="Remove" confirmLabel={`Remove ${operator.email}`} disabled={remove.isPending} onConfirm={() => remove.mutate(operator.id)} />}
+        <ErrorMessage error={remove.error} />
+      </td>
+    </tr>
+  );
+}
+
+export function MembersSection() {
+  const { me } = useSession();
+  const operators = useOperators();
+  const actorRole = me.operator.role;
+  const assignable = roles.filter((role) => canManage(actorRole, role));
+
+  return (
+    <section className="card" aria-labelledby="members-title">
+      <h2 id="members-title">Members</h2>
+      <p className="muted">
+        {actorRole === 'OWNER' ? 'As an owner you manage every member.' : 'As an admin you manage every member except owners.'} Removing a member ends
+        their sessions and tokens.
+      </p>
+      <AddMemberForm assignable={assignable} />
+      <ErrorMessage error={operators.error} />
+      {operators.isPending ? (
+        <Loading label="Loading members…" />
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table">
+            <caption className="visually-hidden">Members of the organization</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Added</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {operators.data?.results.map((operator) => (
+                <MemberRow key={operator.id} operator={operator} actorRole={actorRole} isSelf={operator.id === me.operator.id} assignable={assignable} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

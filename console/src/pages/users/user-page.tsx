@@ -1,0 +1,178 @@
+import { Link, useLocation, useParams } from 'react-router-dom';
+import type { User } from '../../api/types.ts';
+import { useUser, useUserAuditHistory } from '../../api/users.ts';
+import { DetailsList } from '../../components/details-list.tsx';
+import { Badge, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { PageHeader } from '../../components/layout.tsx';
+import { formatDate, formatDateTime, formatNumber } from '../../shared/format.ts';
+import { useSession } from '../../shared/session.tsx';
+import { StatusChangeForm } from './status-change-form.tsx';
+
+function Field({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="details-item">
+      <dt>{label}</dt>
+      <dd>{children ?? <span className="muted">—</span>}</dd>
+    </div>
+  );
+}
+
+function Profile({ user }: { user: User }) {
+  return (
+    <dl className="details-list details-columns">
+      <Field label="Vendor data">
+        <span className="break">{user.vendor_data}</span>
+      </Field>
+      <Field label="Roster id">
+        <code>{user.didit_internal_id}</code>
+      </Field>
+      <Field label="Name shown">{user.effective_name}</Field>
+      <Field label="Display name">{user.display_name}</Field>
+      <Field label="Full name (verified)">{user.full_name}</Field>
+      <Field label="Date of birth (verified)">{user.date_of_birth}</Field>
+      <Field label="Verified">{user.verified_at ? formatDateTime(user.verified_at) : null}</Field>
+      <Field label="Email">{user.email}</Field>
+      <Field label="Phone">{user.phone}</Field>
+      <Field label="Country">{user.country}</Field>
+      <Field label="Status">
+        <Badge value={user.status} />
+      </Field>
+      <Field label="Tags">
+        {user.tags.length ? (
+          user.tags.map((tag) => (
+            <span key={tag} className="tag">
+              {tag}
+            </span>
+          ))
+        ) : (
+          <span className="muted">none</span>
+        )}
+      </Field>
+      <Field label="Created">{formatDateTime(user.created_at)}</Field>
+      <Field label="Updated">{formatDateTime(user.updated_at)}</Field>
+    </dl>
+  );
+}
+
+function Counters({ user }: { user: User }) {
+  const counters: [string, number][] = [
+    ['Sessions', user.session_count],
+    ['Approved', user.approved_count],
+    ['Declined', user.declined_count],
+    ['In review', user.in_review_count],
+  ];
+  return (
+    <>
+      <ul className="stats" aria-label="Verification sessions">
+        {counters.map(([label, value]) => (
+          <li key={label} className="stat">
+            <span className="stat-value">{formatNumber(value)}</span>
+            <span className="stat-label">{label}</span>
+          </li>
+        ))}
+      </ul>
+      <dl className="details-list details-columns">
+        <Field label="First session">{formatDateTime(user.first_session_at)}</Field>
+        <Field label="Last session">{formatDateTime(user.last_session_at)}</Field>
+        <Field label="Last activity">{formatDateTime(user.last_activity_at)}</Field>
+      </dl>
+    </>
+  );
+}
+
+function AuditHistory({ appId, userId }: { appId: string; userId: string }) {
+  const history = useUserAuditHistory(appId, userId, true);
+  if (history.isPending) return <Loading label="Loading history…" />;
+  if (history.error) return <ErrorMessage error={history.error} />;
+  if (history.data.results.length === 0) return <p className="empty">Nothing recorded for this user yet.</p>;
+  return (
+    <ol className="timeline">
+      {history.data.results.map((entry) => (
+        <li key={entry.id}>
+          <div className="timeline-head">
+            <strong>{entry.action}</strong> <Badge value={entry.outcome} />
+            <span className="muted">
+              {' '}
+              by {entry.actor.label ?? entry.actor.type} · {formatDateTime(entry.created_at)}
+            </span>
+          </div>
+          {entry.details && Object.keys(entry.details).length > 0 && <DetailsList details={entry.details} />}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function UserPage() {
+  const { userId = '' } = useParams();
+  const location = useLocation();
+  const { appId, can } = useSession();
+  const user = useUser(appId, userId);
+  const back = (location.state as { back?: string } | null)?.back ?? '/users';
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to={back}>← Users</Link>
+      </p>
+      {user.isPending && <Loading label="Loading user…" />}
+      <ErrorMessage error={user.error} />
+      {user.data && (
+        <>
+          <PageHeader title={user.data.effective_name || user.data.vendor_data}>
+            <Badge value={user.data.status} />
+          </PageHeader>
+          <div className="grid-2">
+            <section className="card" aria-labelledby="profile-title">
+              <h2 id="profile-title">Profile</h2>
+              <Profile user={user.data} />
+              <h3>Metadata</h3>
+              {user.data.metadata && Object.keys(user.data.metadata).length > 0 ? (
+                <pre className="json">{JSON.stringify(user.data.metadata, null, 2)}</pre>
+              ) : (
+                <p className="muted">No metadata</p>
+              )}
+            </section>
+            <div className="stack">
+              <section className="card" aria-labelledby="sessions-title">
+                <h2 id="sessions-title">Verification</h2>
+                <Counters user={user.data} />
+              </section>
+              <section className="card" aria-labelledby="faces-title">
+                <h2 id="faces-title">Faces</h2>
+                {user.data.faces.length === 0 ? (
+                  <p className="muted">No face images uploaded.</p>
+                ) : (
+                  <ul className="faces">
+                    {user.data.faces.map((face) => (
+                      <li key={face.uuid}>
+                        <a href={face.image_url} target="_blank" rel="noreferrer">
+                          <img src={face.image_url} alt={face.comment ? `Face: ${face.comment}` : `Face uploaded ${formatDate(face.created_at)}`} loading="lazy" />
+                        </a>
+                        <span className="face-caption">
+                          {face.comment ?? 'No comment'} · {formatDate(face.created_at)}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </section>
+              {can('users.write') && (
+                <section className="card" aria-labelledby="status-title">
+                  <h2 id="status-title">Change status</h2>
+                  <StatusChangeForm appId={appId} user={user.data} />
+                </section>
+              )}
+            </div>
+          </div>
+          {can('audit.read') && (
+            <section className="card" aria-labelledby="history-title">
+              <h2 id="history-title">History</h2>
+              <AuditHistory appId={appId} userId={user.data.didit_internal_id} />
+            </section>
+          )}
+        </>
+      )}
+    </>
+  );
+}
