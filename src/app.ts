@@ -1,14 +1,14 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from './context.ts';
 import { databaseIsReachable } from './db/database.ts';
 import { features } from './features/index.ts';
 import { registerConsoleStatic } from './http/console-static.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { errorBody, registerErrorHandling } from './http/errors.ts';
 
 export interface BuildAppOptions {
   logger?: boolean;
@@ -24,6 +24,11 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     // Long ids and search strings are fine; absurd URLs are not.
     routerOptions: { maxParamLength: 4096 },
     ajv: { customOptions: { coerceTypes: 'array' } },
+    // The router refuses malformed %-escapes and over-long path segments before any route runs: same error shape.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      reply.status(tooLong ? 414 : 400).send(errorBody(tooLong ? 'path_too_long' : 'bad_url', tooLong ? 'A path segment is too long' : error.message));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../context.ts';
+import { type RateLimiter, rateLimitByApiKey } from '../../http/rate-limit.ts';
+import { apiKeyOf, clientIp, requireApiKey } from '../auth/auth.hooks.ts';
+import { recordSession } from './user-sessions.service.ts';
+import {
+  createUserBody,
+  deletedResponse,
+  deleteUsersBody,
+  errorResponse,
+  listUsersQuery,
+  patchUserBody,
+  recordSessionBody,
+  toUserResponse,
+  updateStatusBody,
+  type UserResponse,
+  userListResponse,
+  userSchema,
+  vendorDataParams,
+} from './users.schemas.ts';
+import { createUser, deleteUsers, findUserJson, listUsers, patchUser, updateUserStatus, type UsersActor } from './users.service.ts';
+
+export const apiKeySecurity = [{ apiKey: [] }];
+
+export const apiErrors = { 400: errorResponse, 401: errorResponse, 404: errorResponse, 409: errorResponse, 413: errorResponse, 422: errorResponse, 429: errorResponse };
+
+/** The contract writes every path with a trailing slash; scripts often drop it. Both work; the docs list the first. */
+export function slashVariants(path: string): [string, boolean][] {
+  return [
+    [path, false],
+    [path.replace(/\/$/, ''), true],
+  ];
+}
+
+export function apiActor(request: FastifyRequest): UsersActor {
+  const principal = apiKeyOf(request);
+  return { principal, appId: principal.appId, ip: clientIp(request) };
+}
+
+/** The users API (`x-api-key`): every path of the contract's section 4 except faces (faces.routes.ts). */
+export async function registerUsersApiRoutes(scope: FastifyInstance, ctx: AppContext, limiter: RateLimiter): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  // Before the body is read: an unknown key or an exhausted limit costs no parsing.
+  const onRequest = [requireApiKey(ctx), rateLimitByApiKey(limiter)];
+  const tags = ['users API'];
+  const security = apiKeySecurity;
+
+  for (const [url, hide] of slashVariants('/v3/users/create/')) {
+    app.post(
+      url,
+      { onRequest, schema: { hide, tags, security, summary: 'Create a user', body: createUserBody, response: { 201: userSchema, ...apiErrors } } },
+      async (request, reply) => reply.status(201).send(toUserResponse(await createUser(ctx, apiActor(request), request.body))),
+    );
+  }
+
+  for (const [url, hide] of slashVariants('/v3/users/delete/')) {
+    app.post(
+      url,
+      { onRequest, schema: { hide, tags, security, summary: 'Delete users by vendor_data or by didit_internal_id (idempotent)', body: deleteUsersBody, response: { 200: deletedResponse, ...apiErrors } } },
+      async (request) => ({ deleted: await deleteUsers(ctx, apiActor(request), request.body) }),
+    );
+  }
+
+  for (const [url, hide] of slashVariants('/v3/users/')) {
+    app.get(
+      url,
+      { onRequest, schema: { hide, tags, security, summary: 'List users, newest first, filtered; page with `cursor`', querystring: listUsersQuery, response: { 200: userListResponse, ...apiErrors } } },
+      async (request) => {
+        const { page_size: pageSize, cursor, ...filters } = request.query;
+        const page = await listUsers(ctx, apiActor(request).appId, filters, pageSize, cursor);
+        return { results: page.rows.map(toUserResponse), next: page.next };
+      },
+    );
+  }
+
+  for (const [url, hide] of slashVariants('/v3/users/:vendor_data/')) {
+    app.get(
+      url,
+      { onRequest, schema: { hide, tags, security, summary: 'Get a user by vendor_data', params: vendorDataParams, response: { 200: userSchema, ...apiErrors } } },
+      async (request, reply) => {
+        const json = await findUserJson(ctx, apiActor(request).appId, request.params.vendor_data);
+        // Already the user object as JSON (built by PostgreSQL, see users.repository.ts): a string with a JSON type goes out as is.
+        return reply.type('application/json; charset=utf-8').send(json as unknown as UserResponse);
+      },
+    );
+    app.patch(
+      url,
+      {
+        onRequest,
+        schema: { hide, tags, security, summary: 'Update the fields sent (metadata is replaced whole)', params: vendorDataParams, body: patchUserBody, response: { 200: userSchema, ...apiErrors } },
+      },
+      async (request) => toUserResponse(await patchUser(ctx, apiActor(request), { vendorData: request.params.vendor_data }, request.body)),
+    );
+  }
+
+  for (const [url, hide] of slashVariants('/v3/users/:vendor_data/update-status/')) {
+    app.patch(
+      url,
+      { onRequest, schema: { hide, tags, security, summary: 'Set the status, with a reason', params: vendorDataParams, body: updateStatusBody, response: { 200: userSchema, ...apiErrors } } },
+      async (request) => toUserResponse(await updateUserStatus(ctx, apiActor(request), { vendorData: request.params.vendor_data }, request.body)),
+    );
+  }
+
+  for (const [url, hide] of slashVariants('/v3/users/:vendor_data/sessions/')) {
+    app.post(
+      url,
+      {
+        onRequest,
+        schema: { hide, tags, security, summary: "Record a verification session's outcome (idempotent per session_id)", params: vendorDataParams, body: recordSessionBody, response: { 200: userSchema, ...apiErrors } },
+      },
+      async (request) => toUserResponse(await recordSession(ctx, apiActor(request), request.params.vendor_data, request.body)),
+    );
+  }
+}

@@ -1,0 +1,236 @@
+import type { AppContext } from '../../context.ts';
+import { conflict, notFound } from '../../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { isUuid } from '../auth/auth.hooks.ts';
+import type { Principal } from '../auth/principal.ts';
+import { faceKeysOfUsers } from './faces.repository.ts';
+import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
+import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
+import { parseUserWrite, unexpectedFields, type UserWrite, validateNote, validationError, writableUserFields } from './user-input.ts';
+import type { UserFilters } from './users.filters.ts';
+import {
+  deleteUsersByIds,
+  findUserById,
+  findUserByVendorData,
+  findUserJsonByVendorData,
+  insertUserAudited,
+  lockUserById,
+  lockUserByVendorData,
+  lockUsersForDelete,
+  listUsers as listUserRows,
+  updateUser,
+  type UserSelector,
+} from './users.repository.ts';
+import type { UserRow } from './users.schemas.ts';
+
+/** Who acts, on which application, from where: every write is audited with it. */
+export interface UsersActor {
+  principal: Principal;
+  appId: string;
+  ip: string | null;
+}
+
+/** A user is named by vendor_data on the users API and by didit_internal_id on the console. */
+export type UserLocator = { vendorData: string } | { id: string };
+
+export const userNotFound = () => notFound('User', 'user_not_found');
+
+const MAX_DELETE_IDS = 1_000;
+const MAX_REASON_CHARS = 500;
+
+function auditBase(actor: UsersActor) {
+  return { orgId: actor.principal.orgId, appId: actor.appId, actor: actor.principal, ip: actor.ip };
+}
+
+/** A value that cannot be stored cannot name a stored user either: answer 404 rather than send it to PostgreSQL. */
+function lookable(text: string): boolean {
+  return text.length > 0 && isStorableText(text);
+}
+
+/** Runs the lookup that fits the locator; a malformed id or vendor_data finds nothing without a query. */
+async function locate(locator: UserLocator, byVendorData: (vendorData: string) => Promise<UserRow | undefined>, byId: (id: string) => Promise<UserRow | undefined>): Promise<UserRow> {
+  let row: UserRow | undefined;
+  if ('vendorData' in locator) row = lookable(locator.vendorData) ? await byVendorData(locator.vendorData) : undefined;
+  else row = isUuid(locator.id) ? await byId(locator.id) : undefined;
+  if (!row) throw userNotFound();
+  return row;
+}
+
+export function findUser(ctx: AppContext, appId: string, locator: UserLocator): Promise<UserRow> {
+  return locate(
+    locator,
+    (vendorData) => findUserByVendorData(ctx.database.pool, appId, vendorData),
+    (id) => findUserById(ctx.db, appId, id),
+  );
+}
+
+/** The user as the API's JSON text (the GET path: no row parsing, no serialising in Node). */
+export async function findUserJson(ctx: AppContext, appId: string, vendorData: string): Promise<string> {
+  const json = lookable(vendorData) ? await findUserJsonByVendorData(ctx.database.pool, appId, vendorData) : undefined;
+  if (json === undefined) throw userNotFound();
+  return json;
+}
+
+/** The user, locked until the transaction `trx` ends. */
+export function lockUser(trx: AppContext['db'], appId: string, locator: UserLocator): Promise<UserRow> {
+  return locate(
+    locator,
+    (vendorData) => lockUserByVendorData(trx, appId, vendorData),
+    (id) => lockUserById(trx, appId, id),
+  );
+}
+
+/** Creates a user and its user.created audit entry in one statement (the hot path of the API). */
+export async function createUser(ctx: AppContext, actor: UsersActor, body: Record<string, unknown>): Promise<UserRow> {
+  const write = parseUserWrite(body, { requireVendorData: true });
+  const vendorData = write.vendor_data as string;
+  const fields = Object.keys(write).filter((field) => field !== 'vendor_data');
+  const { principal } = actor;
+  const row = await insertUserAudited(ctx.database.pool, actor.appId, vendorData, write, {
+    orgId: principal.orgId,
+    // The same actor columns recordAudit writes.
+    actorType: principal.kind,
+    actorId: principal.kind === 'api_key' ? principal.keyId : principal.operatorId,
+    actorLabel: principal.kind === 'api_key' ? `api key ${principal.keyPrefix}` : principal.email,
+    details: { vendor_data: vendorData, fields },
+    ip: actor.ip,
+  });
+  if (!row) throw conflict('duplicate_vendor_data', 'A user with this vendor_data already exists in this application');
+  return row;
+}
+
+export interface UserPage {
+  rows: UserRow[];
+  next: string | null;
+}
+
+export async function listUsers(ctx: AppContext, appId: string, filters: UserFilters, pageSize: number, cursor?: string): Promise<UserPage> {
+  const after = cursor === undefined || cursor === '' ? undefined : decodeUserCursor(cursor);
+  const rows = await listUserRows(ctx.db, appId, filters, pageSize, after);
+  if (rows.length <= pageSize) return { rows, next: null };
+  const page = rows.slice(0, pageSize);
+  const last = page[page.length - 1];
+  return { rows: page, next: encodeUserCursor({ createdAt: last.cursor_created_at, id: last.didit_internal_id }) };
+}
+
+/** JSON equality that ignores key order (jsonb does not keep it). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/** The fields of `write` that differ from the stored row (vendor_data excluded: it never changes). */
+function changedFields(row: UserRow, write: UserWrite): UserWrite {
+  const changes: UserWrite = {};
+  for (const field of writableUserFields) {
+    if (field === 'vendor_data' || write[field] === undefined) continue;
+    const next = write[field];
+    const current = row[field];
+    const same = field === 'tags' || field === 'metadata' ? sameJson(current, next) : current === next;
+    if (!same) (changes as Record<string, unknown>)[field] = next;
+  }
+  return changes;
+}
+
+/**
+ * Updates the fields sent; metadata is replaced whole. Nothing is written (and updated_at stays)
+ * when no field changes. Verified fields and status have their own paths, see docs/users-api.md.
+ */
+export async function patchUser(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>): Promise<UserRow> {
+  const write = parseUserWrite(body, { requireVendorData: false });
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockUser(trx, actor.appId, locator);
+    const problems: FieldError[] = [];
+    if (write.vendor_data !== undefined && write.vendor_data !== row.vendor_data) {
+      problems.push({ field: 'vendor_data', code: 'vendor_data_immutable', message: 'vendor_data cannot change; create a new user instead' });
+    }
+    const changes = changedFields(row, write);
+    if (changes.status !== undefined) {
+      problems.push({ field: 'status', code: 'status_requires_reason', message: 'Change status with PATCH /v3/users/{vendor_data}/update-status/ and a reason' });
+    }
+    if (row.verified_at) {
+      for (const field of ['full_name', 'date_of_birth'] as const) {
+        if (changes[field] !== undefined) problems.push({ field, code: 'verified_field', message: `${field} was verified by an approved session and cannot be changed` });
+      }
+    }
+    if (problems.length > 0) throw validationError(problems);
+    const fields = Object.keys(changes);
+    if (fields.length === 0) return row;
+    const updated = await updateUser(trx, actor.appId, row.didit_internal_id, changes);
+    await recordAudit(trx, { ...auditBase(actor), action: 'user.updated', target: { type: 'user', id: row.didit_internal_id }, details: { vendor_data: row.vendor_data, fields } });
+    return updated;
+  });
+}
+
+/** Sets the status with a reason; setting the status it already has writes nothing. */
+export async function updateUserStatus(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>): Promise<UserRow> {
+  const errors: FieldError[] = unexpectedFields(body, ['status', 'reason']);
+  const status = body.status === undefined ? { ok: false as const, error: { field: 'status', code: 'missing_status', message: 'status is required' } } : validateStatus(body.status);
+  if (!status.ok) errors.push(status.error);
+  const reason = validateNote('reason', body.reason, { required: true, maxChars: MAX_REASON_CHARS });
+  if (!reason.ok) errors.push(reason.error);
+  if (errors.length > 0 || !status.ok || !reason.ok) throw validationError(errors);
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await lockUser(trx, actor.appId, locator);
+    if (row.status === status.value) return row;
+    const updated = await updateUser(trx, actor.appId, row.didit_internal_id, { status: status.value });
+    await recordAudit(trx, {
+      ...auditBase(actor),
+      action: 'user.status_changed',
+      target: { type: 'user', id: row.didit_internal_id },
+      details: { vendor_data: row.vendor_data, from: row.status, to: status.value, reason: reason.value },
+    });
+    return updated;
+  });
+}
+
+function parseDeleteSelector(body: Record<string, unknown>): UserSelector {
+  const errors: FieldError[] = unexpectedFields(body, ['vendor_data_list', 'didit_internal_id_list']);
+  const given = (['vendor_data_list', 'didit_internal_id_list'] as const).filter((field) => body[field] !== undefined && body[field] !== null);
+  if (given.length !== 1) {
+    errors.push({ field: 'vendor_data_list', code: 'exactly_one_list', message: 'Send exactly one of vendor_data_list and didit_internal_id_list' });
+    throw validationError(errors);
+  }
+  const field = given[0];
+  const list = body[field];
+  if (!Array.isArray(list)) errors.push({ field, code: 'invalid_list', message: `${field} must be an array of strings` });
+  else if (list.length > MAX_DELETE_IDS) errors.push({ field, code: 'too_many_ids', message: `${field} has ${list.length} entries; at most ${MAX_DELETE_IDS} per request` });
+  else {
+    list.forEach((value, index) => {
+      const valid = typeof value === 'string' && (field === 'didit_internal_id_list' ? isUuid(value) : lookable(value));
+      if (!valid) {
+        const what = field === 'didit_internal_id_list' ? 'a UUID' : 'a non-empty string';
+        errors.push({ field: `${field}.${index}`, code: field === 'didit_internal_id_list' ? 'invalid_didit_internal_id' : 'invalid_vendor_data', message: `${field}[${index}] is not ${what}` });
+      }
+    });
+  }
+  if (errors.length > 0) throw validationError(errors.slice(0, 100));
+  const values = [...new Set(list as string[])];
+  return field === 'vendor_data_list' ? { by: 'vendor_data', values } : { by: 'didit_internal_id', values: values.map((id) => id.toLowerCase()) };
+}
+
+/** Deletes users by either id list; ids that do not exist (or belong to another application) are not counted. */
+export async function deleteUsers(ctx: AppContext, actor: UsersActor, body: Record<string, unknown>): Promise<number> {
+  const selector = parseDeleteSelector(body);
+  const { deleted, faceKeys } = await ctx.db.transaction().execute(async (trx) => {
+    const users = await lockUsersForDelete(trx, actor.appId, selector);
+    if (users.length === 0) return { deleted: 0, faceKeys: [] as string[] };
+    const ids = users.map((user) => user.didit_internal_id);
+    const faceKeys = await faceKeysOfUsers(trx, actor.appId, ids);
+    const deleted = await deleteUsersByIds(trx, actor.appId, ids);
+    await recordAudit(trx, { ...auditBase(actor), action: 'user.deleted', details: { count: deleted, didit_internal_ids: ids, faces: faceKeys.length } });
+    return { deleted, faceKeys };
+  });
+  // After commit: a rollback must not leave users whose images are gone. A failed delete leaves an orphan file, logged.
+  const results = await Promise.allSettled(faceKeys.map((key) => ctx.storage.delete(key)));
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') ctx.log.warn(`could not delete face image ${faceKeys[index]}: ${(result.reason as Error)?.message ?? result.reason}`);
+  });
+  return deleted;
+}
