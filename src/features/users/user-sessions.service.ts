@@ -3,13 +3,15 @@ import { conflict } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { type FieldError, isStorableText, validateCountry, validateDateOfBirth, validateFullName } from './user-fields.ts';
 import { unexpectedFields, validationError } from './user-input.ts';
-import { applySessionOutcome, findVerificationSession, insertVerificationSession, type SessionStatus } from './users.repository.ts';
+import { applySessionOutcome, concludeReviewedSession, findVerificationSession, insertVerificationSession, type SessionStatus } from './users.repository.ts';
 import type { UserRow } from './users.schemas.ts';
 import { lockUser, type UsersActor } from './users.service.ts';
 
 /**
  * The verification engine reports each session's outcome once it is known. A session is recorded once
- * per application (user_verification_sessions' key), so a retried report changes nothing.
+ * per application (user_verification_sessions' key), so a retried report changes nothing. A session in
+ * review may later be reported with its final outcome (APPROVED or DECLINED): that moves it between
+ * counters. A final outcome never changes.
  */
 
 const sessionStatuses: readonly SessionStatus[] = ['APPROVED', 'DECLINED', 'IN_REVIEW'];
@@ -71,21 +73,25 @@ export async function recordSession(ctx: AppContext, actor: UsersActor, vendorDa
   return ctx.db.transaction().execute(async (trx) => {
     const user = await lockUser(trx, actor.appId, { vendorData });
     const isNew = await insertVerificationSession(trx, actor.appId, { sessionId: report.sessionId, userId: user.didit_internal_id, status: report.status, completedAt: report.completedAt });
+    let reviewedFrom: 'IN_REVIEW' | undefined;
     if (!isNew) {
       const recorded = await findVerificationSession(trx, actor.appId, report.sessionId);
       if (recorded && recorded.user_id !== user.didit_internal_id) {
         throw conflict('session_belongs_to_other_user', `Session ${report.sessionId} was already recorded for another user`);
       }
-      if (recorded && recorded.status !== report.status) {
-        throw conflict('session_already_recorded', `Session ${report.sessionId} was already recorded as ${recorded.status}; a session's outcome is recorded once`);
+      if (!recorded || recorded.status === report.status) return user;
+      const concluded = report.status !== 'IN_REVIEW' && (await concludeReviewedSession(trx, actor.appId, report.sessionId, report.status, report.completedAt));
+      if (!concluded) {
+        throw conflict('session_already_recorded', `Session ${report.sessionId} was already recorded as ${recorded.status}; a final outcome is recorded once`);
       }
-      return user;
+      reviewedFrom = 'IN_REVIEW';
     }
     const updated = await applySessionOutcome(trx, actor.appId, user.didit_internal_id, {
       status: report.status,
       at: report.completedAt ?? new Date(),
       fullName: report.fullName,
       dateOfBirth: report.dateOfBirth,
+      reviewedFrom,
     });
     const verifiedFields = report.status === 'APPROVED' ? (['full_name', 'date_of_birth'] as const).filter((field) => (field === 'full_name' ? report.fullName : report.dateOfBirth)) : [];
     await recordAudit(trx, {
@@ -95,7 +101,7 @@ export async function recordSession(ctx: AppContext, actor: UsersActor, vendorDa
       ip: actor.ip,
       action: 'user.session_recorded',
       target: { type: 'user', id: user.didit_internal_id },
-      details: { vendor_data: user.vendor_data, session_id: report.sessionId, status: report.status, issuing_state: report.issuingState ?? null, verified_fields: verifiedFields },
+      details: { vendor_data: user.vendor_data, session_id: report.sessionId, status: report.status, ...(reviewedFrom ? { previous_status: reviewedFrom } : {}), issuing_state: report.issuingState ?? null, verified_fields: verifiedFields },
     });
     return updated;
   });

@@ -213,6 +213,19 @@ export async function insertVerificationSession(
   return inserted !== undefined;
 }
 
+/** Records the final outcome of a session that was in review; false when it was not (any more) in review. */
+export async function concludeReviewedSession(trx: Db, appId: string, sessionId: string, status: SessionStatus, completedAt: Date | null): Promise<boolean> {
+  const updated = await trx
+    .updateTable('user_verification_sessions')
+    .set({ status, completed_at: completedAt })
+    .where('app_id', '=', appId)
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'IN_REVIEW')
+    .returning('session_id')
+    .executeTakeFirst();
+  return updated !== undefined;
+}
+
 export async function findVerificationSession(db: Db, appId: string, sessionId: string) {
   return db.selectFrom('user_verification_sessions').select(['user_id', 'status']).where('app_id', '=', appId).where('session_id', '=', sessionId).executeTakeFirst();
 }
@@ -232,11 +245,14 @@ export async function applySessionOutcome(
   trx: Db,
   appId: string,
   userId: string,
-  outcome: { status: SessionStatus; at: Date; fullName?: string | null; dateOfBirth?: string | null },
+  outcome: { status: SessionStatus; at: Date; fullName?: string | null; dateOfBirth?: string | null; reviewedFrom?: 'IN_REVIEW' },
 ): Promise<UserRow> {
   const counter = counterOf[outcome.status];
   const changes: UpdateObject<Database, 'users'> = {
-    session_count: sql`session_count + 1`,
+    // A reviewed session is the same session with its final outcome: it moves between counters.
+    ...(outcome.reviewedFrom
+      ? { in_review_count: sql`GREATEST(in_review_count - 1, 0)` }
+      : { session_count: sql`session_count + 1` }),
     [counter]: sql`${sql.ref(counter)} + 1`,
     first_session_at: sql`LEAST(first_session_at, ${outcome.at}::timestamptz)`,
     last_session_at: sql`GREATEST(last_session_at, ${outcome.at}::timestamptz)`,

@@ -81,11 +81,23 @@ describe('POST /v3/users/{vendor_data}/sessions/', () => {
     const otherUser = await api.session('s-intruder', { session_id: 'owned-1', status: 'IN_REVIEW' });
     expect(otherUser.statusCode).toBe(409);
     expect(errorOf(otherUser).code).toBe('session_belongs_to_other_user');
-    const otherOutcome = await api.session('s-owner', { session_id: 'owned-1', status: 'APPROVED' });
+    await api.session('s-owner', { session_id: 'owned-2', status: 'DECLINED' });
+    const otherOutcome = await api.session('s-owner', { session_id: 'owned-2', status: 'APPROVED' });
     expect(otherOutcome.statusCode).toBe(409);
     expect(errorOf(otherOutcome).code).toBe('session_already_recorded');
     expect((await api.get('s-intruder')).json().session_count).toBe(0);
-    expect((await api.get('s-owner')).json()).toMatchObject({ session_count: 1, approved_count: 0 });
+    expect((await api.get('s-owner')).json()).toMatchObject({ session_count: 2, approved_count: 0, declined_count: 1, in_review_count: 1 });
+  });
+
+  it('moves a session in review to its final outcome when the review ends', async () => {
+    await createdUser(roster, tenant, { vendor_data: 's-review' });
+    await api.session('s-review', { session_id: 'review-1', status: 'IN_REVIEW' });
+    const approved = await api.session('s-review', { session_id: 'review-1', status: 'APPROVED', full_name: 'Reviewed Person', date_of_birth: '1980-05-06' });
+    expect(approved.statusCode).toBe(200);
+    expect(approved.json()).toMatchObject({ session_count: 1, in_review_count: 0, approved_count: 1, full_name: 'Reviewed Person', date_of_birth: '1980-05-06' });
+    const backToReview = await api.session('s-review', { session_id: 'review-1', status: 'IN_REVIEW' });
+    expect(backToReview.statusCode).toBe(409);
+    expect((await api.session('s-review', { session_id: 'review-1', status: 'APPROVED' })).json()).toMatchObject({ session_count: 1, approved_count: 1 });
   });
 
   it('keeps session ids apart per application', async () => {
