@@ -81,6 +81,8 @@ export const configSchema = z.object({
   IMPORT_MAX_BYTES: byteSize('256MB'),
   /** Days an import's source file is kept after the import ends. */
   IMPORT_FILE_RETENTION_DAYS: nonNegativeInt(30),
+  /** Threads that check a large import's rows; 0 means one per core but one, at most 3 (each costs ~60 MB). */
+  IMPORT_VALIDATION_THREADS: nonNegativeInt(0),
   /** Rows an import run applies per transaction (tests make it small to stop a run midway). */
   ROSTER_IMPORT_CHUNK_ROWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(1_000_000).default(10_000),
   /** Requests per API key per minute; 0 turns the limit off (benchmarks do). */

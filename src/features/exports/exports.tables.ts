@@ -1,3 +1,36 @@
-/** Kysely types of the export tables (filled in with the exports migration). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ExportTables {}
+import type { ColumnType, Generated } from 'kysely';
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+
+export interface ExportsTable {
+  id: Generated<string>;
+  /** Insertion order: the history pages newest first by it (timestamps can tie). */
+  seq: Generated<number>;
+  app_id: string;
+  status: ColumnType<ExportStatus, ExportStatus | undefined, ExportStatus>;
+  filters: Json<Record<string, unknown>>;
+  columns: string[];
+  row_count: number | null;
+  bytes: number | null;
+  /** The finished file; set in the same update that marks the export completed. */
+  storage_key: string | null;
+  /** Where the running attempt writes; a retry deletes what a crashed attempt left there. */
+  attempt_key: string | null;
+  attempts: Generated<number>;
+  created_by: string;
+  created_at: Generated<Date>;
+  started_at: NullableTimestamp;
+  heartbeat_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  file_deleted_at: NullableTimestamp;
+  error: string | null;
+}
+
+/** Kysely types of the export tables. */
+export interface ExportTables {
+  exports: ExportsTable;
+}

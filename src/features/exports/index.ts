@@ -1,5 +1,10 @@
 import type { Feature } from '../feature.ts';
+import { exportJob } from './export.job.ts';
+import { registerExportRoutes } from './exports.routes.ts';
+import { retentionJob } from './retention.job.ts';
 
 export const exportsFeature: Feature = {
   name: 'exports',
+  routes: registerExportRoutes,
+  jobs: [exportJob, retentionJob],
 };

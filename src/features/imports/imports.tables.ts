@@ -1,3 +1,88 @@
-/** Kysely types of the import tables (filled in with the imports migration). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ImportTables {}
+import type { ColumnType, Generated } from 'kysely';
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
+type Count = ColumnType<number, number | undefined, number>;
+
+export type ImportStatus = 'validating' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type RowAction = 'create' | 'update' | 'unchanged' | 'skip';
+
+/** A problem with the file as a whole; `line` is where the reader found it. */
+export interface ImportFileError {
+  code: string;
+  message: string;
+  line?: number;
+  columns?: string[];
+}
+
+export interface ImportWarning {
+  code: string;
+  column?: string;
+  message: string;
+}
+
+export interface RowError {
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ImportsTable {
+  id: Generated<string>;
+  app_id: string;
+  file_name: string;
+  storage_key: string;
+  file_bytes: Count;
+  status: ImportStatus;
+  encoding: string | null;
+  delimiter: string | null;
+  columns: ColumnType<string[], string[] | undefined, string[]>;
+  warnings: Json<ImportWarning[]>;
+  error: ColumnType<ImportFileError | null, string | null | undefined, string | null>;
+  total_rows: Count;
+  valid_rows: Count;
+  invalid_rows: Count;
+  to_create: Count;
+  to_update: Count;
+  preview_unchanged: Count;
+  processed_rows: Count;
+  created: Count;
+  updated: Count;
+  run_unchanged: Count;
+  skipped: Count;
+  failed: Count;
+  cursor_row: Count;
+  heartbeat_at: NullableTimestamp;
+  created_by: string;
+  started_by: string | null;
+  created_at: Generated<Date>;
+  validated_at: NullableTimestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  file_deleted_at: NullableTimestamp;
+}
+
+export interface ImportRowsTable {
+  import_id: string;
+  row: number;
+  line: number;
+  /** The row's cells as in the file, encoded by encodeCells. */
+  cells: string;
+  vendor_data: string | null;
+  display_name: string | null;
+  full_name: string | null;
+  email: string | null;
+  phone: string | null;
+  country: string | null;
+  status: string | null;
+  tags: string[] | null;
+  metadata: Json<Record<string, unknown> | null>;
+  errors: ColumnType<RowError[] | null, string | null, string | null>;
+  action: RowAction;
+}
+
+/** Kysely types of the import tables (migration 2026-11-27T1000-imports). */
+export interface ImportTables {
+  imports: ImportsTable;
+  import_rows: ImportRowsTable;
+}

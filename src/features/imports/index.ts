@@ -1,5 +1,11 @@
 import type { Feature } from '../feature.ts';
+import { registerImportRoutes } from './imports.routes.ts';
+import { runImportJob } from './run-import.job.ts';
+import { sweepImportsJob } from './sweep-imports.job.ts';
+import { validateImportJob } from './validate-import.job.ts';
 
 export const importsFeature: Feature = {
   name: 'imports',
+  routes: registerImportRoutes,
+  jobs: [validateImportJob, runImportJob, sweepImportsJob],
 };

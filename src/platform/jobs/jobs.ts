@@ -8,12 +8,16 @@ export interface JobQueueSettings {
   retryLimit?: number;
   retryDelay?: number;
   retryBackoff?: boolean;
+  /** Wake workers by LISTEN/NOTIFY the moment a job is sent, instead of at their next poll. */
+  notify?: boolean;
 }
 
 export interface JobWorkSettings {
   batchSize?: number;
   localConcurrency?: number;
   pollingIntervalSeconds?: number;
+  /** Backstop poll of a `notify` queue (pg-boss default 30 s): a busy worker misses the NOTIFY and finds the job here. */
+  notifyPollingIntervalSeconds?: number;
 }
 
 export interface JobInfo {
@@ -61,6 +65,11 @@ export class JobQueue {
       supervise: options.maintenance,
       schedule: options.maintenance,
       migrate: true,
+      // Queues with `notify` start within milliseconds of send() rather than at the next poll.
+      useListenNotify: true,
+      // How soon a dead worker's job (heartbeat gone stale) is failed and retried elsewhere; default 60 s.
+      superviseIntervalSeconds: 5,
+      monitorIntervalSeconds: 5,
     });
     this.boss.on('error', (error: Error) => {
       if (!this.stopping) options.onError?.(error);

@@ -1,0 +1,253 @@
+/**
+ * CSV import benchmark: upload → preview → run → completed through the HTTP API, against PostgreSQL's
+ * own COPY into a staging table plus one INSERT … ON CONFLICT merge of the same file on the same server.
+ *
+ *   npm run bench:import                                    (embedded PostgreSQL in a temp folder)
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:import
+ *   IMPORT_BENCH_SIZES=100000 npm run bench:import          (sizes to run, comma-separated)
+ *   IMPORT_BENCH_TRACE=1 npm run bench:import               (print status, rows and memory every 2 s)
+ *   IMPORT_VALIDATION_THREADS=1 npm run bench:import        (fewer validation threads: less memory, slower preview)
+ *
+ * Roster runs in this process on a free port (server and worker, as `roster start` does); the client
+ * streams each file from disk with fetch and polls the import every 20 ms. Files have 1% invalid rows
+ * (bad email, phone or country: kinds PostgreSQL itself would store, so the baseline can load the same
+ * file). A 10,000-row warm-up import starts the validation threads first, as on a running server.
+ * Peak RSS is this process's during each import (Roster's server and worker, plus the streaming HTTP
+ * client), sampled every 20 ms; files are generated in a child process so their garbage is not counted.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import { chmodSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { buildApp } from '../src/app.ts';
+import { parseConfig } from '../src/config/config.ts';
+import { closeContext, createContext } from '../src/context.ts';
+import { connectDatabase } from '../src/db/database.ts';
+import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
+import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
+import { allJobs } from '../src/features/index.ts';
+import { freePort } from '../test/global-setup.ts';
+
+const sizes = (process.env.IMPORT_BENCH_SIZES ?? '100000,1000000').split(',').map((size) => Number(size.trim()));
+const header = 'vendor_data,display_name,full_name,email,phone,country,status,tags,metadata_json';
+const firstNames = ['Ana', 'José', 'Zoë', 'Li', 'Sam', 'Émile', 'Noor', 'Kofi', 'Ines', 'Mateo'];
+const lastNames = ['López', 'Müller', 'Okafor', 'Wang', 'Núñez', 'Smith', 'Dubois', 'Rossi', 'Kowalski', 'Haddad'];
+const countries = ['ESP', 'FRA', 'DEU', 'USA', 'GBR', 'ITA'];
+
+/** Row i of a file; every 100th row is invalid in a way PostgreSQL alone would not notice. */
+function csvRow(i: number): string {
+  const first = firstNames[i % 10]!;
+  const last = lastNames[Math.floor(i / 10) % 10]!;
+  const invalid = i % 100 === 50 ? i % 3 : -1;
+  const email = invalid === 0 ? `user${i}.example.com` : `user${i}@example.com`;
+  const phone = invalid === 1 ? `+34 12${String(i).padStart(6, '0')}` : i % 2 === 0 ? `+346${String(i).padStart(8, '0')}` : `+336${String(i).padStart(8, '0')}`;
+  const country = invalid === 2 ? 'XYZ' : countries[i % countries.length]!;
+  return `cust-${i},${first},"${first} ${last}",${email},${phone},${country},${i % 7 === 0 ? 'FLAGGED' : 'ACTIVE'},"vip,batch-${i % 5}","{""tier"":""gold"",""n"":${i}}"\n`;
+}
+
+/** Files are written by a child process, so their garbage never counts toward Roster's memory here. */
+async function generate(file: string, rows: number): Promise<void> {
+  const child = fork(fileURLToPath(import.meta.url), ['--generate', file, String(rows)], { execArgv: ['--import', 'tsx'] });
+  const [code] = (await once(child, 'exit')) as [number];
+  if (code !== 0) throw new Error(`generating ${file} failed (${code})`);
+}
+
+async function writeFile(file: string, rows: number): Promise<void> {
+  async function* lines() {
+    yield `${header}\n`;
+    let text = '';
+    for (let i = 1; i <= rows; i++) {
+      text += csvRow(i);
+      if (i % 5_000 === 0) {
+        yield text;
+        text = '';
+      }
+    }
+    if (text) yield text;
+  }
+  await pipeline(Readable.from(lines()), createWriteStream(file));
+}
+
+/** Peak RSS per phase, from a 20 ms sampler: the upload and preview, then the run. */
+const phasePeaks = { preview: 0, run: 0 };
+let sampledPeak = 0;
+setInterval(() => (sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss())), 20).unref();
+function takePeak(): number {
+  const peak = Math.max(sampledPeak, process.memoryUsage.rss());
+  sampledPeak = 0;
+  return peak;
+}
+
+interface ImportTimes {
+  uploadMs: number;
+  previewMs: number;
+  totalMs: number;
+  view: Record<string, unknown>;
+}
+
+async function importThroughApi(baseUrl: string, token: string, appId: string, file: string): Promise<ImportTimes> {
+  const auth = { authorization: `Bearer ${token}` };
+  const started = performance.now();
+  const { id } = await uploadFile(`${baseUrl}/api/console/apps/${appId}/imports?file_name=${path.basename(file)}`, auth, file);
+  const uploaded = performance.now();
+  let lastTrace = 0;
+  const poll = async (statuses: string[]) => {
+    for (;;) {
+      const response = await fetch(`${baseUrl}/api/console/apps/${appId}/imports/${id}`, { headers: auth });
+      const view = (await response.json()) as Record<string, unknown>;
+      if (process.env.IMPORT_BENCH_TRACE && Date.now() - lastTrace > 2000) {
+        lastTrace = Date.now();
+        const m = process.memoryUsage();
+        console.log(`  ${view.status} rows ${view.total_rows} processed ${view.processed_rows} rss ${(m.rss / 1048576).toFixed(0)} heap ${(m.heapTotal / 1048576).toFixed(0)} ext ${(m.external / 1048576).toFixed(0)}`);
+      }
+      if (statuses.includes(view.status as string)) return view;
+      if (['failed', 'cancelled', 'completed'].includes(view.status as string)) throw new Error(`import ended ${view.status}: ${JSON.stringify(view.error)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  await poll(['ready']);
+  const previewed = performance.now();
+  phasePeaks.preview = takePeak();
+  const start = await fetch(`${baseUrl}/api/console/apps/${appId}/imports/${id}/start`, { method: 'POST', headers: auth });
+  if (start.status !== 202) throw new Error(`start: ${start.status} ${await start.text()}`);
+  const view = await poll(['completed']);
+  phasePeaks.run = takePeak();
+  return { uploadMs: uploaded - started, previewMs: previewed - uploaded, totalMs: performance.now() - started, view };
+}
+
+/** Streams the file with http.request: fetch's web-stream body would read the whole file ahead into this process's memory. */
+async function uploadFile(url: string, auth: Record<string, string>, file: string): Promise<{ id: string }> {
+  const request = http.request(url, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(statSync(file).size) } });
+  const answered = once(request, 'response') as Promise<[http.IncomingMessage]>;
+  await pipeline(createReadStream(file), request);
+  const [response] = await answered;
+  let body = '';
+  for await (const chunk of response) body += chunk;
+  if (response.statusCode !== 201) throw new Error(`upload: ${response.statusCode} ${body}`);
+  return JSON.parse(body) as { id: string };
+}
+
+/** PostgreSQL alone: COPY the file into a staging table, then one INSERT … ON CONFLICT into a users-shaped table. */
+async function baseline(url: string, schema: string, appId: string, file: string): Promise<number> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    await client.query('TRUNCATE baseline_users');
+    const started = performance.now();
+    await client.query('BEGIN');
+    await client.query(`CREATE TEMP TABLE staging (vendor_data text, display_name text, full_name text, email text, phone text, country text, status text, tags text, metadata_json text) ON COMMIT DROP`);
+    await pipeline(createReadStream(file), client.query(copyFrom(`COPY staging FROM STDIN (FORMAT csv, HEADER true)`)));
+    await client.query(
+      `INSERT INTO baseline_users AS u (app_id, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata)
+       SELECT $1, vendor_data, display_name, full_name, email, phone, country, coalesce(nullif(status, ''), 'ACTIVE'),
+              coalesce(string_to_array(nullif(tags, ''), ','), '{}'), coalesce(nullif(metadata_json, '')::jsonb, '{}')
+         FROM staging
+       ON CONFLICT (app_id, vendor_data) DO UPDATE SET display_name = EXCLUDED.display_name, full_name = EXCLUDED.full_name,
+              email = EXCLUDED.email, phone = EXCLUDED.phone, country = EXCLUDED.country, status = EXCLUDED.status,
+              tags = EXCLUDED.tags, metadata = EXCLUDED.metadata, updated_at = now()`,
+      [appId],
+    );
+    await client.query('COMMIT');
+    return performance.now() - started;
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), 'roster-import-bench-'));
+  chmodSync(workDir, 0o755);
+  let stopEmbedded = async () => {};
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const pgDir = path.join(workDir, 'pg-root');
+    mkdirSync(pgDir, { mode: 0o755 });
+    const embedded = await openEmbeddedDatabase(pgDir, await freePort());
+    databaseUrl = embedded.url;
+    stopEmbedded = () => embedded.stop();
+  }
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const port = await freePort();
+  const config = parseConfig({
+    DATABASE_URL: databaseUrl,
+    ROSTER_DB_SCHEMA: schema,
+    ROSTER_DATA_DIR: path.join(workDir, 'data'),
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    IMPORT_MAX_BYTES: '1GB',
+    IMPORT_VALIDATION_THREADS: process.env.IMPORT_VALIDATION_THREADS ?? '0',
+    ROSTER_SECRET: randomBytes(24).toString('hex'),
+  });
+  const database = connectDatabase(databaseUrl, { schema });
+  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: () => {}, warn: console.warn, error: console.error } });
+  await ctx.jobs.start(allJobs);
+  await ctx.jobs.work(allJobs, ctx);
+  const app = await buildApp(ctx);
+  await app.listen({ port, host: '127.0.0.1' });
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const results: string[] = [];
+  try {
+    const org = await createOrganization(ctx.db, 'Bench organization');
+    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+    await createOperator(ctx.db, { orgId: org.id, email, role: 'OWNER', name: 'Bench', password: randomBytes(12).toString('hex') });
+    const { token } = await createConsoleToken(ctx.db, email);
+    await database.pool.query('CREATE TABLE baseline_users (LIKE users INCLUDING ALL)');
+
+    const warmFile = path.join(workDir, 'warm-up.csv');
+    await generate(warmFile, 10_000);
+    const warmApp = await createApplication(ctx.db, org.id, 'Warm-up');
+    await importThroughApi(baseUrl, token, warmApp.id, warmFile);
+    console.log(`Node ${process.version}, ${os.availableParallelism()} CPUs, PostgreSQL ${databaseUrl === process.env.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, validation threads ${config.IMPORT_VALIDATION_THREADS || 'auto'}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+
+    for (const rows of sizes) {
+      const file = path.join(workDir, `users-${rows}.csv`);
+      await generate(file, rows);
+      const mb = statSync(file).size / 1024 / 1024;
+      const application = await createApplication(ctx.db, org.id, `Bench ${rows}`);
+      const baselineMs = await baseline(databaseUrl, schema, application.id, file);
+      const rssBefore = process.memoryUsage.rss();
+      takePeak();
+      const times = await importThroughApi(baseUrl, token, application.id, file);
+      const rss = Math.max(phasePeaks.preview, phasePeaks.run) / 1024 / 1024;
+      const { view } = times;
+      const line =
+        `${rows.toLocaleString('en')} rows (${mb.toFixed(1)} MB): Roster ${(times.totalMs / 1000).toFixed(2)} s ` +
+        `(upload ${(times.uploadMs / 1000).toFixed(2)} s, preview ${(times.previewMs / 1000).toFixed(2)} s, run ${((times.totalMs - times.uploadMs - times.previewMs) / 1000).toFixed(2)} s) · ` +
+        `PostgreSQL COPY + merge ${(baselineMs / 1000).toFixed(2)} s · ratio ${(times.totalMs / baselineMs).toFixed(2)}× · peak RSS ${rss.toFixed(0)} MB (upload+preview ${(phasePeaks.preview / 1048576).toFixed(0)}, run ${(phasePeaks.run / 1048576).toFixed(0)}, ${(rssBefore / 1048576).toFixed(0)} before) · ` +
+        `created ${view.created}, skipped ${view.skipped}, invalid ${view.invalid_rows}`;
+      console.log(line);
+      results.push(line);
+      rmSync(file, { force: true });
+    }
+    console.log(`\nmaxRSS of this process over the whole run (Roster, the HTTP client, the baseline's COPY client): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  } finally {
+    await app.close();
+    await closeContext(ctx);
+    const { default: pg } = await import('pg');
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`).catch(() => {});
+    await admin.end();
+    await stopEmbedded();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  await once(process, 'beforeExit').catch(() => {});
+}
+
+const entry = process.argv[2] === '--generate' ? writeFile(process.argv[3]!, Number(process.argv[4])) : main();
+entry.then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,66 @@
+import { forbidden, invalid } from '../../http/errors.ts';
+import { can } from '../auth/policy.ts';
+import type { OperatorPrincipal } from '../auth/principal.ts';
+import { exportColumns, type ExportColumn, restrictedExportColumns } from '../users/user-columns.ts';
+import { userFilterBodySchema, type UserFilters } from '../users/users.filters.ts';
+
+/** What an export request may ask for: filters exactly as the users list reads them, and allowed columns. */
+
+export interface ExportRequest {
+  filters?: Record<string, unknown>;
+  columns?: string[];
+}
+
+const knownFilters = Object.keys(userFilterBodySchema.shape);
+
+/** The filters exactly as a list would apply them; unknown names are refused rather than ignored. */
+export function parseExportFilters(raw: Record<string, unknown> | undefined): UserFilters {
+  const unknown = Object.keys(raw ?? {}).filter((name) => !knownFilters.includes(name));
+  if (unknown.length > 0) {
+    throw invalid(
+      'unknown_filter',
+      `Unknown filter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${knownFilters.join(', ')})`,
+      unknown.map((name) => ({ field: `filters.${name}`, code: 'unknown_filter', message: `"${name}" is not a filter` })),
+    );
+  }
+  const parsed = userFilterBodySchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({ field: ['filters', ...issue.path.map(String)].join('.'), code: 'invalid_filter', message: issue.message }));
+    throw invalid('invalid_filter', details.map((detail) => `${detail.field}: ${detail.message}`).join('; '), details);
+  }
+  const filters = parsed.data;
+  // PostgreSQL text cannot hold NUL: such a search could never match, and would fail the COPY.
+  const texts = [filters.search ?? '', ...(filters.tags ?? [])];
+  if (texts.some((value) => value.includes('\u0000'))) throw invalid('invalid_filter', 'Filters may not contain NUL characters');
+  return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0))) as UserFilters;
+}
+
+/** The columns an operator may export: all of them, or all but personal data for restricted roles. */
+export function allowedColumns(operator: Pick<OperatorPrincipal, 'role'>): readonly ExportColumn[] {
+  return can(operator.role, 'exports.personal_data') ? exportColumns : restrictedExportColumns;
+}
+
+export function resolveExportColumns(operator: Pick<OperatorPrincipal, 'role'>, requested: readonly string[] | undefined): ExportColumn[] {
+  if (requested === undefined) return [...allowedColumns(operator)];
+  if (requested.length === 0) throw invalid('no_columns', 'Ask for at least one column, or leave `columns` out for every column you may export');
+  const unknown = requested.filter((column) => !(exportColumns as readonly string[]).includes(column));
+  if (unknown.length > 0) {
+    throw invalid(
+      'unknown_column',
+      `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
+      unknown.map((column) => ({ column, code: 'unknown_column', message: `"${column}" is not an export column` })),
+    );
+  }
+  const duplicates = requested.filter((column, index) => requested.indexOf(column) !== index);
+  if (duplicates.length > 0) throw invalid('duplicate_column', `Each column may appear once; repeated: ${[...new Set(duplicates)].join(', ')}`);
+  const restricted = requested.filter((column) => !allowedColumns(operator).includes(column as ExportColumn));
+  if (restricted.length > 0) {
+    throw forbidden(
+      'restricted_columns',
+      `Your role (${operator.role}) may not export personal data columns: ${restricted.join(', ')}`,
+      restricted.map((column) => ({ column, code: 'restricted_column', message: `"${column}" holds personal data` })),
+    );
+  }
+  return requested as ExportColumn[];
+}
+

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { defineJob, type JobInfo, type JobQueueSettings, type JobWorkSettings } from '../../platform/jobs/jobs.ts';
+import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import type { ExportColumn } from '../users/user-columns.ts';
+import { signedExportUrl } from './export-link.ts';
+import { exportFailedMail, exportReadyMail } from './export-mail.ts';
+import { parseExportFilters } from './export-options.ts';
+import { buildExportCopy } from './export-query.ts';
+import { writeExport } from './export-writer.ts';
+import { type ExportRecord, findExport, markCompleted, markFailed, markRequeued, startAttempt, touchHeartbeat } from './exports.repository.ts';
+
+/** Attempts after the first; a worker that dies mid-export is noticed by the missing heartbeat and retried. */
+export const EXPORT_RETRY_LIMIT = 2;
+const HEARTBEAT_MS = 10_000;
+
+/** Test-only: lets a test fail an attempt part-way through its file. Never set in production code. */
+export const exportJobTestHooks: { onChunk?: (event: { exportId: string; attempt: number; bytes: number }) => void | Promise<void> } = {};
+
+// pg-boss then wakes an idle worker by LISTEN/NOTIFY instead of at its next poll; polling stays as
+// frequent as without it, since a notification sent while the worker is busy is not replayed.
+// (JobQueueSettings and JobWorkSettings do not list these pg-boss options.)
+const wakeWorkerOnSend = { notify: true } as JobQueueSettings;
+const keepPolling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 } as JobWorkSettings;
+
+export const exportJob = defineJob<{ exportId: string; appId: string }, AppContext>({
+  name: 'export.run',
+  payload: z.object({ exportId: z.string().uuid(), appId: z.string().uuid() }),
+  // heartbeatSeconds brings a killed worker's job back within seconds instead of at expiry.
+  queue: { ...wakeWorkerOnSend, heartbeatSeconds: 10, retryLimit: EXPORT_RETRY_LIMIT, retryDelay: 3, expireInSeconds: 6 * 3600 },
+  work: keepPolling,
+  handle: (payload, ctx, job) => runExport(ctx, payload, job),
+});
+
+const system = systemActor('export worker');
+
+/**
+ * One attempt at an export. The file goes to a key of its own; the export becomes `completed`
+ * (with its row count and key) only after the whole file is stored, in one guarded update.
+ */
+export async function runExport(ctx: AppContext, payload: { exportId: string; appId: string }, job: Pick<JobInfo, 'retryCount'>): Promise<void> {
+  const { exportId, appId } = payload;
+  const attemptKey = `exports/${appId}/${exportId}/${randomUUID()}.csv`;
+  const claim = await ctx.db.transaction().execute((trx) => startAttempt(trx, appId, exportId, attemptKey));
+  if (!claim) return; // Already completed, failed or expired: a duplicate delivery of the job.
+  if (claim.previousKey) await ctx.storage.delete(claim.previousKey).catch(() => {});
+  const record = (await findExport(ctx.db, appId, exportId))!;
+
+  const heartbeat = setInterval(() => {
+    touchHeartbeat(ctx.db, appId, exportId, attemptKey).catch(() => {});
+  }, HEARTBEAT_MS);
+  try {
+    const columns = record.columns as ExportColumn[];
+    const filters = parseExportFilters(record.filters);
+    const onChunk = exportJobTestHooks.onChunk;
+    const written = await writeExport({
+      pool: ctx.database.pool,
+      storage: ctx.storage,
+      key: attemptKey,
+      copyStatement: buildExportCopy(ctx.db, appId, filters, columns),
+      header: columns,
+      onChunk: onChunk ? (bytes) => onChunk({ exportId, attempt: job.retryCount, bytes }) : undefined,
+    });
+    // Whole seconds, so the link's expiry and the export's are the same instant.
+    const expiresAt = new Date(Math.floor((Date.now() + ctx.config.EXPORT_LINK_TTL * 1000) / 1000) * 1000);
+    const completed = await ctx.db.transaction().execute(async (trx) => {
+      const owned = await markCompleted(trx, appId, exportId, attemptKey, { rowCount: written.rowCount, bytes: written.bytes, expiresAt });
+      if (owned) {
+        await recordAudit(trx, {
+          orgId: record.org_id,
+          appId,
+          actor: system,
+          action: 'export.completed',
+          target: { type: 'export', id: exportId },
+          details: { row_count: written.rowCount, bytes: written.bytes, requested_by: record.created_by, attempt: claim.attempts },
+        });
+      }
+      return owned;
+    });
+    if (!completed) {
+      // Another attempt took the export over meanwhile; this file belongs to nobody.
+      await ctx.storage.delete(attemptKey).catch(() => {});
+      return;
+    }
+    await sendQuietly(ctx, exportReadyMail({
+      to: record.created_by_email,
+      appName: record.app_name,
+      rowCount: written.rowCount,
+      columns,
+      filters: record.filters,
+      downloadUrl: signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, exportId, expiresAt),
+      expiresAt,
+    }));
+  } catch (error) {
+    await ctx.storage.delete(attemptKey).catch(() => {});
+    const reason = error instanceof Error ? error.message : String(error);
+    if (job.retryCount < EXPORT_RETRY_LIMIT) {
+      ctx.log.warn(`export ${exportId}: attempt ${claim.attempts} failed, will retry: ${reason}`);
+      await markRequeued(ctx.db, appId, exportId, attemptKey);
+      throw error;
+    }
+    ctx.log.error(`export ${exportId}: failed after ${claim.attempts} attempts: ${reason}`);
+    await failExport(ctx, record, `The export could not be written: ${reason}`);
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Marks an export failed, audits it and tells the requester; a no-op if it already ended. */
+export async function failExport(ctx: AppContext, record: ExportRecord, reason: string): Promise<void> {
+  const failed = await ctx.db.transaction().execute(async (trx) => {
+    const changed = await markFailed(trx, record.app_id, record.id, reason);
+    if (changed) {
+      await recordAudit(trx, {
+        orgId: record.org_id,
+        appId: record.app_id,
+        actor: system,
+        action: 'export.failed',
+        target: { type: 'export', id: record.id },
+        details: { reason, requested_by: record.created_by },
+        outcome: 'failure',
+      });
+    }
+    return changed;
+  });
+  if (failed) await sendQuietly(ctx, exportFailedMail({ to: record.created_by_email, appName: record.app_name, reason, exportId: record.id }));
+}
+
+/** The export's state is settled before mail goes out; a mail server being down must not undo or repeat it. */
+async function sendQuietly(ctx: AppContext, message: Parameters<AppContext['mailer']['send']>[0]): Promise<void> {
+  try {
+    await ctx.mailer.send(message);
+  } catch (error) {
+    ctx.log.warn(`export mail to ${message.to} could not be sent: ${(error as Error).message}`);
+  }
+}

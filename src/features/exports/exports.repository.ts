@@ -1,0 +1,198 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { ExportStatus } from './exports.tables.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** An export with what its JSON form and its email need: the requester and the application's organization. */
+export interface ExportRecord {
+  id: string;
+  seq: number;
+  app_id: string;
+  org_id: string;
+  app_name: string;
+  status: ExportStatus;
+  filters: Record<string, unknown>;
+  columns: string[];
+  row_count: number | null;
+  bytes: number | null;
+  storage_key: string | null;
+  attempt_key: string | null;
+  attempts: number;
+  created_by: string;
+  created_by_email: string;
+  created_by_name: string;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  expires_at: Date | null;
+  file_deleted_at: Date | null;
+  error: string | null;
+}
+
+function selectExports(db: Db) {
+  return db
+    .selectFrom('exports')
+    .innerJoin('applications', 'applications.id', 'exports.app_id')
+    .innerJoin('operators', 'operators.id', 'exports.created_by')
+    .select([
+      'exports.id',
+      'exports.seq',
+      'exports.app_id',
+      'applications.org_id',
+      'applications.name as app_name',
+      'exports.status',
+      'exports.filters',
+      'exports.columns',
+      'exports.row_count',
+      'exports.bytes',
+      'exports.storage_key',
+      'exports.attempt_key',
+      'exports.attempts',
+      'exports.created_by',
+      'operators.email as created_by_email',
+      'operators.name as created_by_name',
+      'exports.created_at',
+      'exports.started_at',
+      'exports.finished_at',
+      'exports.expires_at',
+      'exports.file_deleted_at',
+      'exports.error',
+    ]);
+}
+
+export async function insertExport(
+  db: Db,
+  values: { appId: string; filters: Record<string, unknown>; columns: readonly string[]; createdBy: string },
+): Promise<string> {
+  const row = await db
+    .insertInto('exports')
+    .values({ app_id: values.appId, filters: JSON.stringify(values.filters), columns: [...values.columns], created_by: values.createdBy })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function findExport(db: Db, appId: string, exportId: string): Promise<ExportRecord | undefined> {
+  return selectExports(db).where('exports.app_id', '=', appId).where('exports.id', '=', exportId).executeTakeFirst();
+}
+
+/** Only for the signed download link, which names no application: the signature is what authorizes it. */
+export async function findExportForDownload(db: Db, exportId: string): Promise<ExportRecord | undefined> {
+  return selectExports(db).where('exports.id', '=', exportId).executeTakeFirst();
+}
+
+export async function listExports(db: Db, appId: string, page: { beforeSeq?: number; limit: number }): Promise<ExportRecord[]> {
+  let query = selectExports(db).where('exports.app_id', '=', appId);
+  if (page.beforeSeq !== undefined) query = query.where('exports.seq', '<', page.beforeSeq);
+  return query.orderBy('exports.seq', 'desc').limit(page.limit).execute();
+}
+
+/** Claims the export for one attempt; returns the key a crashed earlier attempt may have left behind. */
+export async function startAttempt(
+  db: Db,
+  appId: string,
+  exportId: string,
+  attemptKey: string,
+): Promise<{ previousKey: string | null; attempts: number } | undefined> {
+  const previous = await db
+    .selectFrom('exports')
+    .select('attempt_key')
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .where('status', 'in', ['queued', 'running'])
+    .forUpdate()
+    .executeTakeFirst();
+  if (!previous) return undefined;
+  const row = await db
+    .updateTable('exports')
+    .set({ status: 'running', attempt_key: attemptKey, attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, now())`, heartbeat_at: sql`now()` })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .returning('attempts')
+    .executeTakeFirstOrThrow();
+  return { previousKey: previous.attempt_key, attempts: row.attempts };
+}
+
+export async function touchHeartbeat(db: Db, appId: string, exportId: string, attemptKey: string): Promise<void> {
+  await db
+    .updateTable('exports')
+    .set({ heartbeat_at: sql`now()` })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .where('attempt_key', '=', attemptKey)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+/** Only the attempt that still owns the export may complete it, so a stale worker cannot overwrite a newer one. */
+export async function markCompleted(
+  db: Db,
+  appId: string,
+  exportId: string,
+  attemptKey: string,
+  result: { rowCount: number; bytes: number; expiresAt: Date },
+): Promise<boolean> {
+  const updated = await db
+    .updateTable('exports')
+    .set({
+      status: 'completed',
+      row_count: result.rowCount,
+      bytes: result.bytes,
+      storage_key: attemptKey,
+      attempt_key: null,
+      finished_at: sql`now()`,
+      expires_at: result.expiresAt,
+      error: null,
+    })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .where('attempt_key', '=', attemptKey)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Back to the queue between attempts; pg-boss brings the job back. */
+export async function markRequeued(db: Db, appId: string, exportId: string, attemptKey: string): Promise<void> {
+  await db
+    .updateTable('exports')
+    .set({ status: 'queued' })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .where('attempt_key', '=', attemptKey)
+    .where('status', '=', 'running')
+    .execute();
+}
+
+export async function markFailed(db: Db, appId: string, exportId: string, error: string, onlyStatus: ExportStatus[] = ['queued', 'running']): Promise<boolean> {
+  const updated = await db
+    .updateTable('exports')
+    .set({ status: 'failed', error, finished_at: sql`now()` })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .where('status', 'in', onlyStatus)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Completed exports whose link expired before `now`: their files are due for deletion. */
+export async function findExpiredFiles(db: Db, now: Date, limit: number): Promise<ExportRecord[]> {
+  return selectExports(db).where('exports.status', '=', 'completed').where('exports.expires_at', '<=', now).orderBy('exports.expires_at').limit(limit).execute();
+}
+
+export async function markFileDeleted(db: Db, appId: string, exportId: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('exports')
+    .set({ status: 'expired', file_deleted_at: sql`now()` })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .where('status', '=', 'completed')
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
+}
+
+/** Running exports whose worker has not been heard from since `staleBefore`. */
+export async function findStalledExports(db: Db, staleBefore: Date, limit: number): Promise<ExportRecord[]> {
+  return selectExports(db).where('exports.status', '=', 'running').where('exports.heartbeat_at', '<', staleBefore).limit(limit).execute();
+}

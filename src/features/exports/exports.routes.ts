@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { attachmentDisposition } from '../../platform/storage/object-storage.ts';
+import { exportColumns } from '../users/user-columns.ts';
+import { userFilterBodySchema } from '../users/users.filters.ts';
+import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { getExport, listExportsPage, openExportDownload, presentExport, requestExport } from './exports.service.ts';
+
+const exportSchema = z.object({
+  id: z.string(),
+  app_id: z.string(),
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'expired']),
+  filters: z.record(z.string(), z.unknown()),
+  columns: z.array(z.string()),
+  row_count: z.number().nullable(),
+  created_by: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+  download_url: z.string().nullable().describe('Signed link, present while the completed file may be downloaded'),
+  expires_at: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+// Unknown filter names pass the schema so the service can answer `unknown_filter` naming them.
+const exportRequestBody = z
+  .object({
+    filters: userFilterBodySchema.loose().optional().describe('The same filters as the users list; omitted means every user'),
+    columns: z
+      .array(z.string())
+      .max(exportColumns.length * 2)
+      .optional()
+      .describe(`Columns in file order; omitted means every column your role may export. Known: ${exportColumns.join(', ')}`),
+  })
+  .strict();
+
+const appParams = z.object({ app_id: z.string() });
+const appItemParams = z.object({ app_id: z.string(), id: z.string() });
+const listQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
+});
+
+const security = [{ consoleToken: [] }];
+const tags = ['console: exports'];
+
+export async function registerExportRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const preHandler = requireOperator(ctx);
+
+  app.post(
+    '/api/console/apps/:app_id/exports',
+    {
+      preHandler,
+      schema: {
+        tags,
+        security,
+        summary: 'Request a CSV export of the users matching the filters; the file is built in the background and its link emailed',
+        params: appParams,
+        body: exportRequestBody,
+        response: { 202: exportSchema, 403: errorResponse, 404: errorResponse, 422: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const operator = operatorOf(request);
+      const record = await requestExport(ctx, operator, request.params.app_id, request.body, clientIp(request));
+      return reply.status(202).send(presentExport(ctx, record, operator));
+    },
+  );
+
+  app.get(
+    '/api/console/apps/:app_id/exports',
+    {
+      preHandler,
+      schema: { tags, security, summary: "The application's exports, newest first", params: appParams, querystring: listQuery, response: { 200: z.object({ results: z.array(exportSchema), next: z.string().nullable() }) } },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      const page = await listExportsPage(ctx, operator, request.params.app_id, request.query);
+      return { results: page.results.map((record) => presentExport(ctx, record, operator)), next: page.next };
+    },
+  );
+
+  app.get(
+    '/api/console/apps/:app_id/exports/:id',
+    { preHandler, schema: { tags, security, summary: 'One export', params: appItemParams, response: { 200: exportSchema, 404: errorResponse } } },
+    async (request) => {
+      const operator = operatorOf(request);
+      return presentExport(ctx, await getExport(ctx, operator, request.params.app_id, request.params.id), operator);
+    },
+  );
+
+  // No session: the signed link from the email is the credential (it is checked before anything is read).
+  app.get(
+    '/api/console/exports/:id/download',
+    {
+      schema: {
+        tags,
+        summary: 'Download an export through its signed link (from the email or `download_url`)',
+        params: z.object({ id: z.string() }),
+        querystring: z.object({ expires: z.string().optional(), sig: z.string().optional() }),
+        response: { 403: errorResponse, 410: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      const download = await openExportDownload(ctx, request.params.id, request.query, clientIp(request), { headOnly: request.method === 'HEAD' });
+      reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
+      if (download.kind === 'redirect') return reply.redirect(download.url, 302);
+      reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', attachmentDisposition(download.fileName))
+        .header('x-content-type-options', 'nosniff');
+      if (download.bytes !== null) reply.header('content-length', download.bytes);
+      // An empty stream, not an empty body: Fastify's HEAD handling would otherwise reset Content-Length to 0.
+      return reply.send((download.kind === 'stream' ? download.body : Readable.from([])) as never);
+    },
+  );
+}

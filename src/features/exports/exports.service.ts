@@ -1,0 +1,170 @@
+import type { AppContext } from '../../context.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../http/errors.ts';
+import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
+import type { OperatorPrincipal } from '../auth/principal.ts';
+import { StorageNotFoundError } from '../../platform/storage/storage.ts';
+import { checkExportLink, signedExportUrl } from './export-link.ts';
+import { allowedColumns, type ExportRequest, parseExportFilters, resolveExportColumns } from './export-options.ts';
+import { exportJob } from './export.job.ts';
+import { type ExportRecord, findExport, findExportForDownload, insertExport, listExports, markFailed } from './exports.repository.ts';
+
+export async function requestExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, input: ExportRequest, ip: string | null): Promise<ExportRecord> {
+  const app = await loadOwnedApp(ctx, operator, appId);
+  authorize(operator, 'exports.request');
+  const columns = resolveExportColumns(operator, input.columns);
+  const filters = parseExportFilters(input.filters);
+  const exportId = await ctx.db.transaction().execute(async (trx) => {
+    const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId });
+    await recordAudit(trx, {
+      orgId: app.org_id,
+      appId: app.id,
+      actor: operator,
+      action: 'export.requested',
+      target: { type: 'export', id },
+      details: { filters, columns },
+      ip,
+    });
+    return id;
+  });
+  try {
+    await ctx.jobs.send(exportJob, { exportId, appId: app.id });
+  } catch (error) {
+    // Without a job nothing would ever pick the export up: say so on the export instead of leaving it queued.
+    await markFailed(ctx.db, app.id, exportId, 'The export could not be queued; please request it again');
+    throw error;
+  }
+  return (await findExport(ctx.db, app.id, exportId))!;
+}
+
+export async function getExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, exportId: string): Promise<ExportRecord> {
+  const app = await loadOwnedApp(ctx, operator, appId);
+  authorize(operator, 'exports.request');
+  if (!isUuid(exportId)) throw notFound('Export');
+  const record = await findExport(ctx.db, app.id, exportId);
+  if (!record) throw notFound('Export');
+  return record;
+}
+
+export async function listExportsPage(
+  ctx: AppContext,
+  operator: OperatorPrincipal,
+  appId: string,
+  page: { cursor?: string; limit: number },
+): Promise<{ results: ExportRecord[]; next: string | null }> {
+  const app = await loadOwnedApp(ctx, operator, appId);
+  authorize(operator, 'exports.request');
+  const beforeSeq = page.cursor === undefined ? undefined : decodeExportCursor(page.cursor);
+  const rows = await listExports(ctx.db, app.id, { beforeSeq, limit: page.limit + 1 });
+  const results = rows.slice(0, page.limit);
+  const next = rows.length > page.limit ? encodeExportCursor(results[results.length - 1].seq) : null;
+  return { results, next };
+}
+
+function encodeExportCursor(seq: number): string {
+  return Buffer.from(`e${seq}`, 'utf8').toString('base64url');
+}
+
+function decodeExportCursor(cursor: string): number {
+  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^e(\d{1,15})$/.exec(text);
+  if (!match) throw badRequest('invalid_cursor', 'cursor is not a value this list returned as `next`; start again without it');
+  return Number(match[1]);
+}
+
+/**
+ * The download link is shown to whoever could have asked for the same columns: a restricted role
+ * sees the history of full exports, but never a link to their personal data.
+ */
+function mayDownload(viewer: Pick<OperatorPrincipal, 'role'>, record: ExportRecord): boolean {
+  const allowed = allowedColumns(viewer) as readonly string[];
+  return record.columns.every((column) => allowed.includes(column));
+}
+
+export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pick<OperatorPrincipal, 'role'>, now = new Date()) {
+  const linkLive = record.status === 'completed' && record.expires_at !== null && record.expires_at > now;
+  return {
+    id: record.id,
+    app_id: record.app_id,
+    status: record.status,
+    filters: record.filters,
+    columns: record.columns,
+    row_count: record.row_count,
+    created_by: { id: record.created_by, email: record.created_by_email, name: record.created_by_name },
+    created_at: record.created_at.toISOString(),
+    finished_at: record.finished_at?.toISOString() ?? null,
+    download_url: linkLive && mayDownload(viewer, record) ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!) : null,
+    expires_at: record.expires_at?.toISOString() ?? null,
+    error: record.error,
+  };
+}
+
+export type ExportJson = ReturnType<typeof presentExport>;
+
+export function exportFileName(record: Pick<ExportRecord, 'id' | 'created_at'>): string {
+  const stamp = record.created_at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `users-export-${stamp}-${record.id.slice(0, 8)}.csv`;
+}
+
+export type Download =
+  | { kind: 'stream'; body: NodeJS.ReadableStream; bytes: number | null; fileName: string }
+  | { kind: 'redirect'; url: string }
+  | { kind: 'head'; bytes: number | null; fileName: string };
+
+const PRESIGNED_SECONDS = 300;
+
+/**
+ * Checks a signed link, audits the download and opens the file (or a short-lived S3 link to it).
+ * A HEAD request (mail scanners send them) is checked the same way but neither audited nor served.
+ */
+export async function openExportDownload(
+  ctx: AppContext,
+  exportId: string,
+  query: { expires?: unknown; sig?: unknown },
+  ip: string | null,
+  options: { headOnly?: boolean } = {},
+): Promise<Download> {
+  const check = isUuid(exportId) ? checkExportLink(ctx.config.ROSTER_SECRET, exportId, query.expires, query.sig) : 'invalid';
+  if (check === 'invalid') throw forbidden('invalid_signature', 'This download link is not valid; use the link from the email or the console');
+  const record = await findExportForDownload(ctx.db, exportId);
+  if (!record) throw forbidden('invalid_signature', 'This download link is not valid; use the link from the email or the console');
+  if (record.status === 'expired') throw new AppError(410, 'export_expired', 'This export has expired and its file was deleted; request a new export');
+  // The export's own expiry is the authority: a link never outlives the file it points at.
+  const expired = check === 'expired' || (record.expires_at !== null && record.expires_at.getTime() <= Date.now());
+  if (expired) throw forbidden('link_expired', 'This download link has expired; request a new export');
+  if (record.status !== 'completed' || !record.storage_key) throw notFound('Export file');
+
+  const fileName = exportFileName(record);
+  if (options.headOnly) return { kind: 'head', bytes: record.bytes, fileName };
+  let download: Download;
+  if (ctx.storage.kind === 's3') {
+    const url = await ctx.storage.signedUrl(record.storage_key, { expiresInSeconds: PRESIGNED_SECONDS, downloadName: fileName, contentType: 'text/csv; charset=utf-8' });
+    download = { kind: 'redirect', url };
+  } else {
+    let body: NodeJS.ReadableStream;
+    try {
+      body = await ctx.storage.get(record.storage_key);
+    } catch (error) {
+      if (error instanceof StorageNotFoundError) throw new AppError(410, 'export_expired', 'The file of this export no longer exists; request a new export');
+      throw error;
+    }
+    download = { kind: 'stream', body, bytes: record.bytes, fileName };
+  }
+  try {
+    await recordAudit(ctx.db, {
+      orgId: record.org_id,
+      appId: record.app_id,
+      actor: systemActor('signed download link'),
+      action: 'export.downloaded',
+      target: { type: 'export', id: record.id },
+      // The link is a bearer link, so the download is the requester's: name them, and where it came from.
+      details: { requested_by: { id: record.created_by, email: record.created_by_email }, via: 'signed_link', row_count: record.row_count },
+      ip,
+    });
+  } catch (error) {
+    // No download goes unaudited.
+    if (download.kind === 'stream') (download.body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    throw error;
+  }
+  return download;
+}

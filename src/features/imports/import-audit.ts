@@ -1,0 +1,55 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import type { OperatorPrincipal } from '../auth/principal.ts';
+import type { ImportRecord } from './imports.repository.ts';
+
+export type ImportAuditAction = 'import.created' | 'import.started' | 'import.completed' | 'import.failed' | 'import.cancelled' | 'import.file_deleted';
+
+/** The counts every import audit entry carries, so the trail alone tells what an import did. */
+export function importCounts(record: Pick<ImportRecord, 'total_rows' | 'valid_rows' | 'invalid_rows' | 'to_create' | 'to_update' | 'preview_unchanged' | 'processed_rows' | 'created' | 'updated' | 'run_unchanged' | 'skipped' | 'failed'>) {
+  return {
+    total_rows: record.total_rows,
+    valid_rows: record.valid_rows,
+    invalid_rows: record.invalid_rows,
+    to_create: record.to_create,
+    to_update: record.to_update,
+    preview_unchanged: record.preview_unchanged,
+    processed_rows: record.processed_rows,
+    created: record.created,
+    updated: record.updated,
+    unchanged: record.run_unchanged,
+    skipped: record.skipped,
+    failed: record.failed,
+  };
+}
+
+/**
+ * One audit entry for an import, in the caller's transaction. Job-side events have the system as
+ * actor; `operatorId` (who created or started the import) goes into the details either way.
+ */
+export async function auditImport(
+  db: Kysely<Database> | Transaction<Database>,
+  entry: {
+    orgId: string;
+    appId: string;
+    importId: string;
+    action: ImportAuditAction;
+    actor: OperatorPrincipal | 'system';
+    operatorId: string;
+    details?: Record<string, unknown>;
+    outcome?: 'success' | 'failure';
+    ip?: string | null;
+  },
+): Promise<void> {
+  await recordAudit(db, {
+    orgId: entry.orgId,
+    appId: entry.appId,
+    actor: entry.actor === 'system' ? systemActor('import worker') : entry.actor,
+    action: entry.action,
+    target: { type: 'import', id: entry.importId },
+    details: { operator_id: entry.operatorId, ...entry.details },
+    outcome: entry.outcome ?? 'success',
+    ip: entry.ip ?? null,
+  });
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { ImportRecord } from './imports.repository.ts';
+
+export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+export const appParams = z.object({ app_id: z.string() });
+export const importParams = z.object({ app_id: z.string(), id: z.string() });
+
+export const listImportsQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  page_size: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
+});
+
+export const rowFilters = ['invalid', 'valid', 'create', 'update', 'unchanged', 'skip'] as const;
+
+export const listRowsQuery = z.object({
+  only: z.enum(rowFilters).optional().describe('invalid (= skip), valid, or one action'),
+  offset: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(0),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000').default(100),
+});
+
+export const uploadQuery = z.object({
+  file_name: z.string().max(255).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
+});
+
+const isoTime = z.string().describe('ISO 8601 time');
+
+export const importSchema = z.object({
+  id: z.string(),
+  app_id: z.string(),
+  file_name: z.string(),
+  file_bytes: z.number(),
+  status: z.enum(['validating', 'ready', 'queued', 'running', 'completed', 'failed', 'cancelled']),
+  encoding: z.string().nullable().describe('utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252, once read'),
+  delimiter: z.string().nullable(),
+  columns: z.array(z.string()).describe("The file's header as written"),
+  warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string() })),
+  total_rows: z.number(),
+  valid_rows: z.number(),
+  invalid_rows: z.number(),
+  to_create: z.number(),
+  to_update: z.number(),
+  unchanged: z.number().describe("The preview's forecast until the run starts, then the run's own count"),
+  processed_rows: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  failed: z.number().describe('Rows a failed run did not get to'),
+  created_by: z.object({ id: z.string(), email: z.string(), name: z.string() }),
+  created_at: isoTime,
+  validated_at: isoTime.nullable(),
+  started_at: isoTime.nullable(),
+  finished_at: isoTime.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), line: z.number().optional(), columns: z.array(z.string()).optional() }).nullable(),
+});
+
+export type ImportView = z.infer<typeof importSchema>;
+
+export const importListResponse = z.object({ results: z.array(importSchema), next: z.string().nullable() });
+
+export const rowsResponse = z.object({
+  rows: z.array(
+    z.object({
+      row: z.number(),
+      line: z.number(),
+      values: z.record(z.string(), z.string()),
+      action: z.enum(['create', 'update', 'unchanged', 'skip']),
+      errors: z.array(z.object({ column: z.string().nullable(), code: z.string(), message: z.string() })),
+    }),
+  ),
+  total: z.number(),
+});
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toImportView(record: ImportRecord): ImportView {
+  return {
+    id: record.id,
+    app_id: record.app_id,
+    file_name: record.file_name,
+    file_bytes: record.file_bytes,
+    status: record.status,
+    encoding: record.encoding,
+    delimiter: record.delimiter,
+    columns: record.columns,
+    warnings: record.warnings,
+    total_rows: record.total_rows,
+    valid_rows: record.valid_rows,
+    invalid_rows: record.invalid_rows,
+    to_create: record.to_create,
+    to_update: record.to_update,
+    unchanged: record.started_at ? record.run_unchanged : record.preview_unchanged,
+    processed_rows: record.processed_rows,
+    created: record.created,
+    updated: record.updated,
+    skipped: record.skipped,
+    failed: record.failed,
+    created_by: { id: record.created_by, email: record.creator_email, name: record.creator_name },
+    created_at: record.created_at.toISOString(),
+    validated_at: iso(record.validated_at),
+    started_at: iso(record.started_at),
+    finished_at: iso(record.finished_at),
+    error: record.error,
+  };
+}

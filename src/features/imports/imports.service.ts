@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { AppContext } from '../../context.ts';
+import { AppError, badRequest, conflict, notFound, tooLarge } from '../../http/errors.ts';
+import { StorageTooLargeError } from '../../platform/storage/storage.ts';
+import { isUuid } from '../auth/auth.hooks.ts';
+import type { OperatorPrincipal } from '../auth/principal.ts';
+import { decodeCells } from './copy-text.ts';
+import { auditImport, importCounts } from './import-audit.ts';
+import { errorReportHeader, errorReportLine, rowValues } from './import-files.ts';
+import { invalidRowsAfter, pageImportRows, type RowFilter } from './import-rows.repository.ts';
+import { failImport, findImport, type ImportRecord, insertImport, listImportsPage, lockImport } from './imports.repository.ts';
+import { toImportView, type ImportView } from './imports.schemas.ts';
+import type { ImportStatus } from './imports.tables.ts';
+import { runImportJob } from './run-import.job.ts';
+import { validateImportJob } from './validate-import.job.ts';
+
+/** Who asks, for which application, from where: every service call carries it. */
+export interface ImportActor {
+  operator: OperatorPrincipal;
+  appId: string;
+  ip: string | null;
+}
+
+export interface Upload {
+  stream: NodeJS.ReadableStream;
+  fileName: string;
+}
+
+const activeStatuses: ImportStatus[] = ['validating', 'ready', 'queued', 'running'];
+
+export async function getImport(ctx: AppContext, appId: string, importId: string): Promise<ImportRecord> {
+  const record = isUuid(importId) ? await findImport(ctx.db, appId, importId) : undefined;
+  if (!record) throw notFound('Import');
+  return record;
+}
+
+/** Streams the file to storage (never whole in memory), records the import, and queues its validation. */
+export async function createImport(ctx: AppContext, actor: ImportActor, upload: Upload): Promise<ImportView> {
+  const importId = randomUUID();
+  const storageKey = `imports/${actor.appId}/${importId}.csv`;
+  const maxBytes = ctx.config.IMPORT_MAX_BYTES;
+  let bytes: number;
+  try {
+    ({ bytes } = await ctx.storage.put(storageKey, upload.stream, { maxBytes, contentType: 'text/csv' }));
+  } catch (error) {
+    if (error instanceof StorageTooLargeError || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge(maxBytes);
+    throw error;
+  }
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertImport(trx, { id: importId, appId: actor.appId, fileName: upload.fileName, storageKey, fileBytes: bytes, createdBy: actor.operator.operatorId });
+      await auditImport(trx, {
+        orgId: actor.operator.orgId,
+        appId: actor.appId,
+        importId,
+        action: 'import.created',
+        actor: actor.operator,
+        operatorId: actor.operator.operatorId,
+        ip: actor.ip,
+        details: { file_name: upload.fileName, file_bytes: bytes },
+      });
+    });
+  } catch (error) {
+    await ctx.storage.delete(storageKey).catch(() => {});
+    throw error;
+  }
+  try {
+    await ctx.jobs.send(validateImportJob, { importId });
+  } catch (error) {
+    await failImport(ctx.db, importId, ['validating'], { code: 'queue_unavailable', message: 'Validation could not be queued; upload the file again.' });
+    throw error;
+  }
+  return toImportView(await getImport(ctx, actor.appId, importId));
+}
+
+export function fileTooLarge(maxBytes: number): AppError {
+  return tooLarge('file_too_large', `The file is larger than the ${formatBytes(maxBytes)} an import accepts (IMPORT_MAX_BYTES)`);
+}
+
+export function missingFile(): AppError {
+  return badRequest('missing_file', 'Send the CSV file as the multipart field "file", or as the body with Content-Type: text/csv');
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+export async function listImports(ctx: AppContext, appId: string, pageSize: number, cursor?: string): Promise<{ results: ImportView[]; next: string | null }> {
+  const before = cursor === undefined ? undefined : decodeCursor(cursor);
+  const rows = await listImportsPage(ctx.db, appId, pageSize + 1, before);
+  const page = rows.slice(0, pageSize);
+  const last = page.at(-1);
+  const next = rows.length > pageSize && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString('base64url') : null;
+  return { results: page.map(toImportView), next };
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (!Number.isNaN(date.getTime()) && isUuid(id)) return { createdAt: date, id };
+  } catch {
+    // Reported below.
+  }
+  throw badRequest('invalid_cursor', 'The cursor is not one this list gave out');
+}
+
+/** Moves a ready import to queued and hands it to a worker. Only a ready import can start. */
+export async function startImport(ctx: AppContext, actor: ImportActor, importId: string): Promise<ImportView> {
+  await getImport(ctx, actor.appId, importId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await lockImport(trx, actor.appId, importId);
+    if (!current) throw notFound('Import');
+    if (current.status !== 'ready') throw conflict('invalid_state', `The import is ${current.status}; only a ready import can start`);
+    await trx.updateTable('imports').set({ status: 'queued', started_by: actor.operator.operatorId, heartbeat_at: new Date() }).where('id', '=', importId).execute();
+    await auditImport(trx, {
+      orgId: actor.operator.orgId,
+      appId: actor.appId,
+      importId,
+      action: 'import.started',
+      actor: actor.operator,
+      operatorId: actor.operator.operatorId,
+      ip: actor.ip,
+      details: { file_name: current.file_name, ...importCounts(current) },
+    });
+  });
+  try {
+    await ctx.jobs.send(runImportJob, { importId });
+  } catch (error) {
+    await ctx.db.updateTable('imports').set({ status: 'ready', started_by: null }).where('id', '=', importId).where('status', '=', 'queued').execute();
+    throw error;
+  }
+  return toImportView(await getImport(ctx, actor.appId, importId));
+}
+
+/**
+ * Stops an import that has not finished. A running import's current chunk commits first (the
+ * lock below waits for it), so the counts in the answer are final and exact.
+ */
+export async function cancelImport(ctx: AppContext, actor: ImportActor, importId: string): Promise<ImportView> {
+  await getImport(ctx, actor.appId, importId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await lockImport(trx, actor.appId, importId);
+    if (!current) throw notFound('Import');
+    if (!activeStatuses.includes(current.status)) throw conflict('invalid_state', `The import is ${current.status}; it can no longer be cancelled`);
+    const cancelled = await trx
+      .updateTable('imports')
+      .set({ status: 'cancelled', finished_at: new Date() })
+      .where('id', '=', importId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await auditImport(trx, {
+      orgId: actor.operator.orgId,
+      appId: actor.appId,
+      importId,
+      action: 'import.cancelled',
+      actor: actor.operator,
+      operatorId: actor.operator.operatorId,
+      ip: actor.ip,
+      details: { file_name: current.file_name, cancelled_while: current.status, ...importCounts(cancelled) },
+    });
+  });
+  return toImportView(await getImport(ctx, actor.appId, importId));
+}
+
+function assertRowsAvailable(record: ImportRecord): void {
+  if (record.status === 'validating') throw conflict('invalid_state', 'The import is still validating; its rows appear once it is ready');
+  if (record.file_deleted_at) throw new AppError(410, 'rows_expired', 'The rows of this import have passed their retention period');
+}
+
+export async function listImportRows(ctx: AppContext, appId: string, importId: string, query: { only?: RowFilter; offset: number; limit: number }) {
+  const record = await getImport(ctx, appId, importId);
+  assertRowsAvailable(record);
+  const only = query.only === 'skip' ? 'invalid' : query.only;
+  // These totals are on the import already; only an action filter needs counting.
+  const known = only === undefined ? record.total_rows : only === 'invalid' ? record.invalid_rows : only === 'valid' ? record.valid_rows : undefined;
+  const page = await pageImportRows(ctx.database.pool, importId, only, query.offset, query.limit, known);
+  return {
+    rows: page.rows.map((row) => ({ row: row.row, line: row.line, values: rowValues(decodeCells(row.cells), record.columns), action: row.action, errors: row.errors ?? [] })),
+    total: page.total,
+  };
+}
+
+/** The error report, streamed a page at a time: every invalid row, its line, its reasons and its cells. */
+export async function errorReport(ctx: AppContext, appId: string, importId: string): Promise<{ fileName: string; body: Readable }> {
+  const record = await getImport(ctx, appId, importId);
+  assertRowsAvailable(record);
+  async function* lines(): AsyncGenerator<string> {
+    yield errorReportHeader(record.columns);
+    let after = 0;
+    for (;;) {
+      const rows = await invalidRowsAfter(ctx.database.pool, importId, after, 2_000);
+      if (rows.length === 0) return;
+      let text = '';
+      for (const row of rows) text += errorReportLine(row, record.columns);
+      yield text;
+      after = rows.at(-1)!.row;
+    }
+  }
+  const base = record.file_name.replace(/\.[^.]*$/, '') || 'import';
+  return { fileName: `${base}-errors.csv`, body: Readable.from(lines()) };
+}

@@ -1,0 +1,145 @@
+import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import type { Database } from '../../db/schema.ts';
+import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
+import { auditImport, importCounts } from './import-audit.ts';
+import { mergeChunk, type Queryable, StagingLostError } from './import-rows.repository.ts';
+import { failImport, findImportForJob } from './imports.repository.ts';
+import type { ImportFileError } from './imports.tables.ts';
+
+export const RUN_RETRY_LIMIT = 10;
+const DEADLOCK_RETRIES = 8;
+
+/** The run: applies the staged rows chunk by chunk; each chunk commits with the cursor that says it is done. */
+export const runImportJob = defineJob<{ importId: string }, AppContext>({
+  name: 'imports.run',
+  payload: z.object({ importId: z.string().uuid() }),
+  // A killed worker stops heartbeating; pg-boss fails its job and the retry resumes after the last committed chunk.
+  queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: RUN_RETRY_LIMIT, retryDelay: 1, notify: true },
+  work: { localConcurrency: 2, notifyPollingIntervalSeconds: 0.5 },
+  async handle({ importId }, ctx, job) {
+    try {
+      await runImport(ctx, importId, job);
+    } catch (error) {
+      if (error instanceof StagingLostError) {
+        // No retry brings the rows back; say so rather than apply part of the file.
+        const message = 'The database restarted and lost this import\'s staged rows; chunks already applied stay. Upload the file again to finish it.';
+        return failRun(ctx, importId, { code: 'staging_lost', message });
+      }
+      if (job.retryCount >= RUN_RETRY_LIMIT) await giveUp(ctx, importId, error as Error);
+      throw error;
+    }
+  },
+});
+
+export async function runImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {
+  const record = await findImportForJob(ctx.db, importId);
+  if (!record || (record.status !== 'queued' && record.status !== 'running')) return;
+  await ctx.db
+    .updateTable('imports')
+    .set({ status: 'running', started_at: new Date(), heartbeat_at: new Date() })
+    .where('id', '=', importId)
+    .where('status', '=', 'queued')
+    .execute();
+  const chunkRows = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
+  const started = performance.now();
+  for (;;) {
+    if (job.signal.aborted) throw new Error('the job was taken away from this worker');
+    const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, record.org_id, importId, chunkRows)));
+    if (!more) break;
+  }
+  ctx.log.info(`import ${importId}: run ended in ${Math.round(performance.now() - started)} ms`);
+}
+
+/**
+ * One chunk in one transaction: lock the import, take the rows after its cursor, merge them,
+ * move the cursor and the counts. Two workers on one import (a retry racing a slow original)
+ * take turns on the lock and each applies only what the cursor says is left.
+ * Returns whether rows remain.
+ */
+async function applyNextChunk(trx: Transaction<Database>, orgId: string, importId: string, chunkRows: number): Promise<boolean> {
+  // Safe without waiting for the WAL flush: the chunk, its cursor and its counts commit or vanish
+  // together, so a database crash can only make the run redo its last chunks, never skip or repeat one.
+  await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+  const current = await trx.selectFrom('imports').selectAll().where('id', '=', importId).forUpdate().executeTakeFirst();
+  // Cancelled (or finished by another worker) since the last chunk.
+  if (!current || current.status !== 'running') return false;
+  const fromRow = current.cursor_row;
+  const toRow = Math.min(fromRow + chunkRows, current.total_rows);
+  const outcome = await mergeChunk(queryable(trx), current.app_id, importId, fromRow, toRow);
+  const last = toRow >= current.total_rows;
+  const updated = await trx
+    .updateTable('imports')
+    .set((eb) => ({
+      cursor_row: toRow,
+      heartbeat_at: new Date(),
+      processed_rows: eb('processed_rows', '+', outcome.rows),
+      created: eb('created', '+', outcome.created),
+      updated: eb('updated', '+', outcome.updated),
+      run_unchanged: eb('run_unchanged', '+', outcome.valid - outcome.created - outcome.updated),
+      skipped: eb('skipped', '+', outcome.rows - outcome.valid),
+      ...(last ? { status: 'completed' as const, finished_at: new Date() } : {}),
+    }))
+    .where('id', '=', importId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (last) {
+    await auditImport(trx, {
+      orgId,
+      appId: updated.app_id,
+      importId,
+      action: 'import.completed',
+      actor: 'system',
+      operatorId: updated.started_by ?? updated.created_by,
+      details: { file_name: updated.file_name, created_by: updated.created_by, ...importCounts(updated) },
+    });
+  }
+  return !last;
+}
+
+/** Deadlocks and serialization failures between concurrent imports are retried; the chunk rolled back whole. */
+async function withDeadlockRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== '40P01' && code !== '40001') || attempt > DEADLOCK_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+/** The repository's pg-style interface over a Kysely transaction, so the merge shares the audit's transaction. */
+function queryable(db: Kysely<Database> | Transaction<Database>): Queryable {
+  return {
+    async query(text: string, values: unknown[] = []) {
+      const result = await db.executeQuery(CompiledQuery.raw(text, values));
+      return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? BigInt(result.rows.length)) } as never;
+    },
+  };
+}
+
+async function giveUp(ctx: AppContext, importId: string, error: Error): Promise<void> {
+  await failRun(ctx, importId, { code: 'run_failed', message: `The run stopped after ${RUN_RETRY_LIMIT + 1} attempts: ${error.message}. Rows applied before stay applied.` });
+}
+
+async function failRun(ctx: AppContext, importId: string, error: ImportFileError): Promise<void> {
+  const record = await findImportForJob(ctx.db, importId);
+  if (!record) return;
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await failImport(trx, importId, ['queued', 'running'], error))) return;
+    const failed = await trx.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
+    await auditImport(trx, {
+      orgId: record.org_id,
+      appId: record.app_id,
+      importId,
+      action: 'import.failed',
+      actor: 'system',
+      operatorId: record.started_by ?? record.created_by,
+      outcome: 'failure',
+      details: { stage: 'run', file_name: record.file_name, error, ...importCounts(failed) },
+    });
+  });
+}

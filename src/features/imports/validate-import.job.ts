@@ -1,0 +1,256 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
+import { StorageNotFoundError } from '../../platform/storage/storage.ts';
+import { CsvFileError, type CsvHeader, type CsvRecord, readCsvBatches } from './csv-reader.ts';
+import { describeUnknownColumns, planColumns, type PlannedColumns } from './import-columns.ts';
+import { auditImport } from './import-audit.ts';
+import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCopySql, markDuplicateRows } from './import-rows.repository.ts';
+import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
+import type { ImportFileError } from './imports.tables.ts';
+import { type BatchCounts, type BatchResult, processBatch, type RowBatch } from './row-batch.ts';
+import { validationPool } from './validation-pool.ts';
+
+export const VALIDATE_RETRY_LIMIT = 5;
+// A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
+const BATCH_ROWS = 500;
+const BATCH_CHARS = 1_000_000;
+// Below this a file is checked on the job's own thread: starting threads would cost more than they save.
+const THREADS_FROM_BYTES = 512 * 1024;
+const CANCEL_CHECK_MS = 1_000;
+
+/** A file the import cannot read as a whole: the import fails with this error, and no retry would help. */
+export class ImportFileProblem extends Error {
+  constructor(readonly error: ImportFileError) {
+    super(error.message);
+  }
+}
+
+class ValidationStopped extends Error {}
+
+/** Validation (the preview): every row checked and classified, all of them COPYed into import_rows. */
+export const validateImportJob = defineJob<{ importId: string }, AppContext>({
+  name: 'imports.validate',
+  payload: z.object({ importId: z.string().uuid() }),
+  // The heartbeat lets a crashed worker's job be failed and retried within seconds; a retry starts over.
+  queue: { heartbeatSeconds: 10, expireInSeconds: 2 * 3600, retryLimit: VALIDATE_RETRY_LIMIT, retryDelay: 1, notify: true },
+  work: { localConcurrency: 2, notifyPollingIntervalSeconds: 0.5 },
+  async handle({ importId }, ctx, job) {
+    try {
+      await validateImport(ctx, importId, job);
+    } catch (error) {
+      if (job.retryCount >= VALIDATE_RETRY_LIMIT) await giveUp(ctx, importId, error as Error);
+      throw error;
+    }
+  },
+});
+
+export async function validateImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {
+  const record = await findImportForJob(ctx.db, importId);
+  if (!record || record.status !== 'validating') return;
+  await ctx.db.updateTable('imports').set({ heartbeat_at: new Date() }).where('id', '=', importId).execute();
+  const started = performance.now();
+  const client = await ctx.database.pool.connect();
+  let clean = false;
+  try {
+    await stageRows(ctx, client, record, job.signal);
+    clean = true;
+    ctx.log.info(`import ${importId}: validated ${record.file_bytes} bytes in ${Math.round(performance.now() - started)} ms`);
+  } catch (error) {
+    if (error instanceof ValidationStopped) return;
+    if (!(error instanceof ImportFileProblem)) throw error;
+    await failValidation(ctx, record, error.error);
+  } finally {
+    // A connection left mid-COPY or mid-transaction is closed, which rolls it back.
+    client.release(clean ? undefined : true);
+  }
+}
+
+async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportRecord, signal: AbortSignal): Promise<void> {
+  await client.query('BEGIN');
+  // Transaction-scoped: a second worker on the same import waits its turn through a retry.
+  const { rows: lock } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('roster:import:' || $1, 0)) AS locked`, [record.id]);
+  if (!lock[0]?.locked) throw new Error(`import ${record.id} is being validated by another worker`);
+  // A retry after a crash starts over.
+  await deleteImportRows(client, record.id);
+
+  const copy = new CopyWriter(client.query(copyFrom(importRowsCopySql)));
+  const staged = await readAndStage(ctx, record, copy, signal);
+  await copy.end();
+
+  // Finding repeated vendor_data groups every row of the file: give that one query room to hash in memory.
+  await client.query(`SET LOCAL work_mem = '64MB'`);
+  const lost = await markDuplicateRows(client, record.id);
+  const duplicates = lost.create + lost.update + lost.unchanged;
+  const counts = staged.counts;
+  const done = await client.query(
+    `UPDATE imports SET status = 'ready', encoding = $2, delimiter = $3, columns = $4, warnings = $5,
+            total_rows = $6, valid_rows = $7, invalid_rows = $8, to_create = $9, to_update = $10, preview_unchanged = $11,
+            validated_at = now()
+      WHERE id = $1 AND status = 'validating'`,
+    [
+      record.id,
+      staged.header.encoding,
+      staged.header.delimiter,
+      staged.header.columns,
+      JSON.stringify(staged.planned.warnings),
+      counts.valid + counts.invalid,
+      counts.valid - duplicates,
+      counts.invalid + duplicates,
+      counts.toCreate - lost.create,
+      counts.toUpdate - lost.update,
+      counts.unchanged - lost.unchanged,
+    ],
+  );
+  // Cancelled while validating: nothing to keep.
+  await client.query(done.rowCount === 1 ? 'COMMIT' : 'ROLLBACK');
+}
+
+interface Staged {
+  header: CsvHeader;
+  planned: PlannedColumns;
+  counts: BatchCounts;
+}
+
+async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, signal: AbortSignal): Promise<Staged> {
+  const useThreads = record.file_bytes >= THREADS_FROM_BYTES;
+  const pool = useThreads ? validationPool(ctx.config.IMPORT_VALIDATION_THREADS) : undefined;
+  const database = { url: ctx.database.url, schema: ctx.database.schema };
+  // The first import into an application (a migration) has no users to compare with.
+  const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
+  const check = (records: CsvRecord[]): Promise<BatchResult> => {
+    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, lookUpUsers, records };
+    return pool ? pool.run(database, batch) : processBatch(batch, (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys));
+  };
+  // Results are written in file order; a few batches run ahead meanwhile (inline: one validates while another's lookup is out).
+  const maxInFlight = pool ? pool.threadCount * 3 : 2;
+  const inFlight: Promise<BatchResult>[] = [];
+  const counts: BatchCounts = { valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0 };
+  const writeNext = async () => {
+    const result = await inFlight.shift()!;
+    counts.valid += result.valid;
+    counts.invalid += result.invalid;
+    counts.toCreate += result.toCreate;
+    counts.toUpdate += result.toUpdate;
+    counts.unchanged += result.unchanged;
+    await copy.write(result.copyData);
+  };
+  const dispatch = async (records: CsvRecord[]) => {
+    const pending = check(records);
+    pending.catch(() => {}); // awaited in order by writeNext; this only keeps an early failure from being "unhandled"
+    inFlight.push(pending);
+    while (inFlight.length >= maxInFlight) await writeNext();
+  };
+
+  let header: CsvHeader | undefined;
+  let planned: PlannedColumns | undefined;
+  let pendingRecords: CsvRecord[] = [];
+  let pendingChars = 0;
+  let rowsRead = 0;
+  let nextCheck = Date.now() + CANCEL_CHECK_MS;
+  try {
+    for await (const item of readCsvBatches(() => storedFile(ctx, record.storage_key))) {
+      if (!Array.isArray(item)) {
+        header = item;
+        planned = planColumns(item);
+        if (planned.unknown.length > 0) {
+          throw new ImportFileProblem({ code: 'unknown_columns', message: describeUnknownColumns(planned.unknown), columns: planned.unknown });
+        }
+        continue;
+      }
+      rowsRead += item.length;
+      for (const recordOfFile of item) {
+        pendingRecords.push(recordOfFile);
+        for (const field of recordOfFile.fields) pendingChars += field.length;
+        if (pendingRecords.length >= BATCH_ROWS || pendingChars >= BATCH_CHARS) {
+          await dispatch(pendingRecords);
+          pendingRecords = [];
+          pendingChars = 0;
+        }
+      }
+      if (Date.now() >= nextCheck) {
+        nextCheck = Date.now() + CANCEL_CHECK_MS;
+        await reportProgress(ctx, record.id, rowsRead, signal);
+      }
+    }
+    if (pendingRecords.length > 0) await dispatch(pendingRecords);
+    while (inFlight.length > 0) await writeNext();
+  } catch (error) {
+    copy.abort();
+    if (error instanceof CsvFileError) throw new ImportFileProblem({ code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) });
+    if (error instanceof StorageNotFoundError) throw new ImportFileProblem({ code: 'file_missing', message: 'The uploaded file is no longer in storage; upload it again.' });
+    throw error;
+  }
+  return { header: header!, planned: planned!, counts };
+}
+
+/** A re-openable source: the reader reads a file twice when it must check all of it is UTF-8. */
+async function* storedFile(ctx: AppContext, key: string): AsyncGenerator<Buffer> {
+  const stream = await ctx.storage.get(key);
+  for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+}
+
+/** Shows how far validation got (total_rows grows until it is ready) and stops if the import was cancelled meanwhile. */
+async function reportProgress(ctx: AppContext, importId: string, rowsRead: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) throw new ValidationStopped('the job was taken away from this worker');
+  const still = await ctx.db
+    .updateTable('imports')
+    .set({ total_rows: rowsRead, heartbeat_at: new Date() })
+    .where('id', '=', importId)
+    .where('status', '=', 'validating')
+    .executeTakeFirst();
+  if (Number(still.numUpdatedRows) === 0) throw new ValidationStopped('the import was cancelled');
+}
+
+async function failValidation(ctx: AppContext, record: ImportRecord & { org_id: string }, error: ImportFileError): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await failImport(trx, record.id, ['validating'], error))) return;
+    await auditImport(trx, {
+      orgId: record.org_id,
+      appId: record.app_id,
+      importId: record.id,
+      action: 'import.failed',
+      actor: 'system',
+      operatorId: record.created_by,
+      outcome: 'failure',
+      details: { stage: 'validation', file_name: record.file_name, error },
+    });
+  });
+}
+
+/** The last retry failed on something other than the file: say so on the import rather than leave it validating. */
+async function giveUp(ctx: AppContext, importId: string, error: Error): Promise<void> {
+  const record = await findImportForJob(ctx.db, importId);
+  if (!record || record.status !== 'validating') return;
+  await failValidation(ctx, record, { code: 'validation_error', message: `Validation stopped after ${VALIDATE_RETRY_LIMIT + 1} attempts: ${error.message}` });
+}
+
+/** Writes COPY data with backpressure; a failed COPY surfaces on the next write or at the end. */
+class CopyWriter {
+  private failure: Error | undefined;
+
+  constructor(private readonly stream: Writable) {
+    stream.on('error', (error) => (this.failure ??= error));
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (data.length === 0) return;
+    if (!this.stream.write(data)) await once(this.stream, 'drain');
+  }
+
+  async end(): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.stream.end();
+    await finished(this.stream);
+  }
+
+  abort(): void {
+    this.stream.destroy();
+  }
+}
