@@ -1,6 +1,6 @@
 /**
  * Counts failed sign-ins per email and IP, in memory: enough to make guessing a password over HTTP
- * hopeless, without a table to clean up. Each process counts on its own (documented in docs/auth.md).
+ * hopeless, without a table to clean up. Each process counts on its own (documented in the README).
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();

@@ -139,7 +139,7 @@ function changedFields(row: UserRow, write: UserWrite): UserWrite {
 
 /**
  * Updates the fields sent; metadata is replaced whole. Nothing is written (and updated_at stays)
- * when no field changes. Verified fields and status have their own paths, see docs/users-api.md.
+ * when no field changes. Verified fields and status have their own paths, see the README (Users API).
  */
 export async function patchUser(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>): Promise<UserRow> {
   const write = parseUserWrite(body, { requireVendorData: false });
