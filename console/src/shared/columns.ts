@@ -1,36 +1,6 @@
-/**
- * Mirrors src/features/users/user-columns.ts (exportColumns, importColumns) and policy.ts
- * (personalDataColumns). The server enforces them; the console shows them.
- */
-export const exportColumns = [
-  'didit_internal_id',
-  'vendor_data',
-  'display_name',
-  'effective_name',
-  'full_name',
-  'date_of_birth',
-  'email',
-  'phone',
-  'country',
-  'status',
-  'tags',
-  'metadata_json',
-  'session_count',
-  'approved_count',
-  'declined_count',
-  'in_review_count',
-  'first_session_at',
-  'last_session_at',
-  'last_activity_at',
-  'created_at',
-  'updated_at',
-] as const;
-
-export type ExportColumn = (typeof exportColumns)[number];
-
-export const personalDataColumns: readonly ExportColumn[] = ['full_name', 'display_name', 'effective_name', 'date_of_birth', 'email', 'phone', 'metadata_json'];
-
-export const importColumns = ['vendor_data', 'display_name', 'full_name', 'email', 'phone', 'country', 'status', 'tags', 'metadata_json'] as const;
+// The server's own column lists: the server enforces them, the console shows them.
+export { exportColumns, importColumns, type ExportColumn } from '../../../src/features/users/user-columns.ts';
+import { personalDataColumns as personalDataColumnTuple } from '../../../src/features/auth/policy.ts';
 
 export const userStatuses = ['ACTIVE', 'FLAGGED', 'BLOCKED'] as const;
 
@@ -49,3 +19,5 @@ export function humanize(name: string): string {
   const words = name.replace(/_json$/, '').replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+export const personalDataColumns: readonly string[] = personalDataColumnTuple;

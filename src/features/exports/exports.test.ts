@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { exportColumns, guardFormula, restrictedExportColumns } from '../users/user-columns.ts';
+import { exportColumns, restrictedExportColumns } from '../users/user-columns.ts';
 import { download, parseExportCsv, requestExportAs, seedUsers, waitForExport } from './exports.test-support.ts';
 
 let roster: TestRoster;

@@ -2,7 +2,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
-import type { ImportRecord } from './imports.repository.ts';
+import type { AppContext } from '../../context.ts';
+import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
+import type { ImportFileError, ImportStatus } from './imports.tables.ts';
 
 export type ImportAuditAction = 'import.created' | 'import.started' | 'import.completed' | 'import.failed' | 'import.cancelled' | 'import.file_deleted';
 
@@ -51,5 +53,25 @@ export async function auditImport(
     details: { operator_id: entry.operatorId, ...entry.details },
     outcome: entry.outcome ?? 'success',
     ip: entry.ip ?? null,
+  });
+}
+
+/** Fails an import still in one of `from` and audits `import.failed` with its counts, in one transaction. */
+export async function failImportWithAudit(ctx: AppContext, importId: string, from: ImportStatus[], error: ImportFileError, stage: string): Promise<void> {
+  const record = await findImportForJob(ctx.db, importId);
+  if (!record) return;
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await failImport(trx, importId, from, error))) return;
+    const failed = await trx.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
+    await auditImport(trx, {
+      orgId: record.org_id,
+      appId: record.app_id,
+      importId,
+      action: 'import.failed',
+      actor: 'system',
+      operatorId: record.started_by ?? record.created_by,
+      outcome: 'failure',
+      details: { stage, file_name: record.file_name, error, ...importCounts(failed) },
+    });
   });
 }

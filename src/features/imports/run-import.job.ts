@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
-import { auditImport, importCounts } from './import-audit.ts';
+import { auditImport, failImportWithAudit, importCounts } from './import-audit.ts';
 import { mergeChunk, type Queryable, StagingLostError } from './import-rows.repository.ts';
-import { failImport, findImportForJob } from './imports.repository.ts';
+import { findImportForJob } from './imports.repository.ts';
 import type { ImportFileError } from './imports.tables.ts';
 
 export const RUN_RETRY_LIMIT = 10;
@@ -125,21 +125,6 @@ async function giveUp(ctx: AppContext, importId: string, error: Error): Promise<
   await failRun(ctx, importId, { code: 'run_failed', message: `The run stopped after ${RUN_RETRY_LIMIT + 1} attempts: ${error.message}. Rows applied before stay applied.` });
 }
 
-async function failRun(ctx: AppContext, importId: string, error: ImportFileError): Promise<void> {
-  const record = await findImportForJob(ctx.db, importId);
-  if (!record) return;
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await failImport(trx, importId, ['queued', 'running'], error))) return;
-    const failed = await trx.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
-    await auditImport(trx, {
-      orgId: record.org_id,
-      appId: record.app_id,
-      importId,
-      action: 'import.failed',
-      actor: 'system',
-      operatorId: record.started_by ?? record.created_by,
-      outcome: 'failure',
-      details: { stage: 'run', file_name: record.file_name, error, ...importCounts(failed) },
-    });
-  });
+function failRun(ctx: AppContext, importId: string, error: ImportFileError): Promise<void> {
+  return failImportWithAudit(ctx, importId, ['queued', 'running'], error, 'run');
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob } from '../../platform/jobs/jobs.ts';
-import { auditImport, importCounts } from './import-audit.ts';
+import { auditImport, failImportWithAudit } from './import-audit.ts';
 import { deleteImportRows } from './import-rows.repository.ts';
-import { failImport, findExpiredImports, findImportForJob, findSilentImports, markFileDeleted } from './imports.repository.ts';
+import { findExpiredImports, findSilentImports, markFileDeleted } from './imports.repository.ts';
 import type { ImportFileError, ImportStatus } from './imports.tables.ts';
 
 const BATCH = 100;
@@ -54,21 +54,6 @@ export async function sweepExpiredImports(ctx: AppContext, finishedBefore: Date)
   }
 }
 
-async function failWithAudit(ctx: AppContext, importId: string, from: ImportStatus[], error: ImportFileError): Promise<void> {
-  const record = await findImportForJob(ctx.db, importId);
-  if (!record) return;
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await failImport(trx, importId, from, error))) return;
-    const failed = await trx.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
-    await auditImport(trx, {
-      orgId: record.org_id,
-      appId: record.app_id,
-      importId,
-      action: 'import.failed',
-      actor: 'system',
-      operatorId: record.started_by ?? record.created_by,
-      outcome: 'failure',
-      details: { stage: 'upkeep', file_name: record.file_name, error, ...importCounts(failed) },
-    });
-  });
+function failWithAudit(ctx: AppContext, importId: string, from: ImportStatus[], error: ImportFileError): Promise<void> {
+  return failImportWithAudit(ctx, importId, from, error, 'upkeep');
 }
