@@ -44,6 +44,8 @@ export async function startRosterProcess(): Promise<RosterProcess> {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_READS_PER_MINUTE: '0',
       RATE_LIMIT_WRITES_PER_MINUTE: '0',
+      // Small chunks keep a 60,000-row run going for a few seconds, so progress and cancel can be watched.
+      ROSTER_IMPORT_CHUNK_ROWS: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
