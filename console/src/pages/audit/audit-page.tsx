@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { type AuditFilters, useAuditLog } from '../../api/audit.ts';
 import { useOperators } from '../../api/settings.ts';
 import type { AuditEntry } from '../../api/types.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { DetailsList } from '../../components/details-list.tsx';
 import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
@@ -200,31 +201,15 @@ export function AuditPage() {
         <Loading label="Loading the audit log…" />
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="data-table">
-              <caption className="visually-hidden">Audit log entries, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Application</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">IP</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Details</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((entry) => (
-                  <AuditRow key={entry.id} entry={entry} appName={entry.app_id ? appNames.get(entry.app_id) : undefined} />
-                ))}
-              </tbody>
-            </table>
-            {rows.length === 0 && !log.error && <p className="empty">No entries match.</p>}
-          </div>
+          <DataTable
+            caption="Audit log entries, newest first"
+            columns={['When', 'Action', 'Outcome', 'Actor', 'Application', 'Target', 'IP', { label: 'Details', hidden: true }]}
+            empty={rows.length === 0 && !log.error && 'No entries match.'}
+          >
+            {rows.map((entry) => (
+              <AuditRow key={entry.id} entry={entry} appName={entry.app_id ? appNames.get(entry.app_id) : undefined} />
+            ))}
+          </DataTable>
           <Pager
             pageNumber={pager.pageNumber}
             hasPrevious={pager.hasPrevious}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { exportFilters, useExports, useRequestExport } from '../../api/exports.ts';
 import type { ExportJob, UserFilters } from '../../api/types.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { emptyFilters, UserFiltersForm } from '../../components/user-filters.tsx';
@@ -84,42 +85,27 @@ export function ExportsPage() {
         {exports.isPending ? (
           <Loading label="Loading exports…" />
         ) : (
-          <div className="table-wrap">
-            <table className="data-table">
-              <caption className="visually-hidden">Exports, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Requested</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Users</th>
-                  <th scope="col">Columns</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" className="numeric">
-                    Rows
-                  </th>
-                  <th scope="col">File</th>
-                </tr>
-              </thead>
-              <tbody>
-                {(exports.data?.results ?? []).map((job) => (
-                  <tr key={job.id}>
-                    <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
-                    <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
-                    <ClipCell>{describeFilters(job.filters)}</ClipCell>
-                    <td title={job.columns.join(', ')}>{job.columns.length}</td>
-                    <td>
-                      <Badge value={job.status} />
-                    </td>
-                    <td className="numeric">{job.row_count === null ? '—' : formatNumber(job.row_count)}</td>
-                    <td className="cell-wrap">
-                      <ExportStatus job={job} email={me.operator.email} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {exports.data?.results.length === 0 && <p className="empty">No exports yet.</p>}
-          </div>
+          <DataTable
+            caption="Exports, newest first"
+            columns={['Requested', 'By', 'Users', 'Columns', 'Status', { label: 'Rows', className: 'numeric' }, 'File']}
+            empty={exports.data?.results.length === 0 && 'No exports yet.'}
+          >
+            {(exports.data?.results ?? []).map((job) => (
+              <tr key={job.id}>
+                <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
+                <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
+                <ClipCell>{describeFilters(job.filters)}</ClipCell>
+                <td title={job.columns.join(', ')}>{job.columns.length}</td>
+                <td>
+                  <Badge value={job.status} />
+                </td>
+                <td className="numeric">{job.row_count === null ? '—' : formatNumber(job.row_count)}</td>
+                <td className="cell-wrap">
+                  <ExportStatus job={job} email={me.operator.email} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { errorReportUrl, useImports } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
@@ -44,52 +45,38 @@ export function ImportHistoryPage() {
         <Loading label="Loading imports…" />
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="data-table">
-              <caption className="visually-hidden">Imports, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">File</th>
-                  <th scope="col">By</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Rows</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Links</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((job) => (
-                  <tr key={job.id}>
-                    <ClipCell strong>
-                      <Link to={`/imports/${job.id}`}>{job.file_name}</Link>
-                    </ClipCell>
-                    <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
-                    <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
-                    <td>
-                      <Badge value={job.status} />
-                      {(job.status === 'running' || job.status === 'queued') && (
-                        <ProgressBar value={job.processed_rows} max={job.total_rows} label={`Progress of ${job.file_name}`} />
-                      )}
-                    </td>
-                    <td className="cell-wrap">
-                      <Counts job={job} />
-                    </td>
-                    <td className="cell-links">
-                      <Link to={`/imports/${job.id}`}>{job.status === 'ready' ? 'Preview' : 'Open'}</Link>
-                      {job.invalid_rows > 0 && (
-                        <a href={errorReportUrl(appId, job.id)} download>
-                          Error report
-                        </a>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {rows.length === 0 && !imports.error && <p className="empty">No imports yet.</p>}
-          </div>
+          <DataTable
+            caption="Imports, newest first"
+            columns={['File', 'By', 'When', 'Status', 'Rows', { label: 'Links', hidden: true }]}
+            empty={rows.length === 0 && !imports.error && 'No imports yet.'}
+          >
+            {rows.map((job) => (
+              <tr key={job.id}>
+                <ClipCell strong>
+                  <Link to={`/imports/${job.id}`}>{job.file_name}</Link>
+                </ClipCell>
+                <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
+                <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
+                <td>
+                  <Badge value={job.status} />
+                  {(job.status === 'running' || job.status === 'queued') && (
+                    <ProgressBar value={job.processed_rows} max={job.total_rows} label={`Progress of ${job.file_name}`} />
+                  )}
+                </td>
+                <td className="cell-wrap">
+                  <Counts job={job} />
+                </td>
+                <td className="cell-links">
+                  <Link to={`/imports/${job.id}`}>{job.status === 'ready' ? 'Preview' : 'Open'}</Link>
+                  {job.invalid_rows > 0 && (
+                    <a href={errorReportUrl(appId, job.id)} download>
+                      Error report
+                    </a>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <Pager
             pageNumber={pager.pageNumber}
             hasPrevious={pager.hasPrevious}

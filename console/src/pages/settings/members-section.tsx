@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useAddOperator, useChangeOperator, useOperators, useRemoveOperator } from '../../api/settings.ts';
 import type { Operator, Role } from '../../api/types.ts';
+import { DataTable } from '../../components/data-table.tsx';
 import { ClipCell, ConfirmButton, CopyButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { roleLabels, roles } from '../../shared/columns.ts';
 import { formatDate } from '../../shared/format.ts';
@@ -143,27 +144,11 @@ export function MembersSection() {
       {operators.isPending ? (
         <Loading label="Loading members…" />
       ) : (
-        <div className="table-wrap">
-          <table className="data-table">
-            <caption className="visually-hidden">Members of the organization</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Added</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {operators.data?.results.map((operator) => (
-                <MemberRow key={operator.id} operator={operator} actorRole={actorRole} isSelf={operator.id === me.operator.id} assignable={assignable} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Members of the organization" columns={['Name', 'Email', 'Role', 'Added', { label: 'Actions', hidden: true }]}>
+            {operators.data?.results.map((operator) => (
+              <MemberRow key={operator.id} operator={operator} actorRole={actorRole} isSelf={operator.id === me.operator.id} assignable={assignable} />
+            ))}
+        </DataTable>
       )}
     </section>
   );
