@@ -40,7 +40,8 @@ afterAll(async () => {
 describe('the console, for a reader', () => {
   it('signs in with the keyboard alone', async () => {
     await page.goto('/');
-    // The email field has focus on arrival; Tab moves to the password, Enter submits.
+    // The email field has focus on arrival (once React has rendered); Tab moves to the password, Enter submits.
+    await expect.poll(() => page.locator('#sign-in-email').evaluate((input) => input === (input as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
     await page.keyboard.type('rita@example.com');
     await page.keyboard.press('Tab');
     await page.keyboard.type('reader-password-1');
