@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/database-availability.ts';
 
 export interface ErrorDetail {
   field?: string;
@@ -80,6 +81,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('bad_request', error.message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // The database is restarting or unreachable: a client should retry, not report a bug.
+      request.log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.status(503).send(errorBody('database_unavailable', 'The database is not reachable right now; retry in a few seconds.'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged.'));

@@ -6,6 +6,9 @@ import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { auditImport, failImportWithAudit, importCounts } from './import-audit.ts';
 import { mergeChunk, type Queryable, StagingLostError } from './import-rows.repository.ts';
 import { findImportForJob } from './imports.repository.ts';
+import { rebuildStaging } from './staging-rebuild.ts';
+import { ImportFileProblem } from './validate-import.job.ts';
+import { rowsProcessed } from '../../platform/metrics.ts';
 import type { ImportFileError } from './imports.tables.ts';
 
 export const RUN_RETRY_LIMIT = 10;
@@ -24,7 +27,8 @@ export const runImportJob = defineJob<{ importId: string }, AppContext>({
     } catch (error) {
       if (error instanceof StagingLostError) {
         // No retry brings the rows back; say so rather than apply part of the file.
-        const message = 'The database restarted and lost this import\'s staged rows; chunks already applied stay. Upload the file again to finish it.';
+        // Rebuilding from the stored file did not bring them back (the file is gone, or it changed).
+        const message = 'The database restarted and lost this import\'s staged rows, and they could not be rebuilt from the stored file; chunks already applied stay. Upload the file again to finish it.';
         return failRun(ctx, importId, { code: 'staging_lost', message });
       }
       if (job.retryCount >= RUN_RETRY_LIMIT) await giveUp(ctx, importId, error as Error);
@@ -44,9 +48,23 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
     .execute();
   const chunkRows = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
   const started = performance.now();
+  let rebuilt = false;
   for (;;) {
     if (job.signal.aborted) throw new Error('the job was taken away from this worker');
-    const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, record.org_id, importId, chunkRows)));
+    let more: boolean;
+    try {
+      const applied = { rows: 0 };
+      more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, record.org_id, importId, chunkRows, applied)));
+      rowsProcessed.inc({ kind: 'import' }, applied.rows);
+    } catch (error) {
+      // A database crash empties the unlogged staging table: stage the file again and carry on at the cursor.
+      if (!(error instanceof StagingLostError) || rebuilt) throw error;
+      rebuilt = true;
+      await rebuildStaging(ctx, importId, job.signal).catch((rebuildError: unknown) => {
+        throw rebuildError instanceof ImportFileProblem ? error : rebuildError;
+      });
+      continue;
+    }
     if (!more) break;
   }
   ctx.log.info(`import ${importId}: run ended in ${Math.round(performance.now() - started)} ms`);
@@ -58,7 +76,7 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
  * take turns on the lock and each applies only what the cursor says is left.
  * Returns whether rows remain.
  */
-async function applyNextChunk(trx: Transaction<Database>, orgId: string, importId: string, chunkRows: number): Promise<boolean> {
+async function applyNextChunk(trx: Transaction<Database>, orgId: string, importId: string, chunkRows: number, applied: { rows: number }): Promise<boolean> {
   // Safe without waiting for the WAL flush: the chunk, its cursor and its counts commit or vanish
   // together, so a database crash can only make the run redo its last chunks, never skip or repeat one.
   await sql`SET LOCAL synchronous_commit = off`.execute(trx);
@@ -68,6 +86,7 @@ async function applyNextChunk(trx: Transaction<Database>, orgId: string, importI
   const fromRow = current.cursor_row;
   const toRow = Math.min(fromRow + chunkRows, current.total_rows);
   const outcome = await mergeChunk(queryable(trx), current.app_id, importId, fromRow, toRow);
+  applied.rows = outcome.rows;
   const last = toRow >= current.total_rows;
   const updated = await trx
     .updateTable('imports')
