@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config/config.ts';
 import { openEmbeddedDatabase } from './db/embedded-postgres.ts';
 import { connectDatabase, type DatabaseHandle, migrateToLatest } from './db/database.ts';
+import { DatabaseEvents } from './db/database-events.ts';
 import { retryWhileDatabaseAway, waitForDatabase } from './db/database-availability.ts';
 import type { Database } from './db/schema.ts';
 import { JobQueue } from './platform/jobs/jobs.ts';
@@ -22,6 +23,8 @@ export interface AppContext {
   storage: ObjectStorage;
   mailer: Mailer;
   jobs: JobQueue;
+  /** Cluster-wide events (LISTEN/NOTIFY), e.g. to drop a revoked credential from every process's cache. */
+  events: DatabaseEvents;
   log: Logger;
 }
 
@@ -77,12 +80,14 @@ export async function createContext(config: Config, database: DatabaseHandle, op
     storage: createStorage({ storageUrl: config.STORAGE_URL, dataDir: config.dataDir, publicUrl: config.PUBLIC_URL, secret: config.ROSTER_SECRET }),
     mailer: createMailer({ smtpUrl: config.SMTP_URL, dataDir: config.dataDir }),
     jobs,
+    events: new DatabaseEvents(database.url),
     log,
   };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop().catch(() => {});
+  await ctx.events.stop();
   await ctx.mailer.close().catch(() => {});
   await ctx.database.close();
 }
