@@ -13,6 +13,7 @@ import {
   listImportsQuery,
   listRowsQuery,
   rowsResponse,
+  startBody,
   toImportView,
   uploadQuery,
 } from './imports.schemas.ts';
@@ -85,9 +86,9 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
       if (request.isMultipart()) {
         const part = await request.file();
         if (!part) throw missingFile();
-        upload = { stream: part.file, fileName: cleanFileName(part.filename) };
+        upload = { stream: part.file, fileName: cleanFileName(part.filename), mode: request.query.mode };
       } else if (isStream(request.body)) {
-        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])) };
+        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])), mode: request.query.mode };
       } else {
         throw missingFile();
       }
@@ -137,8 +138,18 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
 
   app.post(
     '/api/console/apps/:app_id/imports/:id/start',
-    { onRequest, schema: { tags, security, summary: 'Run a ready import', params: importParams, response: { 202: importSchema, ...errors } } },
-    async (request, reply) => reply.status(202).send(await startImport(ctx, await importActor(request, request.params.app_id), request.params.id)),
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'Run a ready import; optional body {mode, reason, allow_unblock} (status changes need a reason; lifting BLOCKED needs allow_unblock)',
+        params: importParams,
+        body: startBody,
+        response: { 202: importSchema, ...errors, 422: errorResponse },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await startImport(ctx, await importActor(request, request.params.app_id), request.params.id, request.body ?? {})),
   );
 
   app.post(
