@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
+import { previewRevert, requestRevert, revertConflictsReport } from './import-revert.service.ts';
 import {
   appParams,
   errorResponse,
@@ -12,6 +13,7 @@ import {
   importSchema,
   listImportsQuery,
   listRowsQuery,
+  revertPreviewSchema,
   rowsResponse,
   startBody,
   toImportView,
@@ -152,10 +154,36 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
     async (request, reply) => reply.status(202).send(await startImport(ctx, await importActor(request, request.params.app_id), request.params.id, request.body ?? {})),
   );
 
+  registerRevertRoutes(app, ctx, onRequest, importActor);
+
   app.post(
     '/api/console/apps/:app_id/imports/:id/cancel',
     { onRequest, schema: { tags, security, summary: 'Cancel an import that has not finished (a run stops between chunks)', params: importParams, response: { 202: importSchema, ...errors } } },
     async (request, reply) => reply.status(202).send(await cancelImport(ctx, await importActor(request, request.params.app_id), request.params.id)),
+  );
+}
+
+/** Revert (§8): the job, its dry run and its conflicts report. */
+function registerRevertRoutes(app: ReturnType<FastifyInstance['withTypeProvider']>, ctx: AppContext, onRequest: ReturnType<typeof requireOperator>, importActor: (request: FastifyRequest, appId: string) => Promise<ImportActor>) {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.post(
+    '/api/console/apps/:app_id/imports/:id/revert',
+    { onRequest, schema: { tags, security, summary: 'Revert an ended import (once): a job restores fields still at their imported value, deletes untouched created users, lists the rest as conflicts', params: importParams, response: { 202: importSchema, ...errors } } },
+    async (request, reply) => reply.status(202).send(await requestRevert(ctx, await importActor(request, request.params.app_id), request.params.id)),
+  );
+  typed.get(
+    '/api/console/apps/:app_id/imports/:id/revert-preview',
+    { onRequest, schema: { tags, security, summary: 'Dry run of a revert: users it would restore, delete, and conflicts it would leave', params: importParams, response: { 200: revertPreviewSchema, ...errors } } },
+    async (request) => previewRevert(ctx, await importActor(request, request.params.app_id), request.params.id),
+  );
+  typed.get(
+    '/api/console/apps/:app_id/imports/:id/revert-conflicts.csv',
+    { onRequest, schema: { tags, security, summary: 'What the revert left as it was: vendor_data, field, reason (CSV)', params: importParams } },
+    async (request, reply) => {
+      const actor = await importActor(request, request.params.app_id);
+      const report = await revertConflictsReport(ctx, actor.appId, request.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${report.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`).send(report.body);
+    },
   );
 }
 

@@ -34,7 +34,7 @@ export const startBody = z
     allow_unblock: z.boolean().optional().describe('Consent to move users away from BLOCKED'),
   })
   .strict()
-  .optional();
+  .nullish();
 
 const isoTime = z.string().describe('ISO 8601 time');
 
@@ -140,3 +140,9 @@ export function toImportView(record: ImportRecord): ImportView {
     revert_error: record.revert_error,
   };
 }
+
+export const revertPreviewSchema = z.object({
+  restore: z.number().describe('Users at least one field of which goes back to its value before the import'),
+  delete: z.number().describe('Users the import created that nothing touched since: deleted'),
+  conflicts: z.number().describe('Fields (or created users) left as they are: changed, deleted, given a session or a face since'),
+});

@@ -1,16 +1,16 @@
-import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { queryable, withDeadlockRetries } from './chunk-transactions.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { auditImport, failImportWithAudit, importCounts } from './import-audit.ts';
 import { mergeStagedChunk, type MergeContext } from '../users/index.ts';
-import { countStagedRows, markRunSkips, type Queryable, StagingLostError } from './import-rows.repository.ts';
+import { countStagedRows, markRunSkips, StagingLostError } from './import-rows.repository.ts';
 import { findImportForJob } from './imports.repository.ts';
 import type { ImportFileError } from './imports.tables.ts';
 
 export const RUN_RETRY_LIMIT = 10;
-const DEADLOCK_RETRIES = 8;
 
 /** The run: applies the staged rows chunk by chunk; each chunk commits with the cursor that says it is done. */
 export const runImportJob = defineJob<{ importId: string }, AppContext>({
@@ -110,29 +110,6 @@ async function applyNextChunk(
     });
   }
   return !last;
-}
-
-/** Deadlocks and serialization failures between concurrent imports are retried; the chunk rolled back whole. */
-async function withDeadlockRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if ((code !== '40P01' && code !== '40001') || attempt > DEADLOCK_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
-    }
-  }
-}
-
-/** The repository's pg-style interface over a Kysely transaction, so the merge shares the audit's transaction. */
-function queryable(db: Kysely<Database> | Transaction<Database>): Queryable {
-  return {
-    async query(text: string, values: unknown[] = []) {
-      const result = await db.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? BigInt(result.rows.length)) } as never;
-    },
-  };
 }
 
 async function giveUp(ctx: AppContext, importId: string, error: Error): Promise<void> {

@@ -40,6 +40,7 @@ export {
   type UserFieldSpec,
 } from './user-catalogue.ts';
 export { cellParsers, fieldValidators, type FieldResult } from './user-fields.ts';
+export { forecastRevert, revertLedgerChunk, type RevertChunkOutcome, type RevertConflict, type RevertConflictReason, type RevertContext, type RevertForecast } from './user-revert.ts';
 export { importModes, mergeStagedChunk, type ImportMode, type MergeContext, type MergeOutcome, type MergeSkipCode, type SqlRunner, type StagedChunk } from './user-merge.ts';
 
 export const usersFeature: Feature = {

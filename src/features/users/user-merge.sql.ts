@@ -121,10 +121,13 @@ SELECT (SELECT count(*) FROM staged)::int AS valid,
                    WHERE s.didit_internal_id IS NULL AND NOT EXISTS (SELECT 1 FROM inserted i WHERE i.vendor_data = s.vendor_data))
        END AS lost`;
 
-/** A field's current value as the ledger writes it (jsonb, JSON null for SQL NULL). */
-export function currentJsonSql(alias: string): string {
-  return `CASE e.field ${fields.map((spec) => `WHEN '${spec.name}' THEN coalesce(to_jsonb(${alias}.${spec.column}), 'null'::jsonb)`).join(' ')} END`;
+/** The current value of the field named by `key`, as the ledger writes it (jsonb; JSON null for SQL NULL), from `cur_<column>` columns of `alias`. */
+export function currentJsonSql(key: string, alias: string): string {
+  return `CASE ${key} ${fields.map((spec) => `WHEN '${spec.name}' THEN coalesce(to_jsonb(${alias}.cur_${spec.column}), 'null'::jsonb)`).join(' ')} END`;
 }
+
+/** `u.<column> AS cur_<column>` for every field an import writes. */
+export const currentColumnsSql = fields.map((spec) => `u.${spec.column} AS cur_${spec.column}`).join(', ');
 
 /** SET clauses restoring each field found in the jsonb object `restore` ({"field": from-value}). */
 export function restoreSetSql(restore: string, alias: string): string {

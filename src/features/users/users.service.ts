@@ -87,8 +87,9 @@ export async function createUser(ctx: AppContext, actor: UsersActor, body: Recor
   const write = parseUserWrite(body, { requireVendorData: true });
   const vendorData = write.vendor_data as string;
   const fields = Object.keys(write).filter((field) => field !== 'vendor_data');
+  // A created user's fields from nothing, as an import's user.created lists them (status included: it starts ACTIVE).
   const changes = Object.fromEntries(
-    Object.entries(diffApiWrite({}, write as Record<string, unknown>)).filter(([, change]) => !isEmptyValue(change.to)),
+    Object.entries(diffApiWrite({}, { status: 'ACTIVE', ...write } as Record<string, unknown>)).filter(([, change]) => !isEmptyValue(change.to)),
   );
   const { principal } = actor;
   const row = await insertUserAudited(ctx.database.pool, actor.appId, vendorData, write, {
