@@ -176,7 +176,7 @@ describe('per-user entries', () => {
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page = (await roster.app.inject({ method: 'GET', url: `/api/console/audit-logs?import_id=${ready.id}&limit=50${cursor ? `&cursor=${cursor}` : ''}`, headers: auth })).json();
+      const page: { results: { action: string; target: { id: string } }[]; next: string | null } = (await roster.app.inject({ method: 'GET', url: `/api/console/audit-logs?import_id=${ready.id}&limit=50${cursor ? `&cursor=${cursor}` : ''}`, headers: auth })).json();
       for (const entry of page.results) {
         expect(entry.action).toBe('user.created');
         seen.add(entry.target.id);

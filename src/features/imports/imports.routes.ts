@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
+import { invalid } from '../../http/errors.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
 import { previewRevert, requestRevert, revertConflictsReport } from './import-revert.service.ts';
@@ -30,6 +31,7 @@ import {
   listImports,
   missingFile,
   startImport,
+  type StartOptions,
   type Upload,
 } from './imports.service.ts';
 
@@ -147,11 +149,14 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
         security,
         summary: 'Run a ready import; optional body {mode, reason, allow_unblock} (status changes need a reason; lifting BLOCKED needs allow_unblock)',
         params: importParams,
-        body: startBody,
         response: { 202: importSchema, ...errors, 422: errorResponse },
       },
     },
-    async (request, reply) => reply.status(202).send(await startImport(ctx, await importActor(request, request.params.app_id), request.params.id, request.body ?? {})),
+    async (request, reply) => {
+      // Role and tenant first (a READER learns nothing), then the optional body.
+      const actor = await importActor(request, request.params.app_id);
+      return reply.status(202).send(await startImport(ctx, actor, request.params.id, parseStartBody(request.body)));
+    },
   );
 
   registerRevertRoutes(app, ctx, onRequest, importActor);
@@ -185,6 +190,17 @@ function registerRevertRoutes(app: ReturnType<FastifyInstance['withTypeProvider'
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${report.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`).send(report.body);
     },
   );
+}
+
+/** The start body is optional JSON; read here (not by the route schema) so roles and tenancy answer first. */
+function parseStartBody(body: unknown): StartOptions {
+  if (body === undefined || body === null || isStream(body)) return {};
+  const parsed = startBody.safeParse(body);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', code: 'invalid_parameter', message: issue.message }));
+    throw invalid('invalid_start_options', details.map((detail) => `${detail.field}: ${detail.message}`).join('; '), details);
+  }
+  return parsed.data ?? {};
 }
 
 function isStream(body: unknown): body is NodeJS.ReadableStream {
