@@ -26,13 +26,13 @@ export function UserHistory({ userId }: { userId: string }) {
   if (entries.length === 0) return <p className="empty">Nothing recorded for this user yet.</p>;
   return (
     <>
-      <ol className="timeline" aria-label="History">
+      <ol className="timeline">
         {entries.map((entry) => {
           const sentence = describeEntry(entry);
           return (
             <li key={entry.id}>
               <div className="timeline-head">
-                <strong>{sentence ?? entry.action}</strong> <Badge value={entry.outcome} />
+                <strong>{sentence ?? entry.action}</strong> <code className="muted">{entry.action}</code> <Badge value={entry.outcome} />
                 <span className="muted">
                   {' '}
                   {sentence ? '' : `by ${entry.actor.label ?? entry.actor.type} · `}
