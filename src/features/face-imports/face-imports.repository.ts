@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { FaceEntryOutcome, FaceEntryReason, FaceImportError, FaceImportStatus } from './face-imports.tables.ts';
 
@@ -83,6 +83,9 @@ export class EntryAlreadyRecorded extends Error {}
  * one that adds the face). The row lock makes two attempts on one import take turns.
  */
 export async function recordEntry(trx: Transaction<Database>, faceImportId: string, outcome: EntryOutcome): Promise<void> {
+  // Safe without waiting for the WAL flush: the face, its audit entry, the report row and the cursor
+  // commit or vanish together, and a lost entry is redone (its file key is the same), never doubled.
+  await sql`SET LOCAL synchronous_commit = off`.execute(trx);
   const current = await trx.selectFrom('face_imports').select(['cursor_entry', 'status']).where('id', '=', faceImportId).forUpdate().executeTakeFirst();
   if (!current || current.status !== 'running' || current.cursor_entry !== outcome.entry) throw new EntryAlreadyRecorded();
   await trx
