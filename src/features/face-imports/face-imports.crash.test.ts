@@ -9,6 +9,7 @@ import { createdUser } from '../users/users.test-support.ts';
 import { processFaceImport } from './face-import.job.ts';
 import { jpegVariant } from './face-imports.test-support.ts';
 import { createFaceImport } from './face-imports.service.ts';
+import { failSilentFaceImports } from './sweep-face-imports.job.ts';
 
 // No worker runs in this file: each test drives processing itself, as a worker that dies would.
 let roster: TestRoster;
@@ -89,5 +90,16 @@ describe('a face import whose worker dies', () => {
     expect((await state(id)).record.added).toBe(0);
     await processFaceImport(roster.ctx, id, never);
     expect((await state(id)).record).toMatchObject({ status: 'completed', added: 10 });
+  });
+
+  it('is failed by the hourly sweep once its worker has been silent for hours, keeping what it added', async () => {
+    const id = await queuedImport('silent');
+    await roster.ctx.db.updateTable('face_imports').set({ status: 'running', heartbeat_at: new Date(Date.now() - 4 * 3600 * 1000) }).where('id', '=', id).execute();
+    expect(await failSilentFaceImports(roster.ctx, new Date(Date.now() - 3 * 3600 * 1000))).toBe(1);
+    expect((await state(id)).record).toMatchObject({ status: 'failed', error: { code: 'processing_failed' } });
+    // A fresh one is left alone.
+    const fresh = await queuedImport('fresh');
+    expect(await failSilentFaceImports(roster.ctx, new Date(Date.now() - 3 * 3600 * 1000))).toBe(0);
+    expect((await state(fresh)).record.status).toBe('queued');
   });
 });
