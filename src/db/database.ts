@@ -24,6 +24,8 @@ export function connectDatabase(url: string, options: { schema?: string; maxConn
     connectionString: url,
     max: options.maxConnections ?? 20,
     options: schema === 'public' ? undefined : `-c search_path=${schema}`,
+    // pg_stat_activity tells which process holds a connection (operators, and the chaos suite, use it).
+    application_name: `roster:${process.pid}`,
     // While the server is away a request fails fast (503) instead of queueing for ever.
     connectionTimeoutMillis: 10_000,
   });
