@@ -19,7 +19,8 @@ export function loggingOptions(ctx: AppContext, enabled: boolean): Pick<FastifyS
   const level = ctx.config.LOG_LEVEL;
   return {
     logger: enabled && level !== 'silent' ? { level } : false,
-    requestIdHeader: 'x-request-id',
+    // Our genReqId reads X-Request-Id itself, so an unsafe value is replaced rather than logged.
+    requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();

@@ -135,7 +135,13 @@ async function preparedImport(label: string): Promise<string> {
   const upload = await consoleApi('/imports', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${lines.join('\n')}\n` });
   expect(upload.status).toBe(201);
   const { id } = (await upload.json()) as { id: string };
-  await eventually(`the preview of ${label}`, async () => (await importRecord(id)).status === 'ready' || undefined, 600_000, 250);
+  await eventually(`the preview of ${label}`, async () => {
+    const record = await database.db.selectFrom('imports').select(['status', 'error', 'total_rows']).where('id', '=', id).executeTakeFirstOrThrow();
+    if (record.status === 'failed') throw new Error(`preview failed: ${JSON.stringify(record.error)}`);
+    return record.status === 'ready' || undefined;
+  }, 600_000, 250).catch((error: Error) => {
+    throw new Error(`${error.message}\n${workers.map((worker) => `--- worker ${worker.child.pid}:\n${worker.output().slice(-3000)}`).join('\n')}`);
+  });
   expect((await consoleApi(`/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
   await eventually(`the run of ${label} to apply rows`, async () => ((await importRecord(id)).processed_rows > 0 ? true : undefined), 600_000, 20);
   return id;
