@@ -7,6 +7,8 @@ export interface ColumnPlan {
   /** Fields every row must have: the header's count. */
   fieldCount: number;
   positions: Partial<Record<ImportColumn, number>>;
+  /** Columns mapped to `metadata.KEY` (CONTRACT §9): [KEY, position]. */
+  metadataKeys?: [string, number][];
 }
 
 export interface PlannedColumns {

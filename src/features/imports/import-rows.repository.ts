@@ -12,7 +12,7 @@ export interface Queryable {
 }
 
 export const importRowsCopySql =
-  'COPY import_rows (import_id, row, line, cells, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata, errors, action) FROM STDIN';
+  'COPY import_rows (import_id, row, line, cells, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata, errors, action, fixes) FROM STDIN';
 
 /** Whether the application has any user yet: an import into an empty one needs no lookups. */
 export async function applicationHasUsers(db: Queryable, appId: string): Promise<boolean> {
@@ -79,12 +79,14 @@ export interface StoredRow {
   cells: string;
   action: RowAction;
   errors: RowError[] | null;
+  /** Suggested fixes not accepted yet (CONTRACT §9). */
+  fixes?: unknown[] | null;
 }
 
 export async function pageImportRows(db: Queryable, importId: string, only: RowFilter | undefined, offset: number, limit: number, knownTotal?: number): Promise<{ rows: StoredRow[]; total: number }> {
   const filter = filterSql(only);
   const [page, total] = await Promise.all([
-    db.query<StoredRow>(`SELECT row, line, cells, action, errors FROM import_rows WHERE import_id = $1${filter} ORDER BY row OFFSET $2 LIMIT $3`, [importId, offset, limit]),
+    db.query<StoredRow>(`SELECT row, line, cells, action, errors, fixes FROM import_rows WHERE import_id = $1${filter} ORDER BY row OFFSET $2 LIMIT $3`, [importId, offset, limit]),
     knownTotal ?? db.query<{ total: number }>(`SELECT count(*)::int AS total FROM import_rows WHERE import_id = $1${filter}`, [importId]).then((result) => result.rows[0]?.total ?? 0),
   ]);
   return { rows: page.rows, total };

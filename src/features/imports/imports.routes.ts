@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
+import { registerMigrationRoutes } from './migration.routes.ts';
 import {
   appParams,
   errorResponse,
@@ -33,7 +34,8 @@ import {
 const security = [{ consoleToken: [] }];
 const tags = ['console: imports'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 410: errorResponse, 413: errorResponse };
-const rawCsvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
+// Raw bodies streamed as files; JSON files go as multipart, octet-stream or NDJSON (application/json bodies are the API's own).
+const rawCsvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 // Room for the multipart envelope around a file of exactly IMPORT_MAX_BYTES.
 const MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -85,15 +87,21 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
       if (request.isMultipart()) {
         const part = await request.file();
         if (!part) throw missingFile();
-        upload = { stream: part.file, fileName: cleanFileName(part.filename) };
+        upload = { stream: part.file, fileName: cleanFileName(part.filename), settings: { defaultRegion: request.query.default_region, preset: request.query.preset } };
       } else if (isStream(request.body)) {
-        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])) };
+        upload = {
+          stream: request.body,
+          fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])),
+          settings: { defaultRegion: request.query.default_region, preset: request.query.preset },
+        };
       } else {
         throw missingFile();
       }
       return reply.status(201).send(await createImport(ctx, actor, upload));
     },
   );
+
+  registerMigrationRoutes(scope, onRequest, importActor, ctx);
 
   app.get(
     '/api/console/apps/:app_id/imports',

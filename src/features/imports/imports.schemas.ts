@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ImportRecord } from './imports.repository.ts';
+import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './migration.schemas.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
@@ -21,6 +22,7 @@ export const listRowsQuery = z.object({
 
 export const uploadQuery = z.object({
   file_name: z.string().max(255).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
+  ...uploadMigrationQuery,
 });
 
 const isoTime = z.string().describe('ISO 8601 time');
@@ -30,10 +32,11 @@ export const importSchema = z.object({
   app_id: z.string(),
   file_name: z.string(),
   file_bytes: z.number(),
-  status: z.enum(['validating', 'ready', 'queued', 'running', 'completed', 'failed', 'cancelled']),
+  status: z.enum(['validating', 'needs_mapping', 'ready', 'queued', 'running', 'completed', 'failed', 'cancelled']),
   encoding: z.string().nullable().describe('utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252, once read'),
   delimiter: z.string().nullable(),
-  columns: z.array(z.string()).describe("The file's header as written"),
+  columns: z.array(columnMappingSchema).describe("The file's headers as written, each with the field it fills (CONTRACT §9)"),
+  ...migrationViewFields,
   warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string() })),
   total_rows: z.number(),
   valid_rows: z.number(),
@@ -66,6 +69,7 @@ export const rowsResponse = z.object({
       values: z.record(z.string(), z.string()),
       action: z.enum(['create', 'update', 'unchanged', 'skip']),
       errors: z.array(z.object({ column: z.string().nullable(), code: z.string(), message: z.string() })),
+      fixes: z.array(fixSchema).optional().describe('Suggested fixes, not applied until their kind is accepted'),
     }),
   ),
   total: z.number(),
@@ -82,7 +86,7 @@ export function toImportView(record: ImportRecord): ImportView {
     status: record.status,
     encoding: record.encoding,
     delimiter: record.delimiter,
-    columns: record.columns,
+    ...migrationView(record),
     warnings: record.warnings,
     total_rows: record.total_rows,
     valid_rows: record.valid_rows,

@@ -7,11 +7,13 @@ import { isUuid } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { decodeCells } from './copy-text.ts';
 import { auditImport, importCounts } from './import-audit.ts';
+import { recordUploadSettings, type UploadSettings } from './import-adjustments.repository.ts';
 import { errorReportHeader, errorReportLine, rowValues } from './import-files.ts';
 import { invalidRowsAfter, pageImportRows, type RowFilter } from './import-rows.repository.ts';
 import { failImport, findImport, type ImportRecord, insertImport, listImportsPage, lockImport } from './imports.repository.ts';
 import { toImportView, type ImportView } from './imports.schemas.ts';
 import type { ImportStatus } from './imports.tables.ts';
+import type { CellFix } from './row-fixes.ts';
 import { runImportJob } from './run-import.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
 
@@ -25,6 +27,8 @@ export interface ImportActor {
 export interface Upload {
   stream: NodeJS.ReadableStream;
   fileName: string;
+  /** `default_region` and `preset` from the upload's query (CONTRACT §9). */
+  settings?: UploadSettings;
 }
 
 const activeStatuses: ImportStatus[] = ['validating', 'ready', 'queued', 'running'];
@@ -50,6 +54,7 @@ export async function createImport(ctx: AppContext, actor: ImportActor, upload: 
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await insertImport(trx, { id: importId, appId: actor.appId, fileName: upload.fileName, storageKey, fileBytes: bytes, createdBy: actor.operator.operatorId });
+      await recordUploadSettings(trx, importId, upload.settings ?? {}, actor.operator.operatorId);
       await auditImport(trx, {
         orgId: actor.operator.orgId,
         appId: actor.appId,
@@ -179,7 +184,14 @@ export async function listImportRows(ctx: AppContext, appId: string, importId: s
   const known = only === undefined ? record.total_rows : only === 'invalid' ? record.invalid_rows : only === 'valid' ? record.valid_rows : undefined;
   const page = await pageImportRows(ctx.database.pool, importId, only, query.offset, query.limit, known);
   return {
-    rows: page.rows.map((row) => ({ row: row.row, line: row.line, values: rowValues(decodeCells(row.cells), record.columns), action: row.action, errors: row.errors ?? [] })),
+    rows: page.rows.map((row) => ({
+      row: row.row,
+      line: row.line,
+      values: rowValues(decodeCells(row.cells), record.columns),
+      action: row.action,
+      errors: row.errors ?? [],
+      ...(row.fixes ? { fixes: row.fixes as CellFix[] } : {}),
+    })),
     total: page.total,
   };
 }
@@ -189,13 +201,15 @@ export async function errorReport(ctx: AppContext, appId: string, importId: stri
   const record = await getImport(ctx, appId, importId);
   assertRowsAvailable(record);
   async function* lines(): AsyncGenerator<string> {
-    yield errorReportHeader(record.columns);
+    // The source's own separator, so the report opens the way the file did (comma for xlsx and JSON).
+    const delimiter = record.format === 'csv' || record.format === null ? (record.delimiter ?? ',') : ',';
+    yield errorReportHeader(record.columns, delimiter);
     let after = 0;
     for (;;) {
       const rows = await invalidRowsAfter(ctx.database.pool, importId, after, 2_000);
       if (rows.length === 0) return;
       let text = '';
-      for (const row of rows) text += errorReportLine(row, record.columns);
+      for (const row of rows) text += errorReportLine(row, record.columns, delimiter);
       yield text;
       after = rows.at(-1)!.row;
     }

@@ -1,10 +1,11 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ImportMigrationColumns, ImportMigrationTables } from './migration.tables.ts';
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 type Count = ColumnType<number, number | undefined, number>;
 
-export type ImportStatus = 'validating' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ImportStatus = 'validating' | 'needs_mapping' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type RowAction = 'create' | 'update' | 'unchanged' | 'skip';
 
 /** A problem with the file as a whole; `line` is where the reader found it. */
@@ -27,7 +28,7 @@ export interface RowError {
   message: string;
 }
 
-export interface ImportsTable {
+export interface ImportsTable extends ImportMigrationColumns {
   id: Generated<string>;
   app_id: string;
   file_name: string;
@@ -79,10 +80,11 @@ export interface ImportRowsTable {
   metadata: Json<Record<string, unknown> | null>;
   errors: ColumnType<RowError[] | null, string | null, string | null>;
   action: RowAction;
+  fixes: ColumnType<unknown[] | null, string | null, string | null>;
 }
 
 /** Kysely types of the import tables (migration 2026-11-27T1000-imports). */
-export interface ImportTables {
+export interface ImportTables extends ImportMigrationTables {
   imports: ImportsTable;
   import_rows: ImportRowsTable;
 }

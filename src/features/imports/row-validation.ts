@@ -15,6 +15,7 @@ import {
 import { stripFormulaGuard } from './csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowError } from './imports.tables.ts';
+import { mergeMetadataCells } from './metadata-cells.ts';
 
 /**
  * One import row checked with the users API's own validators (user-fields.ts), cell by cell.
@@ -94,6 +95,7 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan): Valida
     if (result.ok) (values as unknown as Record<string, unknown>)[key] = result.value;
     else errors.push(toRowError(column, result.error));
   }
+  if (plan.metadataKeys) mergeMetadataCells(fields, plan.metadataKeys, values, errors);
   return { values, errors };
 }
 

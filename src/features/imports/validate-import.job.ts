@@ -7,12 +7,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { StorageNotFoundError } from '../../platform/storage/storage.ts';
-import { CsvFileError, type CsvHeader, type CsvRecord, readCsvBatches } from './csv-reader.ts';
-import { describeUnknownColumns, planColumns, type PlannedColumns } from './import-columns.ts';
 import { auditImport } from './import-audit.ts';
 import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCopySql, markDuplicateRows } from './import-rows.repository.ts';
 import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
 import type { ImportFileError } from './imports.tables.ts';
+import { markNeedsMapping } from './needs-mapping.ts';
+import { readImportTable, TableFileError, type TableHeader, type TableRecord } from './readers/index.ts';
+import { loadStageSettings, NeedsMapping, planStage, requireVendorData, SampleCollector, type StagePlan } from './stage-plan.ts';
 import { type BatchCounts, type BatchResult, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
 
@@ -63,6 +64,10 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
     ctx.log.info(`import ${importId}: validated ${record.file_bytes} bytes in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     if (error instanceof ValidationStopped) return;
+    if (error instanceof NeedsMapping) {
+      await markNeedsMapping(ctx, record, error);
+      return;
+    }
     if (!(error instanceof ImportFileProblem)) throw error;
     await failValidation(ctx, record, error.error);
   } finally {
@@ -91,7 +96,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   const done = await client.query(
     `UPDATE imports SET status = 'ready', encoding = $2, delimiter = $3, columns = $4, warnings = $5,
             total_rows = $6, valid_rows = $7, invalid_rows = $8, to_create = $9, to_update = $10, preview_unchanged = $11,
-            validated_at = now()
+            format = $12, column_map = $13, fix_counts = $14, validated_at = now()
       WHERE id = $1 AND status = 'validating'`,
     [
       record.id,
@@ -105,6 +110,9 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
       counts.toCreate - lost.create,
       counts.toUpdate - lost.update,
       counts.unchanged - lost.unchanged,
+      staged.header.format,
+      JSON.stringify(staged.columns),
+      JSON.stringify(counts.fixCounts ?? {}),
     ],
   );
   // Cancelled while validating: nothing to keep.
@@ -112,8 +120,10 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
 }
 
 interface Staged {
-  header: CsvHeader;
-  planned: PlannedColumns;
+  header: TableHeader;
+  planned: StagePlan;
+  /** The mapping with a few sample values per column. */
+  columns: StagePlan['columns'];
   counts: BatchCounts;
 }
 
@@ -123,14 +133,15 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   const database = { url: ctx.database.url, schema: ctx.database.schema };
   // The first import into an application (a migration) has no users to compare with.
   const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
-  const check = (records: CsvRecord[]): Promise<BatchResult> => {
-    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, lookUpUsers, records };
+  const settings = await loadStageSettings(ctx.db, record.id);
+  const check = (records: TableRecord[]): Promise<BatchResult> => {
+    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, lookUpUsers, records, fixes: planned!.fixes };
     return pool ? pool.run(database, batch) : processBatch(batch, (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys));
   };
   // Results are written in file order; a few batches run ahead meanwhile (inline: one validates while another's lookup is out).
   const maxInFlight = pool ? pool.threadCount * 3 : 2;
   const inFlight: Promise<BatchResult>[] = [];
-  const counts: BatchCounts = { valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0 };
+  const counts: BatchCounts = { valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0, fixCounts: {} };
   const writeNext = async () => {
     const result = await inFlight.shift()!;
     counts.valid += result.valid;
@@ -138,33 +149,43 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
     counts.toCreate += result.toCreate;
     counts.toUpdate += result.toUpdate;
     counts.unchanged += result.unchanged;
+    for (const [code, rows] of Object.entries(result.fixCounts ?? {})) counts.fixCounts![code] = (counts.fixCounts![code] ?? 0) + rows;
     await copy.write(result.copyData);
   };
-  const dispatch = async (records: CsvRecord[]) => {
+  const dispatch = async (records: TableRecord[]) => {
     const pending = check(records);
     pending.catch(() => {}); // awaited in order by writeNext; this only keeps an early failure from being "unhandled"
     inFlight.push(pending);
     while (inFlight.length >= maxInFlight) await writeNext();
   };
 
-  let header: CsvHeader | undefined;
-  let planned: PlannedColumns | undefined;
-  let pendingRecords: CsvRecord[] = [];
+  let header: TableHeader | undefined;
+  let planned: StagePlan | undefined;
+  let samples: SampleCollector | undefined;
+  let waitingForMapping = false;
+  let pendingRecords: TableRecord[] = [];
   let pendingChars = 0;
   let rowsRead = 0;
   let nextCheck = Date.now() + CANCEL_CHECK_MS;
   try {
-    for await (const item of readCsvBatches(() => storedFile(ctx, record.storage_key))) {
+    for await (const item of readImportTable(() => storedFile(ctx, record.storage_key), settings.read)) {
       if (!Array.isArray(item)) {
         header = item;
-        planned = planColumns(item);
-        if (planned.unknown.length > 0) {
-          throw new ImportFileProblem({ code: 'unknown_columns', message: describeUnknownColumns(planned.unknown), columns: planned.unknown });
-        }
+        planned = await planStage(ctx.db, record.app_id, item, settings.adjustments);
+        samples = new SampleCollector(item.columns.length);
+        // No vendor_data: read on only for the mapping step's sample values.
+        waitingForMapping = item.columns.length > 0 && !planned.columns.some((column) => column.field === 'vendor_data');
+        continue;
+      }
+      if (waitingForMapping) {
+        for (const recordOfFile of item) samples!.add(recordOfFile);
+        if (samples!.full) break;
         continue;
       }
       rowsRead += item.length;
       for (const recordOfFile of item) {
+        planned!.prepare(recordOfFile);
+        samples!.add(recordOfFile);
         pendingRecords.push(recordOfFile);
         for (const field of recordOfFile.fields) pendingChars += field.length;
         if (pendingRecords.length >= BATCH_ROWS || pendingChars >= BATCH_CHARS) {
@@ -178,15 +199,19 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
         await reportProgress(ctx, record.id, rowsRead, signal);
       }
     }
+    if (header && waitingForMapping) {
+      planned!.columns = samples!.attach(planned!.columns);
+      requireVendorData(header, planned!);
+    }
     if (pendingRecords.length > 0) await dispatch(pendingRecords);
     while (inFlight.length > 0) await writeNext();
   } catch (error) {
     copy.abort();
-    if (error instanceof CsvFileError) throw new ImportFileProblem({ code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) });
+    if (error instanceof TableFileError) throw new ImportFileProblem({ code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) });
     if (error instanceof StorageNotFoundError) throw new ImportFileProblem({ code: 'file_missing', message: 'The uploaded file is no longer in storage; upload it again.' });
     throw error;
   }
-  return { header: header!, planned: planned!, counts };
+  return { header: header!, planned: planned!, columns: samples!.attach(planned!.columns), counts };
 }
 
 /** A re-openable source: the reader reads a file twice when it must check all of it is UTF-8. */
