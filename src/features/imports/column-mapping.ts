@@ -81,10 +81,12 @@ const priority: Record<MappingHow, number> = { manual: 4, saved: 3, exact: 2, sy
 
 export function mapColumns(headers: readonly string[], sources: MappingSources = {}): MappedColumns {
   const warnings: ImportWarning[] = [];
+  // A remembered mapping is found by header key: the next file may spell its headers differently.
+  const saved = new Map(Object.entries(sources.saved ?? {}).map(([source, field]) => [headerKey(source), field]));
   const columns: ColumnMapping[] = headers.map((source) => {
     if (sources.manual && Object.hasOwn(sources.manual, source)) return { source, field: sources.manual[source] ?? null, how: 'manual' };
-    if (sources.saved && Object.hasOwn(sources.saved, source)) return { source, field: sources.saved[source] ?? null, how: 'saved' };
     const key = headerKey(source);
+    if (saved.has(key)) return { source, field: saved.get(key) ?? null, how: 'saved' };
     const exact = exactFields.get(key);
     if (exact) return { source, field: exact, how: 'exact' };
     const synonym = synonymFields.get(key);
