@@ -125,6 +125,13 @@ describe('xlsx', () => {
     expect(records.map((record) => record.fields)).toEqual([['e-1', 'e1@example.com', 'ESP'], ['e-2', 'e2@example.com', 'DE']]);
   });
 
+  it('loses no row where the sheet XML is cut between chunks', async () => {
+    const many = [['vendor_data', 'email'], ...Array.from({ length: 5000 }, (_, i) => [`r-${i + 1}`, `u${i + 1}@example.com`])];
+    const { records } = await readAll(buildXlsx(many), 65536);
+    expect(records).toHaveLength(5000);
+    expect(records.every((record, i) => record.fields[0] === `r-${i + 1}` && record.line === i + 2)).toBe(true);
+  });
+
   it('fails a broken workbook clearly', async () => {
     const good = buildXlsx(rows);
     expect(await failureOf(good.subarray(0, good.length - 40))).toMatchObject({ code: 'invalid_xlsx' });

@@ -200,9 +200,10 @@ async function* sheetRows(zip: yauzl.ZipFile, sheet: yauzl.Entry, shared: readon
     const rows: SheetRow[] = [];
     let start = 0;
     for (;;) {
-      const open = text.indexOf('<row', start);
+      const open = nextRowTag(text, start);
       if (open < 0) {
-        start = text.length;
+        // Keep a tag cut by the chunk's end ("<ro").
+        start = Math.max(start, text.length - 4);
         break;
       }
       const tagEnd = text.indexOf('>', open);
@@ -230,6 +231,15 @@ async function* sheetRows(zip: yauzl.ZipFile, sheet: yauzl.Entry, shared: readon
     if (text.length > MAX_ROW_CHARS) throw broken(`row ${lastRow + 1} of the sheet is over ${MAX_ROW_CHARS >> 20} MiB`);
     if (rows.length > 0) yield rows;
   }
+}
+
+/** The next `<row` tag (not `<rowBreaks>`), or -1. */
+function nextRowTag(text: string, from: number): number {
+  for (let at = text.indexOf('<row', from); at >= 0; at = text.indexOf('<row', at + 4)) {
+    const next = text.charCodeAt(at + 4);
+    if (next === 0x20 || next === 0x3e || next === 0x2f || next === 0x09 || next === 0x0a || next === 0x0d || Number.isNaN(next)) return at;
+  }
+  return -1;
 }
 
 const cellPattern = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
