@@ -16,26 +16,36 @@ const MAX_ELEMENT_CHARS = 8 << 20;
 interface JsonElement {
   line: number;
   value?: unknown;
+  /** The element's text, when read without parsing (the first pass). */
+  text?: string;
   problem?: RecordProblem;
 }
 
 export async function* readJsonTable(open: OpenFile, format: 'json' | 'ndjson', opts: TableReadOptions = {}): AsyncGenerator<TableItem> {
   const flatten = new Set(opts.flatten ?? []);
-  const elements = () => (format === 'json' ? jsonArrayElements(open()) : ndjsonElements(open()));
+  const elements = (parse: boolean) => (format === 'json' ? jsonArrayElements(open(), parse) : ndjsonElements(open(), parse));
 
+  // First pass: the keys only. Scanning an object's top-level keys costs a fraction of JSON.parse;
+  // a record only gets parsed when it seems to bring a new key (or a preset spreads nested objects).
   const keyIndex = new Map<string, number>();
-  for await (const batch of elements()) {
+  const addKey = (key: string) => {
+    if (!keyIndex.has(key)) keyIndex.set(key, keyIndex.size);
+  };
+  for await (const batch of elements(flatten.size > 0)) {
     for (const element of batch) {
+      if (element.text !== undefined) {
+        if (!topLevelKeys(element.text).some((key) => !keyIndex.has(key))) continue;
+        element.value = parseOrUndefined(element.text);
+      }
       const object = asRecord(element.value, flatten);
-      if (!object) continue;
-      for (const key in object) if (!keyIndex.has(key)) keyIndex.set(key, keyIndex.size);
+      if (object) for (const key in object) addKey(key);
     }
   }
   yield { format, encoding: 'utf-8', delimiter: null, columns: [...keyIndex.keys()] };
 
   let row = 0;
   const width = keyIndex.size;
-  for await (const batch of elements()) {
+  for await (const batch of elements(true)) {
     const records: TableRecord[] = [];
     for (const element of batch) {
       row++;
@@ -101,7 +111,44 @@ async function* decodeJsonText(source: ByteStream): AsyncGenerator<string> {
   }
 }
 
-async function* ndjsonElements(source: ByteStream): AsyncGenerator<JsonElement[]> {
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The keys of a JSON object's text at its top level, without parsing its values; [] for anything else. */
+export function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text, i + 1);
+      if (end < 0) return keys;
+      if (depth === 1) {
+        let j = end + 1;
+        while (j < n && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB || text.charCodeAt(j) === LF || text.charCodeAt(j) === CR)) j++;
+        if (text.charCodeAt(j) === COLON) {
+          const raw = text.slice(i + 1, end);
+          keys.push(raw.includes('\\') ? (parseOrUndefined(`"${raw}"`) as string | undefined) ?? raw : raw);
+        }
+      }
+      i = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (depth === 0 && c === OPEN_BRACKET) return keys;
+      depth++;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return keys;
+}
+
+async function* ndjsonElements(source: ByteStream, parse = true): AsyncGenerator<JsonElement[]> {
   let pending = '';
   let line = 0;
   let first = true;
@@ -109,6 +156,7 @@ async function* ndjsonElements(source: ByteStream): AsyncGenerator<JsonElement[]
     line++;
     const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
     if (trimmed.trim() === '') return;
+    if (!parse) return void out.push({ line, text: trimmed });
     try {
       out.push({ line, value: JSON.parse(trimmed) });
     } catch (error) {
@@ -139,7 +187,7 @@ async function* ndjsonElements(source: ByteStream): AsyncGenerator<JsonElement[]
 const enum Phase { Start, FindArray, Elements, After }
 
 /** The elements of the top-level array, or of the first array property of a top-level object. */
-async function* jsonArrayElements(source: ByteStream): AsyncGenerator<JsonElement[]> {
+async function* jsonArrayElements(source: ByteStream, parse = true): AsyncGenerator<JsonElement[]> {
   let text = '';
   let pos = 0;
   let line = 1;
@@ -155,6 +203,8 @@ async function* jsonArrayElements(source: ByteStream): AsyncGenerator<JsonElemen
   const invalid = (what: string) => new TableFileError('invalid_json', `The JSON is malformed on line ${line}: ${what}.`, line);
   const emit = (out: JsonElement[], end: number) => {
     const raw = text.slice(elementStart, end);
+    elementStart = -1;
+    if (!parse) return void out.push({ line: elementLine, text: raw });
     try {
       out.push({ line: elementLine, value: JSON.parse(raw) });
     } catch (error) {
