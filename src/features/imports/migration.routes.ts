@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import type { requireOperator } from '../auth/auth.hooks.ts';
 import { errorResponse, importParams, importSchema } from './imports.schemas.ts';
 import type { ImportActor } from './imports.service.ts';
 import { fixesBody, fixSchema, mappingBody, rowEditBody, rowParams } from './migration.schemas.ts';
@@ -29,7 +30,7 @@ const presetList = z.object({
 /** Mapping, fixes, row edits and presets (CONTRACT §9); `importActor` is the import routes' own role and tenancy check. */
 export function registerMigrationRoutes(
   scope: FastifyInstance,
-  onRequest: ReturnType<typeof import('../auth/auth.hooks.ts').requireOperator>,
+  onRequest: ReturnType<typeof requireOperator>,
   importActor: (request: FastifyRequest, appId: string) => Promise<ImportActor>,
   ctx: AppContext,
 ): void {

@@ -89,3 +89,14 @@ export class SampleCollector {
     return columns.map((column, index) => ({ ...column, samples: this.samples[index] ?? [] }));
   }
 }
+
+/**
+ * Everything people decided about an import (mapping, preset, accepted fixes, cell edits), ready to
+ * apply: for any code that builds import_rows from the stored file again (after a crash empties the
+ * unlogged table). Read the file with `readOptions`, plan the header with `plan`, then for each record
+ * call `prepare(record)` and check its batch with `fixes` (RowBatch.fixes), as validate-import.job does.
+ */
+export async function importDecisions(db: Kysely<Database>, appId: string, importId: string) {
+  const settings = await loadStageSettings(db, importId);
+  return { readOptions: settings.read, plan: (header: TableHeader) => planStage(db, appId, header, settings.adjustments) };
+}

@@ -13,7 +13,7 @@ import { failImport, findImportForJob, type ImportRecord } from './imports.repos
 import type { ImportFileError } from './imports.tables.ts';
 import { markNeedsMapping } from './needs-mapping.ts';
 import { readImportTable, TableFileError, type TableHeader, type TableRecord } from './readers/index.ts';
-import { loadStageSettings, NeedsMapping, planStage, requireVendorData, SampleCollector, type StagePlan } from './stage-plan.ts';
+import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from './stage-plan.ts';
 import { type BatchCounts, type BatchResult, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
 
@@ -133,7 +133,7 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   const database = { url: ctx.database.url, schema: ctx.database.schema };
   // The first import into an application (a migration) has no users to compare with.
   const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
-  const settings = await loadStageSettings(ctx.db, record.id);
+  const decisions = await importDecisions(ctx.db, record.app_id, record.id);
   const check = (records: TableRecord[]): Promise<BatchResult> => {
     const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, lookUpUsers, records, fixes: planned!.fixes };
     return pool ? pool.run(database, batch) : processBatch(batch, (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys));
@@ -168,10 +168,10 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   let rowsRead = 0;
   let nextCheck = Date.now() + CANCEL_CHECK_MS;
   try {
-    for await (const item of readImportTable(() => storedFile(ctx, record.storage_key), settings.read)) {
+    for await (const item of readImportTable(() => storedFile(ctx, record.storage_key), decisions.readOptions)) {
       if (!Array.isArray(item)) {
         header = item;
-        planned = await planStage(ctx.db, record.app_id, item, settings.adjustments);
+        planned = await decisions.plan(item);
         samples = new SampleCollector(item.columns.length);
         // No vendor_data: read on only for the mapping step's sample values.
         waitingForMapping = item.columns.length > 0 && !planned.columns.some((column) => column.field === 'vendor_data');
