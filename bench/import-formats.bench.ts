@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       const id = randomUUID();
       const key = `imports/${app.id}/${id}.${format}`;
       const { bytes } = await ctx.storage.put(key, Readable.from([data[format]!]), { maxBytes: 1 << 30 });
-      await insertImport(ctx.db, { id, appId: app.id, fileName: `users.${format}`, storageKey: key, fileBytes: bytes, createdBy: operator.id });
+      await insertImport(ctx.db, { id, appId: app.id, fileName: `users.${format}`, storageKey: key, fileBytes: bytes, createdBy: operator.id, mode: 'upsert' });
       let peak = process.memoryUsage.rss();
       const base = peak;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);

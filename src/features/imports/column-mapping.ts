@@ -1,6 +1,7 @@
 import { importColumns, type ImportColumn, readOnlyColumns } from '../users/user-columns.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { ImportWarning } from './imports.tables.ts';
+import { STATUS_REASON_COLUMN } from './row-validation.ts';
 
 /**
  * Header → field matching (CONTRACT §9). A header matches a field ignoring case, spaces, `-` and
@@ -46,7 +47,9 @@ const synonymsByField: Record<ImportColumn, readonly string[]> = {
   metadata_json: ['metadata', 'meta'],
 };
 
-const exactFields = new Map<string, ImportColumn>(importColumns.map((column) => [headerKey(column), column]));
+// status_reason is not a user field but a column an import reads (§8: a reason per row for status changes).
+const mappableFields: readonly string[] = [...importColumns, STATUS_REASON_COLUMN];
+const exactFields = new Map<string, string>(mappableFields.map((column) => [headerKey(column), column]));
 const synonymFields = new Map<string, { field: ImportColumn; rank: number }>();
 for (const column of importColumns) synonymsByField[column].forEach((key, rank) => synonymFields.set(key, { field: column, rank }));
 const readOnlyKeys = new Set(readOnlyColumns.map((column) => headerKey(column)));
@@ -55,13 +58,13 @@ const reportKeys = new Set(['line', 'row', 'errorcodes', 'errors']);
 
 /** Whether `field` may be a mapping target; returns the problem in words, or null. */
 export function mappingTargetProblem(field: string): string | null {
-  if ((importColumns as readonly string[]).includes(field)) return null;
+  if (mappableFields.includes(field)) return null;
   if (field.startsWith(METADATA_PREFIX)) {
     const key = field.slice(METADATA_PREFIX.length);
     if (key.trim() === '' || key.length > 100 || /[\u0000-\u001f\u007f]/.test(key)) return `"${field}": the metadata key must be 1 to 100 printable characters`;
     return null;
   }
-  return `"${field}" is not a field an import writes; use one of ${importColumns.join(', ')}, or metadata.KEY`;
+  return `"${field}" is not a field an import writes; use one of ${mappableFields.join(', ')}, or metadata.KEY`;
 }
 
 export interface MappingSources {
@@ -111,17 +114,21 @@ export function mapColumns(headers: readonly string[], sources: MappingSources =
 
   const positions: ColumnPlan['positions'] = {};
   const metadataKeys: [string, number][] = [];
+  let statusReasonPosition: number | undefined;
   columns.forEach((column, index) => {
     if (column.field === null) {
       if (column.how === 'manual' || column.how === 'saved' || warnings.some((warning) => warning.code === 'duplicate_mapping' && warning.column === column.source)) return;
       warnings.push(unmappedWarning(column.source, index));
+    } else if (column.field === STATUS_REASON_COLUMN) {
+      statusReasonPosition = index;
     } else if (column.field.startsWith(METADATA_PREFIX)) {
       metadataKeys.push([column.field.slice(METADATA_PREFIX.length), index]);
     } else {
       positions[column.field as ImportColumn] = index;
     }
   });
-  return { columns, warnings, plan: { fieldCount: headers.length, positions, ...(metadataKeys.length > 0 ? { metadataKeys } : {}) } };
+  const plan: ColumnPlan = { fieldCount: headers.length, positions, ...(metadataKeys.length > 0 ? { metadataKeys } : {}), ...(statusReasonPosition === undefined ? {} : { statusReasonPosition }) };
+  return { columns, warnings, plan };
 }
 
 function unmappedWarning(source: string, index: number): ImportWarning {

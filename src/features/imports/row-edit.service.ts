@@ -3,17 +3,15 @@ import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, conflict, invalid, notFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { decodeCells, encodeCells } from './copy-text.ts';
+import { decodeCells } from './copy-text.ts';
 import { applyEdits, loadImportAdjustments, recordRowEdit } from './import-adjustments.repository.ts';
 import { rowValues } from './import-files.ts';
-import { findExistingUsers } from './import-rows.repository.ts';
+import { findExistingUsers, importRowsCopySql, rowErrors } from './import-rows.repository.ts';
 import { getImport, type ImportActor } from './imports.service.ts';
 import { lockImport } from './imports.repository.ts';
-import type { RowAction, RowError } from './imports.tables.ts';
 import type { TableHeader } from './readers/index.ts';
-import { classifyRow } from './row-classification.ts';
-import { adjustRow } from './row-fixes.ts';
-import { validateRow } from './row-validation.ts';
+import { processBatch } from './row-batch.ts';
+import type { CellFix } from './row-fixes.ts';
 import { planStage } from './stage-plan.ts';
 
 /**
@@ -52,46 +50,28 @@ export async function editImportRow(ctx: AppContext, actor: ImportActor, importI
 
     const header: TableHeader = { format: (current.format ?? 'csv') as TableHeader['format'], encoding: current.encoding, delimiter: current.delimiter, columns: headers };
     const plan = await planStage(trx, actor.appId, header, await loadImportAdjustments(trx, importId));
-    const adjusted = adjustRow(edited, plan.plan, plan.fixes);
-    const fields = adjusted.fields as string[];
-    const { values, errors } = validateRow(fields, plan.plan);
-    if (errors.length === 0) {
-      const earlier = await trx
-        .selectFrom('import_rows')
-        .select(['row', 'line'])
-        .where('import_id', '=', importId)
-        .where('vendor_data', '=', values.vendor_data)
-        .where('row', '<', rowNumber)
-        .orderBy('row')
-        .executeTakeFirst();
-      if (earlier) errors.push({ column: 'vendor_data', code: 'duplicate_vendor_data', message: `vendor_data "${values.vendor_data!.slice(0, 60)}" already appears on line ${earlier.line} (row ${earlier.row}); the first occurrence wins` });
-    }
-    let action: RowAction = 'skip';
-    if (errors.length === 0) {
-      const existing = await findExistingUsers(ctx.database.pool, actor.appId, [values.vendor_data!]);
-      action = classifyRow(existing.get(values.vendor_data!), values);
-    }
-    const fixes = adjusted.pending.length > 0 ? adjusted.pending : null;
-    await trx
-      .updateTable('import_rows')
-      .set({
-        cells: encodeCells(fields),
-        vendor_data: values.vendor_data,
-        display_name: values.display_name,
-        full_name: values.full_name,
-        email: values.email,
-        phone: values.phone,
-        country: values.country,
-        status: values.status,
-        tags: values.tags,
-        metadata: values.metadata === null ? null : JSON.stringify(values.metadata),
-        errors: errors.length > 0 ? JSON.stringify(errors) : null,
-        action,
-        fixes: fixes ? JSON.stringify(fixes) : null,
-      })
-      .where('import_id', '=', importId)
-      .where('row', '=', rowNumber)
-      .execute();
+    // The row is checked exactly as staging checks every row (fixes, validation, mode, diff), then
+    // replaces its staged version.
+    const record = { row: rowNumber, line: staged.line, fields: edited };
+    const checked = await processBatch(
+      { importId, appId: actor.appId, plan: plan.plan, mode: current.mode, lookUpUsers: true, records: [record], fixes: plan.fixes },
+      (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys),
+    );
+    await trx.deleteFrom('import_rows').where('import_id', '=', importId).where('row', '=', rowNumber).execute();
+    await copyRows(trx, checked.copyData);
+    // A vendor_data an earlier row has: the first occurrence wins, as in the preview.
+    await sql`
+      UPDATE import_rows r SET action = 'skip', skip_code = NULL,
+             errors = coalesce(r.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
+               'column', 'vendor_data', 'code', 'duplicate_vendor_data',
+               'message', format('vendor_data "%s" already appears on line %s (row %s); the first occurrence wins', left(r.vendor_data, 60), e.line, e.row)))
+        FROM (SELECT row, line, vendor_data FROM import_rows WHERE import_id = ${importId} AND row < ${rowNumber} ORDER BY row) e
+       WHERE r.import_id = ${importId} AND r.row = ${rowNumber} AND r.errors IS NULL AND e.vendor_data = r.vendor_data`.execute(trx);
+    const after = await trx.selectFrom('import_rows').select(['cells', 'action', 'errors', 'skip_code', 'changes', 'warnings', 'fixes']).where('import_id', '=', importId).where('row', '=', rowNumber).executeTakeFirstOrThrow();
+    const action = after.action;
+    const errors = rowErrors(after);
+    const fixes = after.fixes as unknown[] | null;
+    const fields = decodeCells(after.cells);
     await recountPreview(trx, importId);
     await recordAudit(trx, {
       orgId: actor.operator.orgId,
@@ -107,24 +87,50 @@ export async function editImportRow(ctx: AppContext, actor: ImportActor, importI
       line: staged.line,
       values: rowValues(fields, headers),
       action,
-      errors: errors as RowError[],
-      ...(fixes ? { fixes } : {}),
+      errors,
+      ...(after.changes ? { changes: after.changes } : {}),
+      warnings: after.warnings ?? [],
+      ...(fixes ? { fixes: fixes as CellFix[] } : {}),
     };
   });
+}
+
+const copyColumns = /\(([^)]*)\)/.exec(importRowsCopySql)![1]!.split(',').map((column) => column.trim());
+const copyEscapes: Record<string, string> = { '\\': '\\', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * Inserts rows checked by processBatch (COPY text format) with a plain INSERT: the edit runs in a
+ * Kysely transaction, whose connection cannot stream a COPY.
+ */
+async function copyRows(trx: Transaction<Database>, data: Uint8Array): Promise<void> {
+  for (const line of Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8').split('\n')) {
+    if (line === '') continue;
+    const values = line.split('\t').map((field) => (field === '\\N' ? null : field.replace(/\\([\\nrt])/g, (_whole, code: string) => copyEscapes[code]!)));
+    await sql`INSERT INTO import_rows (${sql.join(copyColumns.map((column) => sql.ref(column)))}) VALUES (${sql.join(values)})`.execute(trx);
+  }
 }
 
 /** The preview's counts again from the staged rows (one edit can move a row between any of them). */
 async function recountPreview(trx: Transaction<Database>, importId: string): Promise<void> {
   await sql`
-      UPDATE imports i SET
-        valid_rows = c.valid, invalid_rows = c.invalid, to_create = c.creates, to_update = c.updates, preview_unchanged = c.unchanged,
-        fix_counts = coalesce((SELECT jsonb_object_agg(code, rows) FROM (
-            SELECT f->>'code' AS code, count(DISTINCT r.row)::int AS rows
-              FROM import_rows r, jsonb_array_elements(r.fixes) f
-             WHERE r.import_id = ${importId} AND r.fixes IS NOT NULL GROUP BY 1) k), '{}'::jsonb)
-        FROM (SELECT count(*) FILTER (WHERE action <> 'skip')::int AS valid, count(*) FILTER (WHERE action = 'skip')::int AS invalid,
-                     count(*) FILTER (WHERE action = 'create')::int AS creates, count(*) FILTER (WHERE action = 'update')::int AS updates,
-                     count(*) FILTER (WHERE action = 'unchanged')::int AS unchanged
-                FROM import_rows WHERE import_id = ${importId}) c
-       WHERE i.id = ${importId}`.execute(trx);
+    UPDATE imports i SET
+      valid_rows = c.valid, invalid_rows = c.invalid, to_create = c.creates, to_update = c.updates, preview_unchanged = c.unchanged,
+      to_skip = c.skipped, verified_ignored = c.verified,
+      field_changes = coalesce((SELECT jsonb_object_agg(field, rows) FROM (
+          SELECT key AS field, count(*)::int AS rows FROM import_rows r, jsonb_object_keys(r.changes) key
+           WHERE r.import_id = ${importId} AND r.action = 'update' GROUP BY 1) f), '{}'::jsonb),
+      status_changes = coalesce((SELECT jsonb_agg(jsonb_build_object('from', s.from_status, 'to', s.to_status, 'count', s.rows) ORDER BY s.rows DESC) FROM (
+          SELECT r.changes->'status'->>'from' AS from_status, r.changes->'status'->>'to' AS to_status, count(*)::int AS rows FROM import_rows r
+           WHERE r.import_id = ${importId} AND r.action = 'update' AND r.changes ? 'status' GROUP BY 1, 2) s), '[]'::jsonb),
+      fix_counts = coalesce((SELECT jsonb_object_agg(code, rows) FROM (
+          SELECT f->>'code' AS code, count(DISTINCT r.row)::int AS rows
+            FROM import_rows r, jsonb_array_elements(r.fixes) f
+           WHERE r.import_id = ${importId} AND r.fixes IS NOT NULL GROUP BY 1) k), '{}'::jsonb)
+      FROM (SELECT count(*) FILTER (WHERE errors IS NULL)::int AS valid, count(*) FILTER (WHERE errors IS NOT NULL)::int AS invalid,
+                   count(*) FILTER (WHERE action = 'create')::int AS creates, count(*) FILTER (WHERE action = 'update')::int AS updates,
+                   count(*) FILTER (WHERE action = 'unchanged')::int AS unchanged,
+                   count(*) FILTER (WHERE errors IS NULL AND skip_code IS NOT NULL)::int AS skipped,
+                   count(*) FILTER (WHERE errors IS NULL AND warnings IS NOT NULL)::int AS verified
+              FROM import_rows WHERE import_id = ${importId}) c
+     WHERE i.id = ${importId}`.execute(trx);
 }

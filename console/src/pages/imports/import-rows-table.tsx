@@ -3,6 +3,7 @@ import { useImportRows } from '../../api/imports.ts';
 import type { ImportRow } from '../../api/types.ts';
 import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
+import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
 import { CellEditor } from './cell-editor.tsx';
 
@@ -23,6 +24,9 @@ function columnsOf(rows: ImportRow[], fileColumns: string[] | undefined): string
 type FieldSources = Record<string, string>;
 
 const columnOfError = (column: string | null, sources: FieldSources | undefined) => (column ? (sources?.[column] ?? column) : null);
+
+/** The field a file column fills (the reverse of FieldSources); the column itself when unmapped. */
+const fieldOfSource = (column: string, sources: FieldSources | undefined) => Object.entries(sources ?? {}).find(([, source]) => source === column)?.[0] ?? column;
 
 /** Errors that belong to no column of the table (a row with too many fields, a missing key). */
 function rowProblemsOf(row: ImportRow, columns: string[], sources?: FieldSources) {
@@ -48,18 +52,29 @@ function RowCells({ row, columns, withProblems, sources, editing }: { row: Impor
       </td>
       {columns.map((column) => {
         const errors = row.errors.filter((error) => columnOfError(error.column, sources) === column);
+        const warnings = (row.warnings ?? []).filter((warning) => columnOfError(warning.column ?? null, sources) === column);
         const fixes = row.fixes?.filter((fix) => fix.column === column) ?? [];
+        const change = row.changes?.[fieldOfColumn(column)] ?? row.changes?.[fieldOfColumn(fieldOfSource(column, sources))];
         const value = row.values[column] ?? '';
         return (
-          <td key={column} className={errors.length ? 'cell-invalid' : undefined}>
+          <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
             {editing && errors.length > 0 ? (
               <CellEditor appId={editing.appId} importId={editing.importId} row={row} column={column} value={value} />
+            ) : change ? (
+              <span className="cell-value cell-diff">
+                <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
+              </span>
             ) : (
               <span className="cell-value">{value === '' ? <span className="muted">empty</span> : value}</span>
             )}
             {fixes.map((fix) => (
               <span key={fix.code} className="cell-fix">
                 Suggested: {fix.from} → {fix.to}
+              </span>
+            ))}
+            {warnings.map((warning) => (
+              <span key={warning.code} className="cell-warning-text">
+                {warning.message}
               </span>
             ))}
             {errors.map((error) => (
