@@ -95,6 +95,20 @@ describe('roster import, export and faces import', () => {
     expect(lines.at(-1)).toMatchObject({ status: 'completed', total_rows: 3, created: 2, skipped: 1, created_by: { email: 'owner@bulk.test' } });
   });
 
+  it('imports a file whose headers need --mapping, recording --default-region for national phones', () => {
+    const file = path.join(work, 'legacy.csv');
+    writeFileSync(file, 'Customer,Mobile\nlegacy-1,+33612345678\nlegacy-2,06 12 34 56 78\n');
+    const waiting = roster(['import', file, '--app', appId, '--yes', '--json']);
+    expect(waiting.status).toBe(1);
+    expect(JSON.parse(waiting.stderr.split('\n').at(-1)!).error).toMatchObject({ code: 'needs_mapping', message: expect.stringContaining('"Customer"') });
+    const mappingFile = path.join(work, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify({ mapping: { Customer: 'vendor_data' } }));
+    const run = roster(['import', file, '--app', appId, '--mapping', mappingFile, '--default-region', 'FR', '--yes', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    // The national number gets a suggested fix (accepted in the console or with POST …/fixes), not a silent change.
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ status: 'completed', created: 1, skipped: 1, default_region: 'FR', fix_counts: { phone_national: 1 } });
+  });
+
   it('asks before running and leaves the preview alone when the answer is not yes', () => {
     const file = path.join(work, 'declined.csv');
     writeFileSync(file, 'vendor_data,email\ndeclined-1,d@example.com\n');
