@@ -126,6 +126,8 @@ export interface AuditLogsTable {
   outcome: ColumnType<'success' | 'failure', 'success' | 'failure' | undefined, 'success' | 'failure'>;
   ip: string | null;
   created_at: Generated<Date>;
+  /** The import whose run or revert wrote this per-user entry (folded under the import in the trail). */
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CoreTables {
