@@ -95,6 +95,19 @@ describe('roster import, export and faces import', () => {
     expect(lines.at(-1)).toMatchObject({ status: 'completed', total_rows: 3, created: 2, skipped: 1, created_by: { email: 'owner@bulk.test' } });
   });
 
+  it('passes --mode and --reason to the import, and a refused start is one clear error', () => {
+    const file = path.join(work, 'statuses.csv');
+    writeFileSync(file, 'vendor_data,status\ncli-1,FLAGGED\ncli-new,ACTIVE\n');
+    const refused = roster(['import', file, '--app', appId, '--mode', 'update_only', '--yes', '--json']);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stderr).error.code).toBe('status_reason_required');
+    const run = roster(['import', file, '--app', appId, '--mode', 'update_only', '--reason', 'fraud review', '--yes', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ status: 'completed', mode: 'update_only', updated: 1, skipped: 1 });
+    const badMode = roster(['import', file, '--app', appId, '--mode', 'merge', '--json']);
+    expect(JSON.parse(badMode.stderr).error).toEqual({ code: 'invalid_argument', message: '--mode must be one of upsert, create_only, update_only, got "merge"' });
+  });
+
   it('asks before running and leaves the preview alone when the answer is not yes', () => {
     const file = path.join(work, 'declined.csv');
     writeFileSync(file, 'vendor_data,email\ndeclined-1,d@example.com\n');
