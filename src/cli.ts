@@ -27,7 +27,7 @@ const usage = `Usage: roster <command> [options]   (every command takes --json)
   apikey revoke KEY_ID --app APP         revoke an API key (fails at once)
   operator list --org ORG                list an organization's operators
   import FILE --app APP [--mapping FILE.json] [--default-region FR] [--mode upsert|create_only|update_only]
-         [--reason TEXT] [--yes] [--as EMAIL]
+         [--reason TEXT] [--allow-unblock] [--yes] [--as EMAIL]
                                          preview a users file, ask, then run it with a progress bar
   export --app APP [--filter key=value]… [--columns a,b] --out FILE [--as EMAIL]
                                          export users to a CSV file
@@ -50,6 +50,7 @@ const { values: flags, positionals } = parseArgs({
     'default-region': { type: 'string' },
     mode: { type: 'string' },
     reason: { type: 'string' },
+    'allow-unblock': { type: 'boolean', default: false },
     yes: { type: 'boolean', short: 'y', default: false },
     filter: { type: 'string', multiple: true },
     columns: { type: 'string' },
@@ -183,7 +184,7 @@ async function main(): Promise<void> {
   }
   if (command === 'import') {
     const file = subcommand ?? fail('import needs a FILE', 'missing_argument', { usage: true });
-    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), yes: flags.yes === true };
+    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), allowUnblock: flags['allow-unblock'] === true, yes: flags.yes === true };
     process.exitCode = await withContext(config, (ctx) => importCommand(ctx, terminal(), options));
     return;
   }
