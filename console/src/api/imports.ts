@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, apiUrl, upload } from './client.ts';
+import { api, apiUrl, type UploadProgress, upload } from './client.ts';
 import type { ImportJob, ImportRows, ImportStatus, Page } from './types.ts';
 
 /** Statuses after which an import no longer changes by itself. */
@@ -44,7 +44,7 @@ export function useImportRows(appId: string, importId: string, onlyInvalid: bool
   });
 }
 
-export function uploadImport(appId: string, file: File, onProgress: (fraction: number) => void): Promise<ImportJob> {
+export function uploadImport(appId: string, file: File, onProgress: (sent: UploadProgress) => void): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file, file.name);
   return upload<ImportJob>(`/apps/${appId}/imports`, form, onProgress);

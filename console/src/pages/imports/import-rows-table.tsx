@@ -18,13 +18,10 @@ function columnsOf(rows: ImportRow[], fileColumns: string[] | undefined): string
   return [...known, ...[...seen].filter((column) => !(importColumns as readonly string[]).includes(column))];
 }
 
-/** Errors that belong to no column of the table (a row with too many fields, a missing key). */
-function rowProblemsOf(row: ImportRow, columns: string[]) {
-  return row.errors.filter((error) => !error.column || !columns.includes(error.column));
-}
+/** Values longer than this are clipped in the grid; the full text is in the cell's tooltip. */
+const LONG_VALUE_CHARS = 60;
 
 function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: string[]; withProblems: boolean }) {
-  const rowProblems = rowProblemsOf(row, columns);
   return (
     <tr className={row.errors.length ? 'row-invalid' : undefined}>
       <td className="numeric">{row.row}</td>
@@ -32,30 +29,31 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
       <td>
         <span className={`action action-${row.action}`}>{actionLabels[row.action]}</span>
       </td>
-      {columns.map((column) => {
-        const errors = row.errors.filter((error) => error.column === column);
-        const value = row.values[column] ?? '';
-        return (
-          <td key={column} className={errors.length ? 'cell-invalid' : undefined}>
-            <span className="cell-value">{value === '' ? <span className="muted">empty</span> : value}</span>
-            {errors.map((error) => (
-              <span key={error.code + error.message} className="cell-error">
-                {error.message}
-              </span>
-            ))}
-          </td>
-        );
-      })}
+      {/* Every reason of the row next to its number, so none sits off-screen to the right of a wide file. */}
       {withProblems && (
-        <td className={rowProblems.length ? 'cell-invalid' : undefined}>
-          {rowProblems.map((error) => (
-            <span key={error.code + error.message} className="cell-error">
-              {error.column ? `${error.column}: ` : ''}
+        <td className="cell-problems">
+          {row.errors.map((error) => (
+            <span key={`${error.column}:${error.code}:${error.message}`} className="cell-error">
+              {error.column ? <strong>{error.column}: </strong> : null}
               {error.message}
             </span>
           ))}
         </td>
       )}
+      {columns.map((column) => {
+        const errors = row.errors.filter((error) => error.column === column);
+        const value = row.values[column] ?? '';
+        const long = value.length > LONG_VALUE_CHARS;
+        return (
+          <td key={column} className={errors.length ? 'cell-invalid' : undefined}>
+            <span className={long ? 'cell-value cell-value-long' : 'cell-value'} title={long ? value : undefined}>
+              {value === '' ? <span className="muted">empty</span> : value}
+            </span>
+            {long && <span className="visually-hidden"> ({formatNumber(value.length)} characters)</span>}
+            {errors.length > 0 && <span className="visually-hidden">{errors.map((error) => error.message).join('; ')}</span>}
+          </td>
+        );
+      })}
     </tr>
   );
 }
@@ -75,7 +73,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
   const page = rows.data?.rows ?? [];
   const total = rows.data?.total ?? 0;
   const columns = columnsOf(page, fileColumns);
-  const withProblems = page.some((row) => rowProblemsOf(row, columns).length > 0);
+  const withProblems = page.some((row) => row.errors.length > 0);
 
   return (
     <section className="card" aria-labelledby="rows-title">
@@ -112,12 +110,12 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
                   Line
                 </th>
                 <th scope="col">Action</th>
+                {withProblems && <th scope="col">Problems</th>}
                 {columns.map((column) => (
                   <th key={column} scope="col">
                     {column}
                   </th>
                 ))}
-                {withProblems && <th scope="col">Problems</th>}
               </tr>
             </thead>
             <tbody>

@@ -28,9 +28,10 @@ function Profile({ user }: { user: User }) {
       </Field>
       <Field label="Name shown">{user.effective_name}</Field>
       <Field label="Display name">{user.display_name}</Field>
-      <Field label="Full name (verified)">{user.full_name}</Field>
-      <Field label="Date of birth (verified)">{user.date_of_birth}</Field>
-      <Field label="Verified">{user.verified_at ? formatDateTime(user.verified_at) : null}</Field>
+      {/* "(verified)" only when an approved session set them: before that they are plain, editable fields. */}
+      <Field label={user.verified_at ? 'Full name (verified)' : 'Full name'}>{user.full_name}</Field>
+      <Field label={user.verified_at ? 'Date of birth (verified)' : 'Date of birth'}>{user.date_of_birth}</Field>
+      <Field label="Verified">{user.verified_at ? formatDateTime(user.verified_at) : <span className="muted">Not verified yet</span>}</Field>
       <Field label="Email">{user.email}</Field>
       <Field label="Phone">{user.phone}</Field>
       <Field label="Country">{user.country}</Field>
