@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ErrorMessage, Loading } from './components/feedback.tsx';
 import { Layout } from './components/layout.tsx';
@@ -13,7 +13,11 @@ import { UserPage } from './pages/users/user-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 import { SessionProvider } from './shared/session.tsx';
 
+// The overview brings the chart library: it loads only when the page is opened.
+const OverviewPage = lazy(() => import('./pages/overview/overview-page.tsx'));
+
 const pageTitles: [RegExp, string][] = [
+  [/^\/$/, 'Overview'],
   [/^\/users\/.+/, 'User'],
   [/^\/users/, 'Users'],
   [/^\/imports\/new/, 'Import'],
@@ -58,7 +62,14 @@ export function App() {
     >
       <Routes>
         <Route element={<Layout />}>
-          <Route index element={<Navigate to="/users" replace />} />
+          <Route
+            index
+            element={
+              <Suspense fallback={<Loading label="Loading the overview…" />}>
+                <OverviewPage />
+              </Suspense>
+            }
+          />
           <Route path="users" element={<UsersPage />} />
           <Route path="users/:userId" element={<UserPage />} />
           <Route path="imports" element={<ImportHistoryPage />} />
@@ -67,7 +78,7 @@ export function App() {
           <Route path="exports" element={<ExportsPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="settings" element={<SettingsPage />} />
-          <Route path="*" element={<Navigate to="/users" replace />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>
     </SessionProvider>

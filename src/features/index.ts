@@ -4,7 +4,8 @@ import { authFeature } from './auth/index.ts';
 import { exportsFeature } from './exports/index.ts';
 import { importsFeature } from './imports/index.ts';
 import { usersFeature } from './users/index.ts';
+import { overviewFeature } from './overview/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, overviewFeature];
 
 export const allJobs = features.flatMap((feature) => feature.jobs ?? []);

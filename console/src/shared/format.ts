@@ -59,3 +59,10 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A total that may be PostgreSQL's estimate: "1,234" when exact, "about 1.2M" when not. */
+export function formatTotal(total: { count: number; exact: boolean }): string {
+  return total.exact ? formatNumber(total.count) : `about ${compact.format(total.count)}`;
+}

@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/layout.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { StatusChangeForm } from './status-change-form.tsx';
+import { DeleteUser, UserEditForm } from './user-edit-form.tsx';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -164,8 +165,20 @@ export function UserPage() {
                   <StatusChangeForm appId={appId} user={user.data} />
                 </section>
               )}
+              {can('users.write') && (
+                <section className="card" aria-labelledby="delete-title">
+                  <h2 id="delete-title">Delete</h2>
+                  <DeleteUser appId={appId} user={user.data} />
+                </section>
+              )}
             </div>
           </div>
+          {can('users.write') && (
+            <section className="card" aria-labelledby="edit-title">
+              <h2 id="edit-title">Edit profile</h2>
+              <UserEditForm appId={appId} user={user.data} />
+            </section>
+          )}
           {can('audit.read') && (
             <section className="card" aria-labelledby="history-title">
               <h2 id="history-title">History</h2>
