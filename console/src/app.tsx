@@ -8,6 +8,7 @@ import { ImportHistoryPage } from './pages/imports/import-history-page.tsx';
 import { ImportPage } from './pages/imports/import-page.tsx';
 import { NewImportPage } from './pages/imports/new-import-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
+import { ResetPasswordPage } from './pages/sign-in/reset-password-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { UserPage } from './pages/users/user-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
@@ -50,6 +51,9 @@ function SessionFailed({ error, retry }: { error: unknown; retry(): void }) {
 
 export function App() {
   useDocumentTitle();
+  const { pathname } = useLocation();
+  // A reset link is opened signed out (or as someone else): it never waits for a session.
+  if (pathname === '/reset-password') return <ResetPasswordPage />;
   return (
     <SessionProvider
       signedOut={<SignInPage />}

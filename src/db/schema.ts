@@ -126,7 +126,17 @@ export interface AuditLogsTable {
   created_at: Generated<Date>;
 }
 
+export interface OperatorPasswordResetsTable {
+  token_hash: Buffer;
+  operator_id: string;
+  requested_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: NullableTimestamp;
+}
+
 export interface CoreTables {
+  operator_password_resets: OperatorPasswordResetsTable;
   organizations: OrganizationsTable;
   applications: ApplicationsTable;
   operators: OperatorsTable;

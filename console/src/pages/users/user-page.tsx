@@ -175,7 +175,7 @@ export function UserPage() {
           </div>
           {can('users.write') && (
             <section className="card" aria-labelledby="edit-title">
-              <h2 id="edit-title">Edit profile</h2>
+              <h2 id="edit-title">Edit details</h2>
               <UserEditForm appId={appId} user={user.data} />
             </section>
           )}
