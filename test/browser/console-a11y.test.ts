@@ -53,8 +53,16 @@ const pages: { path: string; ready: (page: Page) => Promise<unknown>; screenshot
 
 const resolve = (path: string) => path.replace('USER', userId).replace('IMPORT', importId);
 
-async function pageOverflow(target: Page): Promise<number> {
-  return target.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+/** How far the page scrolls sideways, and the outermost elements that stick out (to say what to fix). */
+async function pageOverflow(target: Page): Promise<{ pixels: number; culprits: string[] }> {
+  return target.evaluate<{ pixels: number; culprits: string[] }>(`(() => {
+    const width = document.documentElement.clientWidth;
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter((element) => element.getBoundingClientRect().right > width + 1 && !(element.parentElement && element.parentElement.getBoundingClientRect().right > width + 1))
+      .slice(0, 4)
+      .map((element) => element.tagName.toLowerCase() + '.' + [...element.classList].join('.'));
+    return { pixels: document.documentElement.scrollWidth - width, culprits };
+  })()`);
 }
 
 describe('accessibility and small screens', () => {
@@ -89,12 +97,12 @@ describe('accessibility and small screens', () => {
       expect(await navigation.isVisible()).toBe(false);
 
       const found: Record<string, unknown> = {};
-      const overflow: Record<string, number> = {};
+      const overflow: Record<string, unknown> = {};
       for (const entry of pages) {
         await phonePage.goto(resolve(entry.path));
         await entry.ready(phonePage);
         const sideways = await pageOverflow(phonePage);
-        if (sideways > 1) overflow[entry.path] = sideways;
+        if (sideways.pixels > 1) overflow[entry.path] = sideways;
         const violations = await seriousAxeViolations(phonePage);
         if (violations.length) found[entry.path] = violations;
         if (entry.screenshot) await saveScreenshot(phonePage, `${entry.screenshot}-phone`);

@@ -98,7 +98,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
       {rows.isPending ? (
         <Loading label="Loading rows…" />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data-table preview-table">
             <caption className="visually-hidden">{onlyInvalid ? 'Invalid rows of the file' : 'Rows of the file'}</caption>
             <thead>

@@ -110,7 +110,7 @@ export function UsersPage() {
         <Loading label="Loading users…" />
       ) : (
         <>
-          <div className="table-wrap cards-on-phone">
+          <div className="table-wrap cards-on-phone" tabIndex={0}>
             <UsersTable
               caption={`Users of ${app.name}`}
               rows={rows}
