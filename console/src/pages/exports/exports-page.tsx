@@ -18,6 +18,8 @@ function describeFilters(filters: Partial<UserFilters>): string {
   if (filters.search) parts.push(`matching “${filters.search}”`);
   if (filters.created_after) parts.push(`created from ${filters.created_after}`);
   if (filters.created_before) parts.push(`created before ${filters.created_before}`);
+  const checked = (filters as { didit_internal_id?: string[] }).didit_internal_id;
+  if (checked?.length) parts.push(`${countOf(checked.length, 'checked user')}`);
   return parts.length ? parts.join(', ') : 'all users';
 }
 
