@@ -3,6 +3,7 @@ import { useImportRows } from '../../api/imports.ts';
 import type { ImportRow } from '../../api/types.ts';
 import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
+import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
 
 const ROWS_PER_PAGE = 50;
@@ -42,14 +43,28 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
       )}
       {columns.map((column) => {
         const errors = row.errors.filter((error) => error.column === column);
+        const warnings = (row.warnings ?? []).filter((warning) => warning.column === column);
+        const change = row.changes?.[fieldOfColumn(column)];
         const value = row.values[column] ?? '';
         const long = value.length > LONG_VALUE_CHARS;
         return (
-          <td key={column} className={errors.length ? 'cell-invalid' : undefined}>
-            <span className={long ? 'cell-value cell-value-long' : 'cell-value'} title={long ? value : undefined}>
-              {value === '' ? <span className="muted">empty</span> : value}
-            </span>
-            {long && <span className="visually-hidden"> ({formatNumber(value.length)} characters)</span>}
+          <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
+            {change ? (
+              <span className="cell-value cell-diff">
+                <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
+              </span>
+            ) : (
+              <span className={long ? 'cell-value cell-value-long' : 'cell-value'} title={long ? value : undefined}>
+                {value === '' ? <span className="muted">empty</span> : value}
+              </span>
+            )}
+            {long && !change && <span className="visually-hidden"> ({formatNumber(value.length)} characters)</span>}
+            {warnings.map((warning) => (
+              <span key={warning.code} className="cell-warning-text">
+                {warning.message}
+              </span>
+            ))}
+            {/* The reason is read out with its cell; it is shown in the Problems column. */}
             {errors.length > 0 && <span className="visually-hidden">{errors.map((error) => error.message).join('; ')}</span>}
           </td>
         );

@@ -8,6 +8,7 @@ import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { formatBytes } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
+import { ImportTabs } from './import-tabs.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
 
 export function NewImportPage() {
@@ -50,6 +51,7 @@ export function NewImportPage() {
   return (
     <>
       <PageHeader title="Import users" />
+      <ImportTabs />
       <WizardSteps status="upload" />
       <div className="grid-2">
         <section className="card" aria-labelledby="file-title">
