@@ -46,6 +46,7 @@ const pages: { path: string; ready: (page: Page) => Promise<unknown>; screenshot
   { path: '/imports/new', ready: (p) => p.getByRole('heading', { name: 'Import users' }).waitFor() },
   { path: '/imports/IMPORT', ready: (p) => p.getByRole('region', { name: 'Rows' }).waitFor({ timeout: 60_000 }) },
   { path: '/imports', ready: (p) => p.locator('table.data-table tbody tr').first().waitFor() },
+  { path: '/imports/faces', ready: (p) => p.getByRole('heading', { name: 'Import faces' }).waitFor() },
   { path: '/exports', ready: (p) => p.getByRole('region', { name: 'Recent exports' }).waitFor() },
   { path: '/audit', ready: (p) => p.locator('table.data-table tbody tr').first().waitFor() },
   { path: '/settings', ready: (p) => p.getByRole('region', { name: 'Members' }).waitFor() },
