@@ -31,15 +31,22 @@ export const userSortQuery = z
   .describe('created_at, last_activity_at, vendor_data or name (display_name, else full_name); a leading "-" sorts descending. Default -created_at')
   .transform((value): UserSort => (value ? { key: value.replace(/^-/, '') as UserSortKey, descending: value.startsWith('-') } : defaultUserSort));
 
-const expressions: Record<UserSortKey, { value: RawBuilder<unknown>; text: RawBuilder<string>; type: string }> = {
-  created_at: { value: sql`users.created_at`, text: sql<string>`to_char(users.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, type: 'timestamptz' },
+/** `nullable: false` keys order and page by (value, id) alone, so their indexes serve the list. */
+const expressions: Record<UserSortKey, { value: RawBuilder<unknown>; text: RawBuilder<string>; type: string; nullable: boolean }> = {
+  created_at: {
+    value: sql`users.created_at`,
+    text: sql<string>`to_char(users.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    type: 'timestamptz',
+    nullable: false,
+  },
   last_activity_at: {
     value: sql`users.last_activity_at`,
     text: sql<string>`to_char(users.last_activity_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     type: 'timestamptz',
+    nullable: true,
   },
-  vendor_data: { value: sql`users.vendor_data`, text: sql<string>`users.vendor_data`, type: 'text' },
-  name: { value: sql`COALESCE(users.display_name, users.full_name)`, text: sql<string>`COALESCE(users.display_name, users.full_name)`, type: 'text' },
+  vendor_data: { value: sql`users.vendor_data`, text: sql<string>`users.vendor_data`, type: 'text', nullable: false },
+  name: { value: sql`COALESCE(users.display_name, users.full_name)`, text: sql<string>`COALESCE(users.display_name, users.full_name)`, type: 'text', nullable: true },
 };
 
 interface SortCursor {
@@ -73,8 +80,10 @@ export function decodeSortCursor(text: string, sort: UserSort): SortCursor {
 
 /** Rows strictly after the cursor in (value IS NULL, value ±, id ±) order. */
 function afterCursor(sort: UserSort, cursor: SortCursor): RawBuilder<boolean> {
-  const { value, type } = expressions[sort.key];
+  const { value, type, nullable } = expressions[sort.key];
   const idOp = sql.raw(sort.descending ? '<' : '>');
+  // A row comparison the (app_id, key, id) index can start from.
+  if (!nullable && cursor.value !== null) return sql<boolean>`(${value}, users.didit_internal_id) ${idOp} (CAST(${cursor.value} AS ${sql.raw(type)}), ${cursor.id}::uuid)`;
   if (cursor.value === null) return sql<boolean>`(${value} IS NULL AND users.didit_internal_id ${idOp} ${cursor.id}::uuid)`;
   const typed = sql`CAST(${cursor.value} AS ${sql.raw(type)})`;
   return sql<boolean>`(${value} IS NULL OR ${value} ${idOp} ${typed} OR (${value} = ${typed} AND users.didit_internal_id ${idOp} ${cursor.id}::uuid))`;
@@ -88,7 +97,7 @@ export interface SortedUserPage {
 /** One page of an application's users in the chosen order. */
 export async function listUsersSorted(db: Kysely<Database>, appId: string, filters: UserFilters, sort: UserSort, pageSize: number, cursorText?: string): Promise<SortedUserPage> {
   const cursor = cursorText ? decodeSortCursor(cursorText, sort) : undefined;
-  const { value, text } = expressions[sort.key];
+  const { value, text, nullable } = expressions[sort.key];
   const direction = sql.raw(sort.descending ? 'DESC' : 'ASC');
   let query = db
     .selectFrom('users')
@@ -97,8 +106,8 @@ export async function listUsersSorted(db: Kysely<Database>, appId: string, filte
     .where(userFilterWhere(appId, filters));
   if (cursor) query = query.where(afterCursor(sort, cursor));
   // Text compares in the database's collation; "C" would put "Zoe" before "adam".
+  if (nullable) query = query.orderBy(sql`(${value} IS NULL)`);
   const rows = await query
-    .orderBy(sql`(${value} IS NULL)`)
     .orderBy(sql`${value} ${direction}`)
     .orderBy(sql`users.didit_internal_id ${direction}`)
     .limit(pageSize + 1)
