@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
+import { CellEditor } from './cell-editor.tsx';
 
 const ROWS_PER_PAGE = 50;
 
@@ -22,7 +23,20 @@ function columnsOf(rows: ImportRow[], fileColumns: string[] | undefined): string
 /** Values longer than this are clipped in the grid; the full text is in the cell's tooltip. */
 const LONG_VALUE_CHARS = 60;
 
-function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: string[]; withProblems: boolean }) {
+/** Field → the file's column that fills it: errors name fields, the table shows the file's columns. */
+type FieldSources = Record<string, string>;
+
+const columnOfError = (column: string | null, sources: FieldSources | undefined) => (column ? (sources?.[column] ?? column) : null);
+
+/** The field a file column fills (the reverse of FieldSources); the column itself when unmapped. */
+const fieldOfSource = (column: string, sources: FieldSources | undefined) => Object.entries(sources ?? {}).find(([, source]) => source === column)?.[0] ?? column;
+
+interface Editing {
+  appId: string;
+  importId: string;
+}
+
+function RowCells({ row, columns, withProblems, sources, editing }: { row: ImportRow; columns: string[]; withProblems: boolean; sources?: FieldSources; editing?: Editing }) {
   return (
     <tr className={row.errors.length ? 'row-invalid' : undefined}>
       <td className="numeric">{row.row}</td>
@@ -35,21 +49,24 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
         <td className="cell-problems">
           {row.errors.map((error) => (
             <span key={`${error.column}:${error.code}:${error.message}`} className="cell-error">
-              {error.column ? <strong>{error.column}: </strong> : null}
+              {error.column ? <strong>{columnOfError(error.column, sources)}: </strong> : null}
               {error.message}
             </span>
           ))}
         </td>
       )}
       {columns.map((column) => {
-        const errors = row.errors.filter((error) => error.column === column);
-        const warnings = (row.warnings ?? []).filter((warning) => warning.column === column);
-        const change = row.changes?.[fieldOfColumn(column)];
+        const errors = row.errors.filter((error) => columnOfError(error.column, sources) === column);
+        const warnings = (row.warnings ?? []).filter((warning) => columnOfError(warning.column ?? null, sources) === column);
+        const fixes = row.fixes?.filter((fix) => fix.column === column) ?? [];
+        const change = row.changes?.[fieldOfColumn(column)] ?? row.changes?.[fieldOfColumn(fieldOfSource(column, sources))];
         const value = row.values[column] ?? '';
         const long = value.length > LONG_VALUE_CHARS;
         return (
           <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
-            {change ? (
+            {editing && errors.length > 0 ? (
+              <CellEditor appId={editing.appId} importId={editing.importId} row={row} column={column} value={value} />
+            ) : change ? (
               <span className="cell-value cell-diff">
                 <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
               </span>
@@ -59,6 +76,11 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
               </span>
             )}
             {long && !change && <span className="visually-hidden"> ({formatNumber(value.length)} characters)</span>}
+            {fixes.map((fix) => (
+              <span key={fix.code} className="cell-fix">
+                Suggested: {fix.from} → {fix.to}
+              </span>
+            ))}
             {warnings.map((warning) => (
               <span key={warning.code} className="cell-warning-text">
                 {warning.message}
@@ -78,9 +100,13 @@ interface Props {
   importId: string;
   invalidRows: number;
   fileColumns?: string[];
+  /** Field → source column, to place errors under the file's own columns. */
+  fieldSources?: FieldSources;
+  /** Invalid cells can be corrected in place (a ready import). */
+  editable?: boolean;
 }
 
-export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: Props) {
+export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fieldSources, editable }: Props) {
   const switchId = useId();
   const [onlyInvalid, setOnlyInvalid] = useState(false);
   const [offset, setOffset] = useState(0);
@@ -135,7 +161,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
             </thead>
             <tbody>
               {page.map((row) => (
-                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} />
+                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} sources={fieldSources} editing={editable ? { appId, importId } : undefined} />
               ))}
             </tbody>
           </table>
