@@ -14,7 +14,8 @@ import { importCommand } from './cli/import-command.ts';
 import { createTerminal } from './cli/terminal.ts';
 
 const usage = `Usage: roster <command> [options]   (every command takes --json)
-  start                                  migrate, then serve HTTP and run the job worker
+  start [--owner-email EMAIL]            migrate, then serve HTTP and run the job worker (the first start creates
+                                         an organization whose OWNER has EMAIL, default owner@example.com)
   serve                                  serve HTTP only
   worker                                 run background jobs only
   migrate                                bring the database schema up to date
@@ -45,6 +46,7 @@ const { values: flags, positionals } = parseArgs({
     role: { type: 'string' },
     password: { type: 'string' },
     name: { type: 'string' },
+    'owner-email': { type: 'string' },
     as: { type: 'string' },
     mapping: { type: 'string' },
     'default-region': { type: 'string' },
@@ -106,7 +108,9 @@ async function main(): Promise<void> {
   }
 
   if (command === 'start' || command === 'serve' || command === 'worker') {
-    const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start' });
+    const ownerEmail = flags['owner-email'];
+    if (ownerEmail !== undefined && (typeof ownerEmail !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ownerEmail))) fail('--owner-email needs an email address, e.g. --owner-email you@example.com');
+    const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start', ownerEmail: ownerEmail?.trim().toLowerCase() });
     const shutdown = () => {
       running.stop().then(
         () => process.exit(0),
