@@ -12,6 +12,7 @@ import {
   validateStatus,
   validateVendorData,
 } from '../users/user-fields.ts';
+import { fastCountry, fastEmail, fastMetadata, fastName, fastPhone, fastStatus, fastTags, fastVendorData } from '../users/user-fields-fast.ts';
 import { stripFormulaGuard } from './csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowError } from './imports.tables.ts';
@@ -39,21 +40,23 @@ export interface ValidatedRow {
 }
 
 type CellValidator = (cell: string) => FieldResult<unknown>;
+/** Accepts a plainly valid cell cheaply (user-fields-fast.ts); undefined leaves the cell to the validator. */
+type FastCheck = (cell: string) => unknown;
 
 // Empty cells never reach these: they mean "leave as it is" for every optional column.
-const optionalColumns: [Exclude<ImportColumn, 'vendor_data'>, keyof ImportValues, CellValidator][] = [
-  ['display_name', 'display_name', validateDisplayName],
-  ['full_name', 'full_name', validateFullName],
-  ['email', 'email', validateEmail],
-  ['phone', 'phone', validatePhone],
-  ['country', 'country', validateCountry],
-  ['status', 'status', validateStatus],
+const optionalColumns: [Exclude<ImportColumn, 'vendor_data'>, keyof ImportValues, CellValidator, FastCheck][] = [
+  ['display_name', 'display_name', validateDisplayName, fastName],
+  ['full_name', 'full_name', validateFullName, fastName],
+  ['email', 'email', validateEmail, fastEmail],
+  ['phone', 'phone', validatePhone, fastPhone],
+  ['country', 'country', validateCountry, fastCountry],
+  ['status', 'status', validateStatus, fastStatus],
   // An all-commas cell gives no tags; like an empty cell it leaves the user's tags alone.
   ['tags', 'tags', (cell) => {
     const result = parseTagsCell(cell);
     return result.ok && result.value.length === 0 ? { ok: true, value: null } : result;
-  }],
-  ['metadata_json', 'metadata', parseMetadataCell],
+  }, fastTags],
+  ['metadata_json', 'metadata', parseMetadataCell, fastMetadata],
 ];
 
 const emptyValues = (): ImportValues => ({
@@ -69,7 +72,10 @@ const emptyValues = (): ImportValues => ({
 });
 
 function isBlank(cell: string): boolean {
-  return cell.length === 0 || cell.trim().length === 0;
+  if (cell.length === 0) return true;
+  const first = cell.charCodeAt(0);
+  // A printable ASCII character other than space is not blank; anything else asks trim().
+  return !(first > 0x20 && first < 0x7f) && cell.trim().length === 0;
 }
 
 export function validateRow(fields: readonly string[], plan: ColumnPlan): ValidatedRow {
@@ -81,15 +87,25 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan): Valida
     };
   }
   const errors: RowError[] = [];
-  const vendorData = validateVendorData(stripFormulaGuard(fields[plan.positions.vendor_data!] ?? ''));
-  if (vendorData.ok) values.vendor_data = vendorData.value;
-  else errors.push(toRowError('vendor_data', vendorData.error));
+  const vendorCell = stripFormulaGuard(fields[plan.positions.vendor_data!] ?? '');
+  const plainVendorData = fastVendorData(vendorCell);
+  if (plainVendorData !== undefined) values.vendor_data = plainVendorData;
+  else {
+    const vendorData = validateVendorData(vendorCell);
+    if (vendorData.ok) values.vendor_data = vendorData.value;
+    else errors.push(toRowError('vendor_data', vendorData.error));
+  }
 
-  for (const [column, key, validate] of optionalColumns) {
+  for (const [column, key, validate, fast] of optionalColumns) {
     const position = plan.positions[column];
     if (position === undefined) continue;
     const cell = stripFormulaGuard(fields[position]!);
     if (isBlank(cell)) continue;
+    const plain = fast(cell);
+    if (plain !== undefined) {
+      (values as unknown as Record<string, unknown>)[key] = plain;
+      continue;
+    }
     const result = validate(cell);
     if (result.ok) (values as unknown as Record<string, unknown>)[key] = result.value;
     else errors.push(toRowError(column, result.error));

@@ -110,7 +110,14 @@ function compile(): Map<string, CallingCodePlan> {
   return plans;
 }
 
-let compiled: Map<string, CallingCodePlan> | undefined;
+/** Plans indexed by the calling code's numeric value, one table per length (1, 2, 3 digits). */
+function compileByPrefix(): (CallingCodePlan | undefined)[][] {
+  const tables: (CallingCodePlan | undefined)[][] = [new Array(10), new Array(100), new Array(1000)];
+  for (const [code, plan] of compile()) tables[code.length - 1]![Number(code)] = plan;
+  return tables;
+}
+
+let compiled: (CallingCodePlan | undefined)[][] | undefined;
 const invalid: PhoneCheck = { valid: false };
 const plainDigits = /^\+\d+$/;
 const groupedDigits = /^\+\d+(?:[ -]\d+)+$/;
@@ -123,10 +130,13 @@ export function checkPlainPhone(text: string): PhoneCheck | undefined {
   if (plainDigits.test(text)) digits = text.slice(1);
   else if (groupedDigits.test(text)) digits = text.slice(1).replace(separators, '');
   else return undefined;
-  compiled ??= compile();
+  const byPrefix = (compiled ??= compileByPrefix());
+  // The first 1, 2 or 3 digits the metadata knows as a calling code (none starts with 0), looked up by value.
   let plan: CallingCodePlan | undefined;
-  if (digits.charCodeAt(0) !== 0x30) {
-    for (let length = 1; length <= 3 && length <= digits.length && !plan; length++) plan = compiled.get(digits.slice(0, length));
+  let prefix = 0;
+  for (let length = 1; length <= 3 && length <= digits.length && !plan; length++) {
+    prefix = prefix * 10 + digits.charCodeAt(length - 1) - 0x30;
+    if (prefix !== 0) plan = byPrefix[length - 1]![prefix];
   }
   if (!plan) return invalid;
   const national = digits.slice(plan.code.length);
