@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     ROSTER_SECRET: randomBytes(24).toString('hex'),
   });
   const database = connectDatabase(databaseUrl, { schema });
-  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: () => {}, warn: console.warn, error: console.error } });
+  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: process.env.IMPORT_BENCH_TRACE ? console.log : () => {}, warn: console.warn, error: console.error } });
   await ctx.jobs.start(allJobs);
   await ctx.jobs.work(allJobs, ctx);
   const app = await buildApp(ctx);

@@ -2,6 +2,7 @@ import { RateLimiter } from '../../http/rate-limit.ts';
 import { localFilesRoutes } from '../../platform/storage/storage.ts';
 import type { Feature } from '../feature.ts';
 import { registerFaceRoutes } from './faces.routes.ts';
+import { registerUsersCountRoute } from './users-count.routes.ts';
 import { registerConsoleUsersRoutes } from './users.console.routes.ts';
 import { registerUsersApiRoutes } from './users.routes.ts';
 
@@ -13,6 +14,7 @@ export const usersFeature: Feature = {
     await registerUsersApiRoutes(app, ctx, limiter);
     await registerFaceRoutes(app, ctx, limiter);
     await registerConsoleUsersRoutes(app, ctx);
+    await registerUsersCountRoute(app, ctx);
     // Signed links of the local-disk store (faces, and any other file) are served here; S3 serves its own.
     if (ctx.storage.kind === 'local') await app.register(localFilesRoutes, { storage: ctx.storage, secret: ctx.config.ROSTER_SECRET });
   },
