@@ -5,7 +5,6 @@ import { migrateToLatest } from './db/database.ts';
 import type { Role } from './db/schema.ts';
 import { createApiKey, createApplication, createConsoleToken, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { AppError } from './http/errors.ts';
-import { runRoster } from './runtime.ts';
 
 const usage = `Usage: roster <command> [options]   (every command takes --json)
   start                                  migrate, then serve HTTP and run the job worker
@@ -75,6 +74,8 @@ async function main(): Promise<void> {
   }
 
   if (command === 'start' || command === 'serve' || command === 'worker') {
+    // Loaded only to serve: the HTTP app and every feature are most of the start-up, which other commands skip.
+    const { runRoster } = await import('./runtime.ts');
     const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start' });
     const shutdown = () => {
       running.stop().then(
