@@ -19,8 +19,9 @@ const plainText = /^[^\s\u0000-\u001f\u007f\uD800-\uDFFF](?:[^\u0000-\u001f\u007
 const plainEmail = /^[!#-'*+\-./0-9=?A-Z^-~]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 // Comma-separated tags of printable ASCII, no empty tag, no space next to a comma or at either end.
 const plainTags = /^[\x21-\x2b\x2d-\x7e](?:[\x20-\x2b\x2d-\x7e]*[\x21-\x2b\x2d-\x7e])?(?:,[\x21-\x2b\x2d-\x7e](?:[\x20-\x2b\x2d-\x7e]*[\x21-\x2b\x2d-\x7e])?)*$/;
-// A JSON text without escapes or surrogates holds no NUL and no lone surrogate once parsed.
-const escapesOrSurrogates = /[\\\uD800-\uDFFF]/;
+// A JSON text without escapes (JSON.parse refuses raw control characters) and without a lone surrogate
+// holds no NUL and no lone surrogate once parsed. (String#isWellFormed: Node 20+, not yet in TypeScript's ES2023 lib.)
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
 // Numbers may grow when printed again (1e20 → 21 digits, 5.25×) and a character takes up to 3 bytes: below this, the size limit cannot be reached.
 const METADATA_CHARS_BELOW_LIMIT = Math.floor(limits.metadataBytes / 3 / 5.25) - 1;
 
@@ -73,7 +74,7 @@ export function fastTags(cell: string): string[] | undefined {
 
 /** A JSON object small and plain enough that depth, size and storability cannot fail. */
 export function fastMetadata(cell: string): Record<string, unknown> | undefined {
-  if (cell.charCodeAt(0) !== 0x7b || cell.length > METADATA_CHARS_BELOW_LIMIT || escapesOrSurrogates.test(cell)) return undefined;
+  if (cell.charCodeAt(0) !== 0x7b || cell.length > METADATA_CHARS_BELOW_LIMIT || cell.includes('\\') || !isWellFormed(cell)) return undefined;
   if (cell.length > limits.metadataDepth) {
     let brackets = 0;
     for (let i = 0; i < cell.length; i++) {
