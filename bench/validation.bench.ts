@@ -16,6 +16,7 @@ import os from 'node:os';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { ColumnPlan } from '../src/features/imports/import-columns.ts';
 import { validateRow } from '../src/features/imports/row-validation.ts';
+import { fastCountry, fastEmail, fastMetadata, fastName, fastPhone, fastStatus, fastTags, fastVendorData } from '../src/features/users/user-fields-fast.ts';
 
 const sizes = (process.env.VALIDATION_BENCH_SIZES ?? '100000,1000000,5000000').split(',').map((size) => Number(size.trim()));
 const baselineRows = Number(process.env.VALIDATION_BENCH_BASELINE_ROWS ?? 200_000);
@@ -102,3 +103,22 @@ for (const rows of sizes) {
       `over ${library.rows.toLocaleString('en')} rows (${library.invalid} invalid) · ratio ${(compiledRate / libraryRate).toFixed(1)}×`,
   );
 }
+
+/** Where a row's time goes: each column's fast check alone, and JSON.parse alone (the floor of the metadata cell). */
+function perColumn(cells: number): void {
+  const sample = Array.from({ length: 10_000 }, (_, i) => rowFields(i + 1));
+  const columns: [string, (cell: string) => unknown, number][] = [
+    ['vendor_data', fastVendorData, 0], ['display_name', fastName, 1], ['full_name', fastName, 2], ['email', fastEmail, 3], ['phone', fastPhone, 4],
+    ['country', fastCountry, 5], ['status', fastStatus, 6], ['tags', fastTags, 7], ['metadata_json', fastMetadata, 8], ['JSON.parse alone', (cell) => JSON.parse(cell), 8],
+  ];
+  const parts: string[] = [];
+  for (const [name, check, index] of columns) {
+    for (let i = 0; i < 100_000; i++) check(sample[i % sample.length]![index]!);
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < cells; i++) check(sample[i % sample.length]![index]!);
+    const used = process.cpuUsage(cpu);
+    parts.push(`${name} ${(((used.user + used.system) * 1000) / cells).toFixed(0)}`);
+  }
+  console.log(`ns per cell (CPU, ${cells.toLocaleString('en')} cells each): ${parts.join(' · ')}`);
+}
+perColumn(Math.min(1_000_000, Math.max(...sizes)));
