@@ -98,10 +98,10 @@ function written(code: string, national: string, random: () => number): string {
 }
 
 describe('compiled phone validator', () => {
-  it('agrees with libphonenumber-js isValidPhoneNumber on over a million numbers from every calling code', () => {
+  it('agrees with libphonenumber-js isValidPhoneNumber on over a million numbers from every calling code, decided by the compiled check', () => {
     const random = generator(20261129);
     const sources = callingCodeSources();
-    const perCode = Math.ceil(1_050_000 / sources.length);
+    const perCode = Math.ceil(1_230_000 / sources.length);
     let compared = 0;
     let decidedByCompiled = 0;
     let valid = 0;
@@ -122,7 +122,8 @@ describe('compiled phone validator', () => {
     }
     console.log(`phone differential: ${compared} numbers from ${sources.length} calling codes, ${valid} valid, ${decidedByCompiled} decided by the compiled check, ${disagreements.length} disagreements`);
     expect(disagreements).toEqual([]);
-    expect(compared).toBeGreaterThanOrEqual(1_000_000);
+    // Over a million decided by the compiled check itself (the rest are the library's own answers).
+    expect(decidedByCompiled).toBeGreaterThanOrEqual(1_000_000);
     expect(sources.length).toBeGreaterThan(200);
     // The generated set must hold plenty of each outcome, and the compiled path must decide nearly all plain forms.
     expect(valid / compared).toBeGreaterThan(0.2);
