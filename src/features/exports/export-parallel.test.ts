@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
@@ -71,5 +72,19 @@ describe('parallel export in one snapshot', () => {
     expect(parallel.rowCount).toBe(single.rowCount);
     expect(parallel.rowCount).toBeGreaterThan(0);
     expect(parallelBytes.equals(singleBytes)).toBe(true);
+  });
+
+  it('removes part files a killed worker left behind, and only those', async () => {
+    const spoolDir = path.join(roster.ctx.config.dataDir, 'export-parts');
+    mkdirSync(spoolDir, { recursive: true });
+    const abandoned = path.join(spoolDir, 'dead-attempt-1.part');
+    const recent = path.join(spoolDir, 'running-attempt-1.part');
+    writeFileSync(abandoned, 'x');
+    writeFileSync(recent, 'y');
+    const sevenHoursAgo = new Date(Date.now() - 7 * 3600 * 1000);
+    utimesSync(abandoned, sevenHoursAgo, sevenHoursAgo);
+    await bothWays({}, 2);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,6 +30,19 @@ const MAX_PARTS = 4;
 const ROWS_PER_PART = 250_000;
 /** Rows sampled to place the part boundaries; a skewed split is slower, never wrong. */
 const SAMPLE_ROWS = 5_000;
+/** A part file this old belongs to an attempt that died (an export job expires after 6 hours). */
+const ABANDONED_PART_MS = 6 * 3600 * 1000;
+
+/** Removes part files left by a worker killed mid-export. */
+async function removeAbandonedParts(spoolDir: string): Promise<void> {
+  const names = await readdir(spoolDir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.endsWith('.part')) continue;
+    const file = path.join(spoolDir, name);
+    const info = await stat(file).catch(() => undefined);
+    if (info && Date.now() - info.mtimeMs > ABANDONED_PART_MS) await rm(file, { force: true });
+  }
+}
 
 export interface ParallelExportOptions {
   pool: pg.Pool;
@@ -100,7 +113,10 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
       const select = buildExportSelect(options.db, options.appId, options.filters, options.columns, range);
       copies.push(client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`)) as unknown as Readable & { rowCount: number });
     }
-    if (copies.length > 1) await mkdir(options.spoolDir, { recursive: true, mode: 0o700 });
+    if (copies.length > 1) {
+      await mkdir(options.spoolDir, { recursive: true, mode: 0o700 });
+      await removeAbandonedParts(options.spoolDir);
+    }
     const spooling = copies.slice(1).map((copy) => {
       const file = path.join(options.spoolDir, `${path.basename(options.key, '.csv')}-${randomBytes(6).toString('hex')}.part`);
       spooled.push(file);
