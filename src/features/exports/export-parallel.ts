@@ -57,6 +57,8 @@ export interface ParallelExportOptions {
   /** Fixed number of parts (tests); by default from the row estimate. */
   parts?: number;
   onChunk?: (bytesSoFar: number) => void | Promise<void>;
+  /** Sees every chunk of CSV after the header, in file order, as it is stored (progress counting). */
+  onData?: (chunk: Buffer) => void;
 }
 
 async function openSnapshotTransaction(client: pg.PoolClient, snapshot?: string): Promise<void> {
@@ -126,13 +128,14 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
     });
 
     const header = Buffer.from(`${UTF8_BOM}${options.columns.join(',')}\n`, 'utf8');
-    const onChunk = options.onChunk;
+    const { onChunk, onData } = options;
     async function* body(): AsyncGenerator<Buffer> {
       let bytes = header.length;
       yield header;
       for await (const chunk of copies[0]! as AsyncIterable<Buffer>) {
         bytes += chunk.length;
         if (onChunk) await onChunk(bytes);
+        onData?.(chunk);
         yield chunk;
       }
       for (const part of spooling) {
@@ -140,6 +143,7 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
         for await (const chunk of createReadStream(part.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
           bytes += chunk.length;
           if (onChunk) await onChunk(bytes);
+          onData?.(chunk);
           yield chunk;
         }
         await rm(part.file, { force: true });

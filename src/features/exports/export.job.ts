@@ -9,6 +9,7 @@ import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
 import { parseExportFilters } from './export-options.ts';
 import { writeExportInParallel } from './export-parallel.ts';
+import { trackExportProgress } from './export-progress.ts';
 import { type ExportRecord, findExport, markCompleted, markFailed, markRequeued, startAttempt, touchHeartbeat } from './exports.repository.ts';
 
 /** Attempts after the first; a worker that dies mid-export is noticed by the missing heartbeat and retried. */
@@ -54,6 +55,7 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
     const columns = record.columns as ExportColumn[];
     const filters = parseExportFilters(record.filters);
     const onChunk = exportJobTestHooks.onChunk;
+    const progress = trackExportProgress(ctx, appId, exportId, attemptKey);
     // Large results are copied in parallel parts of one snapshot (export-parallel.ts); the file is the same.
     const written = await writeExportInParallel({
       pool: ctx.database.pool,
@@ -65,7 +67,8 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       columns,
       spoolDir: path.join(ctx.config.dataDir, 'export-parts'),
       onChunk: onChunk ? (bytes) => onChunk({ exportId, attempt: job.retryCount, bytes }) : undefined,
-    });
+      onData: progress.onData,
+    }).finally(progress.stop);
     // Whole seconds, so the link's expiry and the export's are the same instant.
     const expiresAt = new Date(Math.floor((Date.now() + ctx.config.EXPORT_LINK_TTL * 1000) / 1000) * 1000);
     const completed = await ctx.db.transaction().execute(async (trx) => {
