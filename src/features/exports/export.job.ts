@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo, type JobQueueSettings, type JobWorkSettings } from '../../platform/jobs/jobs.ts';
@@ -8,9 +9,8 @@ import type { ExportColumn } from '../users/user-columns.ts';
 import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
 import { parseExportFilters } from './export-options.ts';
-import { buildExportCopy } from './export-query.ts';
+import { writeExportInParallel } from './export-parallel.ts';
 import { trackExportProgress } from './export-progress.ts';
-import { writeExport } from './export-writer.ts';
 import { type ExportRecord, findExport, markCompleted, markFailed, markRequeued, startAttempt, touchHeartbeat } from './exports.repository.ts';
 
 /** Attempts after the first; a worker that dies mid-export is noticed by the missing heartbeat and retried. */
@@ -62,12 +62,16 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       return testHook?.({ exportId, attempt: job.retryCount, bytes });
     };
     const progress = trackExportProgress(ctx, appId, exportId, attemptKey);
-    const written = await writeExport({
+    // Large results are copied in parallel parts of one snapshot (export-parallel.ts); the file is the same.
+    const written = await writeExportInParallel({
       pool: ctx.database.pool,
+      db: ctx.db,
       storage: ctx.storage,
       key: attemptKey,
-      copyStatement: buildExportCopy(ctx.db, appId, filters, columns),
-      header: columns,
+      appId,
+      filters,
+      columns,
+      spoolDir: path.join(ctx.config.dataDir, 'export-parts'),
       onChunk,
       onData: progress.onData,
     }).finally(progress.stop);
