@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ImportTables } from '../features/imports/imports.tables.ts';
 import type { ExportTables } from '../features/exports/exports.tables.ts';
+import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -106,6 +107,8 @@ export interface FacesTable {
   bytes: number;
   comment: string | null;
   uploaded_by: string;
+  /** SHA-256 of the image; null only for faces stored before bulk faces. */
+  sha256: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   created_at: Generated<Date>;
 }
 
@@ -140,4 +143,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables {}

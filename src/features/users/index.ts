@@ -55,3 +55,7 @@ export const usersFeature: Feature = {
     if (ctx.storage.kind === 'local') await app.register(localFilesRoutes, { storage: ctx.storage, secret: ctx.config.ROSTER_SECRET });
   },
 };
+
+// What other features may use: bulk faces store images through the same checks and writer as the API.
+export { checkFaceImage, MAX_FACE_BYTES, storeFace } from './faces.service.ts';
+export { findUser, type UsersActor } from './users.service.ts';
