@@ -6,6 +6,7 @@ import { AppError } from '../http/errors.ts';
 import type { ImportView } from '../features/imports/imports.schemas.ts';
 import { getImport, createImport, startImport } from '../features/imports/imports.service.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
+import { setImportMapping } from '../features/imports/migration.service.ts';
 import { cliOperator, loadApplication, startLocalWorker } from './cli-context.ts';
 import { pollUntil, type Terminal } from './terminal.ts';
 
@@ -30,18 +31,32 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   }
   const mapping = options.mappingFile ? await readMapping(options.mappingFile) : undefined;
   const startArgs = startArguments(options);
-  await applyMigrationOptions(ctx, null, null, { mapping, defaultRegion: options.defaultRegion });
   const fileStat = await stat(options.file).catch(() => null);
   if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
   const actor = { operator: await cliOperator(ctx, app.org_id, options.as), appId: app.id, ip: null };
   await startLocalWorker(ctx);
 
-  const created = await createImport(ctx, actor, { stream: createReadStream(options.file), fileName: path.basename(options.file) });
+  const created = await createImport(ctx, actor, {
+    stream: createReadStream(options.file),
+    fileName: path.basename(options.file),
+    settings: { defaultRegion: options.defaultRegion?.toUpperCase() },
+  });
   terminal.note(`Uploaded ${path.basename(options.file)} as import ${created.id}; checking every row…`);
   const read = async () => toImportView(await getImport(ctx, app.id, created.id));
-  let preview = await pollUntil(read, (view) => view.status !== 'validating', (view) => terminal.progress({ label: 'rows read', done: view.total_rows, total: Math.max(view.total_rows, 1), status: view.status }));
+  const validated = () => pollUntil(read, (view) => view.status !== 'validating', (view) => terminal.progress({ label: 'rows read', done: view.total_rows, total: Math.max(view.total_rows, 1), status: view.status }));
+  let preview = await validated();
   terminal.endProgress();
+  if (mapping && (preview.status === 'ready' || preview.status === 'needs_mapping')) {
+    await setImportMapping(ctx, actor, preview.id, mapping);
+    terminal.note('Mapping applied; checking every row again…');
+    preview = await validated();
+    terminal.endProgress();
+  }
+  if (preview.status === 'needs_mapping') {
+    const headers = preview.columns.map((column) => `"${column.source}"`).join(', ');
+    throw new AppError(422, 'needs_mapping', `No column of the file maps to vendor_data (its columns: ${headers}). Pass --mapping FILE.json, e.g. {"Customer ID": "vendor_data"}`);
+  }
   if (preview.status === 'failed') throw new AppError(422, preview.error?.code ?? 'import_failed', `The file cannot be imported: ${preview.error?.message ?? 'unknown error'}`);
   if (preview.status !== 'ready') throw new AppError(422, 'import_not_ready', `The import is ${preview.status}; see it in the console`);
 
@@ -94,18 +109,6 @@ async function readMapping(file: string): Promise<Record<string, string | null>>
 }
 
 /** Mapping and default region (§9) go through the imports service; see the README for which version has them. */
-async function applyMigrationOptions(
-  _ctx: AppContext,
-  _actor: unknown,
-  preview: ImportView | null,
-  options: { mapping?: Record<string, string | null>; defaultRegion?: string },
-): Promise<ImportView | null> {
-  if (options.mapping || options.defaultRegion) {
-    throw new AppError(501, 'not_supported', '--mapping and --default-region need the mapping step of the imports service, which this build does not have yet');
-  }
-  return preview;
-}
-
 function startArguments(options: ImportCommandOptions): [] {
   if (options.mode !== undefined || options.reason !== undefined) {
     throw new AppError(501, 'not_supported', '--mode and --reason need import modes in the imports service, which this build does not have yet');

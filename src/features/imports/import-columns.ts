@@ -8,6 +8,8 @@ export interface ColumnPlan {
   /** Fields every row must have: the header's count. */
   fieldCount: number;
   positions: Partial<Record<ImportColumn, number>>;
+  /** Columns mapped to `metadata.KEY` (CONTRACT §9): [KEY, position]. */
+  metadataKeys?: [string, number][];
   /** Where the optional `status_reason` column is (§8: a reason per row for status changes). */
   statusReasonPosition?: number;
 }

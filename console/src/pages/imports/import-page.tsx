@@ -8,8 +8,10 @@ import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { PreviewCounts, ResultCounts } from './import-counts.tsx';
+import { FixesPanel } from './fixes-panel.tsx';
 import { DiffSummary, RevertPanel, StartImportForm } from './import-ledger.tsx';
 import { ImportRowsTable } from './import-rows-table.tsx';
+import { MappingStep } from './mapping-step.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
 
 /**
@@ -186,10 +188,29 @@ export function ImportPage() {
           </p>
           <WizardSteps status={job.status} />
           {job.status === 'validating' && <Validating job={job} appId={appId} />}
+          {job.status === 'needs_mapping' && <MappingStep key={job.validated_at ?? job.id} job={job} appId={appId} />}
           {job.status === 'ready' && <Preview job={job} appId={appId} />}
+          {job.status === 'ready' && <FixesPanel job={job} appId={appId} />}
+          {job.status === 'ready' && (job.columns?.length ?? 0) > 0 && (
+            <details className="mapping-details">
+              <summary>
+                Columns: {job.columns!.filter((column) => column.field).length} imported, {job.columns!.filter((column) => !column.field).length} left out. Change the mapping…
+              </summary>
+              <MappingStep key={job.validated_at ?? job.id} job={job} appId={appId} />
+            </details>
+          )}
           {(job.status === 'queued' || job.status === 'running') && <Running job={job} appId={appId} />}
           {(job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') && <Finished job={job} appId={appId} />}
-          {job.status !== 'validating' && !fileUnreadable && <ImportRowsTable appId={appId} importId={job.id} invalidRows={job.invalid_rows} fileColumns={job.columns} />}
+          {job.status !== 'validating' && job.status !== 'needs_mapping' && !fileUnreadable && (
+            <ImportRowsTable
+              appId={appId}
+              importId={job.id}
+              invalidRows={job.invalid_rows}
+              fileColumns={job.columns?.map((column) => column.source)}
+              fieldSources={Object.fromEntries((job.columns ?? []).filter((column) => column.field).map((column) => [column.field!, column.source]))}
+              editable={job.status === 'ready'}
+            />
+          )}
         </>
       )}
     </>

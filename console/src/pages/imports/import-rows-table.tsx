@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
+import { CellEditor } from './cell-editor.tsx';
 
 const ROWS_PER_PAGE = 50;
 
@@ -19,13 +20,29 @@ function columnsOf(rows: ImportRow[], fileColumns: string[] | undefined): string
   return [...known, ...[...seen].filter((column) => !(importColumns as readonly string[]).includes(column))];
 }
 
+/** Field → the file's column that fills it: errors name fields, the table shows the file's columns. */
+type FieldSources = Record<string, string>;
+
+const columnOfError = (column: string | null, sources: FieldSources | undefined) => (column ? (sources?.[column] ?? column) : null);
+
+/** The field a file column fills (the reverse of FieldSources); the column itself when unmapped. */
+const fieldOfSource = (column: string, sources: FieldSources | undefined) => Object.entries(sources ?? {}).find(([, source]) => source === column)?.[0] ?? column;
+
 /** Errors that belong to no column of the table (a row with too many fields, a missing key). */
-function rowProblemsOf(row: ImportRow, columns: string[]) {
-  return row.errors.filter((error) => !error.column || !columns.includes(error.column));
+function rowProblemsOf(row: ImportRow, columns: string[], sources?: FieldSources) {
+  return row.errors.filter((error) => {
+    const column = columnOfError(error.column, sources);
+    return !column || !columns.includes(column);
+  });
 }
 
-function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: string[]; withProblems: boolean }) {
-  const rowProblems = rowProblemsOf(row, columns);
+interface Editing {
+  appId: string;
+  importId: string;
+}
+
+function RowCells({ row, columns, withProblems, sources, editing }: { row: ImportRow; columns: string[]; withProblems: boolean; sources?: FieldSources; editing?: Editing }) {
+  const rowProblems = rowProblemsOf(row, columns, sources);
   return (
     <tr className={row.errors.length ? 'row-invalid' : undefined}>
       <td className="numeric">{row.row}</td>
@@ -34,19 +51,27 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
         <span className={`action action-${row.action}`}>{actionLabels[row.action]}</span>
       </td>
       {columns.map((column) => {
-        const errors = row.errors.filter((error) => error.column === column);
-        const warnings = (row.warnings ?? []).filter((warning) => warning.column === column);
-        const change = row.changes?.[fieldOfColumn(column)];
+        const errors = row.errors.filter((error) => columnOfError(error.column, sources) === column);
+        const warnings = (row.warnings ?? []).filter((warning) => columnOfError(warning.column ?? null, sources) === column);
+        const fixes = row.fixes?.filter((fix) => fix.column === column) ?? [];
+        const change = row.changes?.[fieldOfColumn(column)] ?? row.changes?.[fieldOfColumn(fieldOfSource(column, sources))];
         const value = row.values[column] ?? '';
         return (
           <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
-            {change ? (
+            {editing && errors.length > 0 ? (
+              <CellEditor appId={editing.appId} importId={editing.importId} row={row} column={column} value={value} />
+            ) : change ? (
               <span className="cell-value cell-diff">
                 <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
               </span>
             ) : (
               <span className="cell-value">{value === '' ? <span className="muted">empty</span> : value}</span>
             )}
+            {fixes.map((fix) => (
+              <span key={fix.code} className="cell-fix">
+                Suggested: {fix.from} → {fix.to}
+              </span>
+            ))}
             {warnings.map((warning) => (
               <span key={warning.code} className="cell-warning-text">
                 {warning.message}
@@ -79,9 +104,13 @@ interface Props {
   importId: string;
   invalidRows: number;
   fileColumns?: string[];
+  /** Field → source column, to place errors under the file's own columns. */
+  fieldSources?: FieldSources;
+  /** Invalid cells can be corrected in place (a ready import). */
+  editable?: boolean;
 }
 
-export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: Props) {
+export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fieldSources, editable }: Props) {
   const switchId = useId();
   const [onlyInvalid, setOnlyInvalid] = useState(false);
   const [offset, setOffset] = useState(0);
@@ -89,7 +118,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
   const page = rows.data?.rows ?? [];
   const total = rows.data?.total ?? 0;
   const columns = columnsOf(page, fileColumns);
-  const withProblems = page.some((row) => rowProblemsOf(row, columns).length > 0);
+  const withProblems = page.some((row) => rowProblemsOf(row, columns, fieldSources).length > 0);
 
   return (
     <section className="card" aria-labelledby="rows-title">
@@ -136,7 +165,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
             </thead>
             <tbody>
               {page.map((row) => (
-                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} />
+                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} sources={fieldSources} editing={editable ? { appId, importId } : undefined} />
               ))}
             </tbody>
           </table>
