@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, parseConfig } from './config/config.ts';
 import { closeContext, createContext, openDatabase, type AppContext } from './context.ts';
 import { migrateToLatest } from './db/database.ts';
+import { isDatabaseUnavailable } from './db/database-availability.ts';
 import type { Role } from './db/schema.ts';
 import { createApiKey, createApplication, createConsoleToken, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { AppError } from './http/errors.ts';
@@ -108,17 +109,27 @@ async function main(): Promise<void> {
   }
 
   if (command === 'start' || command === 'serve' || command === 'worker') {
+    keepRunningThroughDatabaseErrors();
     const ownerEmail = flags['owner-email'];
     if (ownerEmail !== undefined && (typeof ownerEmail !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ownerEmail))) fail('--owner-email needs an email address, e.g. --owner-email you@example.com');
     const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start', ownerEmail: ownerEmail?.trim().toLowerCase() });
-    const shutdown = () => {
+    const shutdown = (signal: string) => {
+      console.log(`${signal}: no new requests or jobs; finishing the work in hand`);
+      // Work in hand commits or rolls back whole, so leaving at the deadline loses nothing.
+      setTimeout(() => {
+        console.warn('stopped waiting after 10 s; unfinished jobs resume in another worker');
+        process.exit(0);
+      }, 9_500).unref();
       running.stop().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          console.error(`shutdown: ${(error as Error).message}`);
+          process.exit(0);
+        },
       );
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
     return;
   }
 
@@ -199,6 +210,24 @@ async function main(): Promise<void> {
     return;
   }
   fail(`unknown command "${positionals.join(' ')}"`, 'unknown_command', { usage: true });
+}
+
+/**
+ * Last line of defence for long-running processes: an error that only says the database went away (a
+ * connection's 'error' event somewhere nobody listened) is logged, not fatal. Anything else still ends
+ * the process, since its state is unknown.
+ */
+function keepRunningThroughDatabaseErrors(): void {
+  const handle = (kind: string) => (error: unknown) => {
+    if (isDatabaseUnavailable(error)) {
+      console.warn(`${kind} while the database was away (carrying on): ${(error as Error).message}`);
+      return;
+    }
+    console.error(`${kind}:`, error);
+    process.exit(1);
+  };
+  process.on('uncaughtException', handle('uncaught exception'));
+  process.on('unhandledRejection', handle('unhandled rejection'));
 }
 
 const terminal = () => createTerminal({ json: flags.json === true });
