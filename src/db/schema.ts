@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ImportTables } from '../features/imports/imports.tables.ts';
 import type { ExportTables } from '../features/exports/exports.tables.ts';
+import type { BulkActionTables } from '../features/users/bulk/bulk-actions.tables.ts';
 import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -130,7 +131,17 @@ export interface AuditLogsTable {
   batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface OperatorPasswordResetsTable {
+  token_hash: Buffer;
+  operator_id: string;
+  requested_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: NullableTimestamp;
+}
+
 export interface CoreTables {
+  operator_password_resets: OperatorPasswordResetsTable;
   organizations: OrganizationsTable;
   applications: ApplicationsTable;
   operators: OperatorsTable;
@@ -143,4 +154,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables {}

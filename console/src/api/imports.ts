@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, apiUrl, upload } from './client.ts';
+import { api, apiUrl, type UploadProgress, upload } from './client.ts';
 import type { ImportJob, ImportRows, ImportStatus, Page } from './types.ts';
 
 /** Statuses after which an import no longer changes by itself. */
@@ -49,7 +49,7 @@ export function useImportRows(appId: string, importId: string, onlyInvalid: bool
 }
 
 /** `options`: a preset and a default region for national phone numbers (CONTRACT §9). */
-export function uploadImport(appId: string, file: File, onProgress: (fraction: number) => void, options: { preset?: string; defaultRegion?: string } = {}): Promise<ImportJob> {
+export function uploadImport(appId: string, file: File, onProgress: (sent: UploadProgress) => void, options: { preset?: string; defaultRegion?: string } = {}): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file, file.name);
   const query = new URLSearchParams();

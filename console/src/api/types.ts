@@ -215,6 +215,8 @@ export interface ExportJob {
   filters: Partial<UserFilters>;
   columns: string[];
   row_count: number | null;
+  /** While running: rows written to the file so far. */
+  rows_written?: number | null;
   created_by: Actor | null;
   created_at: string;
   finished_at: string | null;

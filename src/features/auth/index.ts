@@ -5,6 +5,7 @@ import { SESSION_COOKIE } from './auth.hooks.ts';
 import { registerConsoleTokenRoutes } from './console-tokens.routes.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
 import { registerOperatorRoutes } from './operators.routes.ts';
+import { registerPasswordRoutes } from './passwords.routes.ts';
 import { registerSessionRoutes } from './session.routes.ts';
 import { createLoginThrottles } from './session.service.ts';
 
@@ -23,5 +24,6 @@ export const authFeature: Feature = {
     await registerOperatorRoutes(app, ctx);
     await registerApiKeyRoutes(app, ctx);
     await registerConsoleTokenRoutes(app, ctx);
+    await registerPasswordRoutes(app, ctx);
   },
 };

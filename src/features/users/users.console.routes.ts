@@ -4,12 +4,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { facesOfUser } from './faces.service.ts';
-import { errorResponse, listUsersQuery, toUserResponse, updateStatusBody, userListResponse, userSchema, userWithFacesSchema } from './users.schemas.ts';
-import { findUser, listUsers, updateUserStatus } from './users.service.ts';
+import { listUsersSorted, userSortQuery } from './user-sort.ts';
+import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, toUserResponse, updateStatusBody, userListResponse, userSchema, userWithFacesSchema } from './users.schemas.ts';
+import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
 
 const appParams = z.object({ app_id: z.string() });
 const userParams = z.object({ app_id: z.string(), didit_internal_id: z.string() });
 const consoleSecurity = [{ consoleToken: [] }];
+const consoleListQuery = listUsersQuery.extend({ sort: userSortQuery });
 const consoleErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
 
 /** The console's users pages: the same filters and rules as the users API, with the operator as actor. */
@@ -21,13 +23,16 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
 
   app.get(
     '/api/console/apps/:app_id/users',
-    { onRequest, schema: { tags, security, summary: "The application's users, newest first, filtered", params: appParams, querystring: listUsersQuery, response: { 200: userListResponse, ...consoleErrors } } },
+    {
+      onRequest,
+      schema: { tags, security, summary: "The application's users, filtered and sorted (newest first by default)", params: appParams, querystring: consoleListQuery, response: { 200: userListResponse, ...consoleErrors } },
+    },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
-      const { page_size: pageSize, cursor, ...filters } = request.query;
-      const page = await listUsers(ctx, application.id, filters, pageSize, cursor);
+      const { page_size: pageSize, cursor, sort, ...filters } = request.query;
+      const page = await listUsersSorted(ctx.db, application.id, filters, sort, pageSize, cursor || undefined);
       return { results: page.rows.map(toUserResponse), next: page.next };
     },
   );
@@ -53,6 +58,42 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
       return toUserResponse(await updateUserStatus(ctx, actor, { id: request.params.didit_internal_id }, request.body));
+    },
+  );
+
+  app.patch(
+    '/api/console/apps/:app_id/users/:didit_internal_id',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: "Edit a user's profile fields, tags and metadata (OWNER, ADMIN, COMPLIANCE_OFFICER); same rules as PATCH /v3/users/{vendor_data}/",
+        params: userParams,
+        body: patchUserBody,
+        response: { 200: userSchema, ...consoleErrors },
+      },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      authorize(operator, 'users.write');
+      const application = await loadOwnedApp(ctx, operator, request.params.app_id);
+      const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
+      return toUserResponse(await patchUser(ctx, actor, { id: request.params.didit_internal_id }, request.body));
+    },
+  );
+
+  app.delete(
+    '/api/console/apps/:app_id/users/:didit_internal_id',
+    { onRequest, schema: { tags, security, summary: 'Delete a user with its faces and sessions (OWNER, ADMIN, COMPLIANCE_OFFICER)', params: userParams, response: { 200: deletedResponse, ...consoleErrors } } },
+    async (request) => {
+      const operator = operatorOf(request);
+      authorize(operator, 'users.write');
+      const application = await loadOwnedApp(ctx, operator, request.params.app_id);
+      const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
+      // Through the users service, so the delete is audited like the API's; an unknown id is a 404 here.
+      const user = await findUser(ctx, application.id, { id: request.params.didit_internal_id });
+      return { deleted: await deleteUsers(ctx, actor, { didit_internal_id_list: [user.didit_internal_id] }) };
     },
   );
 }

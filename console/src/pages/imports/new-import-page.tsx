@@ -1,20 +1,16 @@
 import { type DragEvent, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
+import type { UploadProgress } from '../../api/client.ts';
 import { templateUrl, uploadImport } from '../../api/imports.ts';
 import { usePresets } from '../../api/migration.ts';
 import { ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { importColumns } from '../../shared/columns.ts';
+import { formatBytes } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { ImportTabs } from './import-tabs.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function NewImportPage() {
   const { appId, app, can } = useSession();
@@ -23,7 +19,7 @@ export function NewImportPage() {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [uploaded, setUploaded] = useState<number | null>(null);
+  const [uploaded, setUploaded] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [preset, setPreset] = useState('');
   const [defaultRegion, setDefaultRegion] = useState('');
@@ -45,7 +41,7 @@ export function NewImportPage() {
   const send = async () => {
     if (!file) return;
     setError(null);
-    setUploaded(0);
+    setUploaded({ loaded: 0, total: file.size });
     try {
       const created = await uploadImport(appId, file, setUploaded, { preset: preset || undefined, defaultRegion: defaultRegion.trim() || undefined });
       await queryClient.invalidateQueries({ queryKey: ['imports', appId] });
@@ -105,7 +101,16 @@ export function NewImportPage() {
               </p>
             )}
           </div>
-          {uploaded !== null && <ProgressBar value={Math.round(uploaded * 100)} max={100} label="Upload" />}
+          {uploaded !== null && (
+            <div className="upload-progress">
+              <ProgressBar value={uploaded.loaded} max={uploaded.total} label="Upload" />
+              {/* The body is the file plus a little multipart framing: show the file's own bytes. */}
+              <p className="hint" aria-live="polite">
+                {formatBytes(Math.min(uploaded.loaded, file?.size ?? uploaded.loaded))} of {formatBytes(file?.size ?? uploaded.total)} uploaded
+                {uploaded.loaded >= uploaded.total ? ' · storing the file…' : ''}
+              </p>
+            </div>
+          )}
           <ErrorMessage error={error} title="The file was not accepted." />
           <div className="actions">
             <button type="button" className="button-primary" disabled={!file || uploaded !== null} onClick={send}>
