@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ImportTables } from '../features/imports/imports.tables.ts';
 import type { ExportTables } from '../features/exports/exports.tables.ts';
+import type { AuthSecurityTables } from '../features/auth/auth-security.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -138,4 +139,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, AuthSecurityTables {}

@@ -6,7 +6,7 @@ import { registerConsoleTokenRoutes } from './console-tokens.routes.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
 import { registerOperatorRoutes } from './operators.routes.ts';
 import { registerSessionRoutes } from './session.routes.ts';
-import { createLoginThrottles } from './session.service.ts';
+import { passwordCheckGate } from './password-check-gate.ts';
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -17,8 +17,8 @@ export const authFeature: Feature = {
       const signingIn = request.routeOptions.url === '/api/console/session' && request.method === 'POST';
       if (signingIn || request.cookies[SESSION_COOKIE]) rejectCrossSiteRequest(request, ctx.config.PUBLIC_URL);
     });
-    // One set of counters per app instance, so separate instances (and test files) do not share them.
-    await registerSessionRoutes(app, ctx, createLoginThrottles());
+    // The sign-in counters live in PostgreSQL (shared by every process); the argon2 bound is per process.
+    await registerSessionRoutes(app, ctx, passwordCheckGate);
     await registerAppRoutes(app, ctx);
     await registerOperatorRoutes(app, ctx);
     await registerApiKeyRoutes(app, ctx);

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { ImportRecord } from './imports.repository.ts';
+import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
-export const appParams = z.object({ app_id: z.string() });
-export const importParams = z.object({ app_id: z.string(), id: z.string() });
+export const appParams = z.object({ app_id: safePathParam });
+export const importParams = z.object({ app_id: safePathParam, id: safePathParam });
 
 export const listImportsQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: safeString({ max: 200 }).optional(),
   page_size: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
 });
 
@@ -20,7 +21,7 @@ export const listRowsQuery = z.object({
 });
 
 export const uploadQuery = z.object({
-  file_name: z.string().max(255).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
+  file_name: safeString({ trim: true, max: 255 }).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
 });
 
 const isoTime = z.string().describe('ISO 8601 time');

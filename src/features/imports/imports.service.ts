@@ -14,6 +14,7 @@ import { toImportView, type ImportView } from './imports.schemas.ts';
 import type { ImportStatus } from './imports.tables.ts';
 import { runImportJob } from './run-import.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
+import { isWithinCalendar } from '../../platform/validation/instants.ts';
 
 /** Who asks, for which application, from where: every service call carries it. */
 export interface ImportActor {
@@ -101,7 +102,8 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(createdAt);
-    if (!Number.isNaN(date.getTime()) && isUuid(id)) return { createdAt: date, id };
+    // A date PostgreSQL cannot read back (year -271821) is a bad cursor, not a failed query.
+    if (typeof createdAt === 'string' && isWithinCalendar(date) && typeof id === 'string' && isUuid(id)) return { createdAt: date, id };
   } catch {
     // Reported below.
   }

@@ -6,9 +6,10 @@ import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '
 import { facesOfUser } from './faces.service.ts';
 import { errorResponse, listUsersQuery, toUserResponse, updateStatusBody, userListResponse, userSchema, userWithFacesSchema } from './users.schemas.ts';
 import { findUser, listUsers, updateUserStatus } from './users.service.ts';
+import { safePathParam } from '../../platform/validation/safe-text.ts';
 
-const appParams = z.object({ app_id: z.string() });
-const userParams = z.object({ app_id: z.string(), didit_internal_id: z.string() });
+const appParams = z.object({ app_id: safePathParam });
+const userParams = z.object({ app_id: safePathParam, didit_internal_id: safePathParam });
 const consoleSecurity = [{ consoleToken: [] }];
 const consoleErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
 
