@@ -22,13 +22,13 @@ const meResponse = signedInResponse.extend({
   permissions: z.array(z.enum(permissions as [Permission, ...Permission[]])),
 });
 
-function cookieOptions(ctx: AppContext) {
+export function sessionCookieOptions(ctx: AppContext) {
   // HttpOnly keeps scripts away from it; Lax keeps it off cross-site POSTs; Secure whenever we are served over TLS.
   return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: ctx.config.PUBLIC_URL.startsWith('https:') };
 }
 
 function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, cookieOptions(ctx));
+  reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
 }
 
 export async function registerSessionRoutes(scope: FastifyInstance, ctx: AppContext, gate: PasswordCheckGate): Promise<void> {
@@ -47,7 +47,7 @@ export async function registerSessionRoutes(scope: FastifyInstance, ctx: AppCont
     },
     async (request, reply) => {
       const signedIn = await signIn(ctx, gate, { ...request.body, ip: clientIp(request) });
-      reply.setCookie(SESSION_COOKIE, signedIn.sessionSecret, cookieOptions(ctx));
+      reply.setCookie(SESSION_COOKIE, signedIn.sessionSecret, sessionCookieOptions(ctx));
       return { operator: signedIn.operator, organization: signedIn.organization };
     },
   );
