@@ -68,11 +68,14 @@ export interface User {
   last_activity_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Personal fields withheld from the operator's role (null above). */
+  redacted?: string[];
 }
 
 export interface Face {
   uuid: string;
-  image_url: string;
+  /** Left out for roles that may not read personal data. */
+  image_url?: string;
   comment: string | null;
   uploaded_by: string | null;
   created_at: string;

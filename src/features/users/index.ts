@@ -17,3 +17,6 @@ export const usersFeature: Feature = {
     if (ctx.storage.kind === 'local') await app.register(localFilesRoutes, { storage: ctx.storage, secret: ctx.config.ROSTER_SECRET });
   },
 };
+
+// Every console answer holding users or faces goes through these (CONTRACT §6: personal data by role).
+export { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, seesPersonalData } from './user-redaction.ts';

@@ -4,13 +4,15 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { facesOfUser } from './faces.service.ts';
-import { errorResponse, listUsersQuery, toUserResponse, updateStatusBody, userListResponse, userSchema, userWithFacesSchema } from './users.schemas.ts';
+import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser } from './user-redaction.ts';
+import { errorResponse, listUsersQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { findUser, listUsers, updateUserStatus } from './users.service.ts';
 import { safePathParam } from '../../platform/validation/safe-text.ts';
 
 const appParams = z.object({ app_id: safePathParam });
 const userParams = z.object({ app_id: safePathParam, didit_internal_id: safePathParam });
 const consoleSecurity = [{ consoleToken: [] }];
+const consoleUserListResponse = z.object({ results: z.array(consoleUserSchema), next: z.string().nullable() });
 const consoleErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
 
 /** The console's users pages: the same filters and rules as the users API, with the operator as actor. */
@@ -22,38 +24,38 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
 
   app.get(
     '/api/console/apps/:app_id/users',
-    { onRequest, schema: { tags, security, summary: "The application's users, newest first, filtered", params: appParams, querystring: listUsersQuery, response: { 200: userListResponse, ...consoleErrors } } },
+    { onRequest, schema: { tags, security, summary: "The application's users, newest first, filtered (personal data withheld from DEVELOPER and READER, listed in `redacted`)", params: appParams, querystring: listUsersQuery, response: { 200: consoleUserListResponse, ...consoleErrors } } },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const { page_size: pageSize, cursor, ...filters } = request.query;
       const page = await listUsers(ctx, application.id, filters, pageSize, cursor);
-      return { results: page.rows.map(toUserResponse), next: page.next };
+      return { results: page.rows.map((row) => redactUser(operator.role, toUserResponse(row))), next: page.next };
     },
   );
 
   app.get(
     '/api/console/apps/:app_id/users/:didit_internal_id',
-    { onRequest, schema: { tags, security, summary: 'A user with its faces (signed image links)', params: userParams, response: { 200: userWithFacesSchema, ...consoleErrors } } },
+    { onRequest, schema: { tags, security, summary: 'A user with its faces (signed image links)', params: userParams, response: { 200: consoleUserWithFacesSchema, ...consoleErrors } } },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const user = await findUser(ctx, application.id, { id: request.params.didit_internal_id });
-      return { ...toUserResponse(user), faces: await facesOfUser(ctx, application.id, user.didit_internal_id) };
+      return { ...redactUser(operator.role, toUserResponse(user)), faces: redactFaces(operator.role, await facesOfUser(ctx, application.id, user.didit_internal_id)) };
     },
   );
 
   app.patch(
     '/api/console/apps/:app_id/users/:didit_internal_id/status',
-    { onRequest, schema: { tags, security, summary: "Set a user's status, with a reason (OWNER, ADMIN, COMPLIANCE_OFFICER)", params: userParams, body: updateStatusBody, response: { 200: userSchema, ...consoleErrors } } },
+    { onRequest, schema: { tags, security, summary: "Set a user's status, with a reason (OWNER, ADMIN, COMPLIANCE_OFFICER)", params: userParams, body: updateStatusBody, response: { 200: consoleUserSchema, ...consoleErrors } } },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.write');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
-      return toUserResponse(await updateUserStatus(ctx, actor, { id: request.params.didit_internal_id }, request.body));
+      return redactUser(operator.role, toUserResponse(await updateUserStatus(ctx, actor, { id: request.params.didit_internal_id }, request.body)));
     },
   );
 }

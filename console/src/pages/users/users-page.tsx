@@ -7,6 +7,7 @@ import { Pager, useCursorPager } from '../../components/pager.tsx';
 import { filtersFromParams, filtersToParams, hasFilters, UserFiltersForm } from '../../components/user-filters.tsx';
 import { formatDateTime, formatNumber, formatShortDate, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
+import { personal } from '../../shared/redaction.tsx';
 
 export function UsersPage() {
   const { appId, app } = useSession();
@@ -58,8 +59,8 @@ export function UsersPage() {
                         {user.vendor_data}
                       </Link>
                     </ClipCell>
-                    <ClipCell>{user.effective_name ?? <span className="muted">—</span>}</ClipCell>
-                    <ClipCell>{user.email ?? <span className="muted">—</span>}</ClipCell>
+                    <ClipCell>{personal(user, 'effective_name', user.effective_name ?? <span className="muted">—</span>)}</ClipCell>
+                    <ClipCell>{personal(user, 'email', user.email ?? <span className="muted">—</span>)}</ClipCell>
                     <td>
                       <Badge value={user.status} />
                     </td>
