@@ -9,6 +9,7 @@ import { databaseIsReachable } from './db/database.ts';
 import { features } from './features/index.ts';
 import { registerConsoleStatic } from './http/console-static.ts';
 import { errorBody, registerErrorHandling } from './http/errors.ts';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 
 export interface BuildAppOptions {
   logger?: boolean;
@@ -35,6 +36,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerErrorHandling(app);
 
   await app.register(cookie, { secret: ctx.config.ROSTER_SECRET });
+  await registerSecurityHeaders(app, ctx.config);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Roster API', version: '1.0.0', description: 'Users API (x-api-key) and console API (session cookie or Bearer console token).' },
@@ -47,7 +49,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
 
   app.get(
     '/healthz',

@@ -205,7 +205,9 @@ export async function localFilesRoutes(
       .header('cache-control', 'private, no-store')
       // Stored files include user uploads: never let a browser sniff or run them as a page.
       .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox");
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      // A signed link is a bearer link: the business's own pages on another site may show the image.
+      .header('cross-origin-resource-policy', 'cross-origin');
     if (name) reply.header('content-disposition', attachmentDisposition(name));
     return reply.send(stream);
   });
