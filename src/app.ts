@@ -17,11 +17,17 @@ export interface BuildAppOptions {
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
+/** A hop count trusts that many proxies nearest to us (proxy-addr's rule, as a function: Fastify's types omit numbers). */
+function trustProxySetting(setting: number | string[] | false): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.LOG_LEVEL } : false,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: ctx.config.TRUST_PROXY,
+    trustProxy: trustProxySetting(ctx.config.TRUST_PROXY),
     // Long ids and search strings are fine; absurd URLs are not.
     routerOptions: { maxParamLength: 4096 },
     ajv: { customOptions: { coerceTypes: 'array' } },
