@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -17,6 +17,7 @@ import {
   type PutOptions,
   type SignedUrlOptions,
 } from './object-storage.js';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from '../private-files.js';
 
 export interface LocalStorageOptions {
   /** Objects live under `${dataDir}/files/`. */
@@ -31,6 +32,7 @@ export class LocalStorage implements ObjectStorage {
   readonly root: string;
   private readonly publicUrl: string;
   private readonly secret: string;
+  private readonly tightened = new Set<string>();
 
   constructor(opts: LocalStorageOptions) {
     this.root = resolve(opts.dataDir, 'files');
@@ -47,9 +49,9 @@ export class LocalStorage implements ObjectStorage {
     const tempPath = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     let file: WriteStream | undefined;
     try {
-      await mkdir(folder, { recursive: true });
+      await ensurePrivateFolder(this.root, folder, this.tightened);
       // Opened before piping so the cleanup below cannot race a lazy open that recreates the file.
-      const handle = await open(tempPath, 'wx');
+      const handle = await open(tempPath, 'wx', PRIVATE_FILE_MODE);
       file = handle.createWriteStream({ flush: true });
       await pipeline(meter, file);
       await rename(tempPath, path);
