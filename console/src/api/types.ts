@@ -8,6 +8,7 @@ export type Permission =
   | 'imports.manage'
   | 'exports.request'
   | 'exports.personal_data'
+  | 'exports.revoke'
   | 'audit.read'
   | 'operators.manage'
   | 'apikeys.manage'

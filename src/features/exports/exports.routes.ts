@@ -7,7 +7,7 @@ import { attachmentDisposition } from '../../platform/storage/object-storage.ts'
 import { exportColumns } from '../users/user-columns.ts';
 import { userFilterBodySchema } from '../users/users.filters.ts';
 import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { getExport, listExportsPage, openExportDownload, presentExport, requestExport } from './exports.service.ts';
+import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport } from './exports.service.ts';
 import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
 
 const exportSchema = z.object({
@@ -23,6 +23,7 @@ const exportSchema = z.object({
   download_url: z.string().nullable().describe('Signed link, present while the completed file may be downloaded'),
   expires_at: z.string().nullable(),
   error: z.string().nullable(),
+  revoked_at: z.string().nullable().describe('When an OWNER revoked the download link; the link no longer works'),
 });
 
 const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
@@ -92,6 +93,18 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
     async (request) => {
       const operator = operatorOf(request);
       return presentExport(ctx, await getExport(ctx, operator, request.params.app_id, request.params.id), operator);
+    },
+  );
+
+  app.post(
+    '/api/console/apps/:app_id/exports/:id/revoke',
+    {
+      preHandler,
+      schema: { tags, security, summary: "Revoke an export's download link at once (OWNER); idempotent", params: appItemParams, response: { 200: exportSchema, 403: errorResponse, 404: errorResponse } },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      return presentExport(ctx, await revokeExport(ctx, operator, request.params.app_id, request.params.id, clientIp(request)), operator);
     },
   );
 
