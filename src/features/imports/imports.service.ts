@@ -15,6 +15,7 @@ import type { ImportStatus } from './imports.tables.ts';
 import { runImportJob } from './run-import.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
 import { isWithinCalendar } from '../../platform/validation/instants.ts';
+import { boundPreviewPage } from './preview-limits.ts';
 
 /** Who asks, for which application, from where: every service call carries it. */
 export interface ImportActor {
@@ -181,7 +182,7 @@ export async function listImportRows(ctx: AppContext, appId: string, importId: s
   const known = only === undefined ? record.total_rows : only === 'invalid' ? record.invalid_rows : only === 'valid' ? record.valid_rows : undefined;
   const page = await pageImportRows(ctx.database.pool, importId, only, query.offset, query.limit, known);
   return {
-    rows: page.rows.map((row) => ({ row: row.row, line: row.line, values: rowValues(decodeCells(row.cells), record.columns), action: row.action, errors: row.errors ?? [] })),
+    rows: boundPreviewPage(page.rows.map((row) => ({ row: row.row, line: row.line, values: rowValues(decodeCells(row.cells), record.columns), action: row.action, errors: row.errors ?? [] }))),
     total: page.total,
   };
 }

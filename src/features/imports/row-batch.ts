@@ -32,7 +32,7 @@ export type FindExistingUsers = (appId: string, vendorData: string[]) => Promise
 
 /** Validates every row, looks up the users the valid rows name, and classifies each row. */
 export async function processBatch(batch: RowBatch, findExisting: FindExistingUsers): Promise<BatchResult> {
-  const checked = batch.records.map((record) => validateRow(record.fields, batch.plan));
+  const checked = batch.records.map((record) => validateRow(record.fields, batch.plan, record.fields.length + (record.droppedFields ?? 0)));
   const keys: string[] = [];
   for (const row of checked) if (row.errors.length === 0) keys.push(row.values.vendor_data!);
   const existing = batch.lookUpUsers && keys.length > 0 ? await findExisting(batch.appId, keys) : new Map<string, ExistingUser>();

@@ -72,12 +72,13 @@ function isBlank(cell: string): boolean {
   return cell.length === 0 || cell.trim().length === 0;
 }
 
-export function validateRow(fields: readonly string[], plan: ColumnPlan): ValidatedRow {
+/** `totalFields`: the row's real count when the reader kept only the first fields of a very long row. */
+export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFields = fields.length): ValidatedRow {
   const values = emptyValues();
-  if (fields.length !== plan.fieldCount) {
+  if (totalFields !== plan.fieldCount) {
     return {
       values,
-      errors: [{ column: null, code: 'wrong_field_count', message: `This row has ${fields.length} field${fields.length === 1 ? '' : 's'}; the header has ${plan.fieldCount}.` }],
+      errors: [{ column: null, code: 'wrong_field_count', message: `This row has ${totalFields} field${totalFields === 1 ? '' : 's'}; the header has ${plan.fieldCount}.` }],
     };
   }
   const errors: RowError[] = [];

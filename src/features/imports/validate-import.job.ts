@@ -15,6 +15,7 @@ import { failImport, findImportForJob, type ImportRecord } from './imports.repos
 import type { ImportFileError } from './imports.tables.ts';
 import { type BatchCounts, type BatchResult, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
+import { collapseWarnings } from './preview-limits.ts';
 
 export const VALIDATE_RETRY_LIMIT = 5;
 // A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
@@ -98,7 +99,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
       staged.header.encoding,
       staged.header.delimiter,
       staged.header.columns,
-      JSON.stringify(staged.planned.warnings),
+      JSON.stringify(collapseWarnings(staged.planned.warnings)),
       counts.valid + counts.invalid,
       counts.valid - duplicates,
       counts.invalid + duplicates,
