@@ -6,6 +6,7 @@ import { AuditPage } from './pages/audit/audit-page.tsx';
 import { ExportsPage } from './pages/exports/exports-page.tsx';
 import { ImportHistoryPage } from './pages/imports/import-history-page.tsx';
 import { ImportPage } from './pages/imports/import-page.tsx';
+import { InvitationPage } from './pages/invitation/invitation-page.tsx';
 import { NewImportPage } from './pages/imports/new-import-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
@@ -46,6 +47,8 @@ function SessionFailed({ error, retry }: { error: unknown; retry(): void }) {
 
 export function App() {
   useDocumentTitle();
+  // An invitation link works signed in or not: it is how a new member gets an account at all.
+  if (useLocation().pathname === '/invitation') return <InvitationPage />;
   return (
     <SessionProvider
       signedOut={<SignInPage />}

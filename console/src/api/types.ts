@@ -172,6 +172,8 @@ export interface ExportJob {
   expires_at: string | null;
   /** Why it failed, in words. */
   error: string | { code: string; message: string } | null;
+  /** When an owner revoked the download link. */
+  revoked_at?: string | null;
 }
 
 export interface AuditEntry {
