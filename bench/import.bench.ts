@@ -34,8 +34,11 @@ import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { allJobs } from '../src/features/index.ts';
 import { freePort } from '../test/global-setup.ts';
+import { ledgerBench, ledgerBenchArguments } from './import-ledger.bench-part.ts';
 
-const sizes = (process.env.IMPORT_BENCH_SIZES ?? '100000,1000000').split(',').map((size) => Number(size.trim()));
+// Import ledger figures (issue #8): `-- --ledger-rows N [--ledger-only]`, see import-ledger.bench-part.ts.
+const ledgerArguments = ledgerBenchArguments(process.argv);
+const sizes = ledgerArguments.only ? [] : (process.env.IMPORT_BENCH_SIZES ?? '100000,1000000').split(',').map((size) => Number(size.trim()));
 const header = 'vendor_data,display_name,full_name,email,phone,country,status,tags,metadata_json';
 const firstNames = ['Ana', 'José', 'Zoë', 'Li', 'Sam', 'Émile', 'Noor', 'Kofi', 'Ines', 'Mateo'];
 const lastNames = ['López', 'Müller', 'Okafor', 'Wang', 'Núñez', 'Smith', 'Dubois', 'Rossi', 'Kowalski', 'Haddad'];
@@ -227,6 +230,12 @@ async function main(): Promise<void> {
       console.log(line);
       results.push(line);
       rmSync(file, { force: true });
+    }
+    if (ledgerArguments.rows > 0) {
+      const operator = await ctx.db.selectFrom('operators').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadFile }, ledgerArguments.rows);
+      console.log(line);
+      results.push(line);
     }
     console.log(`\nmaxRSS of this process over the whole run (Roster, the HTTP client, the baseline's COPY client): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   } finally {

@@ -6,6 +6,12 @@ import type { Role } from './db/schema.ts';
 import { createApiKey, createApplication, createConsoleToken, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { AppError } from './http/errors.ts';
 import { runRoster } from './runtime.ts';
+import { apiKeyList, apiKeyRevoke, operatorList } from './cli/admin-commands.ts';
+import { idFlag, loadApplication } from './cli/cli-context.ts';
+import { exportCommand } from './cli/export-command.ts';
+import { facesImportCommand } from './cli/faces-command.ts';
+import { importCommand } from './cli/import-command.ts';
+import { createTerminal } from './cli/terminal.ts';
 
 const usage = `Usage: roster <command> [options]   (every command takes --json)
   start                                  migrate, then serve HTTP and run the job worker
@@ -16,7 +22,17 @@ const usage = `Usage: roster <command> [options]   (every command takes --json)
   app create --org ORG NAME              create an application
   apikey create --app APP [--name N]     create an API key (shown once)
   operator create --org ORG --email EMAIL --role ROLE [--password PW] [--name N]
-  token create --email EMAIL [--name N]  create a console API token (shown once)`;
+  token create --email EMAIL [--name N]  create a console API token (shown once)
+  apikey list --app APP                  list an application's API keys
+  apikey revoke KEY_ID --app APP         revoke an API key (fails at once)
+  operator list --org ORG                list an organization's operators
+  import FILE --app APP [--mapping FILE.json] [--default-region FR] [--mode upsert|create_only|update_only]
+         [--reason TEXT] [--yes] [--as EMAIL]
+                                         preview a users file, ask, then run it with a progress bar
+  export --app APP [--filter key=value]… [--columns a,b] --out FILE [--as EMAIL]
+                                         export users to a CSV file
+  faces import ZIP --app APP [--as EMAIL]
+                                         add the face images of a ZIP (VENDOR_DATA.jpg or manifest.csv)`;
 
 const { values: flags, positionals } = parseArgs({
   args: process.argv.slice(2),
@@ -29,20 +45,33 @@ const { values: flags, positionals } = parseArgs({
     role: { type: 'string' },
     password: { type: 'string' },
     name: { type: 'string' },
+    as: { type: 'string' },
+    mapping: { type: 'string' },
+    'default-region': { type: 'string' },
+    mode: { type: 'string' },
+    reason: { type: 'string' },
+    yes: { type: 'boolean', short: 'y', default: false },
+    filter: { type: 'string', multiple: true },
+    columns: { type: 'string' },
+    out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: false,
 });
 
-function fail(message: string): never {
-  console.error(flags.json ? JSON.stringify({ error: { message } }) : `roster: ${message}`);
+/** One line on stderr (one JSON object with --json), plus the usage text for a mistyped command in prose. */
+function fail(message: string, code = 'error', options: { usage?: boolean } = {}): never {
+  const oneLine = message.replace(/\s*\n\s*/g, ' ');
+  console.error(flags.json ? JSON.stringify({ error: { code, message: oneLine } }) : `roster: ${oneLine}${options.usage ? `\n${usage}` : ''}`);
   process.exit(1);
 }
 
 function required(value: unknown, flag: string): string {
-  if (typeof value !== 'string' || value === '') fail(`--${flag} is required\n${usage}`);
+  if (typeof value !== 'string' || value === '') fail(`--${flag} is required`, 'missing_argument', { usage: true });
   return value as string;
 }
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 
 function print(json: Record<string, unknown>, prose: string): void {
   console.log(flags.json ? JSON.stringify(json) : prose);
@@ -51,7 +80,8 @@ function print(json: Record<string, unknown>, prose: string): void {
 /** Runs one admin command against the database, starting the embedded server only if no one runs it. */
 async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise<T>): Promise<T> {
   const opened = await openDatabase(config);
-  const ctx = await createContext(config, opened.handle);
+  // The jobs' progress lines are for server logs; a command prints its own (stdout stays its output).
+  const ctx = await createContext(config, opened.handle, { log: { info: () => {}, warn: (line) => console.error(line), error: (line) => console.error(line) } });
   try {
     return await work(ctx);
   } finally {
@@ -70,7 +100,7 @@ async function main(): Promise<void> {
   try {
     config = parseConfig();
   } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
+    if (error instanceof ConfigError) fail(error.message, 'invalid_config');
     throw error;
   }
 
@@ -102,26 +132,26 @@ async function main(): Promise<void> {
   const action = `${command} ${subcommand ?? ''}`.trim();
   switch (action) {
     case 'org create': {
-      const name = rest.join(' ') || fail(`org create needs a NAME\n${usage}`);
+      const name = rest.join(' ') || fail('org create needs a NAME', 'missing_argument', { usage: true });
       const org = await withContext(config, (ctx) => createOrganization(ctx.db, name));
       return print({ id: org.id }, `Created organization "${org.name}": ${org.id}`);
     }
     case 'app create': {
-      const orgId = required(flags.org, 'org');
-      const name = rest.join(' ') || fail(`app create needs a NAME\n${usage}`);
+      const orgId = idFlag(required(flags.org, 'org'), 'org');
+      const name = rest.join(' ') || fail('app create needs a NAME', 'missing_argument', { usage: true });
       const app = await withContext(config, (ctx) => createApplication(ctx.db, orgId, name));
       return print({ id: app.id }, `Created application "${app.name}": ${app.id}`);
     }
     case 'apikey create': {
       const appId = required(flags.app, 'app');
-      const key = await withContext(config, (ctx) => createApiKey(ctx.db, appId, { name: typeof flags.name === 'string' ? flags.name : '' }));
+      const key = await withContext(config, async (ctx) => createApiKey(ctx.db, (await loadApplication(ctx, appId)).id, { name: typeof flags.name === 'string' ? flags.name : '' }));
       return print({ api_key: key.api_key, id: key.id }, `API key (shown once; send it as x-api-key): ${key.api_key}`);
     }
     case 'operator create': {
       const password = typeof flags.password === 'string' ? flags.password : generatePassword();
       const operator = await withContext(config, (ctx) =>
         createOperator(ctx.db, {
-          orgId: required(flags.org, 'org'),
+          orgId: idFlag(required(flags.org, 'org'), 'org'),
           email: required(flags.email, 'email'),
           role: required(flags.role, 'role').toUpperCase() as Role,
           name: typeof flags.name === 'string' ? flags.name : undefined,
@@ -139,12 +169,39 @@ async function main(): Promise<void> {
       const token = await withContext(config, (ctx) => createConsoleToken(ctx.db, email, { name: typeof flags.name === 'string' ? flags.name : 'cli' }));
       return print({ token: token.token }, `Console token (shown once; send it as Authorization: Bearer …): ${token.token}`);
     }
-    default:
-      fail(`unknown command "${positionals.join(' ')}"\n${usage}`);
+    case 'apikey list':
+      return withContext(config, (ctx) => apiKeyList(ctx, terminal(), required(flags.app, 'app')));
+    case 'apikey revoke':
+      return withContext(config, (ctx) => apiKeyRevoke(ctx, terminal(), required(flags.app, 'app'), rest[0]));
+    case 'operator list':
+      return withContext(config, (ctx) => operatorList(ctx, terminal(), required(flags.org, 'org')));
+    case 'faces import': {
+      const file = rest[0] ?? fail('faces import needs a ZIP file', 'missing_argument', { usage: true });
+      process.exitCode = await withContext(config, (ctx) => facesImportCommand(ctx, terminal(), { file, appId: required(flags.app, 'app'), as: text(flags.as) }));
+      return;
+    }
   }
+  if (command === 'import') {
+    const file = subcommand ?? fail('import needs a FILE', 'missing_argument', { usage: true });
+    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), yes: flags.yes === true };
+    process.exitCode = await withContext(config, (ctx) => importCommand(ctx, terminal(), options));
+    return;
+  }
+  if (command === 'export') {
+    const filters = Array.isArray(flags.filter) ? flags.filter.filter((value): value is string => typeof value === 'string') : [];
+    const options = { appId: required(flags.app, 'app'), as: text(flags.as), filters, columns: text(flags.columns), out: required(flags.out, 'out') };
+    process.exitCode = await withContext(config, (ctx) => exportCommand(ctx, terminal(), options));
+    return;
+  }
+  fail(`unknown command "${positionals.join(' ')}"`, 'unknown_command', { usage: true });
 }
 
+const terminal = () => createTerminal({ json: flags.json === true });
+
 main().catch((error: unknown) => {
-  if (error instanceof AppError) fail(error.message);
+  if (error instanceof AppError) fail(error.message, error.code);
+  // PostgreSQL's words for a malformed value; the flags above are checked first, so this is a backstop.
+  if ((error as { code?: string }).code === '22P02') fail(`a value is not in the form expected: ${(error as Error).message}`, 'invalid_argument');
+  if ((error as { code?: string }).code === 'ECONNREFUSED') fail(`cannot reach the database: ${(error as Error).message}`, 'database_unavailable');
   fail(error instanceof Error ? error.message : String(error));
 });

@@ -4,6 +4,7 @@ import { ErrorMessage, Loading } from './components/feedback.tsx';
 import { Layout } from './components/layout.tsx';
 import { AuditPage } from './pages/audit/audit-page.tsx';
 import { ExportsPage } from './pages/exports/exports-page.tsx';
+import { FaceImportsPage } from './pages/face-imports/face-imports-page.tsx';
 import { ImportHistoryPage } from './pages/imports/import-history-page.tsx';
 import { ImportPage } from './pages/imports/import-page.tsx';
 import { InvitationPage } from './pages/invitation/invitation-page.tsx';
@@ -17,6 +18,7 @@ import { SessionProvider } from './shared/session.tsx';
 const pageTitles: [RegExp, string][] = [
   [/^\/users\/.+/, 'User'],
   [/^\/users/, 'Users'],
+  [/^\/imports\/faces/, 'Import faces'],
   [/^\/imports\/new/, 'Import'],
   [/^\/imports\/.+/, 'Import'],
   [/^\/imports/, 'Import history'],
@@ -66,6 +68,7 @@ export function App() {
           <Route path="users/:userId" element={<UserPage />} />
           <Route path="imports" element={<ImportHistoryPage />} />
           <Route path="imports/new" element={<NewImportPage />} />
+          <Route path="imports/faces" element={<FaceImportsPage />} />
           <Route path="imports/:importId" element={<ImportPage />} />
           <Route path="exports" element={<ExportsPage />} />
           <Route path="audit" element={<AuditPage />} />

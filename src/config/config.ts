@@ -80,6 +80,8 @@ export const configSchema = z.object({
   ROSTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   EXPORT_LINK_TTL: duration('24h'),
   IMPORT_MAX_BYTES: byteSize('256MB'),
+  /** The largest face ZIP accepted (bulk faces, §10). */
+  FACE_IMPORT_MAX_BYTES: byteSize('4GB'),
   /** Days an import's source file is kept after the import ends. */
   IMPORT_FILE_RETENTION_DAYS: nonNegativeInt(30),
   /** Threads that check a large import's rows; 0 means one per core but one, at most 3 (each costs ~60 MB). */

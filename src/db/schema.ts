@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ImportTables } from '../features/imports/imports.tables.ts';
 import type { ExportTables } from '../features/exports/exports.tables.ts';
 import type { AuthSecurityTables } from '../features/auth/auth-security.tables.ts';
+import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -107,6 +108,8 @@ export interface FacesTable {
   bytes: number;
   comment: string | null;
   uploaded_by: string;
+  /** SHA-256 of the image; null only for faces stored before bulk faces. */
+  sha256: ColumnType<Buffer | null, Buffer | null | undefined, Buffer | null>;
   created_at: Generated<Date>;
 }
 
@@ -124,6 +127,8 @@ export interface AuditLogsTable {
   outcome: ColumnType<'success' | 'failure', 'success' | 'failure' | undefined, 'success' | 'failure'>;
   ip: string | null;
   created_at: Generated<Date>;
+  /** The import whose run or revert wrote this per-user entry (folded under the import in the trail). */
+  batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CoreTables {
@@ -139,4 +144,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, AuthSecurityTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, AuthSecurityTables {}

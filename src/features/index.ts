@@ -2,9 +2,10 @@ import type { Feature } from './feature.ts';
 import { auditFeature } from './audit/index.ts';
 import { authFeature } from './auth/index.ts';
 import { exportsFeature } from './exports/index.ts';
+import { faceImportsFeature } from './face-imports/index.ts';
 import { importsFeature } from './imports/index.ts';
 import { usersFeature } from './users/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature];
 
 export const allJobs = features.flatMap((feature) => feature.jobs ?? []);

@@ -28,7 +28,11 @@ export function useImport(appId: string, importId: string, enabled = true) {
     enabled,
     queryKey: ['import', appId, importId],
     queryFn: ({ signal }) => api<ImportJob>(`/apps/${appId}/imports/${importId}`, { signal }),
-    refetchInterval: (query) => (query.state.data && isImportMoving(query.state.data.status) ? 1000 : false),
+    // A revert in progress moves too (its counts grow) after the import itself has ended.
+    refetchInterval: (query) => {
+      const job = query.state.data;
+      return job && (isImportMoving(job.status) || job.revert_status === 'queued' || job.revert_status === 'running') ? 1000 : false;
+    },
     retry: false,
   });
 }

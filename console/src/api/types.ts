@@ -129,7 +129,29 @@ export interface ImportJob {
   started_at: string | null;
   finished_at: string | null;
   error: { code: string; message: string; line?: number; columns?: string[] } | null;
+  mode?: ImportMode;
+  to_skip?: number;
+  field_changes?: Record<string, number>;
+  status_changes?: { from: string; to: string; count: number }[];
+  reason?: string | null;
+  allow_unblock?: boolean;
+  revert_status?: 'queued' | 'running' | 'completed' | 'failed' | null;
+  reverted?: number;
+  deleted?: number;
+  conflicts?: number;
+  revert_error?: { code: string; message: string } | null;
 }
+
+export type ImportMode = 'upsert' | 'create_only' | 'update_only';
+
+/** What a revert would do now (the dry run). */
+export interface RevertPreview {
+  restore: number;
+  delete: number;
+  conflicts: number;
+}
+
+export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
 
 export interface ImportWarning {
   code: string;
@@ -149,6 +171,8 @@ export interface ImportRow {
   values: Record<string, string>;
   action: 'create' | 'update' | 'unchanged' | 'skip';
   errors: ImportRowError[];
+  changes?: FieldChanges;
+  warnings?: ImportWarning[];
 }
 
 export interface ImportRows {
@@ -186,6 +210,8 @@ export interface AuditEntry {
   target: { type: string; id: string } | null;
   details: Record<string, unknown> | null;
   ip: string | null;
+  /** An import's line: its per-user entries fold under it. */
+  children?: { count: number; filter: { import_id: string } | { revert_of: string } };
 }
 
 export interface Operator extends OperatorSummary {

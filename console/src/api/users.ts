@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { AuditEntry, Page, User, UserFilters, UserStatus, UserWithFaces } from './types.ts';
+import type { Page, User, UserFilters, UserStatus, UserWithFaces } from './types.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -30,15 +30,6 @@ export function useUser(appId: string, userId: string) {
     queryFn: ({ signal }) => api<UserWithFaces>(`/apps/${appId}/users/${encodeURIComponent(userId)}`, { signal }),
     // Face links are signed and expire; refetching now and then keeps the thumbnails loading.
     staleTime: 5 * 60_000,
-  });
-}
-
-export function useUserAuditHistory(appId: string, userId: string, enabled: boolean) {
-  return useQuery({
-    queryKey: ['audit', { app_id: appId, target_type: 'user', target_id: userId }],
-    queryFn: ({ signal }) =>
-      api<Page<AuditEntry>>('/audit-logs', { query: { app_id: appId, target_type: 'user', target_id: userId, limit: 50 }, signal }),
-    enabled,
   });
 }
 

@@ -73,6 +73,8 @@ describe('the audit log API', () => {
           target: { type: 'import', id: 'imp-1' },
           details: { created: 3 },
           ip: '203.0.113.9',
+          // An import's line counts the per-user entries folded under it, and says how to list them.
+          children: { count: 3, filter: { import_id: 'imp-1' } },
         },
       ],
       next: null,

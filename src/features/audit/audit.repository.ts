@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 export interface AuditLogFilters {
@@ -11,6 +11,10 @@ export interface AuditLogFilters {
   targetId?: string;
   since?: Date;
   until?: Date;
+  /** The per-user entries an import's run wrote (details.import_id). */
+  importId?: string;
+  /** The per-user entries an import's revert wrote (details.revert_of). */
+  revertOf?: string;
   /** Only entries older than this id (the keyset cursor). */
   beforeId?: number;
   limit: number;
@@ -38,6 +42,10 @@ export async function findAuditLogs(db: Kysely<Database>, orgId: string, filters
   if (filters.appId !== undefined) query = query.where('app_id', '=', filters.appId);
   if (filters.targetType !== undefined) query = query.where('target_type', '=', filters.targetType);
   if (filters.targetId !== undefined) query = query.where('target_id', '=', filters.targetId);
+  // An import's per-user entries fold under its line: listed by import, or in a user's history (target_id).
+  if (filters.importId !== undefined) query = query.where('batch_id', '=', filters.importId).where(sql<boolean>`NOT (details ? 'revert_of')`);
+  else if (filters.revertOf !== undefined) query = query.where('batch_id', '=', filters.revertOf).where(sql<boolean>`details ? 'revert_of'`);
+  else if (filters.targetId === undefined) query = query.where('batch_id', 'is', null);
   if (filters.since !== undefined) query = query.where('created_at', '>=', filters.since);
   if (filters.until !== undefined) query = query.where('created_at', '<', filters.until);
   if (filters.beforeId !== undefined) query = query.where('id', '<', String(filters.beforeId));

@@ -22,7 +22,9 @@ const auditQuery = z.object({
   actor: safeString({ trim: true, min: 1, max: 320 }).optional().describe("An actor's id or label (an operator's email)"),
   app_id: safeString({ max: 100 }).optional(),
   target_type: safeString({ max: 100 }).optional(),
-  target_id: safeString({ max: 2000 }).optional(),
+  target_id: safeString({ max: 2000 }).optional().describe("A user's didit_internal_id gives that user's history, import entries included"),
+  import_id: z.string().uuid().optional().describe('The per-user entries of this import (folded under its line otherwise)'),
+  revert_of: z.string().uuid().optional().describe("The per-user entries of this import's revert"),
   since: timestampParameter.describe('Entries at or after this time'),
   until: timestampParameter.describe('Entries before this time'),
   cursor: safeString({ max: 200 }).optional(),
@@ -39,6 +41,10 @@ const auditLogSchema = z.object({
   target: z.object({ type: z.string(), id: z.string() }).nullable(),
   details: z.record(z.string(), z.unknown()),
   ip: z.string().nullable(),
+  children: z
+    .object({ count: z.number(), filter: z.union([z.object({ import_id: z.string() }), z.object({ revert_of: z.string() })]) })
+    .optional()
+    .describe("An import's line: its per-user entries, listed with this filter"),
 });
 
 export async function registerAuditRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -70,6 +76,8 @@ export async function registerAuditRoutes(scope: FastifyInstance, ctx: AppContex
         appId,
         targetType: query.target_type,
         targetId: query.target_id,
+        importId: query.import_id,
+        revertOf: query.revert_of,
         since: query.since === undefined ? undefined : (parseTimestamp(query.since) ?? undefined),
         until: query.until === undefined ? undefined : (parseTimestamp(query.until) ?? undefined),
         beforeId,

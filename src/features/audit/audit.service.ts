@@ -52,6 +52,25 @@ export interface AuditLogView {
   target: { type: string; id: string } | null;
   details: Record<string, unknown>;
   ip: string | null;
+  /** On an import's line: how many per-user entries fold under it, and the filter that lists them. */
+  children?: { count: number; filter: { import_id: string } | { revert_of: string } };
+}
+
+const importEndActions = new Set(['import.completed', 'import.failed', 'import.cancelled']);
+const count = (value: unknown) => (typeof value === 'number' ? value : 0);
+
+/** The per-user entries folded under an import's line (counts from the line's own details: no extra query). */
+function childrenOf(row: { action: string; target_type: string | null; target_id: string | null; details: Record<string, unknown> }): AuditLogView['children'] {
+  if (row.target_type !== 'import' || !row.target_id) return undefined;
+  if (importEndActions.has(row.action)) {
+    const entries = count(row.details.created) + count(row.details.updated);
+    return entries > 0 ? { count: entries, filter: { import_id: row.target_id } } : undefined;
+  }
+  if (row.action === 'import.reverted') {
+    const entries = count(row.details.reverted) + count(row.details.deleted);
+    return entries > 0 ? { count: entries, filter: { revert_of: row.target_id } } : undefined;
+  }
+  return undefined;
 }
 
 /** The cursor is opaque to clients; inside it is the id of the last entry they saw. */
@@ -78,6 +97,7 @@ export async function listAuditLogs(db: Kysely<Database>, orgId: string, filters
       target: row.target_type !== null ? { type: row.target_type, id: row.target_id ?? '' } : null,
       details: row.details,
       ip: row.ip,
+      ...(childrenOf(row) ? { children: childrenOf(row) } : {}),
     }),
   );
   const last = results.at(-1);

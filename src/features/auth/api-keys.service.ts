@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit, type SystemActor } from '../audit/audit.service.ts';
 import { forgetApiKey, isUuid } from './auth.hooks.ts';
 import { iso } from './auth.schemas.ts';
 import type { OperatorPrincipal } from './principal.ts';
@@ -51,7 +51,8 @@ export async function issueApiKey(ctx: AppContext, actor: OperatorPrincipal, app
 }
 
 /** Revokes a key of the application; revoking it again changes nothing and is not an error. */
-export async function revokeApiKey(ctx: AppContext, actor: OperatorPrincipal, appId: string, keyId: string, meta: RequestMeta): Promise<void> {
+/** `actor` is the operator, or the command line (a system actor of the application's organization). */
+export async function revokeApiKey(ctx: AppContext, actor: OperatorPrincipal | (SystemActor & { orgId: string }), appId: string, keyId: string, meta: RequestMeta): Promise<void> {
   if (!isUuid(keyId)) throw notFound('API key');
   const revokedHash = await ctx.db.transaction().execute(async (trx) => {
     const key = await trx.selectFrom('api_keys').select(['id', 'prefix', 'name', 'key_hash', 'revoked_at']).where('app_id', '=', appId).where('id', '=', keyId).forUpdate().executeTakeFirst();

@@ -50,5 +50,5 @@ export function canManageOperator(actor: Role, targetRole: Role): boolean {
   return targetRole !== 'OWNER';
 }
 
-/** Columns of an export that hold personal data; restricted roles never get them. */
-export const personalDataColumns = ['full_name', 'display_name', 'effective_name', 'date_of_birth', 'email', 'phone', 'metadata_json'] as const;
+/** Columns of an export that hold personal data; restricted roles never get them. Declared per field in the users' field catalogue. */
+export { personalDataCsvColumns as personalDataColumns } from '../users/user-catalogue.ts';

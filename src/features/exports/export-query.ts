@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/schema.ts';
+import { effectiveNameSql } from '../users/index.ts';
 import type { ExportColumn } from '../users/user-columns.ts';
 import { type UserFilters, userFilterWhere } from '../users/users.filters.ts';
 
@@ -38,7 +39,7 @@ export const exportColumnSql: Record<ExportColumn, string> = {
   didit_internal_id: 'users.didit_internal_id',
   vendor_data: guarded('users.vendor_data'),
   display_name: guarded('users.display_name'),
-  effective_name: guarded("COALESCE(NULLIF(users.display_name, ''), users.full_name)"),
+  effective_name: guarded(effectiveNameSql('users')),
   full_name: guarded('users.full_name'),
   date_of_birth: 'users.date_of_birth',
   email: guarded('users.email'),

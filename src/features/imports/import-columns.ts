@@ -1,12 +1,15 @@
 import { exportColumns, type ImportColumn, importColumns, readOnlyColumns } from '../users/user-columns.ts';
 import type { CsvHeader } from './csv-reader.ts';
 import type { ImportWarning } from './imports.tables.ts';
+import { STATUS_REASON_COLUMN } from './row-validation.ts';
 
 /** Where each importable column sits in a file's rows; the rest of a row is ignored. */
 export interface ColumnPlan {
   /** Fields every row must have: the header's count. */
   fieldCount: number;
   positions: Partial<Record<ImportColumn, number>>;
+  /** Where the optional `status_reason` column is (§8: a reason per row for status changes). */
+  statusReasonPosition?: number;
 }
 
 export interface PlannedColumns {
@@ -27,11 +30,14 @@ const suggestions: Record<string, string> = { metadata: 'metadata_json', name: '
 /** Maps a header (already normalised by the reader: case and spaces) onto the import's columns. */
 export function planColumns(header: CsvHeader): PlannedColumns {
   const positions: ColumnPlan['positions'] = {};
+  let statusReasonPosition: number | undefined;
   const warnings: ImportWarning[] = [];
   const unknown: string[] = [];
   header.normalized.forEach((name, index) => {
     if (name === '') {
       warnings.push({ code: 'unnamed_column_ignored', message: `Column ${index + 1} has no name in the header; its cells are ignored.` });
+    } else if (name === STATUS_REASON_COLUMN) {
+      statusReasonPosition = index;
     } else if (importable.has(name)) {
       positions[name as ImportColumn] = index;
     } else if (readOnly.has(name)) {
@@ -43,7 +49,7 @@ export function planColumns(header: CsvHeader): PlannedColumns {
       unknown.push(header.columns[index] ?? name);
     }
   });
-  return { plan: { fieldCount: header.columns.length, positions }, warnings, unknown };
+  return { plan: { fieldCount: header.columns.length, positions, ...(statusReasonPosition === undefined ? {} : { statusReasonPosition }) }, warnings, unknown };
 }
 
 export function describeUnknownColumns(unknown: readonly string[]): string {
@@ -51,7 +57,7 @@ export function describeUnknownColumns(unknown: readonly string[]): string {
     const hint = suggestions[column.trim().toLowerCase().replace(/[\s-]+/g, '_')];
     return hint ? `"${column}" (did you mean ${hint}?)` : `"${column}"`;
   });
-  return `The header has column${unknown.length > 1 ? 's' : ''} an import does not know: ${named.join(', ')}. Use the template's columns (${importColumns.join(', ')}); an export's other columns are accepted and ignored.`;
+  return `The header has column${unknown.length > 1 ? 's' : ''} an import does not know: ${named.join(', ')}. Use the template's columns (${importColumns.join(', ')}, and optionally ${STATUS_REASON_COLUMN}); an export's other columns are accepted and ignored.`;
 }
 
 /** Every column an import file may have, for documentation and error messages. */

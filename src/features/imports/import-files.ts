@@ -1,6 +1,6 @@
 import { guardFormula, importColumns, templateExampleRow } from '../users/user-columns.ts';
 import { decodeCells } from './copy-text.ts';
-import type { StoredRow } from './import-rows.repository.ts';
+import { rowErrors, type StoredRow } from './import-rows.repository.ts';
 
 /** CSV the import hands back to people: the template and the error report. UTF-8 with BOM so Excel reads it right. */
 const BOM = '\uFEFF';
@@ -24,7 +24,7 @@ export function errorReportHeader(fileColumns: readonly string[]): string {
 
 /** One invalid row: where it is, why, and its cells as the file had them. */
 export function errorReportLine(row: StoredRow, fileColumns: readonly string[]): string {
-  const errors = row.errors ?? [];
+  const errors = rowErrors(row);
   const cells = decodeCells(row.cells);
   while (cells.length < fileColumns.length) cells.push('');
   return csvLine([

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { RowAction, RowError } from './imports.tables.ts';
+import type { ImportWarning, RowAction, RowError } from './imports.tables.ts';
+import { importFields } from '../users/user-catalogue.ts';
 import type { ExistingUser } from './row-classification.ts';
 
 /**
@@ -11,8 +12,9 @@ export interface Queryable {
   query<R extends pg.QueryResultRow = any>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
-export const importRowsCopySql =
-  'COPY import_rows (import_id, row, line, cells, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata, errors, action) FROM STDIN';
+/** The staged columns, in COPY order: the row's place and cells, then one column per field an import writes (from the catalogue). */
+export const stagedFieldColumns: readonly string[] = importFields.map((spec) => spec.column);
+export const importRowsCopySql = `COPY import_rows (import_id, row, line, cells, ${stagedFieldColumns.join(', ')}, status_reason, errors, action, changes, warnings, skip_code) FROM STDIN`;
 
 /** Whether the application has any user yet: an import into an empty one needs no lookups. */
 export async function applicationHasUsers(db: Queryable, appId: string): Promise<boolean> {
@@ -22,8 +24,7 @@ export async function applicationHasUsers(db: Queryable, appId: string): Promise
 
 export async function findExistingUsers(db: Queryable, appId: string, vendorData: string[]): Promise<Map<string, ExistingUser>> {
   const { rows } = await db.query<ExistingUser & { vendor_data: string }>(
-    `SELECT vendor_data, display_name, full_name, email, phone, country, status, tags, metadata, verified_at IS NOT NULL AS verified
-       FROM users WHERE app_id = $1 AND vendor_data = ANY($2::text[])`,
+    `SELECT ${stagedFieldColumns.join(', ')}, verified_at IS NOT NULL AS verified FROM users WHERE app_id = $1 AND vendor_data = ANY($2::text[])`,
     [appId, vendorData],
   );
   return new Map(rows.map((row) => [row.vendor_data, row]));
@@ -33,34 +34,63 @@ export async function deleteImportRows(db: Queryable, importId: string): Promise
   await db.query('DELETE FROM import_rows WHERE import_id = $1', [importId]);
 }
 
+/** What the rows marked as duplicates had been counted as, to take out of the preview's counts. */
+export interface DuplicateLoss {
+  /** Rows per former action (rows the mode skipped are under `modeSkipped` instead). */
+  actions: Record<RowAction, number>;
+  modeSkipped: number;
+  fieldChanges: Record<string, number>;
+  statusChanges: Record<string, number>;
+}
+
 /**
  * A vendor_data repeated in the file: the first occurrence wins and later ones become invalid.
  * Done in SQL after the COPY so memory stays flat however many rows the file has.
- * Returns how many rows each former action lost to `skip`.
+ * Returns what the marked rows had counted for.
  */
-export async function markDuplicateRows(db: Queryable, importId: string): Promise<Record<RowAction, number>> {
-  const { rows } = await db.query<{ action: RowAction; rows: number }>(
+export async function markDuplicateRows(db: Queryable, importId: string): Promise<DuplicateLoss> {
+  const { rows } = await db.query<{ actions: Record<RowAction, number> | null; mode_skipped: number; field_changes: Record<string, number> | null; status_changes: Record<string, number> | null }>(
     `WITH firsts AS (
        SELECT vendor_data, min(row) AS first_row FROM import_rows
         WHERE import_id = $1 AND vendor_data IS NOT NULL GROUP BY vendor_data HAVING count(*) > 1
      ), duplicates AS (
-       SELECT r.row, r.action, f.first_row, (SELECT line FROM import_rows WHERE import_id = $1 AND row = f.first_row) AS first_line
+       SELECT r.row, r.action, r.skip_code AS old_skip, r.changes AS old_changes, f.first_row,
+              (SELECT line FROM import_rows WHERE import_id = $1 AND row = f.first_row) AS first_line
          FROM import_rows r JOIN firsts f ON f.vendor_data = r.vendor_data
         WHERE r.import_id = $1 AND r.row > f.first_row
      ), marked AS (
-       UPDATE import_rows r SET action = 'skip',
+       UPDATE import_rows r SET action = 'skip', skip_code = NULL,
               errors = coalesce(r.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
                 'column', 'vendor_data', 'code', 'duplicate_vendor_data',
                 'message', format('vendor_data "%s" already appears on line %s (row %s); the first occurrence wins', left(r.vendor_data, 60), d.first_line, d.first_row)))
          FROM duplicates d WHERE r.import_id = $1 AND r.row = d.row
-       RETURNING d.action
-     )
-     SELECT action, count(*)::int AS rows FROM marked GROUP BY action`,
+       RETURNING d.action, d.old_skip, d.old_changes
+     ), counted AS (SELECT * FROM marked WHERE old_skip IS NULL)
+     SELECT (SELECT json_object_agg(action, n) FROM (SELECT action, count(*)::int AS n FROM counted GROUP BY action) a) AS actions,
+            (SELECT count(*)::int FROM marked WHERE old_skip IS NOT NULL) AS mode_skipped,
+            (SELECT json_object_agg(k, n) FROM (SELECT k, count(*)::int AS n FROM counted, jsonb_object_keys(old_changes) k WHERE action = 'update' GROUP BY k) f) AS field_changes,
+            (SELECT json_object_agg(c, n) FROM (SELECT (old_changes->'status'->>'from') || '>' || (old_changes->'status'->>'to') AS c, count(*)::int AS n
+                                                  FROM counted WHERE action = 'update' AND old_changes ? 'status' GROUP BY 1) s) AS status_changes`,
     [importId],
   );
-  const lost: Record<RowAction, number> = { create: 0, update: 0, unchanged: 0, skip: 0 };
-  for (const row of rows) lost[row.action] = row.rows;
-  return lost;
+  const result = rows[0]!;
+  return {
+    actions: { create: 0, update: 0, unchanged: 0, skip: 0, ...result.actions },
+    modeSkipped: result.mode_skipped,
+    fieldChanges: result.field_changes ?? {},
+    statusChanges: result.status_changes ?? {},
+  };
+}
+
+/** Valid rows that change an existing user's status: how many have no reason of their own, and how many lift BLOCKED. */
+export async function statusChangeGuard(db: Queryable, importId: string): Promise<{ unreasoned: number; unblocks: number }> {
+  const { rows } = await db.query<{ unreasoned: number; unblocks: number }>(
+    `SELECT count(*) FILTER (WHERE status_reason IS NULL)::int AS unreasoned,
+            count(*) FILTER (WHERE changes->'status'->>'from' = 'BLOCKED')::int AS unblocks
+       FROM import_rows WHERE import_id = $1 AND errors IS NULL AND changes ? 'status'`,
+    [importId],
+  );
+  return rows[0]!;
 }
 
 export type RowFilter = 'invalid' | 'valid' | RowAction;
@@ -79,12 +109,29 @@ export interface StoredRow {
   cells: string;
   action: RowAction;
   errors: RowError[] | null;
+  changes: Record<string, { from: unknown; to: unknown }> | null;
+  warnings: ImportWarning[] | null;
+  skip_code: string | null;
+}
+
+const skipMessages: Record<string, string> = {
+  exists: 'A user with this vendor_data exists and the import is create_only: the row is skipped.',
+  not_found: 'No user has this vendor_data and the import is update_only: the row is skipped.',
+  unblock_not_confirmed: 'The user is BLOCKED and the import was not allowed to unblock (allow_unblock): the row is skipped.',
+  status_reason_required: "The row changes the user's status without a reason (status_reason column or the import's reason): the row is skipped.",
+};
+
+/** A row's errors, with why a mode or the run skipped it (valid rows skipped keep their own code). */
+export function rowErrors(row: Pick<StoredRow, 'errors' | 'skip_code'>): RowError[] {
+  const errors = row.errors ?? [];
+  if (!row.skip_code) return errors;
+  return [...errors, { column: 'vendor_data', code: row.skip_code, message: skipMessages[row.skip_code] ?? row.skip_code }];
 }
 
 export async function pageImportRows(db: Queryable, importId: string, only: RowFilter | undefined, offset: number, limit: number, knownTotal?: number): Promise<{ rows: StoredRow[]; total: number }> {
   const filter = filterSql(only);
   const [page, total] = await Promise.all([
-    db.query<StoredRow>(`SELECT row, line, cells, action, errors FROM import_rows WHERE import_id = $1${filter} ORDER BY row OFFSET $2 LIMIT $3`, [importId, offset, limit]),
+    db.query<StoredRow>(`SELECT row, line, cells, action, errors, changes, warnings, skip_code FROM import_rows WHERE import_id = $1${filter} ORDER BY row OFFSET $2 LIMIT $3`, [importId, offset, limit]),
     knownTotal ?? db.query<{ total: number }>(`SELECT count(*)::int AS total FROM import_rows WHERE import_id = $1${filter}`, [importId]).then((result) => result.rows[0]?.total ?? 0),
   ]);
   return { rows: page.rows, total };
@@ -93,7 +140,7 @@ export async function pageImportRows(db: Queryable, importId: string, only: RowF
 /** Keyset pages of invalid rows, for streaming the error report. */
 export async function invalidRowsAfter(db: Queryable, importId: string, afterRow: number, limit: number): Promise<StoredRow[]> {
   const { rows } = await db.query<StoredRow>(
-    `SELECT row, line, cells, action, errors FROM import_rows WHERE import_id = $1 AND row > $2 AND action = 'skip' ORDER BY row LIMIT $3`,
+    `SELECT row, line, cells, action, errors, changes, warnings, skip_code FROM import_rows WHERE import_id = $1 AND row > $2 AND action = 'skip' ORDER BY row LIMIT $3`,
     [importId, afterRow, limit],
   );
   return rows;
@@ -106,90 +153,18 @@ export class StagingLostError extends Error {
   }
 }
 
-export interface ChunkOutcome {
-  rows: number;
-  valid: number;
-  created: number;
-  updated: number;
+/** How many rows of (fromRow, toRow] are staged: fewer than the range means the staging table was emptied. */
+export async function countStagedRows(db: Queryable, importId: string, fromRow: number, toRow: number): Promise<number> {
+  const { rows } = await db.query<{ rows: number }>('SELECT count(*)::int AS rows FROM import_rows WHERE import_id = $1 AND row > $2 AND row <= $3', [importId, fromRow, toRow]);
+  return rows[0]!.rows;
 }
 
-/**
- * Applies rows (fromRow, toRow] of an import to the application's users: the run's one
- * set-based merge per chunk. Call inside the chunk's transaction.
- *
- * Two statements, both over the chunk sorted by vendor_data so concurrent imports lock in the
- * same order: an INSERT … ON CONFLICT DO NOTHING creates new users, then an UPDATE changes
- * existing ones only where a given value differs (the same rule as classifyRow), so an
- * unchanged row writes nothing and keeps its updated_at. One INSERT … ON CONFLICT DO UPDATE
- * cannot do this: EXCLUDED cannot tell "status cell empty" from "status ACTIVE", and it would
- * lock every unchanged row. (When the preview saw only new users in the chunk, a plain INSERT is
- * tried first, falling back to ON CONFLICT if one appeared since.) Verified full_name (verified_at set), date_of_birth and the counters
- * are never written. The UPDATE runs in a later statement than the INSERT, so in READ COMMITTED
- * it also sees a user another import created meanwhile (the INSERT waited for it).
- */
-export async function mergeChunk(db: Queryable, appId: string, importId: string, fromRow: number, toRow: number): Promise<ChunkOutcome> {
-  const { rows } = await db.query<{ rows: number; valid: number; forecast_creates: number }>(
-    `SELECT count(*)::int AS rows, count(*) FILTER (WHERE errors IS NULL)::int AS valid,
-            count(*) FILTER (WHERE action = 'create')::int AS forecast_creates
-       FROM import_rows WHERE import_id = $1 AND row > $2 AND row <= $3`,
-    [importId, fromRow, toRow],
+/** Rows the run left alone (mode, status guard): marked skip with their code, so the rows list and errors.csv show why. */
+export async function markRunSkips(db: Queryable, importId: string, skips: readonly { row: number; code: string }[]): Promise<void> {
+  await db.query(
+    `UPDATE import_rows r SET action = 'skip', skip_code = s.code
+       FROM unnest($2::int[], $3::text[]) AS s(row, code)
+      WHERE r.import_id = $1 AND r.row = s.row`,
+    [importId, skips.map((skip) => skip.row), skips.map((skip) => skip.code)],
   );
-  const { rows: total, valid, forecast_creates: forecastCreates } = rows[0]!;
-  if (total !== toRow - fromRow) throw new StagingLostError(importId);
-  // The chunk is a few thousand rows against a users table of any size: probe the unique index per row.
-  await db.query(`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`);
-  const insert = (onConflict: string) =>
-    db.query(
-      `INSERT INTO users (app_id, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata)
-       SELECT $1, r.vendor_data, r.display_name, r.full_name, r.email, r.phone, r.country,
-              coalesce(r.status, 'ACTIVE'), coalesce(r.tags, '{}'), coalesce(r.metadata, '{}')
-         FROM import_rows r
-        WHERE r.import_id = $2 AND r.row > $3 AND r.row <= $4 AND r.errors IS NULL
-        ORDER BY r.vendor_data
-       ${onConflict}`,
-      [appId, importId, fromRow, toRow],
-    );
-  let inserted: Awaited<ReturnType<typeof insert>> | undefined;
-  if (forecastCreates === valid && valid > 0) {
-    // The preview found none of these users: a plain INSERT is ~10% cheaper than ON CONFLICT. If one
-    // appeared since (a unique violation), that attempt is undone and the general statement runs.
-    await db.query('SAVEPOINT plain_insert');
-    try {
-      inserted = await insert('');
-      await db.query('RELEASE SAVEPOINT plain_insert');
-    } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
-      await db.query('ROLLBACK TO SAVEPOINT plain_insert');
-    }
-  }
-  inserted ??= await insert('ON CONFLICT (app_id, vendor_data) DO NOTHING');
-  const created = inserted.rowCount ?? 0;
-  // Every valid row was new: there is nothing to update.
-  if (created === valid) return { rows: total, valid, created, updated: 0 };
-  const updated = await db.query(
-    `UPDATE users u SET
-            display_name = coalesce(r.display_name, u.display_name),
-            full_name = CASE WHEN u.verified_at IS NULL THEN coalesce(r.full_name, u.full_name) ELSE u.full_name END,
-            email = coalesce(r.email, u.email),
-            phone = coalesce(r.phone, u.phone),
-            country = coalesce(r.country, u.country),
-            status = coalesce(r.status, u.status),
-            tags = coalesce(r.tags, u.tags),
-            metadata = coalesce(r.metadata, u.metadata),
-            updated_at = now()
-       FROM (SELECT * FROM import_rows
-              WHERE import_id = $2 AND row > $3 AND row <= $4 AND errors IS NULL
-              ORDER BY vendor_data) r
-      WHERE u.app_id = $1 AND u.vendor_data = r.vendor_data
-        AND (   coalesce(r.display_name, u.display_name) IS DISTINCT FROM u.display_name
-             OR (u.verified_at IS NULL AND coalesce(r.full_name, u.full_name) IS DISTINCT FROM u.full_name)
-             OR coalesce(r.email, u.email) IS DISTINCT FROM u.email
-             OR coalesce(r.phone, u.phone) IS DISTINCT FROM u.phone
-             OR coalesce(r.country, u.country) IS DISTINCT FROM u.country
-             OR coalesce(r.status, u.status) IS DISTINCT FROM u.status
-             OR coalesce(r.tags, u.tags) IS DISTINCT FROM u.tags
-             OR coalesce(r.metadata, u.metadata) IS DISTINCT FROM u.metadata)`,
-    [appId, importId, fromRow, toRow],
-  );
-  return { rows: total, valid, created, updated: updated.rowCount ?? 0 };
 }

@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { ImportMode } from '../users/index.ts';
 import type { ImportFileError, ImportsTable, ImportStatus, ImportWarning } from './imports.tables.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -41,7 +42,7 @@ export async function listImportsPage(db: Db, appId: string, limit: number, befo
 
 export async function insertImport(
   db: Db,
-  values: { id: string; appId: string; fileName: string; storageKey: string; fileBytes: number; createdBy: string },
+  values: { id: string; appId: string; fileName: string; storageKey: string; fileBytes: number; createdBy: string; mode: ImportMode },
 ): Promise<void> {
   await db
     .insertInto('imports')
@@ -53,6 +54,7 @@ export async function insertImport(
       file_bytes: values.fileBytes,
       status: 'validating',
       created_by: values.createdBy,
+      mode: values.mode,
     })
     .execute();
 }

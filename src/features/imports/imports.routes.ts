@@ -2,8 +2,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
+import { invalid } from '../../http/errors.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
+import { previewRevert, requestRevert, revertConflictsReport } from './import-revert.service.ts';
 import {
   appParams,
   errorResponse,
@@ -12,7 +14,9 @@ import {
   importSchema,
   listImportsQuery,
   listRowsQuery,
+  revertPreviewSchema,
   rowsResponse,
+  startBody,
   toImportView,
   uploadQuery,
 } from './imports.schemas.ts';
@@ -27,6 +31,7 @@ import {
   listImports,
   missingFile,
   startImport,
+  type StartOptions,
   type Upload,
 } from './imports.service.ts';
 
@@ -85,9 +90,9 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
       if (request.isMultipart()) {
         const part = await request.file();
         if (!part) throw missingFile();
-        upload = { stream: part.file, fileName: cleanFileName(part.filename) };
+        upload = { stream: part.file, fileName: cleanFileName(part.filename), mode: request.query.mode };
       } else if (isStream(request.body)) {
-        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])) };
+        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])), mode: request.query.mode };
       } else {
         throw missingFile();
       }
@@ -137,15 +142,65 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
 
   app.post(
     '/api/console/apps/:app_id/imports/:id/start',
-    { onRequest, schema: { tags, security, summary: 'Run a ready import', params: importParams, response: { 202: importSchema, ...errors } } },
-    async (request, reply) => reply.status(202).send(await startImport(ctx, await importActor(request, request.params.app_id), request.params.id)),
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'Run a ready import; optional body {mode, reason, allow_unblock} (status changes need a reason; lifting BLOCKED needs allow_unblock)',
+        params: importParams,
+        response: { 202: importSchema, ...errors, 422: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      // Role and tenant first (a READER learns nothing), then the optional body.
+      const actor = await importActor(request, request.params.app_id);
+      return reply.status(202).send(await startImport(ctx, actor, request.params.id, parseStartBody(request.body)));
+    },
   );
+
+  registerRevertRoutes(app, ctx, onRequest, importActor);
 
   app.post(
     '/api/console/apps/:app_id/imports/:id/cancel',
     { onRequest, schema: { tags, security, summary: 'Cancel an import that has not finished (a run stops between chunks)', params: importParams, response: { 202: importSchema, ...errors } } },
     async (request, reply) => reply.status(202).send(await cancelImport(ctx, await importActor(request, request.params.app_id), request.params.id)),
   );
+}
+
+/** Revert (§8): the job, its dry run and its conflicts report. */
+function registerRevertRoutes(app: ReturnType<FastifyInstance['withTypeProvider']>, ctx: AppContext, onRequest: ReturnType<typeof requireOperator>, importActor: (request: FastifyRequest, appId: string) => Promise<ImportActor>) {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.post(
+    '/api/console/apps/:app_id/imports/:id/revert',
+    { onRequest, schema: { tags, security, summary: 'Revert an ended import (once): a job restores fields still at their imported value, deletes untouched created users, lists the rest as conflicts', params: importParams, response: { 202: importSchema, ...errors } } },
+    async (request, reply) => reply.status(202).send(await requestRevert(ctx, await importActor(request, request.params.app_id), request.params.id)),
+  );
+  typed.get(
+    '/api/console/apps/:app_id/imports/:id/revert-preview',
+    { onRequest, schema: { tags, security, summary: 'Dry run of a revert: users it would restore, delete, and conflicts it would leave', params: importParams, response: { 200: revertPreviewSchema, ...errors } } },
+    async (request) => previewRevert(ctx, await importActor(request, request.params.app_id), request.params.id),
+  );
+  typed.get(
+    '/api/console/apps/:app_id/imports/:id/revert-conflicts.csv',
+    { onRequest, schema: { tags, security, summary: 'What the revert left as it was: vendor_data, field, reason (CSV)', params: importParams } },
+    async (request, reply) => {
+      const actor = await importActor(request, request.params.app_id);
+      const report = await revertConflictsReport(ctx, actor.appId, request.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${report.fileName.replace(/[^\x20-\x7e]|["\\]/g, '_')}"`).send(report.body);
+    },
+  );
+}
+
+/** The start body is optional JSON; read here (not by the route schema) so roles and tenancy answer first. */
+function parseStartBody(body: unknown): StartOptions {
+  if (body === undefined || body === null || isStream(body)) return {};
+  const parsed = startBody.safeParse(body);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', code: 'invalid_parameter', message: issue.message }));
+    throw invalid('invalid_start_options', details.map((detail) => `${detail.field}: ${detail.message}`).join('; '), details);
+  }
+  return parsed.data ?? {};
 }
 
 function isStream(body: unknown): body is NodeJS.ReadableStream {

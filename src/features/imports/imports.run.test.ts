@@ -31,14 +31,14 @@ describe('what a run writes', () => {
       { vendor_data: 'verified-2', display_name: 'Old display', full_name: 'Verified Two', verified_at: new Date('2026-01-01T00:00:00Z'), session_count: 2, tags: [], metadata: '{}' },
     ]);
     const file = csvText([
-      ['vendor_data', 'display_name', 'full_name', 'email', 'status', 'tags', 'metadata_json'],
+      ['vendor_data', 'display_name', 'full_name', 'email', 'status', 'tags', 'metadata_json', 'status_reason'],
       // Empty display_name keeps "Keep"; metadata is replaced whole; phone is not a column, so it stays.
-      ['keep-1', '', 'Kept Person', 'new@example.com', '', 'b, c', '{"c":3}'],
-      ['same-1', 'Same', '', 'same@example.com', 'flagged', 'x,y', '{ "z" : 1.0 }'],
-      // Only a verified full_name differs: ignored without an error, so nothing changes.
-      ['verified-1', 'Vee', 'Someone Else', '', '', '', ''],
-      ['verified-2', 'New display', 'Someone Else', '', 'BLOCKED', '', ''],
-      ['new-1', 'Newbie', 'New Person', 'new1@example.com', '', '', ''],
+      ['keep-1', '', 'Kept Person', 'new@example.com', '', 'b, c', '{"c":3}', ''],
+      ['same-1', 'Same', '', 'same@example.com', 'flagged', 'x,y', '{ "z" : 1.0 }', ''],
+      // Only a verified full_name differs: ignored (with a warning, not an error), so nothing changes.
+      ['verified-1', 'Vee', 'Someone Else', '', '', '', '', ''],
+      ['verified-2', 'New display', 'Someone Else', '', 'BLOCKED', '', '', 'Fraud check'],
+      ['new-1', 'Newbie', 'New Person', 'new1@example.com', '', '', '', ''],
     ]);
     const ready = await previewOf(roster, tenant, file);
     expect(ready).toMatchObject({ valid_rows: 5, invalid_rows: 0, to_create: 1, to_update: 2, unchanged: 2 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { importModes } from '../users/index.ts';
 import type { ImportRecord } from './imports.repository.ts';
 import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
 
@@ -20,9 +21,21 @@ export const listRowsQuery = z.object({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000').default(100),
 });
 
+const modeSchema = z.enum(importModes).describe('upsert (default): create and update; create_only: rows naming an existing user are skipped (exists); update_only: unknown vendor_data skipped (not_found)');
+
 export const uploadQuery = z.object({
   file_name: safeString({ trim: true, max: 255 }).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
+  mode: modeSchema.optional(),
 });
+
+export const startBody = z
+  .object({
+    mode: modeSchema.optional().describe("Overrides the upload's mode"),
+    reason: safeString({ max: 500, controls: 'whitespace' }).optional().describe('Why: recorded on every status change that has no status_reason of its own'),
+    allow_unblock: z.boolean().optional().describe('Consent to move users away from BLOCKED'),
+  })
+  .strict()
+  .nullish();
 
 const isoTime = z.string().describe('ISO 8601 time');
 
@@ -53,6 +66,17 @@ export const importSchema = z.object({
   started_at: isoTime.nullable(),
   finished_at: isoTime.nullable(),
   error: z.object({ code: z.string(), message: z.string(), line: z.number().optional(), columns: z.array(z.string()).optional() }).nullable(),
+  mode: z.enum(importModes),
+  to_skip: z.number().describe('Valid rows the mode will skip (forecast)'),
+  field_changes: z.record(z.string(), z.number()).describe('Existing users: how many rows change each field (forecast)'),
+  status_changes: z.array(z.object({ from: z.string(), to: z.string(), count: z.number() })).describe('Existing users whose status changes (forecast)'),
+  reason: z.string().nullable().describe('The reason given at start for status changes'),
+  allow_unblock: z.boolean(),
+  revert_status: z.enum(['queued', 'running', 'completed', 'failed']).nullable(),
+  reverted: z.number().describe('Users a revert restored (at least one field)'),
+  deleted: z.number().describe('Users a revert deleted (created by this import, untouched since)'),
+  conflicts: z.number().describe('What a revert left as it was (see revert-conflicts.csv)'),
+  revert_error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 
 export type ImportView = z.infer<typeof importSchema>;
@@ -68,6 +92,8 @@ export const rowsResponse = z.object({
       action: z.enum(['create', 'update', 'unchanged', 'skip']),
       truncated: z.boolean().optional().describe('Some cell was longer than 1,000 characters and is cut here (the stored row is whole)'),
       errors: z.array(z.object({ column: z.string().nullable(), code: z.string(), message: z.string() })),
+      changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional().describe('For an existing user: each field the row changes, from → to'),
+      warnings: z.array(z.object({ column: z.string().optional(), code: z.string(), message: z.string() })),
     }),
   ),
   total: z.number(),
@@ -103,5 +129,22 @@ export function toImportView(record: ImportRecord): ImportView {
     started_at: iso(record.started_at),
     finished_at: iso(record.finished_at),
     error: record.error,
+    mode: record.mode,
+    to_skip: record.to_skip,
+    field_changes: record.field_changes,
+    status_changes: record.status_changes,
+    reason: record.status_reason,
+    allow_unblock: record.allow_unblock,
+    revert_status: record.revert_status,
+    reverted: record.reverted,
+    deleted: record.deleted,
+    conflicts: record.conflicts,
+    revert_error: record.revert_error,
   };
 }
+
+export const revertPreviewSchema = z.object({
+  restore: z.number().describe('Users at least one field of which goes back to its value before the import'),
+  delete: z.number().describe('Users the import created that nothing touched since: deleted'),
+  conflicts: z.number().describe('Fields (or created users) left as they are: changed, deleted, given a session or a face since'),
+});

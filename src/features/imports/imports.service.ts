@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.ts';
-import { AppError, badRequest, conflict, notFound, tooLarge } from '../../http/errors.ts';
+import { AppError, badRequest, conflict, invalid, notFound, tooLarge } from '../../http/errors.ts';
+import type { ImportMode } from '../users/index.ts';
+import { validateNote, validationError } from '../users/user-input.ts';
+import { MAX_STATUS_REASON_CHARS } from './row-validation.ts';
 import { StorageTooLargeError } from '../../platform/storage/storage.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { decodeCells } from './copy-text.ts';
 import { auditImport, importCounts } from './import-audit.ts';
 import { errorReportHeader, errorReportLine, rowValues } from './import-files.ts';
-import { invalidRowsAfter, pageImportRows, type RowFilter } from './import-rows.repository.ts';
+import { invalidRowsAfter, pageImportRows, rowErrors, type RowFilter, statusChangeGuard } from './import-rows.repository.ts';
 import { failImport, findImport, type ImportRecord, insertImport, listImportsPage, lockImport } from './imports.repository.ts';
 import { toImportView, type ImportView } from './imports.schemas.ts';
 import type { ImportStatus } from './imports.tables.ts';
@@ -27,6 +30,14 @@ export interface ImportActor {
 export interface Upload {
   stream: NodeJS.ReadableStream;
   fileName: string;
+  /** The mode the preview forecasts (§8); start may change it. */
+  mode?: ImportMode;
+}
+
+export interface StartOptions {
+  mode?: ImportMode;
+  reason?: string;
+  allow_unblock?: boolean;
 }
 
 const activeStatuses: ImportStatus[] = ['validating', 'ready', 'queued', 'running'];
@@ -51,7 +62,7 @@ export async function createImport(ctx: AppContext, actor: ImportActor, upload: 
   }
   try {
     await ctx.db.transaction().execute(async (trx) => {
-      await insertImport(trx, { id: importId, appId: actor.appId, fileName: upload.fileName, storageKey, fileBytes: bytes, createdBy: actor.operator.operatorId });
+      await insertImport(trx, { id: importId, appId: actor.appId, fileName: upload.fileName, storageKey, fileBytes: bytes, createdBy: actor.operator.operatorId, mode: upload.mode ?? 'upsert' });
       await auditImport(trx, {
         orgId: actor.operator.orgId,
         appId: actor.appId,
@@ -60,7 +71,7 @@ export async function createImport(ctx: AppContext, actor: ImportActor, upload: 
         actor: actor.operator,
         operatorId: actor.operator.operatorId,
         ip: actor.ip,
-        details: { file_name: upload.fileName, file_bytes: bytes },
+        details: { file_name: upload.fileName, file_bytes: bytes, mode: upload.mode ?? 'upsert' },
       });
     });
   } catch (error) {
@@ -111,14 +122,26 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   throw badRequest('invalid_cursor', 'The cursor is not one this list gave out');
 }
 
-/** Moves a ready import to queued and hands it to a worker. Only a ready import can start. */
-export async function startImport(ctx: AppContext, actor: ImportActor, importId: string): Promise<ImportView> {
+/**
+ * Moves a ready import to queued and hands it to a worker. Only a ready import can start. The status
+ * guard (§8) is checked here against the preview and again by the run against the data as it is then.
+ */
+export async function startImport(ctx: AppContext, actor: ImportActor, importId: string, options: StartOptions = {}): Promise<ImportView> {
   await getImport(ctx, actor.appId, importId);
+  const reason = validateNote('reason', options.reason, { required: false, maxChars: MAX_STATUS_REASON_CHARS });
+  if (!reason.ok) throw validationError([reason.error]);
   await ctx.db.transaction().execute(async (trx) => {
     const current = await lockImport(trx, actor.appId, importId);
     if (!current) throw notFound('Import');
     if (current.status !== 'ready') throw conflict('invalid_state', `The import is ${current.status}; only a ready import can start`);
-    await trx.updateTable('imports').set({ status: 'queued', started_by: actor.operator.operatorId, heartbeat_at: new Date() }).where('id', '=', importId).execute();
+    const mode = options.mode ?? current.mode;
+    const allowUnblock = options.allow_unblock === true;
+    await assertStatusGuard(ctx, importId, mode, reason.value, allowUnblock);
+    await trx
+      .updateTable('imports')
+      .set({ status: 'queued', started_by: actor.operator.operatorId, heartbeat_at: new Date(), mode, status_reason: reason.value, allow_unblock: allowUnblock })
+      .where('id', '=', importId)
+      .execute();
     await auditImport(trx, {
       orgId: actor.operator.orgId,
       appId: actor.appId,
@@ -127,7 +150,7 @@ export async function startImport(ctx: AppContext, actor: ImportActor, importId:
       actor: actor.operator,
       operatorId: actor.operator.operatorId,
       ip: actor.ip,
-      details: { file_name: current.file_name, ...importCounts(current) },
+      details: { file_name: current.file_name, mode, reason: reason.value, allow_unblock: allowUnblock, ...importCounts(current) },
     });
   });
   try {
@@ -137,6 +160,24 @@ export async function startImport(ctx: AppContext, actor: ImportActor, importId:
     throw error;
   }
   return toImportView(await getImport(ctx, actor.appId, importId));
+}
+
+/** 422 when the preview's status changes lack a reason, or lift BLOCKED without consent (create_only changes no existing user). */
+async function assertStatusGuard(ctx: AppContext, importId: string, mode: ImportMode, reason: string | null, allowUnblock: boolean): Promise<void> {
+  if (mode === 'create_only') return;
+  const guard = await statusChangeGuard(ctx.database.pool, importId);
+  if (guard.unreasoned > 0 && reason === null) {
+    throw invalid(
+      'status_reason_required',
+      `${guard.unreasoned} row${guard.unreasoned === 1 ? '' : 's'} change${guard.unreasoned === 1 ? 's' : ''} a user's status without a reason: give "reason" for the whole import, or a status_reason column in the file.`,
+    );
+  }
+  if (guard.unblocks > 0 && !allowUnblock) {
+    throw invalid(
+      'unblock_not_confirmed',
+      `${guard.unblocks} row${guard.unblocks === 1 ? '' : 's'} move${guard.unblocks === 1 ? 's' : ''} a user away from BLOCKED: confirm with "allow_unblock": true.`,
+    );
+  }
 }
 
 /**
@@ -182,7 +223,17 @@ export async function listImportRows(ctx: AppContext, appId: string, importId: s
   const known = only === undefined ? record.total_rows : only === 'invalid' ? record.invalid_rows : only === 'valid' ? record.valid_rows : undefined;
   const page = await pageImportRows(ctx.database.pool, importId, only, query.offset, query.limit, known);
   return {
-    rows: boundPreviewPage(page.rows.map((row) => ({ row: row.row, line: row.line, values: rowValues(decodeCells(row.cells), record.columns), action: row.action, errors: row.errors ?? [] }))),
+    rows: boundPreviewPage(
+      page.rows.map((row) => ({
+        row: row.row,
+        line: row.line,
+        values: rowValues(decodeCells(row.cells), record.columns),
+        action: row.action,
+        errors: rowErrors(row),
+        ...(row.changes ? { changes: row.changes } : {}),
+        warnings: row.warnings ?? [],
+      })),
+    ),
     total: page.total,
   };
 }

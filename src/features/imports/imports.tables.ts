@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ImportMode } from '../users/user-merge.ts';
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
@@ -60,6 +61,40 @@ export interface ImportsTable {
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   file_deleted_at: NullableTimestamp;
+  mode: ColumnType<ImportMode, ImportMode | undefined, ImportMode>;
+  status_reason: string | null;
+  allow_unblock: ColumnType<boolean, boolean | undefined, boolean>;
+  to_skip: Count;
+  field_changes: Json<Record<string, number>>;
+  status_changes: Json<StatusChange[]>;
+  verified_ignored: Count;
+  revert_status: RevertStatus | null;
+  revert_cursor: ColumnType<number, number | undefined, number>;
+  reverted: Count;
+  deleted: Count;
+  conflicts: Count;
+  reverted_by: string | null;
+  revert_requested_at: NullableTimestamp;
+  revert_finished_at: NullableTimestamp;
+  revert_heartbeat_at: NullableTimestamp;
+  revert_error: ColumnType<ImportFileError | null, string | null | undefined, string | null>;
+}
+
+export type RevertStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** How many existing users move from one status to another. */
+export interface StatusChange {
+  from: string;
+  to: string;
+  count: number;
+}
+
+export interface ImportRevertConflictsTable {
+  import_id: string;
+  audit_id: number;
+  field: string;
+  vendor_data: string;
+  reason: string;
 }
 
 export interface ImportRowsTable {
@@ -79,10 +114,17 @@ export interface ImportRowsTable {
   metadata: Json<Record<string, unknown> | null>;
   errors: ColumnType<RowError[] | null, string | null, string | null>;
   action: RowAction;
+  status_reason: string | null;
+  /** The preview's diff for an existing user: {"field": {"from", "to"}}. */
+  changes: Json<Record<string, { from: unknown; to: unknown }> | null>;
+  warnings: Json<ImportWarning[] | null>;
+  /** Why the mode (at preview) or the run leaves this valid row alone. */
+  skip_code: string | null;
 }
 
 /** Kysely types of the import tables (migration 2026-11-27T1000-imports). */
 export interface ImportTables {
   imports: ImportsTable;
   import_rows: ImportRowsTable;
+  import_revert_conflicts: ImportRevertConflictsTable;
 }

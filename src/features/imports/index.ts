@@ -1,5 +1,6 @@
 import type { Feature } from '../feature.ts';
 import { registerImportRoutes } from './imports.routes.ts';
+import { revertImportJob } from './revert-import.job.ts';
 import { runImportJob } from './run-import.job.ts';
 import { sweepImportsJob } from './sweep-imports.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
@@ -7,5 +8,5 @@ import { validateImportJob } from './validate-import.job.ts';
 export const importsFeature: Feature = {
   name: 'imports',
   routes: registerImportRoutes,
-  jobs: [validateImportJob, runImportJob, sweepImportsJob],
+  jobs: [validateImportJob, runImportJob, revertImportJob, sweepImportsJob],
 };

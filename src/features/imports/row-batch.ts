@@ -1,3 +1,5 @@
+import { importFields } from '../users/user-catalogue.ts';
+import type { ImportMode } from '../users/user-merge.ts';
 import type { CsvRecord } from './csv-reader.ts';
 import { CopyRowBuffer, copyTextArray, encodeCells } from './copy-text.ts';
 import type { ColumnPlan } from './import-columns.ts';
@@ -10,6 +12,8 @@ export interface RowBatch {
   importId: string;
   appId: string;
   plan: ColumnPlan;
+  /** The mode given at upload: the forecast skips what the run would skip. */
+  mode: ImportMode;
   /** False when the application had no users as validation began: every valid row is then a create. */
   lookUpUsers: boolean;
   records: CsvRecord[];
@@ -21,6 +25,14 @@ export interface BatchCounts {
   toCreate: number;
   toUpdate: number;
   unchanged: number;
+  /** Valid rows the mode skips (create_only: existing users; update_only: unknown ones). */
+  toSkip: number;
+  /** Rows (of existing users, not skipped) that change each field. */
+  fieldChanges: Record<string, number>;
+  /** "FROM>TO" → rows, for existing users. */
+  statusChanges: Record<string, number>;
+  /** Rows with a verified_field_ignored warning. */
+  verifiedIgnored: number;
 }
 
 export interface BatchResult extends BatchCounts {
@@ -30,6 +42,21 @@ export interface BatchResult extends BatchCounts {
 
 export type FindExistingUsers = (appId: string, vendorData: string[]) => Promise<Map<string, ExistingUser>>;
 
+export const emptyCounts = (): BatchCounts => ({ valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0, toSkip: 0, fieldChanges: {}, statusChanges: {}, verifiedIgnored: 0 });
+
+/** Adds `more` into `into` (the job sums its batches this way). */
+export function addCounts(into: BatchCounts, more: BatchCounts): void {
+  into.valid += more.valid;
+  into.invalid += more.invalid;
+  into.toCreate += more.toCreate;
+  into.toUpdate += more.toUpdate;
+  into.unchanged += more.unchanged;
+  into.toSkip += more.toSkip;
+  into.verifiedIgnored += more.verifiedIgnored;
+  for (const [field, rows] of Object.entries(more.fieldChanges)) into.fieldChanges[field] = (into.fieldChanges[field] ?? 0) + rows;
+  for (const [change, rows] of Object.entries(more.statusChanges)) into.statusChanges[change] = (into.statusChanges[change] ?? 0) + rows;
+}
+
 /** Validates every row, looks up the users the valid rows name, and classifies each row. */
 export async function processBatch(batch: RowBatch, findExisting: FindExistingUsers): Promise<BatchResult> {
   const checked = batch.records.map((record) => validateRow(record.fields, batch.plan, record.fields.length + (record.droppedFields ?? 0)));
@@ -37,37 +64,57 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
   for (const row of checked) if (row.errors.length === 0) keys.push(row.values.vendor_data!);
   const existing = batch.lookUpUsers && keys.length > 0 ? await findExisting(batch.appId, keys) : new Map<string, ExistingUser>();
 
-  const counts: BatchCounts = { valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0 };
+  const counts = emptyCounts();
   const out = new CopyRowBuffer(batch.records.length * 256);
   for (let i = 0; i < checked.length; i++) {
-    const { values, errors } = checked[i]!;
+    const { values, statusReason, errors } = checked[i]!;
     const record = batch.records[i]!;
     let action: RowAction = 'skip';
+    let changes: string | null = null;
+    let warnings: string | null = null;
+    let skipCode: string | null = null;
     if (errors.length > 0) {
       counts.invalid++;
     } else {
       counts.valid++;
-      action = classifyRow(existing.get(values.vendor_data!), values);
-      if (action === 'create') counts.toCreate++;
-      else if (action === 'update') counts.toUpdate++;
-      else counts.unchanged++;
+      const user = existing.get(values.vendor_data!);
+      const classified = classifyRow(user, values);
+      action = classified.action;
+      if (classified.changes) changes = JSON.stringify(classified.changes);
+      if (classified.warnings.length > 0) {
+        warnings = JSON.stringify(classified.warnings);
+        counts.verifiedIgnored++;
+      }
+      if (batch.mode === 'create_only' && user) skipCode = 'exists';
+      if (batch.mode === 'update_only' && !user) skipCode = 'not_found';
+      if (skipCode) {
+        action = 'skip';
+        counts.toSkip++;
+      } else if (action === 'create') counts.toCreate++;
+      else if (action === 'update') {
+        counts.toUpdate++;
+        for (const field of Object.keys(classified.changes!)) counts.fieldChanges[field] = (counts.fieldChanges[field] ?? 0) + 1;
+        const status = classified.changes!.status;
+        if (status) counts.statusChanges[`${status.from}>${status.to}`] = (counts.statusChanges[`${status.from}>${status.to}`] ?? 0) + 1;
+      } else counts.unchanged++;
     }
     // Column order of importRowsCopySql.
     out.field(batch.importId);
     out.raw(String(record.row));
     out.raw(String(record.line));
     out.field(encodeCells(record.fields));
-    out.field(values.vendor_data);
-    out.field(values.display_name);
-    out.field(values.full_name);
-    out.field(values.email);
-    out.field(values.phone);
-    out.field(values.country);
-    out.field(values.status);
-    out.raw(copyTextArray(values.tags));
-    out.field(values.metadata === null ? null : JSON.stringify(values.metadata));
+    for (const spec of importFields) {
+      const value = values[spec.name];
+      if (spec.kind === 'tags') out.raw(copyTextArray(value as string[] | null));
+      else if (spec.kind === 'metadata') out.field(value === null ? null : JSON.stringify(value));
+      else out.field(value as string | null);
+    }
+    out.field(statusReason);
     out.field(errors.length > 0 ? JSON.stringify(errors) : null);
-    out.raw(action, true);
+    out.field(action);
+    out.field(changes);
+    out.field(warnings);
+    out.field(skipCode, true);
   }
   const copyData = out.finish();
   return { copyData, ...counts };

@@ -1,24 +1,15 @@
 import type { UserStatus } from '../../db/schema.ts';
-import type { ImportColumn } from '../users/user-columns.ts';
-import {
-  type FieldResult,
-  parseMetadataCell,
-  parseTagsCell,
-  validateCountry,
-  validateDisplayName,
-  validateEmail,
-  validateFullName,
-  validatePhone,
-  validateStatus,
-  validateVendorData,
-} from '../users/user-fields.ts';
+import { importChangeFields, type ImportChangeFieldName } from '../users/user-catalogue.ts';
+import { cellParsers, validateVendorData } from '../users/user-fields.ts';
+import { validateNote } from '../users/user-input.ts';
 import { stripFormulaGuard } from './csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowError } from './imports.tables.ts';
 
 /**
- * One import row checked with the users API's own validators (user-fields.ts), cell by cell.
- * A null value means "leave the field as it is": the cell was empty or the file lacks the column.
+ * One import row checked with the users API's own validators (user-fields.ts), cell by cell, for
+ * every field the catalogue lets an import write. A null value means "leave the field as it is":
+ * the cell was empty or the file lacks the column.
  */
 export interface ImportValues {
   /** Null when the cell is missing or invalid, or the row has the wrong number of fields. */
@@ -33,28 +24,22 @@ export interface ImportValues {
   metadata: Record<string, unknown> | null;
 }
 
+// Every field an import changes must have a value slot (the compiler checks the two agree).
+type ValueKeys = Exclude<keyof ImportValues, 'vendor_data'>;
+type _EveryImportFieldHasAValue = [ImportChangeFieldName] extends [ValueKeys] ? ([ValueKeys] extends [ImportChangeFieldName] ? true : never) : never;
+const _check: _EveryImportFieldHasAValue = true;
+void _check;
+
 export interface ValidatedRow {
   values: ImportValues;
+  /** The row's own reason for a status change (the optional `status_reason` column). */
+  statusReason: string | null;
   errors: RowError[];
 }
 
-type CellValidator = (cell: string) => FieldResult<unknown>;
-
-// Empty cells never reach these: they mean "leave as it is" for every optional column.
-const optionalColumns: [Exclude<ImportColumn, 'vendor_data'>, keyof ImportValues, CellValidator][] = [
-  ['display_name', 'display_name', validateDisplayName],
-  ['full_name', 'full_name', validateFullName],
-  ['email', 'email', validateEmail],
-  ['phone', 'phone', validatePhone],
-  ['country', 'country', validateCountry],
-  ['status', 'status', validateStatus],
-  // An all-commas cell gives no tags; like an empty cell it leaves the user's tags alone.
-  ['tags', 'tags', (cell) => {
-    const result = parseTagsCell(cell);
-    return result.ok && result.value.length === 0 ? { ok: true, value: null } : result;
-  }],
-  ['metadata_json', 'metadata', parseMetadataCell],
-];
+/** Not a user field: an import's own column giving the reason for a row's status change (§8). */
+export const STATUS_REASON_COLUMN = 'status_reason';
+export const MAX_STATUS_REASON_CHARS = 500;
 
 const emptyValues = (): ImportValues => ({
   vendor_data: null,
@@ -78,6 +63,7 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFi
   if (totalFields !== plan.fieldCount) {
     return {
       values,
+      statusReason: null,
       errors: [{ column: null, code: 'wrong_field_count', message: `This row has ${totalFields} field${totalFields === 1 ? '' : 's'}; the header has ${plan.fieldCount}.` }],
     };
   }
@@ -86,16 +72,22 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFi
   if (vendorData.ok) values.vendor_data = vendorData.value;
   else errors.push(toRowError('vendor_data', vendorData.error));
 
-  for (const [column, key, validate] of optionalColumns) {
-    const position = plan.positions[column];
+  for (const spec of importChangeFields) {
+    const position = plan.positions[spec.csv];
     if (position === undefined) continue;
     const cell = stripFormulaGuard(fields[position]!);
     if (isBlank(cell)) continue;
-    const result = validate(cell);
-    if (result.ok) (values as unknown as Record<string, unknown>)[key] = result.value;
-    else errors.push(toRowError(column, result.error));
+    const result = cellParsers[spec.name](cell);
+    if (result.ok) (values as unknown as Record<string, unknown>)[spec.name] = result.value;
+    else errors.push(toRowError(spec.csv, result.error));
   }
-  return { values, errors };
+  let statusReason: string | null = null;
+  if (plan.statusReasonPosition !== undefined) {
+    const reason = validateNote(STATUS_REASON_COLUMN, stripFormulaGuard(fields[plan.statusReasonPosition]!), { required: false, maxChars: MAX_STATUS_REASON_CHARS });
+    if (reason.ok) statusReason = reason.value;
+    else errors.push(toRowError(STATUS_REASON_COLUMN, reason.error));
+  }
+  return { values, statusReason, errors };
 }
 
 function toRowError(column: string, error: { code: string; message: string }): RowError {

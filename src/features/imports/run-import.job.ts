@@ -1,15 +1,16 @@
-import { CompiledQuery, type Kysely, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import { queryable, withDeadlockRetries } from './chunk-transactions.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { auditImport, failImportWithAudit, importCounts } from './import-audit.ts';
-import { mergeChunk, type Queryable, StagingLostError } from './import-rows.repository.ts';
+import { mergeStagedChunk, type MergeContext } from '../users/index.ts';
+import { countStagedRows, markRunSkips, StagingLostError } from './import-rows.repository.ts';
 import { findImportForJob } from './imports.repository.ts';
 import type { ImportFileError } from './imports.tables.ts';
 
 export const RUN_RETRY_LIMIT = 10;
-const DEADLOCK_RETRIES = 8;
 
 /** The run: applies the staged rows chunk by chunk; each chunk commits with the cursor that says it is done. */
 export const runImportJob = defineJob<{ importId: string }, AppContext>({
@@ -33,7 +34,8 @@ export const runImportJob = defineJob<{ importId: string }, AppContext>({
   },
 });
 
-export async function runImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {
+/** `ledger: false` runs without per-user entries: only bench/import.bench.ts uses it, to measure what they cost. */
+export async function runImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>, options: { ledger?: boolean } = {}): Promise<void> {
   const record = await findImportForJob(ctx.db, importId);
   if (!record || (record.status !== 'queued' && record.status !== 'running')) return;
   await ctx.db
@@ -43,10 +45,12 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
     .where('status', '=', 'queued')
     .execute();
   const chunkRows = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
+  const starter = await ctx.db.selectFrom('operators').select(['id', 'email']).where('id', '=', record.started_by ?? record.created_by).executeTakeFirstOrThrow();
+  const merge = { orgId: record.org_id, appId: record.app_id, fileName: record.file_name, actor: { operatorId: starter.id, label: starter.email }, ledger: options.ledger ?? true };
   const started = performance.now();
   for (;;) {
     if (job.signal.aborted) throw new Error('the job was taken away from this worker');
-    const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, record.org_id, importId, chunkRows)));
+    const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, importId, chunkRows, merge)));
     if (!more) break;
   }
   ctx.log.info(`import ${importId}: run ended in ${Math.round(performance.now() - started)} ms`);
@@ -58,7 +62,12 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
  * take turns on the lock and each applies only what the cursor says is left.
  * Returns whether rows remain.
  */
-async function applyNextChunk(trx: Transaction<Database>, orgId: string, importId: string, chunkRows: number): Promise<boolean> {
+async function applyNextChunk(
+  trx: Transaction<Database>,
+  importId: string,
+  chunkRows: number,
+  merge: Omit<MergeContext, 'mode' | 'reason' | 'allowUnblock'>,
+): Promise<boolean> {
   // Safe without waiting for the WAL flush: the chunk, its cursor and its counts commit or vanish
   // together, so a database crash can only make the run redo its last chunks, never skip or repeat one.
   await sql`SET LOCAL synchronous_commit = off`.execute(trx);
@@ -67,18 +76,23 @@ async function applyNextChunk(trx: Transaction<Database>, orgId: string, importI
   if (!current || current.status !== 'running') return false;
   const fromRow = current.cursor_row;
   const toRow = Math.min(fromRow + chunkRows, current.total_rows);
-  const outcome = await mergeChunk(queryable(trx), current.app_id, importId, fromRow, toRow);
+  const db = queryable(trx);
+  const rows = toRow - fromRow;
+  if ((await countStagedRows(db, importId, fromRow, toRow)) !== rows) throw new StagingLostError(importId);
+  // The import's own settings are read under the lock: they cannot change while it runs, but a retry must see them.
+  const outcome = await mergeStagedChunk(db, { importId, fromRow, toRow }, { ...merge, mode: current.mode, reason: current.status_reason, allowUnblock: current.allow_unblock });
+  if (outcome.skips.length > 0) await markRunSkips(db, importId, outcome.skips);
   const last = toRow >= current.total_rows;
   const updated = await trx
     .updateTable('imports')
     .set((eb) => ({
       cursor_row: toRow,
       heartbeat_at: new Date(),
-      processed_rows: eb('processed_rows', '+', outcome.rows),
+      processed_rows: eb('processed_rows', '+', rows),
       created: eb('created', '+', outcome.created),
       updated: eb('updated', '+', outcome.updated),
-      run_unchanged: eb('run_unchanged', '+', outcome.valid - outcome.created - outcome.updated),
-      skipped: eb('skipped', '+', outcome.rows - outcome.valid),
+      run_unchanged: eb('run_unchanged', '+', outcome.unchanged),
+      skipped: eb('skipped', '+', rows - outcome.valid + outcome.skips.length),
       ...(last ? { status: 'completed' as const, finished_at: new Date() } : {}),
     }))
     .where('id', '=', importId)
@@ -86,39 +100,16 @@ async function applyNextChunk(trx: Transaction<Database>, orgId: string, importI
     .executeTakeFirstOrThrow();
   if (last) {
     await auditImport(trx, {
-      orgId,
+      orgId: merge.orgId,
       appId: updated.app_id,
       importId,
       action: 'import.completed',
       actor: 'system',
       operatorId: updated.started_by ?? updated.created_by,
-      details: { file_name: updated.file_name, created_by: updated.created_by, ...importCounts(updated) },
+      details: { file_name: updated.file_name, created_by: updated.created_by, mode: updated.mode, ...importCounts(updated), ledger_entries: updated.created + updated.updated },
     });
   }
   return !last;
-}
-
-/** Deadlocks and serialization failures between concurrent imports are retried; the chunk rolled back whole. */
-async function withDeadlockRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if ((code !== '40P01' && code !== '40001') || attempt > DEADLOCK_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
-    }
-  }
-}
-
-/** The repository's pg-style interface over a Kysely transaction, so the merge shares the audit's transaction. */
-function queryable(db: Kysely<Database> | Transaction<Database>): Queryable {
-  return {
-    async query(text: string, values: unknown[] = []) {
-      const result = await db.executeQuery(CompiledQuery.raw(text, values));
-      return { rows: result.rows, rowCount: Number(result.numAffectedRows ?? BigInt(result.rows.length)) } as never;
-    },
-  };
 }
 
 async function giveUp(ctx: AppContext, importId: string, error: Error): Promise<void> {

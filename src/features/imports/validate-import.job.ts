@@ -13,7 +13,7 @@ import { auditImport } from './import-audit.ts';
 import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCopySql, markDuplicateRows } from './import-rows.repository.ts';
 import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
 import type { ImportFileError } from './imports.tables.ts';
-import { type BatchCounts, type BatchResult, processBatch, type RowBatch } from './row-batch.ts';
+import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
 import { collapseWarnings } from './preview-limits.ts';
 
@@ -87,25 +87,38 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   // Finding repeated vendor_data groups every row of the file: give that one query room to hash in memory.
   await client.query(`SET LOCAL work_mem = '64MB'`);
   const lost = await markDuplicateRows(client, record.id);
-  const duplicates = lost.create + lost.update + lost.unchanged;
+  const duplicates = lost.actions.create + lost.actions.update + lost.actions.unchanged + lost.modeSkipped;
   const counts = staged.counts;
+  const fieldChanges = subtractCounts(counts.fieldChanges, lost.fieldChanges);
+  const statusChanges = Object.entries(subtractCounts(counts.statusChanges, lost.statusChanges)).map(([change, count]) => {
+    const [from, to] = change.split('>');
+    return { from, to, count };
+  });
+  const warnings = [...staged.planned.warnings];
+  if (counts.verifiedIgnored > 0) {
+    warnings.push({ code: 'verified_field_ignored', column: 'full_name', message: `${counts.verifiedIgnored} row${counts.verifiedIgnored === 1 ? '' : 's'} give a verified field a different value; an import never changes verified fields, so those cells are ignored.` });
+  }
   const done = await client.query(
     `UPDATE imports SET status = 'ready', encoding = $2, delimiter = $3, columns = $4, warnings = $5,
             total_rows = $6, valid_rows = $7, invalid_rows = $8, to_create = $9, to_update = $10, preview_unchanged = $11,
-            validated_at = now()
+            to_skip = $12, field_changes = $13, status_changes = $14, verified_ignored = $15, validated_at = now()
       WHERE id = $1 AND status = 'validating'`,
     [
       record.id,
       staged.header.encoding,
       staged.header.delimiter,
       staged.header.columns,
-      JSON.stringify(collapseWarnings(staged.planned.warnings)),
+      JSON.stringify(collapseWarnings(warnings)),
       counts.valid + counts.invalid,
       counts.valid - duplicates,
       counts.invalid + duplicates,
-      counts.toCreate - lost.create,
-      counts.toUpdate - lost.update,
-      counts.unchanged - lost.unchanged,
+      counts.toCreate - lost.actions.create,
+      counts.toUpdate - lost.actions.update,
+      counts.unchanged - lost.actions.unchanged,
+      counts.toSkip - lost.modeSkipped,
+      JSON.stringify(fieldChanges),
+      JSON.stringify(statusChanges),
+      counts.verifiedIgnored,
     ],
   );
   // Cancelled while validating: nothing to keep.
@@ -125,20 +138,16 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   // The first import into an application (a migration) has no users to compare with.
   const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
   const check = (records: CsvRecord[]): Promise<BatchResult> => {
-    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, lookUpUsers, records };
+    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, mode: record.mode, lookUpUsers, records };
     return pool ? pool.run(database, batch) : processBatch(batch, (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys));
   };
   // Results are written in file order; a few batches run ahead meanwhile (inline: one validates while another's lookup is out).
   const maxInFlight = pool ? pool.threadCount * 3 : 2;
   const inFlight: Promise<BatchResult>[] = [];
-  const counts: BatchCounts = { valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0 };
+  const counts: BatchCounts = emptyCounts();
   const writeNext = async () => {
     const result = await inFlight.shift()!;
-    counts.valid += result.valid;
-    counts.invalid += result.invalid;
-    counts.toCreate += result.toCreate;
-    counts.toUpdate += result.toUpdate;
-    counts.unchanged += result.unchanged;
+    addCounts(counts, result);
     await copy.write(result.copyData);
   };
   const dispatch = async (records: CsvRecord[]) => {
@@ -188,6 +197,16 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
     throw error;
   }
   return { header: header!, planned: planned!, counts };
+}
+
+/** `counts` minus `lost`, dropping keys that reach zero. */
+function subtractCounts(counts: Record<string, number>, lost: Record<string, number>): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [key, count] of Object.entries(counts)) {
+    const left = count - (lost[key] ?? 0);
+    if (left > 0) result[key] = left;
+  }
+  return result;
 }
 
 /** A re-openable source: the reader reads a file twice when it must check all of it is UTF-8. */

@@ -13,11 +13,23 @@ export interface NewFace {
   bytes: number;
   comment: string | null;
   uploadedBy: string;
+  sha256: Buffer;
 }
 
 export async function countFaces(db: Db, appId: string, userId: string): Promise<number> {
   const row = await db.selectFrom('faces').select((eb) => eb.fn.countAll<number>().as('count')).where('app_id', '=', appId).where('user_id', '=', userId).executeTakeFirstOrThrow();
   return Number(row.count);
+}
+
+export async function hasFaceWithHash(db: Db, appId: string, userId: string, sha256: Buffer): Promise<boolean> {
+  const row = await db.selectFrom('faces').select('id').where('app_id', '=', appId).where('user_id', '=', userId).where('sha256', '=', sha256).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Whether a stored face points at this file (keys are derived from the hash, so two attempts can share one). */
+export async function faceUsesKey(db: Db, appId: string, storageKey: string): Promise<boolean> {
+  const row = await db.selectFrom('faces').select('id').where('app_id', '=', appId).where('storage_key', '=', storageKey).executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function insertFace(db: Db, appId: string, face: NewFace) {
@@ -32,6 +44,7 @@ export async function insertFace(db: Db, appId: string, face: NewFace) {
       bytes: face.bytes,
       comment: face.comment,
       uploaded_by: face.uploadedBy,
+      sha256: face.sha256,
     })
     .returning(['id', 'storage_key', 'content_type', 'comment', 'uploaded_by', 'created_at'])
     .executeTakeFirstOrThrow();

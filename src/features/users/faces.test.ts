@@ -78,7 +78,7 @@ describe('POST …/vendor-users/by-id/{didit_internal_id}/faces/upload/', () => 
 
   it('accepts five faces a user and answers 409 too_many_faces to the sixth, even when they race', async () => {
     const user = await createdUser(roster, tenant, { vendor_data: 'face-limit' });
-    const responses = await Promise.all(Array.from({ length: 7 }, () => api.uploadFace(user.didit_internal_id, { image: base64(tinyPng()) })));
+    const responses = await Promise.all(Array.from({ length: 7 }, (_, index) => api.uploadFace(user.didit_internal_id, { image: base64(tinyPng(index + 1)) })));
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([201, 201, 201, 201, 201, 409, 409]);
     expect(errorOf(responses.find((response) => response.statusCode === 409)!).code).toBe('too_many_faces');
@@ -88,6 +88,16 @@ describe('POST …/vendor-users/by-id/{didit_internal_id}/faces/upload/', () => 
     const allFaces = await roster.ctx.db.selectFrom('faces').select('storage_key').where('app_id', '=', tenant.appId).execute();
     const files = readdirSync(path.join(roster.dataDir, 'files', 'faces', tenant.appId));
     expect(files.sort()).toEqual(allFaces.map((face) => path.basename(face.storage_key)).sort());
+  });
+
+  it('answers 409 duplicate_face to an image already on that user (same SHA-256), and stores it once', async () => {
+    const user = await createdUser(roster, tenant, { vendor_data: 'face-duplicate' });
+    const image = base64(tinyPng(7, 3));
+    expect((await api.uploadFace(user.didit_internal_id, { image })).statusCode).toBe(201);
+    const again = await api.uploadFace(user.didit_internal_id, { image });
+    expect(again.statusCode).toBe(409);
+    expect(errorOf(again).code).toBe('duplicate_face');
+    expect(await roster.ctx.db.selectFrom('faces').select('id').where('user_id', '=', user.didit_internal_id).execute()).toHaveLength(1);
   });
 
   it('answers 422 invalid_image to anything but a readable JPEG or PNG', async () => {

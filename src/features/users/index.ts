@@ -5,6 +5,44 @@ import { registerFaceRoutes } from './faces.routes.ts';
 import { registerConsoleUsersRoutes } from './users.console.routes.ts';
 import { registerUsersApiRoutes } from './users.routes.ts';
 
+/**
+ * The users module's public face. Other features read and change users only through what is
+ * exported here; the `users` table has one writer.
+ *
+ * - The field catalogue (`userCatalogue` and the lists derived from it): each user field declared once,
+ *   with its column, CSV name, API name, personal-data flag, who may write it, and whether a
+ *   verification freezes it. Build mappings, validation or column lists from it, never from a copy.
+ * - `mergeStagedChunk`: applies one chunk of an import's staged rows to `users` and writes each
+ *   changed user's audit entry in the same statement (the import ledger, §7).
+ * - `revertLedgerChunk` / `forecastRevert`: undo an import from its ledger (§8).
+ * - Validators per field (`fieldValidators` for API values, `cellParsers` for CSV cells).
+ */
+export {
+  apiWritableFields,
+  effectiveName,
+  effectiveNameSql,
+  fieldByCsv,
+  fieldByName,
+  frozenOnceVerifiedFields,
+  importChangeFields,
+  importFields,
+  personalDataCsvColumns,
+  personalDataFields,
+  readOnlyApiFields,
+  userCatalogue,
+  type ApiWritableFieldName,
+  type CsvColumnName,
+  type FieldKind,
+  type ImportChangeFieldName,
+  type ImportCsvColumn,
+  type ImportFieldName,
+  type UserFieldName,
+  type UserFieldSpec,
+} from './user-catalogue.ts';
+export { cellParsers, fieldValidators, type FieldResult } from './user-fields.ts';
+export { forecastRevert, revertLedgerChunk, type RevertChunkOutcome, type RevertConflict, type RevertConflictReason, type RevertContext, type RevertForecast } from './user-revert.ts';
+export { importModes, mergeStagedChunk, type ImportMode, type MergeContext, type MergeOutcome, type MergeSkipCode, type SqlRunner, type StagedChunk } from './user-merge.ts';
+
 export const usersFeature: Feature = {
   name: 'users',
   async routes(app, ctx) {
@@ -20,3 +58,6 @@ export const usersFeature: Feature = {
 
 // Every console answer holding users or faces goes through these (CONTRACT §6: personal data by role).
 export { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, seesPersonalData } from './user-redaction.ts';
+// What other features may use: bulk faces store images through the same checks and writer as the API.
+export { checkFaceImage, MAX_FACE_BYTES, storeFace } from './faces.service.ts';
+export { findUser, type UsersActor } from './users.service.ts';

@@ -1,41 +1,19 @@
-import { personalDataColumns } from '../auth/policy.ts';
+import { type CsvColumnName, importFields, type ImportCsvColumn, personalDataCsvColumns, userCatalogue } from './user-catalogue.ts';
 
-/** CSV columns an import writes, in template order (the seed product's template). */
-export const importColumns = ['vendor_data', 'display_name', 'full_name', 'email', 'phone', 'country', 'status', 'tags', 'metadata_json'] as const;
+/** CSV columns an import writes, in template order (the seed product's template); from the field catalogue. */
+export const importColumns: readonly ImportCsvColumn[] = importFields.map((spec) => spec.csv);
 
-/** Every column an export can hold, in file order. Import columns keep the template's names. */
-export const exportColumns = [
-  'didit_internal_id',
-  'vendor_data',
-  'display_name',
-  'effective_name',
-  'full_name',
-  'date_of_birth',
-  'email',
-  'phone',
-  'country',
-  'status',
-  'tags',
-  'metadata_json',
-  'session_count',
-  'approved_count',
-  'declined_count',
-  'in_review_count',
-  'first_session_at',
-  'last_session_at',
-  'last_activity_at',
-  'created_at',
-  'updated_at',
-] as const;
+/** Every column an export can hold, in file order; from the field catalogue. Import columns keep the template's names. */
+export const exportColumns: readonly CsvColumnName[] = userCatalogue.filter((spec) => spec.csv !== null).map((spec) => spec.csv as CsvColumnName);
 
-export type ImportColumn = (typeof importColumns)[number];
-export type ExportColumn = (typeof exportColumns)[number];
+export type ImportColumn = ImportCsvColumn;
+export type ExportColumn = CsvColumnName;
 
 /** Columns an export has but an import ignores (with a warning): ids, verified fields, counters, timestamps. */
 export const readOnlyColumns: readonly ExportColumn[] = exportColumns.filter((column) => !(importColumns as readonly string[]).includes(column));
 
 /** The columns a role without personal-data access may export. */
-export const restrictedExportColumns: readonly ExportColumn[] = exportColumns.filter((column) => !(personalDataColumns as readonly string[]).includes(column));
+export const restrictedExportColumns: readonly ExportColumn[] = exportColumns.filter((column) => !personalDataCsvColumns.includes(column));
 
 export const templateExampleRow: Record<ImportColumn, string> = {
   vendor_data: 'customer-0001',

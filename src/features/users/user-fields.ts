@@ -3,6 +3,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { UserStatus } from '../../db/schema.ts';
 import { jsonValueProblem } from '../../platform/validation/json-values.ts';
 import { hasControlCharacters, isStorableText } from '../../platform/validation/safe-text.ts';
+import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } from './user-catalogue.ts';
 
 export { isStorableText };
 
@@ -168,11 +169,12 @@ export function validateDateOfBirth(value: unknown): FieldResult<string | null> 
   return ok(value.trim());
 }
 
-/** The writable profile fields of a user, after validation and normalisation. */
+/** The fields the users API writes, after validation and normalisation (one key per API-writable catalogue field). */
 export interface UserProfileInput {
   vendor_data?: string;
   display_name?: string | null;
   full_name?: string | null;
+  date_of_birth?: string | null;
   email?: string | null;
   phone?: string | null;
   country?: string | null;
@@ -181,10 +183,12 @@ export interface UserProfileInput {
   metadata?: Record<string, unknown>;
 }
 
-const validators: { [K in keyof UserProfileInput]-?: (value: unknown) => FieldResult<UserProfileInput[K]> } = {
+/** The API form of each writable field; keyed by the catalogue, so a new writable field needs its validator here. */
+export const fieldValidators: { [K in ApiWritableFieldName]: (value: unknown) => FieldResult<UserProfileInput[K]> } = {
   vendor_data: validateVendorData,
   display_name: validateDisplayName,
   full_name: validateFullName,
+  date_of_birth: validateDateOfBirth,
   email: validateEmail,
   phone: validatePhone,
   country: validateCountry,
@@ -193,15 +197,32 @@ const validators: { [K in keyof UserProfileInput]-?: (value: unknown) => FieldRe
   metadata: (value) => validateMetadata(value),
 };
 
-export const profileFields = Object.keys(validators) as (keyof UserProfileInput)[];
+/**
+ * The CSV form of each field an import writes (a non-blank cell). A null value leaves the field as it
+ * is: an all-commas tags cell gives no tags, so like an empty cell it leaves the user's tags alone.
+ */
+export const cellParsers: { [K in ImportFieldName]: (cell: string) => FieldResult<unknown> } = {
+  vendor_data: validateVendorData,
+  display_name: validateDisplayName,
+  full_name: validateFullName,
+  email: validateEmail,
+  phone: validatePhone,
+  country: validateCountry,
+  status: validateStatus,
+  tags: (cell) => {
+    const result = parseTagsCell(cell);
+    return result.ok && result.value.length === 0 ? { ok: true, value: null } : result;
+  },
+  metadata: parseMetadataCell,
+};
 
-/** Validates every field present in `input` (absent fields stay absent); returns all errors, not just the first. */
+/** Validates every API-writable field present in `input` (absent fields stay absent); returns all errors, not just the first. */
 export function validateProfile(input: Record<string, unknown>): { value: UserProfileInput; errors: FieldError[] } {
   const value: Record<string, unknown> = {};
   const errors: FieldError[] = [];
-  for (const field of profileFields) {
+  for (const field of apiWritableFields) {
     if (!(field in input) || input[field] === undefined) continue;
-    const result = (validators[field] as (raw: unknown) => FieldResult<unknown>)(input[field]);
+    const result = (fieldValidators[field] as (raw: unknown) => FieldResult<unknown>)(input[field]);
     if (result.ok) value[field] = result.value;
     else errors.push(result.error);
   }

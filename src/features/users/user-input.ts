@@ -1,5 +1,6 @@
 import { AppError, type ErrorDetail } from '../../http/errors.ts';
-import { type FieldError, isStorableText, type UserProfileInput, validateDateOfBirth, validateProfile, validateVendorData } from './user-fields.ts';
+import { apiWritableFields, readOnlyApiFields } from './user-catalogue.ts';
+import { type FieldError, isStorableText, type UserProfileInput, validateProfile, validateVendorData } from './user-fields.ts';
 
 /**
  * Turns a users-API request body into validated values, or one 422 that lists every problem.
@@ -7,27 +8,13 @@ import { type FieldError, isStorableText, type UserProfileInput, validateDateOfB
  * unknown and read-only keys, and free-text fields such as a status reason.
  */
 
-/** What the users API may write directly. date_of_birth is absent from imports but writable here until verified. */
-export interface UserWrite extends UserProfileInput {
-  date_of_birth?: string | null;
-}
+/** What the users API may write directly: the catalogue's API-writable fields (date_of_birth too, until verified). */
+export type UserWrite = UserProfileInput;
 
-export const writableUserFields = ['vendor_data', 'display_name', 'full_name', 'date_of_birth', 'email', 'phone', 'country', 'status', 'tags', 'metadata'] as const;
+export const writableUserFields = apiWritableFields;
 
-const readOnlyUserFields = new Set([
-  'didit_internal_id',
-  'effective_name',
-  'verified_at',
-  'session_count',
-  'approved_count',
-  'declined_count',
-  'in_review_count',
-  'first_session_at',
-  'last_session_at',
-  'last_activity_at',
-  'created_at',
-  'updated_at',
-]);
+// Read-only fields of the user object are named as such in errors (not as unknown keys).
+const readOnlyUserFields = new Set<string>(readOnlyApiFields);
 
 /** 422 whose code is the first problem's code (what scripts usually branch on); details list them all. */
 export function validationError(errors: readonly ErrorDetail[]): AppError {
@@ -59,14 +46,8 @@ export function parseUserWrite(body: Record<string, unknown>, options: { require
     const missing = validateVendorData(body.vendor_data);
     if (!missing.ok) errors.push(missing.error);
   }
-  const write: UserWrite = value;
-  if (body.date_of_birth !== undefined) {
-    const dateOfBirth = validateDateOfBirth(body.date_of_birth);
-    if (dateOfBirth.ok) write.date_of_birth = dateOfBirth.value;
-    else errors.push(dateOfBirth.error);
-  }
   if (errors.length > 0) throw validationError(errors);
-  return write;
+  return value;
 }
 
 /** A free-text field (status reason, face comment): trimmed, bounded, storable. */

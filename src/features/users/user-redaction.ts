@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
-import { can, personalDataColumns } from '../auth/policy.ts';
+import { can } from '../auth/policy.ts';
+import { personalDataFields } from './user-catalogue.ts';
 import { type FaceResponse } from './faces.service.ts';
 import { faceSchema, type UserResponse, userSchema } from './users.schemas.ts';
 
 /**
  * CONTRACT §6 in the console API: DEVELOPER and READER read users without personal data. Each personal
  * field is null and named in `redacted`; faces keep their id and date but lose their image link. The
- * rule is the export rule (exports.personal_data); the fields are the export's personal columns, with
- * metadata_json read as the user object's `metadata`. Filters and search run on the full row as before.
+ * rule is the export rule (exports.personal_data); the fields are the catalogue's personal ones (the same
+ * that restricted exports leave out). Filters and search run on the full row as before.
  */
 
-type PersonalField = 'full_name' | 'display_name' | 'effective_name' | 'date_of_birth' | 'email' | 'phone' | 'metadata';
-
-export const personalUserFields: readonly PersonalField[] = personalDataColumns.map((column) => (column === 'metadata_json' ? 'metadata' : column));
+/** The catalogue's personal-data fields (its `personal` flag), by their names in the user object. */
+export const personalUserFields = personalDataFields;
 
 export function seesPersonalData(role: Role): boolean {
   return can(role, 'exports.personal_data');

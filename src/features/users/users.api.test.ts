@@ -124,7 +124,7 @@ describe('POST /v3/users/create/', () => {
     const [entry] = await auditOf('user.created', user.didit_internal_id);
     const key = await roster.ctx.db.selectFrom('api_keys').select(['id', 'prefix']).where('app_id', '=', tenant.appId).executeTakeFirstOrThrow();
     expect(entry).toMatchObject({ actor_type: 'api_key', actor_id: key.id, actor_label: `api key ${key.prefix}`, app_id: tenant.appId, target_type: 'user', ip: '127.0.0.1', outcome: 'success' });
-    expect(entry.details).toEqual({ vendor_data: 'audited-1', fields: ['email'] });
+    expect(entry.details).toEqual({ vendor_data: 'audited-1', fields: ['email'], changes: { email: { from: null, to: 'a@example.com' }, status: { from: null, to: 'ACTIVE' } } });
   });
 });
 
@@ -165,15 +165,15 @@ describe('GET /v3/users/{vendor_data}/', () => {
 });
 
 describe('PATCH /v3/users/{vendor_data}/', () => {
-  it('changes the fields sent, replaces metadata whole and audits the changed field names only', async () => {
+  it('changes the fields sent, replaces metadata whole and audits each changed field from → to', async () => {
     const user = await createdUser(roster, tenant, { vendor_data: 'patch-1', display_name: 'Old', email: 'old@example.com', metadata: { a: 1, b: 2 } });
     const response = await api.patch('patch-1', { display_name: 'New', metadata: { c: 3 }, email: 'old@example.com' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ display_name: 'New', effective_name: 'New', email: 'old@example.com', metadata: { c: 3 } });
     expect(response.json().updated_at > (user.updated_at as string)).toBe(true);
     const [entry] = await auditOf('user.updated', user.didit_internal_id);
-    expect(entry.details).toEqual({ vendor_data: 'patch-1', fields: ['display_name', 'metadata'] });
-    expect(JSON.stringify(entry.details)).not.toContain('New');
+    // The entry says what changed, from → to (§7): unchanged fields (email) are not listed.
+    expect(entry.details).toEqual({ vendor_data: 'patch-1', fields: ['display_name', 'metadata'], changes: { display_name: { from: 'Old', to: 'New' }, metadata: { from: { a: 1, b: 2 }, to: { c: 3 } } } });
   });
 
   it('writes nothing and keeps updated_at when nothing changes', async () => {
@@ -233,7 +233,7 @@ describe('PATCH /v3/users/{vendor_data}/update-status/', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().status).toBe('FLAGGED');
     const [entry] = await auditOf('user.status_changed', user.didit_internal_id);
-    expect(entry.details).toEqual({ vendor_data: 'status-1', from: 'ACTIVE', to: 'FLAGGED', reason: 'Chargeback on order 1234' });
+    expect(entry.details).toEqual({ vendor_data: 'status-1', from: 'ACTIVE', to: 'FLAGGED', reason: 'Chargeback on order 1234', changes: { status: { from: 'ACTIVE', to: 'FLAGGED' } } });
   });
 
   it('requires a reason of at most 500 characters and a known status', async () => {

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Updateable, type UpdateObject } from 'kysely';
 import type pg from 'pg';
 import type { Database, UsersTable } from '../../db/schema.ts';
+import { effectiveNameSql, storedUserColumns, userCatalogue } from './user-catalogue.ts';
 import type { UserCursor } from './user-cursor.ts';
 import type { UserWrite } from './user-input.ts';
 import { type UserFilters, userFilterWhere } from './users.filters.ts';
@@ -11,30 +12,7 @@ import type { UserRow } from './users.schemas.ts';
 type Db = Kysely<Database>;
 
 // Named columns, not *: a prepared statement's result type must not change if a later migration adds one.
-const userColumns = [
-  'didit_internal_id',
-  'app_id',
-  'vendor_data',
-  'display_name',
-  'full_name',
-  'date_of_birth',
-  'email',
-  'phone',
-  'country',
-  'status',
-  'tags',
-  'metadata',
-  'verified_at',
-  'session_count',
-  'approved_count',
-  'declined_count',
-  'in_review_count',
-  'first_session_at',
-  'last_session_at',
-  'last_activity_at',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof UsersTable)[];
+const userColumns = ['app_id', ...storedUserColumns];
 const userColumnsSql = userColumns.join(', ');
 
 /*
@@ -55,14 +33,16 @@ const isoMilliseconds = (column: string) => `to_char(${column} AT TIME ZONE 'UTC
  * same order, timestamps cut to milliseconds as a JS Date does. Reading 22 typed columns and serialising
  * them costs Node about twice the CPU of one text column; on the hottest read that is most of the work.
  */
-const userJsonSql = `json_build_object(
-  'didit_internal_id', didit_internal_id, 'vendor_data', vendor_data, 'display_name', display_name,
-  'effective_name', COALESCE(display_name, full_name), 'full_name', full_name, 'date_of_birth', to_char(date_of_birth, 'YYYY-MM-DD'),
-  'email', email, 'phone', phone, 'country', country, 'status', status, 'tags', tags, 'metadata', metadata,
-  'verified_at', ${isoMilliseconds('verified_at')}, 'session_count', session_count, 'approved_count', approved_count,
-  'declined_count', declined_count, 'in_review_count', in_review_count, 'first_session_at', ${isoMilliseconds('first_session_at')},
-  'last_session_at', ${isoMilliseconds('last_session_at')}, 'last_activity_at', ${isoMilliseconds('last_activity_at')},
-  'created_at', ${isoMilliseconds('created_at')}, 'updated_at', ${isoMilliseconds('updated_at')})::text`;
+const userJsonSql = `json_build_object(${userCatalogue
+  .map((spec) => {
+    let value: string;
+    if (spec.kind === 'computed') value = effectiveNameSql('users');
+    else if (spec.kind === 'timestamp') value = isoMilliseconds(spec.column);
+    else if (spec.kind === 'date') value = `to_char(${spec.column}, 'YYYY-MM-DD')`;
+    else value = spec.column;
+    return `'${spec.name}', ${value}`;
+  })
+  .join(', ')})::text`;
 
 const findJsonByVendorDataStatement = `SELECT ${userJsonSql} AS user_json FROM users WHERE app_id = $1 AND vendor_data = $2`;
 

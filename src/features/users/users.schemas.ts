@@ -4,6 +4,7 @@ import type { UsersTable } from '../../db/schema.ts';
 import { userFilterFields } from './users.filters.ts';
 import { userStatuses } from './user-fields.ts';
 import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
+import { effectiveName, userCatalogue } from './user-catalogue.ts';
 
 /**
  * HTTP shapes of the users API and the console's users pages.
@@ -50,31 +51,16 @@ export type UserRow = Selectable<UsersTable>;
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
+/** The user object, field by field from the catalogue (the same keys and order as the SQL-built JSON in users.repository.ts). */
 export function toUserResponse(row: UserRow): UserResponse {
-  return {
-    didit_internal_id: row.didit_internal_id,
-    vendor_data: row.vendor_data,
-    display_name: row.display_name,
-    effective_name: row.display_name ?? row.full_name,
-    full_name: row.full_name,
-    date_of_birth: row.date_of_birth,
-    email: row.email,
-    phone: row.phone,
-    country: row.country,
-    status: row.status,
-    tags: row.tags,
-    metadata: row.metadata,
-    verified_at: iso(row.verified_at),
-    session_count: row.session_count,
-    approved_count: row.approved_count,
-    declined_count: row.declined_count,
-    in_review_count: row.in_review_count,
-    first_session_at: iso(row.first_session_at),
-    last_session_at: iso(row.last_session_at),
-    last_activity_at: iso(row.last_activity_at),
-    created_at: row.created_at.toISOString(),
-    updated_at: row.updated_at.toISOString(),
-  };
+  const record = row as unknown as Record<string, unknown>;
+  const response: Record<string, unknown> = {};
+  for (const spec of userCatalogue) {
+    if (spec.kind === 'computed') response[spec.name] = effectiveName(row);
+    else if (spec.kind === 'timestamp') response[spec.name] = iso(record[spec.column] as Date | null);
+    else response[spec.name] = record[spec.column];
+  }
+  return response as UserResponse;
 }
 
 const profileBodyFields = {

@@ -6,7 +6,9 @@ import type { Principal } from '../auth/principal.ts';
 import { faceKeysOfUsers } from './faces.repository.ts';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
 import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
-import { parseUserWrite, unexpectedFields, type UserWrite, validateNote, validationError, writableUserFields } from './user-input.ts';
+import { frozenOnceVerifiedFields } from './user-catalogue.ts';
+import { diffApiWrite } from './user-diff.ts';
+import { parseUserWrite, unexpectedFields, type UserWrite, validateNote, validationError } from './user-input.ts';
 import type { UserFilters } from './users.filters.ts';
 import {
   deleteUsersByIds,
@@ -85,6 +87,10 @@ export async function createUser(ctx: AppContext, actor: UsersActor, body: Recor
   const write = parseUserWrite(body, { requireVendorData: true });
   const vendorData = write.vendor_data as string;
   const fields = Object.keys(write).filter((field) => field !== 'vendor_data');
+  // A created user's fields from nothing, as an import's user.created lists them (status included: it starts ACTIVE).
+  const changes = Object.fromEntries(
+    Object.entries(diffApiWrite({}, { status: 'ACTIVE', ...write } as Record<string, unknown>)).filter(([, change]) => !isEmptyValue(change.to)),
+  );
   const { principal } = actor;
   const row = await insertUserAudited(ctx.database.pool, actor.appId, vendorData, write, {
     orgId: principal.orgId,
@@ -92,7 +98,7 @@ export async function createUser(ctx: AppContext, actor: UsersActor, body: Recor
     actorType: principal.kind,
     actorId: principal.kind === 'api_key' ? principal.keyId : principal.operatorId,
     actorLabel: principal.kind === 'api_key' ? `api key ${principal.keyPrefix}` : principal.email,
-    details: { vendor_data: vendorData, fields },
+    details: { vendor_data: vendorData, fields, changes },
     ip: actor.ip,
   });
   if (!row) throw conflict('duplicate_vendor_data', 'A user with this vendor_data already exists in this application');
@@ -113,28 +119,9 @@ export async function listUsers(ctx: AppContext, appId: string, filters: UserFil
   return { rows: page, next: encodeUserCursor({ createdAt: last.cursor_created_at, id: last.didit_internal_id }) };
 }
 
-/** JSON equality that ignores key order (jsonb does not keep it). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
-}
-
-/** The fields of `write` that differ from the stored row (vendor_data excluded: it never changes). */
-function changedFields(row: UserRow, write: UserWrite): UserWrite {
-  const changes: UserWrite = {};
-  for (const field of writableUserFields) {
-    if (field === 'vendor_data' || write[field] === undefined) continue;
-    const next = write[field];
-    const current = row[field];
-    const same = field === 'tags' || field === 'metadata' ? sameJson(current, next) : current === next;
-    if (!same) (changes as Record<string, unknown>)[field] = next;
-  }
-  return changes;
+/** A created user's field left at its empty default: not a change worth listing. */
+function isEmptyValue(value: unknown): boolean {
+  return value === null || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
 }
 
 /**
@@ -149,20 +136,21 @@ export async function patchUser(ctx: AppContext, actor: UsersActor, locator: Use
     if (write.vendor_data !== undefined && write.vendor_data !== row.vendor_data) {
       problems.push({ field: 'vendor_data', code: 'vendor_data_immutable', message: 'vendor_data cannot change; create a new user instead' });
     }
-    const changes = changedFields(row, write);
+    const changes = diffApiWrite(row as unknown as Record<string, unknown>, write as Record<string, unknown>);
     if (changes.status !== undefined) {
       problems.push({ field: 'status', code: 'status_requires_reason', message: 'Change status with PATCH /v3/users/{vendor_data}/update-status/ and a reason' });
     }
     if (row.verified_at) {
-      for (const field of ['full_name', 'date_of_birth'] as const) {
+      for (const field of frozenOnceVerifiedFields) {
         if (changes[field] !== undefined) problems.push({ field, code: 'verified_field', message: `${field} was verified by an approved session and cannot be changed` });
       }
     }
     if (problems.length > 0) throw validationError(problems);
     const fields = Object.keys(changes);
     if (fields.length === 0) return row;
-    const updated = await updateUser(trx, actor.appId, row.didit_internal_id, changes);
-    await recordAudit(trx, { ...auditBase(actor), action: 'user.updated', target: { type: 'user', id: row.didit_internal_id }, details: { vendor_data: row.vendor_data, fields } });
+    const values = Object.fromEntries(fields.map((field) => [field, changes[field]!.to])) as UserWrite;
+    const updated = await updateUser(trx, actor.appId, row.didit_internal_id, values);
+    await recordAudit(trx, { ...auditBase(actor), action: 'user.updated', target: { type: 'user', id: row.didit_internal_id }, details: { vendor_data: row.vendor_data, fields, changes } });
     return updated;
   });
 }
@@ -184,7 +172,7 @@ export async function updateUserStatus(ctx: AppContext, actor: UsersActor, locat
       ...auditBase(actor),
       action: 'user.status_changed',
       target: { type: 'user', id: row.didit_internal_id },
-      details: { vendor_data: row.vendor_data, from: row.status, to: status.value, reason: reason.value },
+      details: { vendor_data: row.vendor_data, from: row.status, to: status.value, reason: reason.value, changes: { status: { from: row.status, to: status.value } } },
     });
     return updated;
   });

@@ -4,6 +4,8 @@ import { type AuditFilters, useAuditLog } from '../../api/audit.ts';
 import { useOperators } from '../../api/settings.ts';
 import type { AuditEntry } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
+import { AuditChildren } from './audit-children.tsx';
+import { formatNumber } from '../../shared/format.ts';
 import { DetailsList } from '../../components/details-list.tsx';
 import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
@@ -65,7 +67,9 @@ function targetLabel(entry: AuditEntry): string {
 
 function AuditRow({ entry, appName }: { entry: AuditEntry; appName: string | undefined }) {
   const [open, setOpen] = useState(false);
+  const [childrenOpen, setChildrenOpen] = useState(false);
   const detailsId = useId();
+  const childrenId = useId();
   const hasDetails = entry.details && Object.keys(entry.details).length > 0;
   return (
     <Fragment>
@@ -73,6 +77,11 @@ function AuditRow({ entry, appName }: { entry: AuditEntry; appName: string | und
         <td title={formatDateTime(entry.created_at)}>{formatShortDateTime(entry.created_at)}</td>
         <td>
           <code>{entry.action}</code>
+          {entry.children && (
+            <button type="button" className="button-link" aria-expanded={childrenOpen} aria-controls={childrenId} onClick={() => setChildrenOpen(!childrenOpen)}>
+              {childrenOpen ? 'Hide' : 'Show'} {formatNumber(entry.children.count)} user {entry.children.count === 1 ? 'change' : 'changes'}
+            </button>
+          )}
         </td>
         <td>
           <Badge value={entry.outcome} />
@@ -96,6 +105,13 @@ function AuditRow({ entry, appName }: { entry: AuditEntry; appName: string | und
         <tr id={detailsId} className="details-row">
           <td colSpan={8}>
             <DetailsList details={entry.details ?? {}} />
+          </td>
+        </tr>
+      )}
+      {childrenOpen && entry.children && (
+        <tr id={childrenId} className="details-row">
+          <td colSpan={8}>
+            <AuditChildren filter={entry.children.filter} count={entry.children.count} />
           </td>
         </tr>
       )}

@@ -7,6 +7,7 @@ import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
 import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
+import { ImportTabs } from './import-tabs.tsx';
 
 function Counts({ job }: { job: ImportJob }) {
   if (job.status === 'validating') return <span className="muted">checking…</span>;
@@ -40,6 +41,7 @@ export function ImportHistoryPage() {
           New import
         </Link>
       </PageHeader>
+      <ImportTabs />
       <ErrorMessage error={imports.error} />
       {imports.isPending ? (
         <Loading label="Loading imports…" />

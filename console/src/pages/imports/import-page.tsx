@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../../api/client.ts';
-import { errorReportUrl, useCancelImport, useImport, useStartImport } from '../../api/imports.ts';
+import { errorReportUrl, useCancelImport, useImport } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
 import { Badge, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { PreviewCounts, ResultCounts } from './import-counts.tsx';
+import { DiffSummary, RevertPanel, StartImportForm } from './import-ledger.tsx';
 import { ImportRowsTable } from './import-rows-table.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
 
@@ -71,11 +72,11 @@ function Warnings({ warnings }: { warnings: ImportJob['warnings'] }) {
 }
 
 function Preview({ job, appId }: { job: ImportJob; appId: string }) {
-  const start = useStartImport(appId, job.id);
   return (
     <section className="card" aria-labelledby="preview-title">
       <h2 id="preview-title">Preview</h2>
       <PreviewCounts job={job} />
+      <DiffSummary job={job} />
       <Warnings warnings={job.warnings} />
       {job.invalid_rows > 0 && (
         <p>
@@ -83,11 +84,8 @@ function Preview({ job, appId }: { job: ImportJob; appId: string }) {
           upload it again, or start now and fix them later.
         </p>
       )}
-      <ErrorMessage error={start.error} title="The import did not start." />
+      <StartImportForm job={job} appId={appId} />
       <div className="actions">
-        <button type="button" className="button-primary" disabled={start.isPending || job.valid_rows === 0} onClick={() => start.mutate()}>
-          {start.isPending ? 'Starting…' : `Start import of ${formatNumber(job.valid_rows)} valid ${job.valid_rows === 1 ? 'row' : 'rows'}`}
-        </button>
         {job.invalid_rows > 0 && (
           <a className="button-secondary" href={errorReportUrl(appId, job.id)} download>
             Download error report
@@ -131,6 +129,7 @@ function Finished({ job, appId }: { job: ImportJob; appId: string }) {
         </div>
       )}
       {unreadable && <p>Nothing was changed. Fix the file and upload it again.</p>}
+      {!unreadable && <RevertPanel job={job} appId={appId} />}
       {job.started_at && (
         <>
           <ResultCounts job={job} />

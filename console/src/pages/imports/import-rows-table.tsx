@@ -3,6 +3,7 @@ import { useImportRows } from '../../api/imports.ts';
 import type { ImportRow } from '../../api/types.ts';
 import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
+import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
 
 const ROWS_PER_PAGE = 50;
@@ -34,10 +35,23 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
       </td>
       {columns.map((column) => {
         const errors = row.errors.filter((error) => error.column === column);
+        const warnings = (row.warnings ?? []).filter((warning) => warning.column === column);
+        const change = row.changes?.[fieldOfColumn(column)];
         const value = row.values[column] ?? '';
         return (
-          <td key={column} className={errors.length ? 'cell-invalid' : undefined}>
-            <span className="cell-value">{value === '' ? <span className="muted">empty</span> : value}</span>
+          <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
+            {change ? (
+              <span className="cell-value cell-diff">
+                <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
+              </span>
+            ) : (
+              <span className="cell-value">{value === '' ? <span className="muted">empty</span> : value}</span>
+            )}
+            {warnings.map((warning) => (
+              <span key={warning.code} className="cell-warning-text">
+                {warning.message}
+              </span>
+            ))}
             {errors.map((error) => (
               <span key={error.code + error.message} className="cell-error">
                 {error.message}

@@ -6,6 +6,7 @@ import { ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { useSession } from '../../shared/session.tsx';
+import { ImportTabs } from './import-tabs.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
 
 function formatBytes(bytes: number): string {
@@ -54,6 +55,7 @@ export function NewImportPage() {
   return (
     <>
       <PageHeader title="Import users" />
+      <ImportTabs />
       <WizardSteps status="upload" />
       <div className="grid-2">
         <section className="card" aria-labelledby="file-title">

@@ -1,7 +1,7 @@
 import { Link, useLocation, useParams } from 'react-router-dom';
 import type { User } from '../../api/types.ts';
-import { useUser, useUserAuditHistory } from '../../api/users.ts';
-import { DetailsList } from '../../components/details-list.tsx';
+import { useUser } from '../../api/users.ts';
+import { UserHistory } from './user-history.tsx';
 import { Badge, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { PageHeader } from '../../components/layout.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format.ts';
@@ -81,29 +81,6 @@ function Counters({ user }: { user: User }) {
   );
 }
 
-function AuditHistory({ appId, userId }: { appId: string; userId: string }) {
-  const history = useUserAuditHistory(appId, userId, true);
-  if (history.isPending) return <Loading label="Loading history…" />;
-  if (history.error) return <ErrorMessage error={history.error} />;
-  if (history.data.results.length === 0) return <p className="empty">Nothing recorded for this user yet.</p>;
-  return (
-    <ol className="timeline">
-      {history.data.results.map((entry) => (
-        <li key={entry.id}>
-          <div className="timeline-head">
-            <strong>{entry.action}</strong> <Badge value={entry.outcome} />
-            <span className="muted">
-              {' '}
-              by {entry.actor.label ?? entry.actor.type} · {formatDateTime(entry.created_at)}
-            </span>
-          </div>
-          {entry.details && Object.keys(entry.details).length > 0 && <DetailsList details={entry.details} />}
-        </li>
-      ))}
-    </ol>
-  );
-}
-
 export function UserPage() {
   const { userId = '' } = useParams();
   const location = useLocation();
@@ -179,7 +156,7 @@ export function UserPage() {
           {can('audit.read') && (
             <section className="card" aria-labelledby="history-title">
               <h2 id="history-title">History</h2>
-              <AuditHistory appId={appId} userId={user.data.didit_internal_id} />
+              <UserHistory userId={user.data.didit_internal_id} />
             </section>
           )}
         </>

@@ -1,0 +1,146 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { AppError } from '../../http/errors.ts';
+import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
+import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import type { OperatorPrincipal } from '../auth/principal.ts';
+import { checkFaceImage, findUser, MAX_FACE_BYTES, storeFace, type UsersActor } from '../users/index.ts';
+import { ArchiveError, type OpenedArchive, openArchive, readEntry } from './face-archive.ts';
+import { type PlannedEntry, planEntries } from './face-import-plan.ts';
+import { EntryAlreadyRecorded, type EntryOutcome, findFaceImportForJob, finishFaceImport, markRunning, recordEntry } from './face-imports.repository.ts';
+import type { FaceEntryReason, FaceImportError } from './face-imports.tables.ts';
+
+export const FACE_IMPORT_RETRY_LIMIT = 10;
+/** All entries of one archive together may inflate to this many times the archive's size (plus a floor). */
+export const MAX_INFLATION_RATIO = 20;
+export const MIN_INFLATED_ALLOWANCE = 64 * 1024 * 1024;
+
+/** Processes a stored face ZIP entry by entry; each entry commits with the cursor, so a retry resumes after it. */
+export const faceImportJob = defineJob<{ faceImportId: string }, AppContext>({
+  name: 'face-imports.process',
+  payload: z.object({ faceImportId: z.string().uuid() }),
+  // A killed worker stops heartbeating; pg-boss fails its job and the retry resumes at the cursor.
+  queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: FACE_IMPORT_RETRY_LIMIT, retryDelay: 1, notify: true },
+  work: { localConcurrency: 1, notifyPollingIntervalSeconds: 0.5 },
+  async handle({ faceImportId }, ctx, job) {
+    try {
+      await processFaceImport(ctx, faceImportId, job);
+    } catch (error) {
+      if (error instanceof ArchiveError) return endFaceImport(ctx, faceImportId, { code: error.code, message: error.message });
+      if (job.retryCount >= FACE_IMPORT_RETRY_LIMIT) {
+        return endFaceImport(ctx, faceImportId, { code: 'processing_failed', message: `Processing stopped after ${FACE_IMPORT_RETRY_LIMIT + 1} attempts: ${(error as Error).message}. Faces added before stay.` });
+      }
+      throw error;
+    }
+  },
+});
+
+export async function processFaceImport(ctx: AppContext, faceImportId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {
+  const record = await findFaceImportForJob(ctx.db, faceImportId);
+  if (!record || (record.status !== 'queued' && record.status !== 'running')) return;
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'roster-faces-'));
+  let archive: OpenedArchive | undefined;
+  try {
+    // yauzl reads the central directory at the end of the file, so the archive needs a seekable copy.
+    const zipPath = path.join(folder, 'faces.zip');
+    await pipeline(await ctx.storage.get(record.storage_key), createWriteStream(zipPath));
+    archive = await openArchive(zipPath);
+    const planned = await planEntries(archive);
+    await markRunning(ctx.db, faceImportId, planned.length);
+    const actor: UsersActor = { principal: await operatorPrincipal(ctx, record.created_by, record.org_id), appId: record.app_id, ip: null };
+    const inflatedAllowance = Math.max(MIN_INFLATED_ALLOWANCE, record.file_bytes * MAX_INFLATION_RATIO);
+    let inflated = Number(record.inflated_bytes);
+    for (let entry = record.cursor_entry; entry < planned.length; entry++) {
+      if (job.signal.aborted) throw new Error('the job was taken away from this worker');
+      if (inflated > inflatedAllowance) {
+        throw new ArchiveError('zip_bomb', `The archive inflates to more than ${MAX_INFLATION_RATIO} times its size; entries from ${planned[entry]!.file} on were not read`);
+      }
+      inflated += await processEntry(ctx, archive, actor, faceImportId, entry, planned[entry]!);
+    }
+    const ended = await finishFaceImport(ctx.db, faceImportId, 'completed');
+    if (ended) await auditEnd(ctx, faceImportId, 'face_import.completed');
+    await ctx.storage.delete(record.storage_key).catch(() => {});
+  } finally {
+    archive?.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+/** One entry: decide its outcome, add the face if it passes, record it. Answers the bytes it inflated. */
+async function processEntry(ctx: AppContext, archive: OpenedArchive, actor: UsersActor, faceImportId: string, entry: number, planned: PlannedEntry): Promise<number> {
+  const base = { entry, file: planned.file, vendorData: planned.vendorData, faceId: null, inflatedBytes: 0 };
+  const skip = (reason: FaceEntryReason, inflatedBytes = 0, outcome: EntryOutcome['outcome'] = 'skipped') =>
+    record(ctx, faceImportId, { ...base, outcome, reason, inflatedBytes }).then(() => inflatedBytes);
+  if (planned.skip || !planned.archiveFile) return skip(planned.skip ?? 'missing_file');
+  const user = await findUser(ctx, actor.appId, { vendorData: planned.vendorData ?? '' }).catch((error: unknown) => {
+    if (error instanceof AppError && error.status === 404) return null;
+    throw error;
+  });
+  if (!user) return skip('unknown_user');
+  const read = await readEntry(archive, planned.archiveFile, MAX_FACE_BYTES);
+  if (read.kind === 'too_large') return skip('too_large', read.inflated);
+  if (read.kind === 'unreadable') return skip('unreadable', read.inflated, 'failed');
+  let info;
+  try {
+    info = checkFaceImage(read.bytes);
+  } catch (error) {
+    if (error instanceof AppError) return skip(error.code === 'image_too_large' ? 'too_large' : 'not_an_image', read.inflated);
+    throw error;
+  }
+  try {
+    await storeFace(ctx, actor, user, { bytes: read.bytes, info, comment: null }, {
+      auditDetails: { face_import_id: faceImportId, file: planned.file },
+      alsoInTransaction: (trx, faceId) => recordEntry(trx, faceImportId, { ...base, outcome: 'added', reason: null, faceId, inflatedBytes: read.inflated }),
+    });
+  } catch (error) {
+    if (error instanceof EntryAlreadyRecorded) return read.inflated;
+    if (error instanceof AppError && error.code === 'duplicate_face') return skip('duplicate', read.inflated);
+    if (error instanceof AppError && error.code === 'too_many_faces') return skip('face_limit', read.inflated);
+    // The user was deleted between the lookup and the write.
+    if (error instanceof AppError && error.status === 404) return skip('unknown_user', read.inflated);
+    throw error;
+  }
+  return read.inflated;
+}
+
+async function record(ctx: AppContext, faceImportId: string, outcome: EntryOutcome): Promise<void> {
+  try {
+    await ctx.db.transaction().execute((trx) => recordEntry(trx, faceImportId, outcome));
+  } catch (error) {
+    if (!(error instanceof EntryAlreadyRecorded)) throw error;
+  }
+}
+
+/** The operator who uploaded the ZIP: the faces are theirs in the audit trail. */
+async function operatorPrincipal(ctx: AppContext, operatorId: string, orgId: string): Promise<OperatorPrincipal> {
+  const operator = await ctx.db.selectFrom('operators').select(['id', 'email', 'name', 'role']).where('id', '=', operatorId).where('org_id', '=', orgId).executeTakeFirstOrThrow();
+  return { kind: 'operator', operatorId: operator.id, orgId, role: operator.role, email: operator.email, name: operator.name, via: 'session' };
+}
+
+export async function endFaceImport(ctx: AppContext, faceImportId: string, error: FaceImportError): Promise<void> {
+  const record = await findFaceImportForJob(ctx.db, faceImportId);
+  if (!record) return;
+  if (await finishFaceImport(ctx.db, faceImportId, 'failed', error)) {
+    await auditEnd(ctx, faceImportId, 'face_import.failed', { error });
+    await ctx.storage.delete(record.storage_key).catch(() => {});
+  }
+}
+
+async function auditEnd(ctx: AppContext, faceImportId: string, action: 'face_import.completed' | 'face_import.failed', extra: Record<string, unknown> = {}): Promise<void> {
+  const record = await findFaceImportForJob(ctx.db, faceImportId);
+  if (!record) return;
+  await recordAudit(ctx.db, {
+    orgId: record.org_id,
+    appId: record.app_id,
+    actor: systemActor(),
+    action,
+    target: { type: 'face_import', id: faceImportId },
+    details: { file_name: record.file_name, total: record.total, added: record.added, skipped: record.skipped, failed: record.failed, created_by: record.created_by, ...extra },
+    outcome: action === 'face_import.failed' ? 'failure' : 'success',
+  });
+}

@@ -1,0 +1,121 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { FaceEntryOutcome, FaceEntryReason, FaceImportError, FaceImportStatus } from './face-imports.tables.ts';
+
+/** SQL for face imports. Every status change of a face import is in this file. */
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type FaceImportRecord = Awaited<ReturnType<typeof findFaceImport>> & {};
+
+export async function insertFaceImport(db: Db, row: { id: string; appId: string; fileName: string; storageKey: string; fileBytes: number; createdBy: string }): Promise<void> {
+  await db
+    .insertInto('face_imports')
+    .values({ id: row.id, app_id: row.appId, file_name: row.fileName, storage_key: row.storageKey, file_bytes: row.fileBytes, created_by: row.createdBy, heartbeat_at: new Date() })
+    .execute();
+}
+
+/** Face imports with their creator's email and name, as the API shows them. */
+function withCreator(db: Db) {
+  return db
+    .selectFrom('face_imports')
+    .innerJoin('operators', 'operators.id', 'face_imports.created_by')
+    .selectAll('face_imports')
+    .select(['operators.email as creator_email', 'operators.name as creator_name']);
+}
+
+export function findFaceImport(db: Db, appId: string, id: string) {
+  return withCreator(db).where('face_imports.app_id', '=', appId).where('face_imports.id', '=', id).executeTakeFirst();
+}
+
+/** The job's read: it has only the id (the payload carries nothing else), and the organization for the audit. */
+export function findFaceImportForJob(db: Db, id: string) {
+  return db
+    .selectFrom('face_imports')
+    .innerJoin('applications', 'applications.id', 'face_imports.app_id')
+    .selectAll('face_imports')
+    .select('applications.org_id')
+    .where('face_imports.id', '=', id)
+    .executeTakeFirst();
+}
+
+export function listFaceImportsPage(db: Db, appId: string, limit: number, beforeSeq?: number) {
+  let query = withCreator(db).where('face_imports.app_id', '=', appId);
+  if (beforeSeq !== undefined) query = query.where('face_imports.seq', '<', beforeSeq);
+  return query.orderBy('face_imports.seq', 'desc').limit(limit).execute();
+}
+
+export async function markRunning(db: Db, id: string, total: number): Promise<void> {
+  await db
+    .updateTable('face_imports')
+    .set({ status: 'running', total, started_at: new Date(), heartbeat_at: new Date() })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
+/** Ends the import unless it has ended already; answers whether this call ended it. */
+export async function finishFaceImport(db: Db, id: string, status: Extract<FaceImportStatus, 'completed' | 'failed'>, error: FaceImportError | null = null): Promise<boolean> {
+  const result = await db
+    .updateTable('face_imports')
+    .set({ status, finished_at: new Date(), error: error === null ? null : JSON.stringify(error) })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export interface EntryOutcome {
+  entry: number;
+  file: string;
+  vendorData: string | null;
+  outcome: FaceEntryOutcome;
+  reason: FaceEntryReason | null;
+  faceId: string | null;
+  inflatedBytes: number;
+}
+
+/** Thrown inside an entry's transaction when another attempt has already recorded that entry. */
+export class EntryAlreadyRecorded extends Error {}
+
+/**
+ * Records one entry's outcome and moves the cursor past it, in the caller's transaction (the same
+ * one that adds the face). The row lock makes two attempts on one import take turns.
+ */
+export async function recordEntry(trx: Transaction<Database>, faceImportId: string, outcome: EntryOutcome): Promise<void> {
+  // Safe without waiting for the WAL flush: the face, its audit entry, the report row and the cursor
+  // commit or vanish together, and a lost entry is redone (its file key is the same), never doubled.
+  await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+  const current = await trx.selectFrom('face_imports').select(['cursor_entry', 'status']).where('id', '=', faceImportId).forUpdate().executeTakeFirst();
+  if (!current || current.status !== 'running' || current.cursor_entry !== outcome.entry) throw new EntryAlreadyRecorded();
+  await trx
+    .insertInto('face_import_entries')
+    .values({ face_import_id: faceImportId, entry: outcome.entry, file: outcome.file, vendor_data: outcome.vendorData, outcome: outcome.outcome, reason: outcome.reason, face_id: outcome.faceId })
+    .execute();
+  await trx
+    .updateTable('face_imports')
+    .set((eb) => ({
+      cursor_entry: outcome.entry + 1,
+      heartbeat_at: new Date(),
+      inflated_bytes: eb('inflated_bytes', '+', outcome.inflatedBytes),
+      [outcome.outcome]: eb(outcome.outcome, '+', 1),
+    }))
+    .where('id', '=', faceImportId)
+    .execute();
+}
+
+export function entriesAfter(db: Db, faceImportId: string, afterEntry: number, limit: number) {
+  return db
+    .selectFrom('face_import_entries')
+    .select(['entry', 'file', 'vendor_data', 'outcome', 'reason', 'face_id'])
+    .where('face_import_id', '=', faceImportId)
+    .where('entry', '>', afterEntry)
+    .orderBy('entry')
+    .limit(limit)
+    .execute();
+}
+
+/** Face imports whose worker went silent (its job gave up or was lost). */
+export function findSilentFaceImports(db: Db, silentSince: Date) {
+  return db.selectFrom('face_imports').select(['id']).where('status', 'in', ['queued', 'running']).where('heartbeat_at', '<', silentSince).limit(100).execute();
+}

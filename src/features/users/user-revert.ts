@@ -1,0 +1,136 @@
+import { currentColumnsSql, currentJsonSql, restoreSetSql } from './user-merge.sql.ts';
+import type { SqlRunner } from './user-merge.ts';
+
+/**
+ * Undoing an import from its ledger (§8): the per-user entries its run wrote (audit_logs.batch_id =
+ * the import, without details.revert_of) say what each user was before. A field goes back to `from`
+ * where the user's value is still the import's `to`; a user the import created is deleted when nothing
+ * changed it since (updated_at), it has no session and no face. Everything else is a conflict, left as
+ * it is. Each restored or deleted user gets its own entry (details.revert_of), in the same statement.
+ */
+
+export type RevertConflictReason = 'changed_since' | 'deleted_since' | 'session_since' | 'face_since';
+
+export interface RevertConflict {
+  audit_id: number;
+  vendor_data: string;
+  /** The field left as it is; empty for a created user that was kept whole. */
+  field: string;
+  reason: RevertConflictReason;
+}
+
+export interface RevertChunkOutcome {
+  /** Ledger entries handled; 0 means the revert is done. */
+  entries: number;
+  /** The last entry handled: the next chunk starts after it. */
+  lastId: number;
+  reverted: number;
+  deleted: number;
+  conflicts: RevertConflict[];
+}
+
+export interface RevertForecast {
+  restore: number;
+  delete: number;
+  conflicts: number;
+}
+
+export interface RevertContext {
+  orgId: string;
+  appId: string;
+  importId: string;
+  fileName: string;
+  actor: { operatorId: string; label: string };
+}
+
+// $1 import id · $2 org id · $3 after entry id · $4 entries per chunk (null: all) · $5 app id
+function stateSql(lock: boolean): string {
+  return `
+entries AS MATERIALIZED (
+  SELECT a.id, a.action, a.target_id::uuid AS user_id, a.details->>'vendor_data' AS vendor_data, a.details->'changes' AS changes, a.created_at
+    FROM audit_logs a
+   WHERE a.batch_id = $1::uuid AND a.org_id = $2::uuid AND NOT (a.details ? 'revert_of') AND a.target_type = 'user'
+     AND a.id > $3::bigint ORDER BY a.id LIMIT $4::int
+), state AS MATERIALIZED (
+  SELECT e.*, u.didit_internal_id AS found_id, u.updated_at AS user_updated_at, u.session_count, ${currentColumnsSql},
+         EXISTS (SELECT 1 FROM faces f WHERE f.app_id = $5::uuid AND f.user_id = e.user_id) AS has_face
+    FROM entries e
+    LEFT JOIN LATERAL (SELECT * FROM users u WHERE u.app_id = $5::uuid AND u.didit_internal_id = e.user_id ${lock ? 'FOR UPDATE' : ''}) u ON true
+), fields AS MATERIALIZED (
+  SELECT s.id, s.user_id, s.vendor_data, f.key AS field, f.value->'from' AS old, f.value->'to' AS new,
+         s.found_id IS NOT NULL AND ${currentJsonSql('f.key', 's')} = f.value->'to' AS restorable, s.found_id IS NOT NULL AS found
+    FROM state s, jsonb_each(s.changes) f
+   WHERE s.action <> 'user.created'
+), restores AS MATERIALIZED (
+  SELECT user_id, min(vendor_data) AS vendor_data, jsonb_object_agg(field, old) AS restore,
+         jsonb_object_agg(field, jsonb_build_object('from', new, 'to', old)) AS changes, bool_or(field = 'status') AS status_restored
+    FROM fields WHERE restorable GROUP BY user_id
+), deletable AS MATERIALIZED (
+  SELECT s.id, s.user_id, s.vendor_data FROM state s
+   WHERE s.action = 'user.created' AND s.found_id IS NOT NULL AND s.user_updated_at <= s.created_at AND s.session_count = 0 AND NOT s.has_face
+), conflicts AS MATERIALIZED (
+  SELECT id AS audit_id, vendor_data, field, CASE WHEN found THEN 'changed_since' ELSE 'deleted_since' END AS reason FROM fields WHERE NOT restorable
+  UNION ALL
+  SELECT s.id, s.vendor_data, '',
+         CASE WHEN s.found_id IS NULL THEN 'deleted_since' WHEN s.session_count > 0 THEN 'session_since' WHEN s.has_face THEN 'face_since' ELSE 'changed_since' END
+    FROM state s WHERE s.action = 'user.created' AND NOT EXISTS (SELECT 1 FROM deletable d WHERE d.id = s.id)
+)`;
+}
+
+// $6 actor id · $7 actor label · $8 details every entry carries · $9 status reason
+const revertChunkSql = `
+WITH ${stateSql(true)}, updated AS (
+  UPDATE users u SET ${restoreSetSql('r.restore', 'u')}, updated_at = now()
+    FROM restores r WHERE u.app_id = $5::uuid AND u.didit_internal_id = r.user_id
+  RETURNING u.didit_internal_id
+), deleted AS (
+  DELETE FROM users u USING deletable d WHERE u.app_id = $5::uuid AND u.didit_internal_id = d.user_id
+  RETURNING u.didit_internal_id
+), ledger AS (
+  INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, batch_id)
+  SELECT $2::uuid, $5::uuid, 'operator', $6::text, $7::text, CASE WHEN r.status_restored THEN 'user.status_changed' ELSE 'user.updated' END,
+         'user', r.user_id::text,
+         $8::jsonb || jsonb_build_object('vendor_data', r.vendor_data, 'changes', r.changes)
+           || CASE WHEN r.status_restored THEN jsonb_build_object('reason', $9::text) ELSE '{}'::jsonb END,
+         $1::uuid
+    FROM restores r
+  UNION ALL
+  SELECT $2::uuid, $5::uuid, 'operator', $6::text, $7::text, 'user.deleted', 'user', d.user_id::text,
+         $8::jsonb || jsonb_build_object('vendor_data', d.vendor_data), $1::uuid
+    FROM deletable d
+)
+SELECT (SELECT count(*) FROM entries)::int AS entries,
+       (SELECT coalesce(max(id), 0) FROM entries) AS last_id,
+       (SELECT count(*) FROM updated)::int AS reverted,
+       (SELECT count(*) FROM deleted)::int AS deleted,
+       (SELECT coalesce(json_agg(c), '[]') FROM conflicts c) AS conflicts`;
+
+const forecastSql = `
+WITH ${stateSql(false)}
+SELECT (SELECT count(*) FROM restores)::int AS restore,
+       (SELECT count(*) FROM deletable)::int AS delete,
+       (SELECT count(*) FROM conflicts)::int AS conflicts`;
+
+/** Reverts the next `limit` ledger entries of an import after entry `afterId`. Call inside the chunk's transaction. */
+export async function revertLedgerChunk(db: SqlRunner, context: RevertContext, afterId: number, limit: number): Promise<RevertChunkOutcome> {
+  const details = JSON.stringify({ revert_of: context.importId, file_name: context.fileName });
+  const { rows } = await db.query<{ entries: number; last_id: number | string; reverted: number; deleted: number; conflicts: RevertConflict[] }>(revertChunkSql, [
+    context.importId,
+    context.orgId,
+    afterId,
+    limit,
+    context.appId,
+    context.actor.operatorId,
+    context.actor.label,
+    details,
+    `Revert of import ${context.fileName}`,
+  ]);
+  const row = rows[0]!;
+  return { entries: row.entries, lastId: Number(row.last_id), reverted: row.reverted, deleted: row.deleted, conflicts: row.conflicts };
+}
+
+/** What a revert would do now: users restored, deleted, and conflicts (the console's dry run). Reads only. */
+export async function forecastRevert(db: SqlRunner, context: Pick<RevertContext, 'orgId' | 'appId' | 'importId'>): Promise<RevertForecast> {
+  const { rows } = await db.query<RevertForecast>(forecastSql, [context.importId, context.orgId, 0, null, context.appId]);
+  return rows[0]!;
+}
