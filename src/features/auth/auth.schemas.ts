@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
 import { roles } from './policy.ts';
-import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 
 /** Shapes shared by the console's auth routes; dates leave as ISO strings. */
 export const roleSchema = z.enum(roles as readonly Role[] as [Role, ...Role[]]).describe('OWNER > ADMIN > COMPLIANCE_OFFICER > DEVELOPER > READER');
@@ -11,9 +11,9 @@ export const operatorSchema = operatorSummarySchema.extend({ created_at: z.strin
 export const organizationSchema = z.object({ id: z.string(), name: z.string() });
 export const applicationSchema = z.object({ id: z.string(), name: z.string(), created_at: z.string() });
 
-export const idParams = z.object({ id: safePathParam });
-export const appParams = z.object({ app_id: safePathParam });
-export const appItemParams = z.object({ app_id: safePathParam, id: safePathParam });
+export const idParams = z.object({ id: z.string() });
+export const appParams = z.object({ app_id: z.string() });
+export const appItemParams = z.object({ app_id: z.string(), id: z.string() });
 
 /** Names of tokens, keys, applications and operators: the shared safe-string rule, no control characters. */
 export const nameField = safeString({ trim: true, min: 1, max: 200 });

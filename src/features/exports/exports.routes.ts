@@ -8,7 +8,7 @@ import { exportColumns } from '../users/user-columns.ts';
 import { userFilterBodySchema } from '../users/users.filters.ts';
 import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport } from './exports.service.ts';
-import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 
 const exportSchema = z.object({
   id: z.string(),
@@ -40,8 +40,8 @@ const exportRequestBody = z
   })
   .strict();
 
-const appParams = z.object({ app_id: safePathParam });
-const appItemParams = z.object({ app_id: safePathParam, id: safePathParam });
+const appParams = z.object({ app_id: z.string() });
+const appItemParams = z.object({ app_id: z.string(), id: z.string() });
 const listQuery = z.object({
   cursor: safeString({ max: 200 }).optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
@@ -115,7 +115,7 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
       schema: {
         tags,
         summary: 'Download an export through its signed link (from the email or `download_url`)',
-        params: z.object({ id: safePathParam }),
+        params: z.object({ id: z.string() }),
         querystring: z.object({ expires: safeString({ max: 20 }).optional(), sig: safeString({ max: 200 }).optional() }),
         response: { 403: errorResponse, 410: errorResponse },
       },

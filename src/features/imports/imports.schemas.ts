@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { importModes } from '../users/index.ts';
 import type { ImportRecord } from './imports.repository.ts';
-import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
-export const appParams = z.object({ app_id: safePathParam });
-export const importParams = z.object({ app_id: safePathParam, id: safePathParam });
+export const appParams = z.object({ app_id: z.string() });
+export const importParams = z.object({ app_id: z.string(), id: z.string() });
 
 export const listImportsQuery = z.object({
   cursor: safeString({ max: 200 }).optional(),

@@ -8,12 +8,11 @@ import { apiKeyOf, requireApiKey } from '../auth/auth.hooks.ts';
 import { uploadFace } from './faces.service.ts';
 import { apiActor, apiErrors, apiKeySecurity, slashVariants } from './users.routes.ts';
 import { faceSchema, faceUploadBody } from './users.schemas.ts';
-import { safePathParam } from '../../platform/validation/safe-text.ts';
 
 /** Room for 2 MB of image as base64 (about 2.7 MB) plus the JSON around it. */
 const FACE_BODY_LIMIT = 3 * 1024 * 1024;
 
-const faceParams = z.object({ organization_id: safePathParam, application_id: safePathParam, didit_internal_id: safePathParam });
+const faceParams = z.object({ organization_id: z.string(), application_id: z.string(), didit_internal_id: z.string() });
 
 /** The path names the organization and application; they must be the API key's, or nothing is there. */
 async function requireKeyApplication(request: FastifyRequest): Promise<void> {

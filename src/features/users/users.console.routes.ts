@@ -7,10 +7,9 @@ import { facesOfUser } from './faces.service.ts';
 import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser } from './user-redaction.ts';
 import { errorResponse, listUsersQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { findUser, listUsers, updateUserStatus } from './users.service.ts';
-import { safePathParam } from '../../platform/validation/safe-text.ts';
 
-const appParams = z.object({ app_id: safePathParam });
-const userParams = z.object({ app_id: safePathParam, didit_internal_id: safePathParam });
+const appParams = z.object({ app_id: z.string() });
+const userParams = z.object({ app_id: z.string(), didit_internal_id: z.string() });
 const consoleSecurity = [{ consoleToken: [] }];
 const consoleUserListResponse = z.object({ results: z.array(consoleUserSchema), next: z.string().nullable() });
 const consoleErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { UsersTable } from '../../db/schema.ts';
 import { userFilterFields } from './users.filters.ts';
 import { userStatuses } from './user-fields.ts';
-import { safePathParam, safeString } from '../../platform/validation/safe-text.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 import { effectiveName, userCatalogue } from './user-catalogue.ts';
 
 /**
@@ -117,7 +117,7 @@ export const faceUploadBody = z
   })
   .catchall(z.unknown());
 
-export const vendorDataParams = z.object({ vendor_data: safePathParam });
+export const vendorDataParams = z.object({ vendor_data: z.string() });
 
 export const listUsersQuery = z.object({
   ...userFilterFields,

@@ -67,6 +67,3 @@ export function safeString(options: SafeStringOptions) {
     if (problem) context.addIssue({ code: 'custom', message: textProblemMessages[problem] });
   });
 }
-
-/** Path parameters (ids, names): short, no control characters. Ids are checked further by their routes. */
-export const safePathParam = safeString({ max: 4096 });
