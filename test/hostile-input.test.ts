@@ -168,6 +168,7 @@ describe('strings, dates and numbers PostgreSQL cannot take (issue #9)', () => {
   });
 
   it('limits dates to real days of years 0001–9999 after the zone shift, in lists and export filters, and no export fails on them', async () => {
+    const exportsBefore = await roster.ctx.db.selectFrom('exports').select('id').where('app_id', '=', tenant.appId).execute();
     for (const date of ['0000-01-01', '9999-12-31T23:59:59-14:00', '2026-02-30', '2026-13-01', '2026-01-01T24:00:00Z', '-271821-04-20']) {
       const list = await console('GET', `/api/console/apps/${tenant.appId}/users?created_after=${encodeURIComponent(date)}`);
       expect(list.statusCode, date).toBe(400);
@@ -181,7 +182,7 @@ describe('strings, dates and numbers PostgreSQL cannot take (issue #9)', () => {
       expect((await console('GET', `/api/console/apps/${tenant.appId}/users?created_after=${encodeURIComponent(date)}`)).statusCode, date).toBe(200);
     }
     const exports = await roster.ctx.db.selectFrom('exports').select('id').where('app_id', '=', tenant.appId).execute();
-    expect(exports).toHaveLength(0);
+    expect(exports).toHaveLength(exportsBefore.length);
   });
 
   it('refuses TAB in vendor_data, numbers it cannot store exactly, and the same metadata keys in the API and in an import', async () => {

@@ -5,8 +5,8 @@ import type { ImportWarning } from './imports.tables.ts';
  * commas made 500,000 warnings (56 MB per GET of the import), and one row of 2.5 M fields a 49 MB page.
  */
 
-/** Warnings of one code past this many become one warning with a count. */
-export const WARNINGS_SHOWN_PER_CODE = 3;
+/** Warnings of one code past this many become one warning with a count (an export's 12 read-only columns stay named). */
+export const WARNINGS_SHOWN_PER_CODE = 20;
 /** Characters of one cell a preview row shows; longer cells are cut and the row says `truncated`. */
 export const PREVIEW_CELL_CHARS = 1_000;
 /** Characters of cell text one page of preview rows carries; past it the page ends early (fewer rows than asked). */

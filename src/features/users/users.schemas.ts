@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { UsersTable } from '../../db/schema.ts';
 import { userFilterFields } from './users.filters.ts';
 import { userStatuses } from './user-fields.ts';
-import { safeString } from '../../platform/validation/safe-text.ts';
 import { effectiveName, userCatalogue } from './user-catalogue.ts';
 
 /**
@@ -122,7 +121,7 @@ export const vendorDataParams = z.object({ vendor_data: z.string() });
 export const listUsersQuery = z.object({
   ...userFilterFields,
   page_size: z.coerce.number({ message: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200').min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
-  cursor: safeString({ max: 400 }).optional().describe('The `next` value of the previous page'),
+  cursor: z.string().optional().describe('The `next` value of the previous page'),
 });
 
 export const userListResponse = z.object({ results: z.array(userSchema), next: z.string().nullable().describe('Cursor of the next page; null on the last') });
