@@ -45,12 +45,16 @@ function healthzMs(): Promise<number> {
 }
 
 /**
- * The bound /healthz must keep: 100 ms, or, when the machine itself is slower (2 shared cores under other
- * test runs), twice the slowest answer of an idle second measured just before. On main it was 6.46 s.
+ * /healthz must keep answering within 100 ms while the file is handled. When the machine itself is slower
+ * (2 shared cores under other test runs) the bound is twice the slowest answer of an idle stretch of the
+ * same length measured right after, so the comparison is like for like. On main it waited 6.46 s.
  */
-async function healthzBound(): Promise<number> {
-  const idle = await slowestHealthzDuring(() => new Promise((resolve) => setTimeout(resolve, 1_000)));
-  return Math.max(100, 2 * idle);
+async function expectHealthzFastDuring(work: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  const busy = await slowestHealthzDuring(work);
+  const elapsed = performance.now() - started;
+  const idle = await slowestHealthzDuring(() => new Promise((resolve) => setTimeout(resolve, elapsed)));
+  expect(busy, `slowest /healthz ${Math.round(busy)} ms while busy, ${Math.round(idle)} ms idle`).toBeLessThan(Math.max(100, 2 * idle));
 }
 
 /** Runs `work` while /healthz is asked every 20 ms; answers the slowest /healthz answer seen. */
@@ -79,8 +83,7 @@ describe('hostile import files', () => {
   it('a 7.5 MB file whose row has 2.5 M empty fields: one invalid row with its real count, a small preview, /healthz fast throughout', async () => {
     const file = `vendor_data,email\nu-1,a@example.com${',""'.repeat(2_500_000)}\nu-2,b@example.com\n`;
     expect(file.length).toBeGreaterThan(7.4 * 1_000_000);
-    const bound = await healthzBound();
-    const slowest = await slowestHealthzDuring(async () => {
+    await expectHealthzFastDuring(async () => {
       const upload = await uploadCsv(roster, tenant, file);
       expect(upload.statusCode).toBe(201);
       const ready = await waitForImport(roster, tenant, upload.json().id, ['ready', 'failed'], 60_000);
@@ -94,13 +97,11 @@ describe('hostile import files', () => {
       const whole = await roster.app.inject({ method: 'GET', url: importsUrl(tenant, `/${ready.id}`), headers: tenant.operators.ADMIN.auth });
       expect(whole.rawPayload.length).toBeLessThan(64 * 1024);
     });
-    expect(slowest).toBeLessThan(bound);
   });
 
   it('a 1 MB header of 500,000 commas: the file fails at once with too_many_columns, the import stays small, /healthz fast', async () => {
     const file = `vendor_data${','.repeat(500_000)}\nu-1\n`;
-    const bound = await healthzBound();
-    const slowest = await slowestHealthzDuring(async () => {
+    await expectHealthzFastDuring(async () => {
       const upload = await uploadCsv(roster, tenant, file);
       expect(upload.statusCode).toBe(201);
       const failed = await waitForImport(roster, tenant, upload.json().id, ['ready', 'failed'], 60_000);
@@ -110,7 +111,6 @@ describe('hostile import files', () => {
       // On main: 56 MB, 500,000 warnings.
       expect(whole.rawPayload.length).toBeLessThan(64 * 1024);
     });
-    expect(slowest).toBeLessThan(bound);
   });
 
   it('collapses repeated warnings into one with a count', async () => {
