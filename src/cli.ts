@@ -14,7 +14,8 @@ import { importCommand } from './cli/import-command.ts';
 import { createTerminal } from './cli/terminal.ts';
 
 const usage = `Usage: roster <command> [options]   (every command takes --json)
-  start                                  migrate, then serve HTTP and run the job worker
+  start [--owner-email EMAIL]            migrate, then serve HTTP and run the job worker (the first start creates
+                                         an organization whose OWNER has EMAIL, default owner@example.com)
   serve                                  serve HTTP only
   worker                                 run background jobs only
   migrate                                bring the database schema up to date
@@ -27,7 +28,7 @@ const usage = `Usage: roster <command> [options]   (every command takes --json)
   apikey revoke KEY_ID --app APP         revoke an API key (fails at once)
   operator list --org ORG                list an organization's operators
   import FILE --app APP [--mapping FILE.json] [--default-region FR] [--mode upsert|create_only|update_only]
-         [--reason TEXT] [--yes] [--as EMAIL]
+         [--reason TEXT] [--allow-unblock] [--yes] [--as EMAIL]
                                          preview a users file, ask, then run it with a progress bar
   export --app APP [--filter key=value]… [--columns a,b] --out FILE [--as EMAIL]
                                          export users to a CSV file
@@ -45,11 +46,13 @@ const { values: flags, positionals } = parseArgs({
     role: { type: 'string' },
     password: { type: 'string' },
     name: { type: 'string' },
+    'owner-email': { type: 'string' },
     as: { type: 'string' },
     mapping: { type: 'string' },
     'default-region': { type: 'string' },
     mode: { type: 'string' },
     reason: { type: 'string' },
+    'allow-unblock': { type: 'boolean', default: false },
     yes: { type: 'boolean', short: 'y', default: false },
     filter: { type: 'string', multiple: true },
     columns: { type: 'string' },
@@ -105,7 +108,9 @@ async function main(): Promise<void> {
   }
 
   if (command === 'start' || command === 'serve' || command === 'worker') {
-    const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start' });
+    const ownerEmail = flags['owner-email'];
+    if (ownerEmail !== undefined && (typeof ownerEmail !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ownerEmail))) fail('--owner-email needs an email address, e.g. --owner-email you@example.com');
+    const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start', ownerEmail: ownerEmail?.trim().toLowerCase() });
     const shutdown = () => {
       running.stop().then(
         () => process.exit(0),
@@ -183,7 +188,7 @@ async function main(): Promise<void> {
   }
   if (command === 'import') {
     const file = subcommand ?? fail('import needs a FILE', 'missing_argument', { usage: true });
-    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), yes: flags.yes === true };
+    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), allowUnblock: flags['allow-unblock'] === true, yes: flags.yes === true };
     process.exitCode = await withContext(config, (ctx) => importCommand(ctx, terminal(), options));
     return;
   }

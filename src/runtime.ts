@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config/config.ts';
 import { type AppContext, closeContext, consoleLogger, createContext, openDatabase } from './context.ts';
 import { createApiKey, createApplication, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
+import { mailOwnerWelcome } from './features/auth/passwords.service.ts';
 import { allJobs } from './features/index.ts';
 
 export interface RunningRoster {
@@ -16,6 +17,8 @@ export interface RunOptions {
   worker: boolean;
   /** Create the demo tenant on an empty database (only `start` does). */
   bootstrap: boolean;
+  /** `start --owner-email`: the first start's OWNER gets this email (and a set-password link mailed to it). */
+  ownerEmail?: string;
 }
 
 /** Runs HTTP, the job worker, or both, on one shared context. */
@@ -23,7 +26,10 @@ export async function runRoster(config: Config, options: RunOptions): Promise<Ru
   const opened = await openDatabase(config, { log: consoleLogger });
   const ctx = await createContext(config, opened.handle, { maintenance: options.worker });
   await ctx.jobs.start(allJobs);
-  if (options.bootstrap) await bootstrapDemoTenant(ctx);
+  if (options.bootstrap) {
+    const created = await bootstrapDemoTenant(ctx, { ownerEmail: options.ownerEmail });
+    if (!created && options.ownerEmail) console.log(`--owner-email applies to the first start only; this data folder already has an organization (sign in as its owner).`);
+  }
 
   let app: FastifyInstance | undefined;
   if (options.http) {
@@ -47,14 +53,18 @@ export async function runRoster(config: Config, options: RunOptions): Promise<Ru
 }
 
 /** On the first start of an empty database, create a tenant to try Roster with and print its secrets once. */
-export async function bootstrapDemoTenant(ctx: AppContext): Promise<boolean> {
+export async function bootstrapDemoTenant(ctx: AppContext, options: { ownerEmail?: string } = {}): Promise<boolean> {
   const existing = await ctx.db.selectFrom('organizations').select('id').limit(1).executeTakeFirst();
   if (existing) return false;
   const org = await createOrganization(ctx.db, 'Demo organization');
   const app = await createApplication(ctx.db, org.id, 'Demo application');
   const password = generatePassword();
-  const email = 'owner@example.com';
-  await createOperator(ctx.db, { orgId: org.id, email, role: 'OWNER', name: 'Demo owner', password });
+  const email = options.ownerEmail ?? 'owner@example.com';
+  const owner = await createOperator(ctx.db, { orgId: org.id, email, role: 'OWNER', name: options.ownerEmail ? '' : 'Demo owner', password });
+  // A real owner address gets a link to choose their own password; the printed one works meanwhile.
+  if (options.ownerEmail) {
+    await mailOwnerWelcome(ctx, { id: owner.id, email }).catch((error: Error) => ctx.log.warn(`could not mail the set-password link to ${email}: ${error.message}`));
+  }
   const key = await createApiKey(ctx.db, app.id, { name: 'demo key' });
   console.log(
     [
@@ -63,6 +73,7 @@ export async function bootstrapDemoTenant(ctx: AppContext): Promise<boolean> {
       `  Console:        ${ctx.config.PUBLIC_URL}/`,
       `  Login:          ${email}`,
       `  Password:       ${password}`,
+      ...(options.ownerEmail ? [`                  (a link to choose another was mailed to ${email}${ctx.mailer.kind === 'outbox' ? `, in ${ctx.config.dataDir}/outbox/` : ''})`] : []),
       `  API key:        ${key.api_key}   (header x-api-key, application ${app.id})`,
       `  Organization:   ${org.id}`,
       '',

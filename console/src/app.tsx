@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ErrorMessage, Loading } from './components/feedback.tsx';
 import { Layout } from './components/layout.tsx';
@@ -10,12 +10,17 @@ import { ImportPage } from './pages/imports/import-page.tsx';
 import { InvitationPage } from './pages/invitation/invitation-page.tsx';
 import { NewImportPage } from './pages/imports/new-import-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
+import { ResetPasswordPage } from './pages/sign-in/reset-password-page.tsx';
 import { SignInPage } from './pages/sign-in/sign-in-page.tsx';
 import { UserPage } from './pages/users/user-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 import { SessionProvider } from './shared/session.tsx';
 
+// The overview brings the chart library: it loads only when the page is opened.
+const OverviewPage = lazy(() => import('./pages/overview/overview-page.tsx'));
+
 const pageTitles: [RegExp, string][] = [
+  [/^\/$/, 'Overview'],
   [/^\/users\/.+/, 'User'],
   [/^\/users/, 'Users'],
   [/^\/imports\/faces/, 'Import faces'],
@@ -49,8 +54,11 @@ function SessionFailed({ error, retry }: { error: unknown; retry(): void }) {
 
 export function App() {
   useDocumentTitle();
+  const { pathname } = useLocation();
+  // A reset link is opened signed out (or as someone else): it never waits for a session.
+  if (pathname === '/reset-password') return <ResetPasswordPage />;
   // An invitation link works signed in or not: it is how a new member gets an account at all.
-  if (useLocation().pathname === '/invitation') return <InvitationPage />;
+  if (pathname === '/invitation') return <InvitationPage />;
   return (
     <SessionProvider
       signedOut={<SignInPage />}
@@ -63,7 +71,14 @@ export function App() {
     >
       <Routes>
         <Route element={<Layout />}>
-          <Route index element={<Navigate to="/users" replace />} />
+          <Route
+            index
+            element={
+              <Suspense fallback={<Loading label="Loading the overview…" />}>
+                <OverviewPage />
+              </Suspense>
+            }
+          />
           <Route path="users" element={<UsersPage />} />
           <Route path="users/:userId" element={<UserPage />} />
           <Route path="imports" element={<ImportHistoryPage />} />
@@ -73,7 +88,7 @@ export function App() {
           <Route path="exports" element={<ExportsPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="settings" element={<SettingsPage />} />
-          <Route path="*" element={<Navigate to="/users" replace />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
         </Route>
       </Routes>
     </SessionProvider>

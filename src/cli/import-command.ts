@@ -4,8 +4,10 @@ import path from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import type { ImportView } from '../features/imports/imports.schemas.ts';
-import { getImport, createImport, startImport } from '../features/imports/imports.service.ts';
+import { createImport, getImport, startImport } from '../features/imports/imports.service.ts';
+import { type ImportMode, importModes } from '../features/users/index.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
+import { setImportMapping } from '../features/imports/migration.service.ts';
 import { cliOperator, loadApplication, startLocalWorker } from './cli-context.ts';
 import { pollUntil, type Terminal } from './terminal.ts';
 
@@ -17,31 +19,45 @@ export interface ImportCommandOptions {
   defaultRegion?: string;
   mode?: string;
   reason?: string;
+  allowUnblock: boolean;
   yes: boolean;
 }
 
-const modes = ['upsert', 'create_only', 'update_only'];
-
 /** `roster import FILE --app APP`: upload, show the preview's counts, ask, run with a progress bar. */
 export async function importCommand(ctx: AppContext, terminal: Terminal, options: ImportCommandOptions): Promise<number> {
-  if (options.mode !== undefined && !modes.includes(options.mode)) throw new AppError(400, 'invalid_argument', `--mode must be one of ${modes.join(', ')}, got "${options.mode}"`);
+  if (options.mode !== undefined && !isImportMode(options.mode)) throw new AppError(400, 'invalid_argument', `--mode must be one of ${importModes.join(', ')}, got "${options.mode}"`);
+  const mode = options.mode as ImportMode | undefined;
   if (options.defaultRegion !== undefined && !/^[A-Za-z]{2}$/.test(options.defaultRegion)) {
     throw new AppError(400, 'invalid_argument', `--default-region must be a two-letter country code such as FR, got "${options.defaultRegion}"`);
   }
   const mapping = options.mappingFile ? await readMapping(options.mappingFile) : undefined;
-  const startArgs = startArguments(options);
-  await applyMigrationOptions(ctx, null, null, { mapping, defaultRegion: options.defaultRegion });
   const fileStat = await stat(options.file).catch(() => null);
   if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
   const actor = { operator: await cliOperator(ctx, app.org_id, options.as), appId: app.id, ip: null };
   await startLocalWorker(ctx);
 
-  const created = await createImport(ctx, actor, { stream: createReadStream(options.file), fileName: path.basename(options.file) });
+  const created = await createImport(ctx, actor, {
+    stream: createReadStream(options.file),
+    fileName: path.basename(options.file),
+    mode,
+    settings: { defaultRegion: options.defaultRegion?.toUpperCase() },
+  });
   terminal.note(`Uploaded ${path.basename(options.file)} as import ${created.id}; checking every row…`);
   const read = async () => toImportView(await getImport(ctx, app.id, created.id));
-  let preview = await pollUntil(read, (view) => view.status !== 'validating', (view) => terminal.progress({ label: 'rows read', done: view.total_rows, total: Math.max(view.total_rows, 1), status: view.status }));
+  const validated = () => pollUntil(read, (view) => view.status !== 'validating', (view) => terminal.progress({ label: 'rows read', done: view.total_rows, total: Math.max(view.total_rows, 1), status: view.status }));
+  let preview = await validated();
   terminal.endProgress();
+  if (mapping && (preview.status === 'ready' || preview.status === 'needs_mapping')) {
+    await setImportMapping(ctx, actor, preview.id, mapping);
+    terminal.note('Mapping applied; checking every row again…');
+    preview = await validated();
+    terminal.endProgress();
+  }
+  if (preview.status === 'needs_mapping') {
+    const headers = preview.columns.map((column) => `"${column.source}"`).join(', ');
+    throw new AppError(422, 'needs_mapping', `No column of the file maps to vendor_data (its columns: ${headers}). Pass --mapping FILE.json, e.g. {"Customer ID": "vendor_data"}`);
+  }
   if (preview.status === 'failed') throw new AppError(422, preview.error?.code ?? 'import_failed', `The file cannot be imported: ${preview.error?.message ?? 'unknown error'}`);
   if (preview.status !== 'ready') throw new AppError(422, 'import_not_ready', `The import is ${preview.status}; see it in the console`);
 
@@ -50,7 +66,7 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
     terminal.result({ error: { code: 'not_confirmed', message: 'Not started; the preview stays in the console' }, import: preview }, `Not started. The preview stays in the console (import ${preview.id}).`);
     return 1;
   }
-  await startImport(ctx, actor, preview.id, ...startArgs);
+  await startImport(ctx, actor, preview.id, { mode, reason: options.reason, allow_unblock: options.allowUnblock });
   const finished = await pollUntil(
     read,
     (view) => ['completed', 'failed', 'cancelled'].includes(view.status),
@@ -68,6 +84,8 @@ function previewProse(view: ImportView): string {
     `  to create:  ${n(view.to_create)}`,
     `  to update:  ${n(view.to_update)}`,
     `  unchanged:  ${n(view.unchanged)}`,
+    ...(view.to_skip > 0 ? [`  skipped by --mode ${view.mode}:  ${n(view.to_skip)}`] : []),
+    ...view.status_changes.map((change) => `  status ${change.from} → ${change.to}:  ${n(change.count)}${change.from === 'BLOCKED' ? '  (needs --allow-unblock)' : ''}`),
     `  invalid:    ${n(view.invalid_rows)}${view.invalid_rows > 0 ? '  (skipped; the console lists them and their reasons in errors.csv)' : ''}`,
   ].join('\n');
 }
@@ -93,22 +111,6 @@ async function readMapping(file: string): Promise<Record<string, string | null>>
   return mapping as Record<string, string | null>;
 }
 
-/** Mapping and default region (§9) go through the imports service; see the README for which version has them. */
-async function applyMigrationOptions(
-  _ctx: AppContext,
-  _actor: unknown,
-  preview: ImportView | null,
-  options: { mapping?: Record<string, string | null>; defaultRegion?: string },
-): Promise<ImportView | null> {
-  if (options.mapping || options.defaultRegion) {
-    throw new AppError(501, 'not_supported', '--mapping and --default-region need the mapping step of the imports service, which this build does not have yet');
-  }
-  return preview;
-}
-
-function startArguments(options: ImportCommandOptions): [] {
-  if (options.mode !== undefined || options.reason !== undefined) {
-    throw new AppError(501, 'not_supported', '--mode and --reason need import modes in the imports service, which this build does not have yet');
-  }
-  return [];
+function isImportMode(value: string): value is ImportMode {
+  return (importModes as readonly string[]).includes(value);
 }

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ImportTables } from '../features/imports/imports.tables.ts';
 import type { ExportTables } from '../features/exports/exports.tables.ts';
 import type { AuthSecurityTables } from '../features/auth/auth-security.tables.ts';
+import type { BulkActionTables } from '../features/users/bulk/bulk-actions.tables.ts';
 import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -131,7 +132,17 @@ export interface AuditLogsTable {
   batch_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+export interface OperatorPasswordResetsTable {
+  token_hash: Buffer;
+  operator_id: string;
+  requested_by: string | null;
+  created_at: Generated<Date>;
+  expires_at: Date;
+  used_at: NullableTimestamp;
+}
+
 export interface CoreTables {
+  operator_password_resets: OperatorPasswordResetsTable;
   organizations: OrganizationsTable;
   applications: ApplicationsTable;
   operators: OperatorsTable;
@@ -144,4 +155,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, AuthSecurityTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables {}

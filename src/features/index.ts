@@ -5,7 +5,8 @@ import { exportsFeature } from './exports/index.ts';
 import { faceImportsFeature } from './face-imports/index.ts';
 import { importsFeature } from './imports/index.ts';
 import { usersFeature } from './users/index.ts';
+import { overviewFeature } from './overview/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature, overviewFeature];
 
 export const allJobs = features.flatMap((feature) => feature.jobs ?? []);

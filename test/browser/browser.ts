@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -39,13 +40,58 @@ export async function launchBrowser(): Promise<ConsoleBrowser> {
   };
 }
 
-/** A screenshot for docs/screenshots (what a 1280 × 860 window shows, or the whole page), taken once the page has settled. */
+/**
+ * Waits until no CSS transition or animation is running (a progress bar sliding to its new width, a
+ * spinner excepted: it never ends). A screenshot taken mid-transition shows a bar at 53% under "82%".
+ */
+export async function waitForTransitions(page: Page): Promise<void> {
+  // A string, not a function: this project's TypeScript has no DOM types (the code runs in the page).
+  await page.waitForFunction(
+    `document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).every((a) => a.playState !== 'running')`,
+    undefined,
+    { timeout: 10_000, polling: 50 },
+  );
+}
+
+/** A screenshot for docs/screenshots (what the window shows, or the whole page), taken once the page and its transitions have settled. */
 export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   await page.waitForLoadState('networkidle').catch(() => {});
+  await waitForTransitions(page);
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: options.fullPage ?? false });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core inside the page and returns its serious and critical violations (WCAG 2.x A and AA rules). */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  await waitForTransitions(page);
+  // Evaluated through the DevTools protocol rather than a <script> tag, which the console's CSP would refuse.
+  if (!(await page.evaluate(`'axe' in window`))) await page.evaluate(axeSource);
+  const violations = await page.evaluate<{ id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[]>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((result) => result.violations)`,
+  );
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 5).map((node) => JSON.stringify(node.target)) }));
 }
 
 /** Follows a link of the main navigation, as a person does. */
 export async function openFromNavigation(page: Page, label: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+/** Signs in through the sign-in page, as a person does, and waits for the console's navigation. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }

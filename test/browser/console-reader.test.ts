@@ -52,10 +52,11 @@ describe('the console, for a reader', () => {
   it('shows only what a reader may use', async () => {
     expect(await page.getByRole('banner').textContent()).toContain('Reader');
     const navigation = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(navigation).toEqual(['Users', 'Export', 'Settings']);
+    expect(navigation).toEqual(['Overview', 'Users', 'Export', 'Settings']);
   });
 
   it('switches between the applications of the organization', async () => {
+    await openFromNavigation(page, 'Users');
     const switcher = page.getByRole('banner').getByLabel('Application');
     expect(await switcher.locator('option').allTextContents()).toEqual(['Demo application', 'Second application']);
     const rows = page.locator('table.data-table tbody tr');

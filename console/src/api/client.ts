@@ -45,7 +45,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Query;
   body?: unknown;
   signal?: AbortSignal;
@@ -86,17 +86,23 @@ export function apiUrl(path: string, query?: Query): string {
   return `/api/console${path}${queryString(query)}`;
 }
 
+/** Bytes of the request body sent so far (the multipart body: the file plus a few hundred bytes). */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
 /**
  * Uploads with XMLHttpRequest because fetch cannot report upload progress, and an import file
  * may be hundreds of megabytes.
  */
-export function upload<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
+export function upload<T>(path: string, form: FormData, onProgress: (sent: UploadProgress) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `/api/console${path}`);
     request.setRequestHeader('accept', 'application/json');
     request.upload.onprogress = (event) => {
-      if (event.lengthComputable) onProgress(event.loaded / event.total);
+      if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
     };
     request.onerror = () => reject(new ApiError(0, 'network_error', 'The upload was interrupted. Check your connection and try again.'));
     request.onload = () => {

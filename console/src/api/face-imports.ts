@@ -39,5 +39,5 @@ export function useFaceImports(appId: string, cursor: string | null, enabled = t
 export function uploadFaceZip(appId: string, file: File, onProgress: (fraction: number) => void): Promise<FaceImport> {
   const form = new FormData();
   form.append('file', file, file.name);
-  return upload<FaceImport>(`/apps/${appId}/face-imports`, form, onProgress);
+  return upload<FaceImport>(`/apps/${appId}/face-imports`, form, (sent) => onProgress(sent.total ? sent.loaded / sent.total : 0));
 }

@@ -1,9 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, apiUrl, upload } from './client.ts';
+import { api, apiUrl, type UploadProgress, upload } from './client.ts';
 import type { ImportJob, ImportRows, ImportStatus, Page } from './types.ts';
 
 /** Statuses after which an import no longer changes by itself. */
-export const settledImportStatuses: readonly ImportStatus[] = ['ready', 'completed', 'failed', 'cancelled'];
+export const settledImportStatuses: readonly ImportStatus[] = ['ready', 'needs_mapping', 'completed', 'failed', 'cancelled'];
 
 export function isImportMoving(status: ImportStatus): boolean {
   return !settledImportStatuses.includes(status);
@@ -48,10 +48,14 @@ export function useImportRows(appId: string, importId: string, onlyInvalid: bool
   });
 }
 
-export function uploadImport(appId: string, file: File, onProgress: (fraction: number) => void): Promise<ImportJob> {
+/** `options`: a preset and a default region for national phone numbers (CONTRACT §9). */
+export function uploadImport(appId: string, file: File, onProgress: (sent: UploadProgress) => void, options: { preset?: string; defaultRegion?: string } = {}): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file, file.name);
-  return upload<ImportJob>(`/apps/${appId}/imports`, form, onProgress);
+  const query = new URLSearchParams();
+  if (options.preset) query.set('preset', options.preset);
+  if (options.defaultRegion) query.set('default_region', options.defaultRegion);
+  return upload<ImportJob>(`/apps/${appId}/imports${query.size > 0 ? `?${query}` : ''}`, form, onProgress);
 }
 
 function useImportAction(appId: string, importId: string, action: 'start' | 'cancel') {

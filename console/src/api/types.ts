@@ -102,7 +102,7 @@ export interface Actor {
   name: string | null;
 }
 
-export type ImportStatus = 'validating' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ImportStatus = 'validating' | 'needs_mapping' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface ImportJob {
   id: string;
@@ -121,11 +121,17 @@ export interface ImportJob {
   skipped: number;
   failed: number;
   file_bytes?: number;
-  /** The file's header as written. */
-  columns?: string[];
+  /** The file's headers as written, each with the field it fills (CONTRACT §9). */
+  columns?: ColumnMapping[];
+  format?: 'csv' | 'xlsx' | 'json' | 'ndjson' | null;
+  preset?: string | null;
+  default_region?: string | null;
+  /** Rows carrying a pending fix, per fix code. */
+  fix_counts?: Record<string, number>;
   warnings?: (string | ImportWarning)[];
   created_by: Actor | null;
   created_at: string;
+  validated_at?: string | null;
   started_at: string | null;
   finished_at: string | null;
   error: { code: string; message: string; line?: number; columns?: string[] } | null;
@@ -173,6 +179,30 @@ export interface ImportRow {
   errors: ImportRowError[];
   changes?: FieldChanges;
   warnings?: ImportWarning[];
+  /** Suggested fixes, not applied until their kind is accepted. */
+  fixes?: CellFix[];
+}
+
+export interface ColumnMapping {
+  source: string;
+  field: string | null;
+  how: 'exact' | 'synonym' | 'saved' | 'manual' | 'none';
+  samples?: string[];
+}
+
+export interface CellFix {
+  column: string;
+  from: string;
+  to: string;
+  code: string;
+}
+
+export interface ImportPreset {
+  name: string;
+  label: string;
+  format: string;
+  mapping: Record<string, string | null>;
+  accept_fixes: string[];
 }
 
 export interface ImportRows {
@@ -189,6 +219,8 @@ export interface ExportJob {
   filters: Partial<UserFilters>;
   columns: string[];
   row_count: number | null;
+  /** While running: rows written to the file so far. */
+  rows_written?: number | null;
   created_by: Actor | null;
   created_at: string;
   finished_at: string | null;

@@ -18,7 +18,8 @@ interface Props {
 /** The console's list table: scrollable wrapper, a caption for screen readers, one header row. */
 export function DataTable({ caption, columns, children, empty }: Props) {
   return (
-    <div className="table-wrap">
+    // Focusable, so a keyboard can scroll a table wider than its box (axe: scrollable-region-focusable).
+    <div className="table-wrap" tabIndex={0}>
       <table className="data-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>

@@ -109,9 +109,9 @@ export function ConfirmButton({ label, confirmLabel, onConfirm, disabled }: { la
 }
 
 /** A table cell whose text is cut with an ellipsis (table cells ignore max-width, so an inner block carries it). */
-export function ClipCell({ children, strong = false, title }: { children: React.ReactNode; strong?: boolean; title?: string }) {
+export function ClipCell({ children, strong = false, title, label }: { children: React.ReactNode; strong?: boolean; title?: string; label?: string }) {
   return (
-    <td className={strong ? 'cell-strong' : undefined}>
+    <td className={strong ? 'cell-strong' : undefined} data-label={label}>
       <div className="clip" title={title}>
         {children}
       </div>

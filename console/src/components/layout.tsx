@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSignOut } from '../api/session.ts';
 import type { Permission } from '../api/types.ts';
@@ -13,6 +13,7 @@ interface NavItem {
 }
 
 const navItems: NavItem[] = [
+  { to: '/', label: 'Overview', anyOf: ['users.read'] },
   { to: '/users', label: 'Users', anyOf: ['users.read'] },
   { to: '/imports/new', label: 'Import', anyOf: ['imports.manage'] },
   { to: '/imports', label: 'Import history', anyOf: ['imports.manage'] },
@@ -71,12 +72,19 @@ export function Layout() {
   const { me, can } = useSession();
   const signOut = useSignOut();
   const main = useFocusContentOnNavigation();
+  const { pathname } = useLocation();
+  // On a phone the navigation folds behind a Menu button; following a link folds it again.
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
         Skip to content
       </a>
       <header className="topbar">
+        <button type="button" className="menu-button button-secondary" aria-expanded={menuOpen} aria-controls="main-navigation" onClick={() => setMenuOpen(!menuOpen)}>
+          Menu
+        </button>
         <span className="brand">Roster</span>
         <span className="org-name" title="Organization">
           {me.organization.name}
@@ -92,11 +100,11 @@ export function Layout() {
           Sign out
         </button>
       </header>
-      <nav className="sidebar" aria-label="Main">
+      <nav id="main-navigation" className={menuOpen ? 'sidebar sidebar-open' : 'sidebar'} aria-label="Main">
         <ul>
           {visibleNavItems(can).map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to} end={item.to === '/imports'}>
+              <NavLink to={item.to} end={item.to === '/imports' || item.to === '/'}>
                 {item.label}
               </NavLink>
             </li>

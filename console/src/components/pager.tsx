@@ -38,16 +38,19 @@ interface PagerProps {
   onPrevious(): void;
   onNext(cursor: string): void;
   shown: number;
+  /** The whole list's size in words ("1,234", "about 1.2M"), when known. */
+  total?: string;
 }
 
-export function Pager({ pageNumber, hasPrevious, nextCursor, busy, onPrevious, onNext, shown }: PagerProps) {
+export function Pager({ pageNumber, hasPrevious, nextCursor, busy, onPrevious, onNext, shown, total }: PagerProps) {
   return (
     <nav className="pager" aria-label="Pages">
       <button type="button" className="button-secondary" disabled={!hasPrevious || busy} onClick={onPrevious}>
         ← Previous
       </button>
       <span className="pager-label" aria-live="polite">
-        Page {pageNumber} · {shown} shown{busy ? ' · loading…' : ''}
+        Page {pageNumber} · {shown} shown{total !== undefined ? ` of ${total}` : ''}
+        {busy ? ' · loading…' : ''}
       </span>
       <button type="button" className="button-secondary" disabled={!nextCursor || busy} onClick={() => nextCursor && onNext(nextCursor)}>
         Next →

@@ -47,3 +47,22 @@ export function formatShortDate(value: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return value;
   return date.getFullYear() === new Date().getFullYear() ? sameYearDate.format(date) : dateOnly.format(date);
 }
+
+/** "1 row", "2 rows", "1,200 rows": the count with the noun in the form English wants. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? singular : plural}`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A total that may be PostgreSQL's estimate: "1,234" when exact, "about 1.2M" when not. */
+export function formatTotal(total: { count: number; exact: boolean }): string {
+  return total.exact ? formatNumber(total.count) : `about ${compact.format(total.count)}`;
+}

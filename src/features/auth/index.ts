@@ -6,6 +6,7 @@ import { registerConsoleTokenRoutes } from './console-tokens.routes.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
 import { ACCEPT_INVITATION_PATH, registerInvitationRoutes } from './invitations.routes.ts';
 import { registerOperatorRoutes } from './operators.routes.ts';
+import { registerPasswordRoutes } from './passwords.routes.ts';
 import { registerSessionRoutes } from './session.routes.ts';
 import { passwordCheckGate } from './password-check-gate.ts';
 
@@ -26,5 +27,6 @@ export const authFeature: Feature = {
     await registerOperatorRoutes(app, ctx);
     await registerApiKeyRoutes(app, ctx);
     await registerConsoleTokenRoutes(app, ctx);
+    await registerPasswordRoutes(app, ctx);
   },
 };

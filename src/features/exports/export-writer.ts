@@ -16,6 +16,8 @@ export interface WriteExportOptions {
   header: readonly string[];
   /** Sees every chunk before it is stored; throwing aborts the write (tests inject failures here). */
   onChunk?: (bytesSoFar: number) => void | Promise<void>;
+  /** Sees every chunk of CSV as it is stored (progress counting). */
+  onData?: (chunk: Buffer) => void;
 }
 
 export interface WrittenExport {
@@ -43,6 +45,7 @@ export async function writeExport(options: WriteExportOptions): Promise<WrittenE
       for await (const chunk of copy as AsyncIterable<Buffer>) {
         bytes += chunk.length;
         if (onChunk) await onChunk(bytes);
+        options.onData?.(chunk);
         yield chunk;
       }
     }

@@ -9,6 +9,7 @@ import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
 import { parseExportFilters } from './export-options.ts';
 import { buildExportCopy } from './export-query.ts';
+import { trackExportProgress } from './export-progress.ts';
 import { writeExport } from './export-writer.ts';
 import { type ExportRecord, findExport, markCompleted, markFailed, markRequeued, startAttempt, touchHeartbeat } from './exports.repository.ts';
 
@@ -55,6 +56,7 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
     const columns = record.columns as ExportColumn[];
     const filters = parseExportFilters(record.filters);
     const onChunk = exportJobTestHooks.onChunk;
+    const progress = trackExportProgress(ctx, appId, exportId, attemptKey);
     const written = await writeExport({
       pool: ctx.database.pool,
       storage: ctx.storage,
@@ -62,7 +64,8 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       copyStatement: buildExportCopy(ctx.db, appId, filters, columns),
       header: columns,
       onChunk: onChunk ? (bytes) => onChunk({ exportId, attempt: job.retryCount, bytes }) : undefined,
-    });
+      onData: progress.onData,
+    }).finally(progress.stop);
     // Whole seconds, so the link's expiry and the export's are the same instant.
     const expiresAt = new Date(Math.floor((Date.now() + ctx.config.EXPORT_LINK_TTL * 1000) / 1000) * 1000);
     const completed = await ctx.db.transaction().execute(async (trx) => {

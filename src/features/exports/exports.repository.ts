@@ -15,6 +15,7 @@ export interface ExportRecord {
   filters: Record<string, unknown>;
   columns: string[];
   row_count: number | null;
+  rows_written: number | null;
   bytes: number | null;
   storage_key: string | null;
   attempt_key: string | null;
@@ -49,6 +50,7 @@ function selectExports(db: Db) {
       'exports.filters',
       'exports.columns',
       'exports.row_count',
+      'exports.rows_written',
       'exports.bytes',
       'exports.storage_key',
       'exports.attempt_key',

@@ -17,6 +17,7 @@ const exportSchema = z.object({
   filters: z.record(z.string(), z.unknown()),
   columns: z.array(z.string()),
   row_count: z.number().nullable(),
+  rows_written: z.number().nullable().describe('While running: rows written to the file so far (null otherwise)'),
   created_by: z.object({ id: z.string(), email: z.string(), name: z.string() }),
   created_at: z.string(),
   finished_at: z.string().nullable(),

@@ -91,6 +91,7 @@ export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pic
     filters: record.filters,
     columns: record.columns,
     row_count: record.row_count,
+    rows_written: record.status === 'running' && record.rows_written !== null ? Number(record.rows_written) : null,
     created_by: { id: record.created_by, email: record.created_by_email, name: record.created_by_name },
     created_at: record.created_at.toISOString(),
     finished_at: record.finished_at?.toISOString() ?? null,

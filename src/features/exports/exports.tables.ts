@@ -14,6 +14,7 @@ export interface ExportsTable {
   filters: Json<Record<string, unknown>>;
   columns: string[];
   row_count: number | null;
+  rows_written: number | null;
   bytes: number | null;
   /** The finished file; set in the same update that marks the export completed. */
   storage_key: string | null;

@@ -37,7 +37,8 @@ type ByteSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.ReadableS
  * non-ASCII bytes are valid UTF-8 is checked whole (one extra read) before its text is used, so a
  * bad byte far down reads it all as Windows-1252 instead of failing with `invalid_encoding`. */
 export type CsvSource = ByteSource | (() => ByteSource);
-export interface ReadCsvOptions { requiredColumn?: string }
+/** `requiredColumn: null`: no column is required (an import's mapping decides, CONTRACT §9). */
+export interface ReadCsvOptions { requiredColumn?: string | null }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, TAB = 0x09, SPACE = 0x20;
 const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -67,7 +68,7 @@ export function stripFormulaGuard(cell: string): string {
 
 /** Header first, then records in arrays of one decoded chunk each (~64 KB): the cheap way. */
 export async function* readCsvBatches(source: CsvSource, opts: ReadCsvOptions = {}): AsyncGenerator<CsvHeader | CsvRecord[]> {
-  const required = normalizeColumn(opts.requiredColumn ?? 'vendor_data');
+  const required = opts.requiredColumn === null ? null : normalizeColumn(opts.requiredColumn ?? 'vendor_data');
   const decoded: { encoding: CsvHeader['encoding'] } = { encoding: 'utf-8' };
   let parser: CsvParser | undefined;
   let pending = '';
@@ -118,7 +119,7 @@ export async function* readCsv(source: CsvSource, opts?: ReadCsvOptions): AsyncG
   }
 }
 
-function buildHeader(parser: CsvParser, encoding: CsvHeader['encoding'], required: string): CsvHeader {
+function buildHeader(parser: CsvParser, encoding: CsvHeader['encoding'], required: string | null): CsvHeader {
   const { fields, line } = parser.header!;
   if (fields.length > MAX_COLUMNS) throw tooManyColumns(line);
   let nameChars = 0;
@@ -135,7 +136,7 @@ function buildHeader(parser: CsvParser, encoding: CsvHeader['encoding'], require
     if (seen.has(name)) throw new CsvFileError('duplicate_column', `Column "${columns[i]}" appears more than once in the header.`, line);
     seen.add(name);
   }
-  if (!seen.has(required)) {
+  if (required !== null && !seen.has(required)) {
     throw new CsvFileError('missing_vendor_data_column', `The header has no "${required}" column.`, line);
   }
   const delimiter = DELIMITERS[DELIMITER_CODES.indexOf(parser.delimiter)]!;

@@ -8,6 +8,8 @@ export interface ColumnPlan {
   /** Fields every row must have: the header's count. */
   fieldCount: number;
   positions: Partial<Record<ImportColumn, number>>;
+  /** Columns mapped to `metadata.KEY` (CONTRACT §9): [KEY, position]. */
+  metadataKeys?: [string, number][];
   /** Where the optional `status_reason` column is (§8: a reason per row for status changes). */
   statusReasonPosition?: number;
 }
@@ -57,7 +59,7 @@ export function describeUnknownColumns(unknown: readonly string[]): string {
     const hint = suggestions[column.trim().toLowerCase().replace(/[\s-]+/g, '_')];
     return hint ? `"${column}" (did you mean ${hint}?)` : `"${column}"`;
   });
-  return `The header has column${unknown.length > 1 ? 's' : ''} an import does not know: ${named.join(', ')}. Use the template's columns (${importColumns.join(', ')}, and optionally ${STATUS_REASON_COLUMN}); an export's other columns are accepted and ignored.`;
+  return `The header has ${unknown.length > 1 ? 'columns' : 'a column'} an import does not know: ${named.join(', ')}. Use the template's columns (${importColumns.join(', ')}, and optionally ${STATUS_REASON_COLUMN}); an export's other columns are accepted and ignored.`;
 }
 
 /** Every column an import file may have, for documentation and error messages. */

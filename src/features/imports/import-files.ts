@@ -5,25 +5,26 @@ import { rowErrors, type StoredRow } from './import-rows.repository.ts';
 /** CSV the import hands back to people: the template and the error report. UTF-8 with BOM so Excel reads it right. */
 const BOM = '\uFEFF';
 
-function csvCell(value: string): string {
+function csvCell(value: string, delimiter: string): string {
   const guarded = guardFormula(value);
-  return /[",\r\n]/.test(guarded) || guarded.trim() !== guarded ? `"${guarded.replace(/"/g, '""')}"` : guarded;
+  return /["\r\n]/.test(guarded) || guarded.includes(delimiter) || guarded.trim() !== guarded ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
-export function csvLine(cells: readonly string[]): string {
-  return `${cells.map(csvCell).join(',')}\r\n`;
+/** One CSV line; `delimiter` is the source file's separator for the error report (CONTRACT §9). */
+export function csvLine(cells: readonly string[], delimiter = ','): string {
+  return `${cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)}\r\n`;
 }
 
 export function templateCsv(): string {
   return BOM + csvLine(importColumns) + csvLine(importColumns.map((column) => templateExampleRow[column]));
 }
 
-export function errorReportHeader(fileColumns: readonly string[]): string {
-  return BOM + csvLine(['line', 'row', 'error_codes', 'errors', ...fileColumns]);
+export function errorReportHeader(fileColumns: readonly string[], delimiter = ','): string {
+  return BOM + csvLine(['line', 'row', 'error_codes', 'errors', ...fileColumns], delimiter);
 }
 
 /** One invalid row: where it is, why, and its cells as the file had them. */
-export function errorReportLine(row: StoredRow, fileColumns: readonly string[]): string {
+export function errorReportLine(row: StoredRow, fileColumns: readonly string[], delimiter = ','): string {
   const errors = rowErrors(row);
   const cells = decodeCells(row.cells);
   while (cells.length < fileColumns.length) cells.push('');
@@ -33,7 +34,7 @@ export function errorReportLine(row: StoredRow, fileColumns: readonly string[]):
     errors.map((error) => error.code).join(','),
     errors.map((error) => (error.column ? `${error.column}: ${error.message}` : error.message)).join('; '),
     ...cells,
-  ]);
+  ], delimiter);
 }
 
 /** The preview's "values": each cell under the file's own column name (extra cells of a long row under their position). */

@@ -14,7 +14,7 @@ export interface Queryable {
 
 /** The staged columns, in COPY order: the row's place and cells, then one column per field an import writes (from the catalogue). */
 export const stagedFieldColumns: readonly string[] = importFields.map((spec) => spec.column);
-export const importRowsCopySql = `COPY import_rows (import_id, row, line, cells, ${stagedFieldColumns.join(', ')}, status_reason, errors, action, changes, warnings, skip_code) FROM STDIN`;
+export const importRowsCopySql = `COPY import_rows (import_id, row, line, cells, ${stagedFieldColumns.join(', ')}, status_reason, errors, action, changes, warnings, skip_code, fixes) FROM STDIN`;
 
 /** Whether the application has any user yet: an import into an empty one needs no lookups. */
 export async function applicationHasUsers(db: Queryable, appId: string): Promise<boolean> {
@@ -109,6 +109,8 @@ export interface StoredRow {
   cells: string;
   action: RowAction;
   errors: RowError[] | null;
+  /** Suggested fixes not accepted yet (CONTRACT §9). */
+  fixes?: unknown[] | null;
   changes: Record<string, { from: unknown; to: unknown }> | null;
   warnings: ImportWarning[] | null;
   skip_code: string | null;
@@ -131,7 +133,7 @@ export function rowErrors(row: Pick<StoredRow, 'errors' | 'skip_code'>): RowErro
 export async function pageImportRows(db: Queryable, importId: string, only: RowFilter | undefined, offset: number, limit: number, knownTotal?: number): Promise<{ rows: StoredRow[]; total: number }> {
   const filter = filterSql(only);
   const [page, total] = await Promise.all([
-    db.query<StoredRow>(`SELECT row, line, cells, action, errors, changes, warnings, skip_code FROM import_rows WHERE import_id = $1${filter} ORDER BY row OFFSET $2 LIMIT $3`, [importId, offset, limit]),
+    db.query<StoredRow>(`SELECT row, line, cells, action, errors, changes, warnings, skip_code, fixes FROM import_rows WHERE import_id = $1${filter} ORDER BY row OFFSET $2 LIMIT $3`, [importId, offset, limit]),
     knownTotal ?? db.query<{ total: number }>(`SELECT count(*)::int AS total FROM import_rows WHERE import_id = $1${filter}`, [importId]).then((result) => result.rows[0]?.total ?? 0),
   ]);
   return { rows: page.rows, total };

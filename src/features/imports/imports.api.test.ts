@@ -159,15 +159,15 @@ describe('running an import', () => {
   });
 
   it('records import.failed for a file that cannot be read', async () => {
-    const response = await uploadCsv(roster, tenant, 'name,email\nAna,ana@example.com\n');
+    const response = await uploadCsv(roster, tenant, 'vendor_data,display_name\nq-1,"never closed\n');
     const failed = await waitForImport(roster, tenant, response.json().id, ['failed']);
-    expect(failed.error).toMatchObject({ code: 'missing_vendor_data_column' });
+    expect(failed.error).toMatchObject({ code: 'unterminated_quote' });
     const entries = await auditActions(failed.id);
     expect(entries.map((entry) => [entry.action, entry.actor_type, entry.outcome])).toEqual([
       ['import.created', 'operator', 'success'],
       ['import.failed', 'system', 'failure'],
     ]);
-    expect(entries[1]!.details).toMatchObject({ operator_id: tenant.operators.ADMIN.id, error: { code: 'missing_vendor_data_column' } });
+    expect(entries[1]!.details).toMatchObject({ operator_id: tenant.operators.ADMIN.id, error: { code: 'unterminated_quote' } });
   });
 });
 

@@ -23,12 +23,15 @@ describe('files from the real world', () => {
   it("reads Excel's semicolon export with a BOM and CRLF line ends", async () => {
     await freshTenant();
     const file = '\uFEFFVendor Data;Display Name;E-Mail Address;Country\r\nxl-1;José;jose@example.com;ESP\r\nxl-2;Zoë;;fra\r\n';
-    const failed = await previewOf(roster, tenant, file);
-    // "E-Mail Address" is not a column name an import knows: the whole file fails, naming it.
-    expect(failed.error).toMatchObject({ code: 'unknown_columns', columns: ['E-Mail Address'] });
+    // "E-Mail Address" is a synonym of email (CONTRACT §9): the file no longer fails on it.
+    const mapped = await previewOf(roster, tenant, file);
+    expect(mapped).toMatchObject({ status: 'ready', valid_rows: 2 });
+    expect(mapped.columns[2]).toMatchObject({ source: 'E-Mail Address', field: 'email', how: 'synonym' });
+    await freshTenant();
 
     const ready = await previewOf(roster, tenant, '\uFEFFVendor Data;Display Name;EMAIL;Country\r\nxl-1;José;jose@example.com;ESP\r\nxl-2;Zoë;;fra\r\n');
-    expect(ready).toMatchObject({ status: 'ready', encoding: 'utf-8-bom', delimiter: ';', total_rows: 2, valid_rows: 2, columns: ['Vendor Data', 'Display Name', 'EMAIL', 'Country'] });
+    expect(ready).toMatchObject({ status: 'ready', encoding: 'utf-8-bom', delimiter: ';', total_rows: 2, valid_rows: 2 });
+    expect(ready.columns.map((column) => column.source)).toEqual(['Vendor Data', 'Display Name', 'EMAIL', 'Country']);
     await startAndFinish(roster, tenant, ready.id);
     expect((await usersOf(roster, tenant)).map((user) => [user.vendor_data, user.display_name, user.email, user.country])).toEqual([
       ['xl-1', 'José', 'jose@example.com', 'ESP'],
@@ -164,9 +167,7 @@ describe('files that cannot be read', () => {
     ['empty_file', '', 'no bytes', undefined],
     ['binary_content', Buffer.concat([Buffer.from('vendor_data\nok\n'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01])]), 'binary bytes', 3],
     ['unterminated_quote', 'vendor_data,display_name\nq-1,Ana\nq-2,"never closed\nq-3,Bo\n', 'an unclosed quote', 3],
-    ['missing_vendor_data_column', 'email,display_name\nana@example.com,Ana\n', 'no vendor_data column', 1],
     ['duplicate_column', 'vendor_data,email,Email\nv-1,a@example.com,b@example.com\n', 'a column twice', 1],
-    ['unknown_columns', 'vendor_data,nickname,metadata\nv-1,Ana,{}\n', 'columns nobody knows', undefined],
   ];
 
   for (const [code, file, what, line] of unreadable) {
@@ -180,13 +181,6 @@ describe('files that cannot be read', () => {
       expect(start.statusCode).toBe(409);
     });
   }
-
-  it('names the unknown columns and suggests the template name', async () => {
-    await freshTenant();
-    const failed = await previewOf(roster, tenant, 'vendor_data,nickname,metadata\nv-1,Ana,{}\n');
-    expect(failed.error!.columns).toEqual(['nickname', 'metadata']);
-    expect(failed.error!.message).toContain('"metadata" (did you mean metadata_json?)');
-  });
 });
 
 describe('volume', () => {

@@ -102,7 +102,7 @@ export async function findExpiredImports(db: Db, finishedBefore: Date, limit: nu
       eb.or([
         eb.and([eb('imports.status', 'in', ['completed', 'failed', 'cancelled']), eb('imports.finished_at', '<', finishedBefore)]),
         // A preview nobody ran: kept as long as a finished import.
-        eb.and([eb('imports.status', '=', 'ready'), eb('imports.created_at', '<', finishedBefore)]),
+        eb.and([eb('imports.status', 'in', ['ready', 'needs_mapping']), eb('imports.created_at', '<', finishedBefore)]),
       ]),
     )
     .orderBy('imports.created_at')

@@ -6,6 +6,7 @@ import { invalid } from '../../http/errors.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
 import { previewRevert, requestRevert, revertConflictsReport } from './import-revert.service.ts';
+import { registerMigrationRoutes } from './migration.routes.ts';
 import {
   appParams,
   errorResponse,
@@ -38,7 +39,8 @@ import {
 const security = [{ consoleToken: [] }];
 const tags = ['console: imports'];
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 409: errorResponse, 410: errorResponse, 413: errorResponse };
-const rawCsvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
+// Raw bodies streamed as files; JSON files go as multipart, octet-stream or NDJSON (application/json bodies are the API's own).
+const rawCsvTypes = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel', 'application/x-ndjson', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 // Room for the multipart envelope around a file of exactly IMPORT_MAX_BYTES.
 const MULTIPART_OVERHEAD = 64 * 1024;
 
@@ -86,19 +88,22 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
       const actor = await importActor(request, request.params.app_id);
       const declared = Number(request.headers['content-length'] ?? Number.NaN);
       if (declared > maxBytes + (request.isMultipart() ? MULTIPART_OVERHEAD : 0)) throw fileTooLarge(maxBytes);
+      const settings = { defaultRegion: request.query.default_region, preset: request.query.preset };
       let upload: Upload;
       if (request.isMultipart()) {
         const part = await request.file();
         if (!part) throw missingFile();
-        upload = { stream: part.file, fileName: cleanFileName(part.filename), mode: request.query.mode };
+        upload = { stream: part.file, fileName: cleanFileName(part.filename), mode: request.query.mode, settings };
       } else if (isStream(request.body)) {
-        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])), mode: request.query.mode };
+        upload = { stream: request.body, fileName: cleanFileName(request.query.file_name ?? dispositionName(request.headers['content-disposition'])), mode: request.query.mode, settings };
       } else {
         throw missingFile();
       }
       return reply.status(201).send(await createImport(ctx, actor, upload));
     },
   );
+
+  registerMigrationRoutes(scope, onRequest, importActor, ctx);
 
   app.get(
     '/api/console/apps/:app_id/imports',

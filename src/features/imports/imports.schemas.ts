@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { importModes } from '../users/index.ts';
 import type { ImportRecord } from './imports.repository.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
+import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './migration.schemas.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
@@ -25,6 +26,7 @@ const modeSchema = z.enum(importModes).describe('upsert (default): create and up
 
 export const uploadQuery = z.object({
   file_name: safeString({ trim: true, max: 255 }).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
+  ...uploadMigrationQuery,
   mode: modeSchema.optional(),
 });
 
@@ -44,10 +46,11 @@ export const importSchema = z.object({
   app_id: z.string(),
   file_name: z.string(),
   file_bytes: z.number(),
-  status: z.enum(['validating', 'ready', 'queued', 'running', 'completed', 'failed', 'cancelled']),
+  status: z.enum(['validating', 'needs_mapping', 'ready', 'queued', 'running', 'completed', 'failed', 'cancelled']),
   encoding: z.string().nullable().describe('utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252, once read'),
   delimiter: z.string().nullable(),
-  columns: z.array(z.string()).describe("The file's header as written"),
+  columns: z.array(columnMappingSchema).describe("The file's headers as written, each with the field it fills (CONTRACT §9)"),
+  ...migrationViewFields,
   warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string(), count: z.number().optional().describe('How many warnings of this code there were, when collapsed into one') })),
   total_rows: z.number(),
   valid_rows: z.number(),
@@ -92,6 +95,7 @@ export const rowsResponse = z.object({
       action: z.enum(['create', 'update', 'unchanged', 'skip']),
       truncated: z.boolean().optional().describe('Some cell was longer than 1,000 characters and is cut here (the stored row is whole)'),
       errors: z.array(z.object({ column: z.string().nullable(), code: z.string(), message: z.string() })),
+      fixes: z.array(fixSchema).optional().describe('Suggested fixes, not applied until their kind is accepted'),
       changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional().describe('For an existing user: each field the row changes, from → to'),
       warnings: z.array(z.object({ column: z.string().optional(), code: z.string(), message: z.string() })),
     }),
@@ -110,7 +114,7 @@ export function toImportView(record: ImportRecord): ImportView {
     status: record.status,
     encoding: record.encoding,
     delimiter: record.delimiter,
-    columns: record.columns,
+    ...migrationView(record),
     warnings: record.warnings,
     total_rows: record.total_rows,
     valid_rows: record.valid_rows,

@@ -10,11 +10,13 @@ import { isUuid } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { decodeCells } from './copy-text.ts';
 import { auditImport, importCounts } from './import-audit.ts';
+import { recordUploadSettings, type UploadSettings } from './import-adjustments.repository.ts';
 import { errorReportHeader, errorReportLine, rowValues } from './import-files.ts';
 import { invalidRowsAfter, pageImportRows, rowErrors, type RowFilter, statusChangeGuard } from './import-rows.repository.ts';
 import { failImport, findImport, type ImportRecord, insertImport, listImportsPage, lockImport } from './imports.repository.ts';
 import { toImportView, type ImportView } from './imports.schemas.ts';
 import type { ImportStatus } from './imports.tables.ts';
+import type { CellFix } from './row-fixes.ts';
 import { runImportJob } from './run-import.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
 import { isWithinCalendar } from '../../platform/validation/instants.ts';
@@ -30,6 +32,8 @@ export interface ImportActor {
 export interface Upload {
   stream: NodeJS.ReadableStream;
   fileName: string;
+  /** `default_region` and `preset` from the upload's query (CONTRACT §9). */
+  settings?: UploadSettings;
   /** The mode the preview forecasts (§8); start may change it. */
   mode?: ImportMode;
 }
@@ -63,6 +67,7 @@ export async function createImport(ctx: AppContext, actor: ImportActor, upload: 
   try {
     await ctx.db.transaction().execute(async (trx) => {
       await insertImport(trx, { id: importId, appId: actor.appId, fileName: upload.fileName, storageKey, fileBytes: bytes, createdBy: actor.operator.operatorId, mode: upload.mode ?? 'upsert' });
+      await recordUploadSettings(trx, importId, upload.settings ?? {}, actor.operator.operatorId);
       await auditImport(trx, {
         orgId: actor.operator.orgId,
         appId: actor.appId,
@@ -232,6 +237,7 @@ export async function listImportRows(ctx: AppContext, appId: string, importId: s
         errors: rowErrors(row),
         ...(row.changes ? { changes: row.changes } : {}),
         warnings: row.warnings ?? [],
+        ...(row.fixes ? { fixes: row.fixes as CellFix[] } : {}),
       })),
     ),
     total: page.total,
@@ -243,13 +249,15 @@ export async function errorReport(ctx: AppContext, appId: string, importId: stri
   const record = await getImport(ctx, appId, importId);
   assertRowsAvailable(record);
   async function* lines(): AsyncGenerator<string> {
-    yield errorReportHeader(record.columns);
+    // The source's own separator, so the report opens the way the file did (comma for xlsx and JSON).
+    const delimiter = record.format === 'csv' || record.format === null ? (record.delimiter ?? ',') : ',';
+    yield errorReportHeader(record.columns, delimiter);
     let after = 0;
     for (;;) {
       const rows = await invalidRowsAfter(ctx.database.pool, importId, after, 2_000);
       if (rows.length === 0) return;
       let text = '';
-      for (const row of rows) text += errorReportLine(row, record.columns);
+      for (const row of rows) text += errorReportLine(row, record.columns, delimiter);
       yield text;
       after = rows.at(-1)!.row;
     }

@@ -1,11 +1,12 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ImportMigrationColumns, ImportMigrationTables } from './migration.tables.ts';
 import type { ImportMode } from '../users/user-merge.ts';
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 type Count = ColumnType<number, number | undefined, number>;
 
-export type ImportStatus = 'validating' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ImportStatus = 'validating' | 'needs_mapping' | 'ready' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type RowAction = 'create' | 'update' | 'unchanged' | 'skip';
 
 /** A problem with the file as a whole; `line` is where the reader found it. */
@@ -28,7 +29,7 @@ export interface RowError {
   message: string;
 }
 
-export interface ImportsTable {
+export interface ImportsTable extends ImportMigrationColumns {
   id: Generated<string>;
   app_id: string;
   file_name: string;
@@ -114,6 +115,7 @@ export interface ImportRowsTable {
   metadata: Json<Record<string, unknown> | null>;
   errors: ColumnType<RowError[] | null, string | null, string | null>;
   action: RowAction;
+  fixes: ColumnType<unknown[] | null, string | null, string | null>;
   status_reason: string | null;
   /** The preview's diff for an existing user: {"field": {"from", "to"}}. */
   changes: Json<Record<string, { from: unknown; to: unknown }> | null>;
@@ -123,7 +125,7 @@ export interface ImportRowsTable {
 }
 
 /** Kysely types of the import tables (migration 2026-11-27T1000-imports). */
-export interface ImportTables {
+export interface ImportTables extends ImportMigrationTables {
   imports: ImportsTable;
   import_rows: ImportRowsTable;
   import_revert_conflicts: ImportRevertConflictsTable;

@@ -51,7 +51,7 @@ export async function waitForImport(roster: TestRoster, tenant: TestTenant, id: 
   for (;;) {
     const view = await getImportView(roster, tenant, id);
     if (statuses.includes(view.status)) return view;
-    if (['completed', 'failed', 'cancelled'].includes(view.status) || Date.now() > deadline) {
+    if (['completed', 'failed', 'cancelled', 'needs_mapping'].includes(view.status) || Date.now() > deadline) {
       throw new Error(`import ${id} is ${view.status} (wanted ${statuses.join('|')}): ${JSON.stringify(view.error ?? view)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -62,7 +62,7 @@ export async function waitForImport(roster: TestRoster, tenant: TestTenant, id: 
 export async function previewOf(roster: TestRoster, tenant: TestTenant, body: string | Buffer, options: UploadOptions = {}): Promise<ImportView> {
   const response = await uploadCsv(roster, tenant, body, options);
   if (response.statusCode !== 201) throw new Error(`upload: ${response.statusCode} ${response.body}`);
-  return waitForImport(roster, tenant, response.json().id, ['ready', 'failed']);
+  return waitForImport(roster, tenant, response.json().id, ['ready', 'failed', 'needs_mapping']);
 }
 
 export async function startAndFinish(roster: TestRoster, tenant: TestTenant, id: string, timeoutMs?: number): Promise<ImportView> {

@@ -10,3 +10,6 @@ export const importsFeature: Feature = {
   routes: registerImportRoutes,
   jobs: [validateImportJob, runImportJob, revertImportJob, sweepImportsJob],
 };
+
+/** For a staging table rebuilt from the stored file: re-applies mappings, accepted fixes and cell edits (CONTRACT §9). */
+export { importDecisions } from './stage-plan.ts';

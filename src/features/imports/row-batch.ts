@@ -1,9 +1,10 @@
 import { importFields } from '../users/user-catalogue.ts';
 import type { ImportMode } from '../users/user-merge.ts';
-import type { CsvRecord } from './csv-reader.ts';
 import { CopyRowBuffer, copyTextArray, encodeCells } from './copy-text.ts';
 import type { ColumnPlan } from './import-columns.ts';
-import type { RowAction } from './imports.tables.ts';
+import type { RowAction, RowError } from './imports.tables.ts';
+import type { TableRecord } from './readers/index.ts';
+import { adjustRow, type CellFix, type FixSettings } from './row-fixes.ts';
 import { classifyRow, type ExistingUser } from './row-classification.ts';
 import { validateRow } from './row-validation.ts';
 
@@ -16,7 +17,9 @@ export interface RowBatch {
   mode: ImportMode;
   /** False when the application had no users as validation began: every valid row is then a create. */
   lookUpUsers: boolean;
-  records: CsvRecord[];
+  records: TableRecord[];
+  /** Suggested fixes to propose and the kinds accepted (CONTRACT §9); absent: none. */
+  fixes?: FixSettings;
 }
 
 export interface BatchCounts {
@@ -25,6 +28,8 @@ export interface BatchCounts {
   toCreate: number;
   toUpdate: number;
   unchanged: number;
+  /** Rows carrying a pending fix, per fix code. */
+  fixCounts?: Record<string, number>;
   /** Valid rows the mode skips (create_only: existing users; update_only: unknown ones). */
   toSkip: number;
   /** Rows (of existing users, not skipped) that change each field. */
@@ -55,11 +60,35 @@ export function addCounts(into: BatchCounts, more: BatchCounts): void {
   into.verifiedIgnored += more.verifiedIgnored;
   for (const [field, rows] of Object.entries(more.fieldChanges)) into.fieldChanges[field] = (into.fieldChanges[field] ?? 0) + rows;
   for (const [change, rows] of Object.entries(more.statusChanges)) into.statusChanges[change] = (into.statusChanges[change] ?? 0) + rows;
+  if (more.fixCounts) {
+    into.fixCounts ??= {};
+    for (const [code, rows] of Object.entries(more.fixCounts)) into.fixCounts[code] = (into.fixCounts[code] ?? 0) + rows;
+  }
 }
 
 /** Validates every row, looks up the users the valid rows name, and classifies each row. */
 export async function processBatch(batch: RowBatch, findExisting: FindExistingUsers): Promise<BatchResult> {
-  const checked = batch.records.map((record) => validateRow(record.fields, batch.plan, record.fields.length + (record.droppedFields ?? 0)));
+  const pendingFixes: (CellFix[] | null)[] = [];
+  const fixCounts: Record<string, number> = {};
+  const checked = batch.records.map((record) => {
+    if (record.problem) {
+      pendingFixes.push(null);
+      const error: RowError = { column: null, code: record.problem.code, message: record.problem.message };
+      return { values: validateRow([], { fieldCount: -1, positions: {} }).values, statusReason: null, errors: [error] };
+    }
+    // A very long row keeps only its first fields: its real count makes the wrong_field_count error.
+    const totalFields = record.fields.length + (record.droppedFields ?? 0);
+    if (!batch.fixes) {
+      pendingFixes.push(null);
+      return validateRow(record.fields, batch.plan, totalFields);
+    }
+    const adjusted = adjustRow(record.fields, batch.plan, batch.fixes);
+    // The staged cells are the ones the row will import: accepted fixes applied.
+    record.fields = adjusted.fields as string[];
+    pendingFixes.push(adjusted.pending.length > 0 ? adjusted.pending : null);
+    for (const code of new Set(adjusted.pending.map((fix) => fix.code))) fixCounts[code] = (fixCounts[code] ?? 0) + 1;
+    return validateRow(record.fields, batch.plan, totalFields);
+  });
   const keys: string[] = [];
   for (const row of checked) if (row.errors.length === 0) keys.push(row.values.vendor_data!);
   const existing = batch.lookUpUsers && keys.length > 0 ? await findExisting(batch.appId, keys) : new Map<string, ExistingUser>();
@@ -114,8 +143,10 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
     out.field(action);
     out.field(changes);
     out.field(warnings);
-    out.field(skipCode, true);
+    out.field(skipCode);
+    const fixes = pendingFixes[i];
+    out.field(fixes ? JSON.stringify(fixes) : null, true);
   }
   const copyData = out.finish();
-  return { copyData, ...counts };
+  return { copyData, ...counts, fixCounts };
 }

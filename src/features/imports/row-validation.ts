@@ -5,6 +5,7 @@ import { validateNote } from '../users/user-input.ts';
 import { stripFormulaGuard } from './csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowError } from './imports.tables.ts';
+import { mergeMetadataCells } from './metadata-cells.ts';
 
 /**
  * One import row checked with the users API's own validators (user-fields.ts), cell by cell, for
@@ -81,6 +82,7 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFi
     if (result.ok) (values as unknown as Record<string, unknown>)[spec.name] = result.value;
     else errors.push(toRowError(spec.csv, result.error));
   }
+  if (plan.metadataKeys) mergeMetadataCells(fields, plan.metadataKeys, values, errors);
   let statusReason: string | null = null;
   if (plan.statusReasonPosition !== undefined) {
     const reason = validateNote(STATUS_REASON_COLUMN, stripFormulaGuard(fields[plan.statusReasonPosition]!), { required: false, maxChars: MAX_STATUS_REASON_CHARS });

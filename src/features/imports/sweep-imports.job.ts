@@ -40,7 +40,7 @@ export async function sweepExpiredImports(ctx: AppContext, finishedBefore: Date)
   for (;;) {
     const expired = await findExpiredImports(ctx.db, finishedBefore, BATCH);
     for (const record of expired) {
-      await failWithAudit(ctx, record.id, ['ready'], { code: 'preview_expired', message: 'The preview expired before the import was started; upload the file again.' });
+      await failWithAudit(ctx, record.id, ['ready', 'needs_mapping'], { code: 'preview_expired', message: 'The preview expired before the import was started; upload the file again.' });
       await ctx.storage.delete(record.storage_key);
       await deleteImportRows(ctx.database.pool, record.id);
       await ctx.db.transaction().execute(async (trx) => {

@@ -7,12 +7,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { StorageNotFoundError } from '../../platform/storage/storage.ts';
-import { CsvFileError, type CsvHeader, type CsvRecord, readCsvBatches } from './csv-reader.ts';
-import { describeUnknownColumns, planColumns, type PlannedColumns } from './import-columns.ts';
 import { auditImport } from './import-audit.ts';
 import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCopySql, markDuplicateRows } from './import-rows.repository.ts';
 import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
 import type { ImportFileError } from './imports.tables.ts';
+import { markNeedsMapping } from './needs-mapping.ts';
+import { readImportTable, TableFileError, type TableHeader, type TableRecord } from './readers/index.ts';
+import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from './stage-plan.ts';
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
 import { collapseWarnings } from './preview-limits.ts';
@@ -64,6 +65,10 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
     ctx.log.info(`import ${importId}: validated ${record.file_bytes} bytes in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     if (error instanceof ValidationStopped) return;
+    if (error instanceof NeedsMapping) {
+      await markNeedsMapping(ctx, record, error);
+      return;
+    }
     if (!(error instanceof ImportFileProblem)) throw error;
     await failValidation(ctx, record, error.error);
   } finally {
@@ -101,7 +106,8 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   const done = await client.query(
     `UPDATE imports SET status = 'ready', encoding = $2, delimiter = $3, columns = $4, warnings = $5,
             total_rows = $6, valid_rows = $7, invalid_rows = $8, to_create = $9, to_update = $10, preview_unchanged = $11,
-            to_skip = $12, field_changes = $13, status_changes = $14, verified_ignored = $15, validated_at = now()
+            to_skip = $12, field_changes = $13, status_changes = $14, verified_ignored = $15,
+            format = $16, column_map = $17, fix_counts = $18, validated_at = now()
       WHERE id = $1 AND status = 'validating'`,
     [
       record.id,
@@ -119,6 +125,9 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
       JSON.stringify(fieldChanges),
       JSON.stringify(statusChanges),
       counts.verifiedIgnored,
+      staged.header.format,
+      JSON.stringify(staged.columns),
+      JSON.stringify(counts.fixCounts ?? {}),
     ],
   );
   // Cancelled while validating: nothing to keep.
@@ -126,8 +135,10 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
 }
 
 interface Staged {
-  header: CsvHeader;
-  planned: PlannedColumns;
+  header: TableHeader;
+  planned: StagePlan;
+  /** The mapping with a few sample values per column. */
+  columns: StagePlan['columns'];
   counts: BatchCounts;
 }
 
@@ -137,8 +148,9 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   const database = { url: ctx.database.url, schema: ctx.database.schema };
   // The first import into an application (a migration) has no users to compare with.
   const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
-  const check = (records: CsvRecord[]): Promise<BatchResult> => {
-    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, mode: record.mode, lookUpUsers, records };
+  const decisions = await importDecisions(ctx.db, record.app_id, record.id);
+  const check = (records: TableRecord[]): Promise<BatchResult> => {
+    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, mode: record.mode, lookUpUsers, records, fixes: planned!.fixes };
     return pool ? pool.run(database, batch) : processBatch(batch, (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys));
   };
   // Results are written in file order; a few batches run ahead meanwhile (inline: one validates while another's lookup is out).
@@ -150,31 +162,40 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
     addCounts(counts, result);
     await copy.write(result.copyData);
   };
-  const dispatch = async (records: CsvRecord[]) => {
+  const dispatch = async (records: TableRecord[]) => {
     const pending = check(records);
     pending.catch(() => {}); // awaited in order by writeNext; this only keeps an early failure from being "unhandled"
     inFlight.push(pending);
     while (inFlight.length >= maxInFlight) await writeNext();
   };
 
-  let header: CsvHeader | undefined;
-  let planned: PlannedColumns | undefined;
-  let pendingRecords: CsvRecord[] = [];
+  let header: TableHeader | undefined;
+  let planned: StagePlan | undefined;
+  let samples: SampleCollector | undefined;
+  let waitingForMapping = false;
+  let pendingRecords: TableRecord[] = [];
   let pendingChars = 0;
   let rowsRead = 0;
   let nextCheck = Date.now() + CANCEL_CHECK_MS;
   try {
-    for await (const item of readCsvBatches(() => storedFile(ctx, record.storage_key))) {
+    for await (const item of readImportTable(() => storedFile(ctx, record.storage_key), decisions.readOptions)) {
       if (!Array.isArray(item)) {
         header = item;
-        planned = planColumns(item);
-        if (planned.unknown.length > 0) {
-          throw new ImportFileProblem({ code: 'unknown_columns', message: describeUnknownColumns(planned.unknown), columns: planned.unknown });
-        }
+        planned = await decisions.plan(item);
+        samples = new SampleCollector(item.columns.length);
+        // No vendor_data: read on only for the mapping step's sample values.
+        waitingForMapping = item.columns.length > 0 && !planned.columns.some((column) => column.field === 'vendor_data');
+        continue;
+      }
+      if (waitingForMapping) {
+        for (const recordOfFile of item) samples!.add(recordOfFile);
+        if (samples!.full) break;
         continue;
       }
       rowsRead += item.length;
       for (const recordOfFile of item) {
+        planned!.prepare(recordOfFile);
+        samples!.add(recordOfFile);
         pendingRecords.push(recordOfFile);
         for (const field of recordOfFile.fields) pendingChars += field.length;
         if (pendingRecords.length >= BATCH_ROWS || pendingChars >= BATCH_CHARS) {
@@ -188,15 +209,19 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
         await reportProgress(ctx, record.id, rowsRead, signal);
       }
     }
+    if (header && waitingForMapping) {
+      planned!.columns = samples!.attach(planned!.columns);
+      requireVendorData(header, planned!);
+    }
     if (pendingRecords.length > 0) await dispatch(pendingRecords);
     while (inFlight.length > 0) await writeNext();
   } catch (error) {
     copy.abort();
-    if (error instanceof CsvFileError) throw new ImportFileProblem({ code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) });
+    if (error instanceof TableFileError) throw new ImportFileProblem({ code: error.code, message: error.message, ...(error.line !== undefined ? { line: error.line } : {}) });
     if (error instanceof StorageNotFoundError) throw new ImportFileProblem({ code: 'file_missing', message: 'The uploaded file is no longer in storage; upload it again.' });
     throw error;
   }
-  return { header: header!, planned: planned!, counts };
+  return { header: header!, planned: planned!, columns: samples!.attach(planned!.columns), counts };
 }
 
 /** `counts` minus `lost`, dropping keys that reach zero. */

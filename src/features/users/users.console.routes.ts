@@ -4,14 +4,16 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { facesOfUser } from './faces.service.ts';
+import { listUsersSorted, userSortQuery } from './user-sort.ts';
 import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser } from './user-redaction.ts';
-import { errorResponse, listUsersQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
-import { findUser, listUsers, updateUserStatus } from './users.service.ts';
+import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, toUserResponse, updateStatusBody } from './users.schemas.ts';
+import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
 
 const appParams = z.object({ app_id: z.string() });
 const userParams = z.object({ app_id: z.string(), didit_internal_id: z.string() });
 const consoleSecurity = [{ consoleToken: [] }];
 const consoleUserListResponse = z.object({ results: z.array(consoleUserSchema), next: z.string().nullable() });
+const consoleListQuery = listUsersQuery.extend({ sort: userSortQuery });
 const consoleErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
 
 /** The console's users pages: the same filters and rules as the users API, with the operator as actor. */
@@ -23,13 +25,16 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
 
   app.get(
     '/api/console/apps/:app_id/users',
-    { onRequest, schema: { tags, security, summary: "The application's users, newest first, filtered (personal data withheld from DEVELOPER and READER, listed in `redacted`)", params: appParams, querystring: listUsersQuery, response: { 200: consoleUserListResponse, ...consoleErrors } } },
+    {
+      onRequest,
+      schema: { tags, security, summary: "The application's users, filtered and sorted (newest first by default); personal data withheld from DEVELOPER and READER, listed in `redacted`", params: appParams, querystring: consoleListQuery, response: { 200: consoleUserListResponse, ...consoleErrors } },
+    },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
-      const { page_size: pageSize, cursor, ...filters } = request.query;
-      const page = await listUsers(ctx, application.id, filters, pageSize, cursor);
+      const { page_size: pageSize, cursor, sort, ...filters } = request.query;
+      const page = await listUsersSorted(ctx.db, application.id, filters, sort, pageSize, cursor || undefined);
       return { results: page.rows.map((row) => redactUser(operator.role, toUserResponse(row))), next: page.next };
     },
   );
@@ -55,6 +60,42 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
       return redactUser(operator.role, toUserResponse(await updateUserStatus(ctx, actor, { id: request.params.didit_internal_id }, request.body)));
+    },
+  );
+
+  app.patch(
+    '/api/console/apps/:app_id/users/:didit_internal_id',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: "Edit a user's profile fields, tags and metadata (OWNER, ADMIN, COMPLIANCE_OFFICER); same rules as PATCH /v3/users/{vendor_data}/",
+        params: userParams,
+        body: patchUserBody,
+        response: { 200: consoleUserSchema, ...consoleErrors },
+      },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      authorize(operator, 'users.write');
+      const application = await loadOwnedApp(ctx, operator, request.params.app_id);
+      const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
+      return redactUser(operator.role, toUserResponse(await patchUser(ctx, actor, { id: request.params.didit_internal_id }, request.body)));
+    },
+  );
+
+  app.delete(
+    '/api/console/apps/:app_id/users/:didit_internal_id',
+    { onRequest, schema: { tags, security, summary: 'Delete a user with its faces and sessions (OWNER, ADMIN, COMPLIANCE_OFFICER)', params: userParams, response: { 200: deletedResponse, ...consoleErrors } } },
+    async (request) => {
+      const operator = operatorOf(request);
+      authorize(operator, 'users.write');
+      const application = await loadOwnedApp(ctx, operator, request.params.app_id);
+      const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
+      // Through the users service, so the delete is audited like the API's; an unknown id is a 404 here.
+      const user = await findUser(ctx, application.id, { id: request.params.didit_internal_id });
+      return { deleted: await deleteUsers(ctx, actor, { didit_internal_id_list: [user.didit_internal_id] }) };
     },
   );
 }

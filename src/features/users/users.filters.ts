@@ -55,6 +55,8 @@ export const userFilterBodySchema = z
     search: searchValue.optional(),
     created_after: isoInstant.optional(),
     created_before: isoInstant.optional(),
+    // Checked rows of the console's users list ("export the selection"); not a query-string filter.
+    didit_internal_id: z.array(z.string().uuid('must be a didit_internal_id (UUID)')).max(10_000, 'at most 10,000 ids').optional(),
   })
   .strict();
 
@@ -65,6 +67,7 @@ export interface UserFilters {
   search?: string;
   created_after?: string;
   created_before?: string;
+  didit_internal_id?: string[];
 }
 
 /** Filters reach here validated; a stored one that no longer is (an old export) is bad input, not a failed query. */
@@ -87,6 +90,7 @@ export function userFilterWhere(appId: string, filters: UserFilters) {
     if (filters.tags?.length) conditions.push(sql<SqlBool>`users.tags && ${sql.val(filters.tags)}::text[]`);
     if (filters.created_after) conditions.push(eb('users.created_at', '>=', instantOf('created_after', filters.created_after)));
     if (filters.created_before) conditions.push(eb('users.created_at', '<', instantOf('created_before', filters.created_before)));
+    if (filters.didit_internal_id?.length) conditions.push(sql<SqlBool>`users.didit_internal_id = ANY(${sql.val(filters.didit_internal_id)}::uuid[])`);
     if (filters.search) {
       const pattern = `%${escapeLike(filters.search)}%`;
       conditions.push(

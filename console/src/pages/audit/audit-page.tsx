@@ -96,9 +96,16 @@ function AuditRow({ entry, appName }: { entry: AuditEntry; appName: string | und
         </ClipCell>
         <td>{entry.ip ?? <span className="muted">—</span>}</td>
         <td>
-          <button type="button" className="button-link" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)} disabled={!hasDetails}>
-            {hasDetails ? (open ? 'Hide' : 'Details') : '—'}
-          </button>
+          {hasDetails ? (
+            <button type="button" className="button-link" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen(!open)}>
+              {open ? 'Hide' : 'Details'}
+            </button>
+          ) : (
+            // Nothing to open: plain text, not a link-looking button that does nothing.
+            <span className="muted" title="No details recorded">
+              —
+            </span>
+          )}
         </td>
       </tr>
       {open && (

@@ -6,7 +6,7 @@ import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../com
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { emptyFilters, UserFiltersForm } from '../../components/user-filters.tsx';
 import { roleLabels } from '../../shared/columns.ts';
-import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
+import { countOf, formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { allowedColumns, ColumnPicker } from './column-picker.tsx';
 
@@ -18,6 +18,8 @@ function describeFilters(filters: Partial<UserFilters>): string {
   if (filters.search) parts.push(`matching “${filters.search}”`);
   if (filters.created_after) parts.push(`created from ${filters.created_after}`);
   if (filters.created_before) parts.push(`created before ${filters.created_before}`);
+  const checked = (filters as { didit_internal_id?: string[] }).didit_internal_id;
+  if (checked?.length) parts.push(`${countOf(checked.length, 'checked user')}`);
   return parts.length ? parts.join(', ') : 'all users';
 }
 
@@ -55,7 +57,21 @@ function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email:
     return <span className="text-bad">{reason ?? 'The export failed.'}</span>;
   }
   if (job.status === 'expired') return <span className="muted">The link has expired; request the export again.</span>;
-  return <span className="muted">Preparing… you will get an email with the link.</span>;
+  // A completed export without a link: it holds columns this role may not download, or its link expired.
+  if (job.status === 'completed') {
+    const expired = job.expires_at !== null && new Date(job.expires_at).getTime() <= Date.now();
+    return (
+      <span className="muted">
+        {expired ? 'Ready, but its link has expired; request the export again.' : 'Ready. It holds personal-data columns your role may not download.'}
+      </span>
+    );
+  }
+  return (
+    <span className="muted">
+      {job.status === 'running' && job.rows_written != null ? `Writing… ${countOf(job.rows_written, 'row')} so far. ` : 'Preparing… '}
+      {job.created_by?.email === email ? 'You will get an email with the link.' : `${job.created_by?.email ?? 'The requester'} gets an email with the link.`}
+    </span>
+  );
 }
 
 export function ExportsPage() {

@@ -5,7 +5,7 @@ import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
-import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
+import { countOf, formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { ImportTabs } from './import-tabs.tsx';
 
@@ -22,7 +22,7 @@ function Counts({ job }: { job: ImportJob }) {
   }
   return (
     <span>
-      {formatNumber(job.total_rows)} rows · {formatNumber(job.valid_rows)} valid · {formatNumber(job.invalid_rows)} invalid
+      {countOf(job.total_rows, 'row')} · {formatNumber(job.valid_rows)} valid · {formatNumber(job.invalid_rows)} invalid
     </span>
   );
 }

@@ -5,11 +5,13 @@ import { errorReportUrl, useCancelImport, useImport } from '../../api/imports.ts
 import type { ImportJob } from '../../api/types.ts';
 import { Badge, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
-import { formatDateTime, formatNumber } from '../../shared/format.ts';
+import { countOf, formatBytes, formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { PreviewCounts, ResultCounts } from './import-counts.tsx';
+import { FixesPanel } from './fixes-panel.tsx';
 import { DiffSummary, RevertPanel, StartImportForm } from './import-ledger.tsx';
 import { ImportRowsTable } from './import-rows-table.tsx';
+import { MappingStep } from './mapping-step.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
 
 /**
@@ -50,7 +52,8 @@ function Validating({ job, appId }: { job: ImportJob; appId: string }) {
   return (
     <section className="card" aria-labelledby="checking-title">
       <h2 id="checking-title">Checking the file</h2>
-      <Loading label={job.total_rows ? `Checking every row… ${formatNumber(job.total_rows)} read so far` : 'Checking every row…'} />
+      <Loading label={`Checking every row… ${countOf(job.total_rows, 'row')} checked so far`} />
+      {job.file_bytes ? <p className="muted">The file is {formatBytes(job.file_bytes)}; the count above grows until every row is checked.</p> : null}
       <p className="hint">Nothing has changed yet. You can close this page; the check goes on and this link shows it.</p>
       <CancelButton job={job} appId={appId} label="Stop checking" />
     </section>
@@ -105,7 +108,7 @@ function Running({ job, appId }: { job: ImportJob; appId: string }) {
       <h2 id="running-title">{job.status === 'queued' ? 'Waiting to start' : 'Importing'}</h2>
       <ProgressBar value={job.processed_rows} max={job.total_rows} label="Import progress" />
       <p aria-live="polite">
-        {formatNumber(job.processed_rows)} of {formatNumber(job.total_rows)} rows processed
+        {formatNumber(job.processed_rows)} of {countOf(job.total_rows, 'row')} processed
       </p>
       <ResultCounts job={job} />
       <p className="hint">The import runs on the server: closing this page does not stop it, and this link shows its progress.</p>
@@ -134,7 +137,7 @@ function Finished({ job, appId }: { job: ImportJob; appId: string }) {
         <>
           <ResultCounts job={job} />
           <p className="muted">
-            {formatNumber(job.processed_rows)} of {formatNumber(job.total_rows)} rows processed
+            {formatNumber(job.processed_rows)} of {countOf(job.total_rows, 'row')} processed
             {job.finished_at ? ` · finished ${formatDateTime(job.finished_at)}` : ''}
           </p>
         </>
@@ -186,10 +189,29 @@ export function ImportPage() {
           </p>
           <WizardSteps status={job.status} />
           {job.status === 'validating' && <Validating job={job} appId={appId} />}
+          {job.status === 'needs_mapping' && <MappingStep key={job.validated_at ?? job.id} job={job} appId={appId} />}
           {job.status === 'ready' && <Preview job={job} appId={appId} />}
+          {job.status === 'ready' && <FixesPanel job={job} appId={appId} />}
+          {job.status === 'ready' && (job.columns?.length ?? 0) > 0 && (
+            <details className="mapping-details">
+              <summary>
+                Columns: {job.columns!.filter((column) => column.field).length} imported, {job.columns!.filter((column) => !column.field).length} left out. Change the mapping…
+              </summary>
+              <MappingStep key={job.validated_at ?? job.id} job={job} appId={appId} />
+            </details>
+          )}
           {(job.status === 'queued' || job.status === 'running') && <Running job={job} appId={appId} />}
           {(job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled') && <Finished job={job} appId={appId} />}
-          {job.status !== 'validating' && !fileUnreadable && <ImportRowsTable appId={appId} importId={job.id} invalidRows={job.invalid_rows} fileColumns={job.columns} />}
+          {job.status !== 'validating' && job.status !== 'needs_mapping' && !fileUnreadable && (
+            <ImportRowsTable
+              appId={appId}
+              importId={job.id}
+              invalidRows={job.invalid_rows}
+              fileColumns={job.columns?.map((column) => column.source)}
+              fieldSources={Object.fromEntries((job.columns ?? []).filter((column) => column.field).map((column) => [column.field!, column.source]))}
+              editable={job.status === 'ready'}
+            />
+          )}
         </>
       )}
     </>

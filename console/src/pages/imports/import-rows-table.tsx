@@ -5,6 +5,7 @@ import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
+import { CellEditor } from './cell-editor.tsx';
 
 const ROWS_PER_PAGE = 50;
 
@@ -19,13 +20,23 @@ function columnsOf(rows: ImportRow[], fileColumns: string[] | undefined): string
   return [...known, ...[...seen].filter((column) => !(importColumns as readonly string[]).includes(column))];
 }
 
-/** Errors that belong to no column of the table (a row with too many fields, a missing key). */
-function rowProblemsOf(row: ImportRow, columns: string[]) {
-  return row.errors.filter((error) => !error.column || !columns.includes(error.column));
+/** Values longer than this are clipped in the grid; the full text is in the cell's tooltip. */
+const LONG_VALUE_CHARS = 60;
+
+/** Field → the file's column that fills it: errors name fields, the table shows the file's columns. */
+type FieldSources = Record<string, string>;
+
+const columnOfError = (column: string | null, sources: FieldSources | undefined) => (column ? (sources?.[column] ?? column) : null);
+
+/** The field a file column fills (the reverse of FieldSources); the column itself when unmapped. */
+const fieldOfSource = (column: string, sources: FieldSources | undefined) => Object.entries(sources ?? {}).find(([, source]) => source === column)?.[0] ?? column;
+
+interface Editing {
+  appId: string;
+  importId: string;
 }
 
-function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: string[]; withProblems: boolean }) {
-  const rowProblems = rowProblemsOf(row, columns);
+function RowCells({ row, columns, withProblems, sources, editing }: { row: ImportRow; columns: string[]; withProblems: boolean; sources?: FieldSources; editing?: Editing }) {
   return (
     <tr className={row.errors.length ? 'row-invalid' : undefined}>
       <td className="numeric">{row.row}</td>
@@ -33,43 +44,53 @@ function RowCells({ row, columns, withProblems }: { row: ImportRow; columns: str
       <td>
         <span className={`action action-${row.action}`}>{actionLabels[row.action]}</span>
       </td>
-      {columns.map((column) => {
-        const errors = row.errors.filter((error) => error.column === column);
-        const warnings = (row.warnings ?? []).filter((warning) => warning.column === column);
-        const change = row.changes?.[fieldOfColumn(column)];
-        const value = row.values[column] ?? '';
-        return (
-          <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
-            {change ? (
-              <span className="cell-value cell-diff">
-                <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
-              </span>
-            ) : (
-              <span className="cell-value">{value === '' ? <span className="muted">empty</span> : value}</span>
-            )}
-            {warnings.map((warning) => (
-              <span key={warning.code} className="cell-warning-text">
-                {warning.message}
-              </span>
-            ))}
-            {errors.map((error) => (
-              <span key={error.code + error.message} className="cell-error">
-                {error.message}
-              </span>
-            ))}
-          </td>
-        );
-      })}
+      {/* Every reason of the row next to its number, so none sits off-screen to the right of a wide file. */}
       {withProblems && (
-        <td className={rowProblems.length ? 'cell-invalid' : undefined}>
-          {rowProblems.map((error) => (
-            <span key={error.code + error.message} className="cell-error">
-              {error.column ? `${error.column}: ` : ''}
+        <td className="cell-problems">
+          {row.errors.map((error) => (
+            <span key={`${error.column}:${error.code}:${error.message}`} className="cell-error">
+              {error.column ? <strong>{columnOfError(error.column, sources)}: </strong> : null}
               {error.message}
             </span>
           ))}
         </td>
       )}
+      {columns.map((column) => {
+        const errors = row.errors.filter((error) => columnOfError(error.column, sources) === column);
+        const warnings = (row.warnings ?? []).filter((warning) => columnOfError(warning.column ?? null, sources) === column);
+        const fixes = row.fixes?.filter((fix) => fix.column === column) ?? [];
+        const change = row.changes?.[fieldOfColumn(column)] ?? row.changes?.[fieldOfColumn(fieldOfSource(column, sources))];
+        const value = row.values[column] ?? '';
+        const long = value.length > LONG_VALUE_CHARS;
+        return (
+          <td key={column} className={errors.length ? 'cell-invalid' : change ? 'cell-changed' : warnings.length ? 'cell-warning' : undefined}>
+            {editing && errors.length > 0 ? (
+              <CellEditor appId={editing.appId} importId={editing.importId} row={row} column={column} value={value} />
+            ) : change ? (
+              <span className="cell-value cell-diff">
+                <del className="cell-old">{formatValue(change.from)}</del> → <ins className="cell-new">{formatValue(change.to)}</ins>
+              </span>
+            ) : (
+              <span className={long ? 'cell-value cell-value-long' : 'cell-value'} title={long ? value : undefined}>
+                {value === '' ? <span className="muted">empty</span> : value}
+              </span>
+            )}
+            {long && !change && <span className="visually-hidden"> ({formatNumber(value.length)} characters)</span>}
+            {fixes.map((fix) => (
+              <span key={fix.code} className="cell-fix">
+                Suggested: {fix.from} → {fix.to}
+              </span>
+            ))}
+            {warnings.map((warning) => (
+              <span key={warning.code} className="cell-warning-text">
+                {warning.message}
+              </span>
+            ))}
+            {/* The reason is read out with its cell; it is shown in the Problems column. */}
+            {errors.length > 0 && <span className="visually-hidden">{errors.map((error) => error.message).join('; ')}</span>}
+          </td>
+        );
+      })}
     </tr>
   );
 }
@@ -79,9 +100,13 @@ interface Props {
   importId: string;
   invalidRows: number;
   fileColumns?: string[];
+  /** Field → source column, to place errors under the file's own columns. */
+  fieldSources?: FieldSources;
+  /** Invalid cells can be corrected in place (a ready import). */
+  editable?: boolean;
 }
 
-export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: Props) {
+export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fieldSources, editable }: Props) {
   const switchId = useId();
   const [onlyInvalid, setOnlyInvalid] = useState(false);
   const [offset, setOffset] = useState(0);
@@ -89,7 +114,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
   const page = rows.data?.rows ?? [];
   const total = rows.data?.total ?? 0;
   const columns = columnsOf(page, fileColumns);
-  const withProblems = page.some((row) => rowProblemsOf(row, columns).length > 0);
+  const withProblems = page.some((row) => row.errors.length > 0);
 
   return (
     <section className="card" aria-labelledby="rows-title">
@@ -114,7 +139,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
       {rows.isPending ? (
         <Loading label="Loading rows…" />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table className="data-table preview-table">
             <caption className="visually-hidden">{onlyInvalid ? 'Invalid rows of the file' : 'Rows of the file'}</caption>
             <thead>
@@ -126,17 +151,17 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns }: P
                   Line
                 </th>
                 <th scope="col">Action</th>
+                {withProblems && <th scope="col">Problems</th>}
                 {columns.map((column) => (
                   <th key={column} scope="col">
                     {column}
                   </th>
                 ))}
-                {withProblems && <th scope="col">Problems</th>}
               </tr>
             </thead>
             <tbody>
               {page.map((row) => (
-                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} />
+                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} sources={fieldSources} editing={editable ? { appId, importId } : undefined} />
               ))}
             </tbody>
           </table>

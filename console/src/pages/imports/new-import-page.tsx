@@ -1,19 +1,16 @@
 import { type DragEvent, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router-dom';
+import type { UploadProgress } from '../../api/client.ts';
 import { templateUrl, uploadImport } from '../../api/imports.ts';
+import { usePresets } from '../../api/migration.ts';
 import { ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { importColumns } from '../../shared/columns.ts';
+import { formatBytes } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { ImportTabs } from './import-tabs.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 export function NewImportPage() {
   const { appId, app, can } = useSession();
@@ -22,8 +19,11 @@ export function NewImportPage() {
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [uploaded, setUploaded] = useState<number | null>(null);
+  const [uploaded, setUploaded] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [preset, setPreset] = useState('');
+  const [defaultRegion, setDefaultRegion] = useState('');
+  const presets = usePresets(appId);
 
   if (!can('imports.manage')) return <Forbidden what="imports" />;
 
@@ -41,9 +41,9 @@ export function NewImportPage() {
   const send = async () => {
     if (!file) return;
     setError(null);
-    setUploaded(0);
+    setUploaded({ loaded: 0, total: file.size });
     try {
-      const created = await uploadImport(appId, file, setUploaded);
+      const created = await uploadImport(appId, file, setUploaded, { preset: preset || undefined, defaultRegion: defaultRegion.trim() || undefined });
       await queryClient.invalidateQueries({ queryKey: ['imports', appId] });
       navigate(`/imports/${created.id}`);
     } catch (caught) {
@@ -59,7 +59,22 @@ export function NewImportPage() {
       <WizardSteps status="upload" />
       <div className="grid-2">
         <section className="card" aria-labelledby="file-title">
-          <h2 id="file-title">Choose a CSV file</h2>
+          <h2 id="file-title">Choose a file</h2>
+          <div className="field">
+            <label htmlFor="import-preset">Where the file comes from</label>
+            <select id="import-preset" value={preset} onChange={(event) => setPreset(event.target.value)}>
+              <option value="">Any file (columns matched by name)</option>
+              {presets.data?.results.map((option) => (
+                <option key={option.name} value={option.name}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="import-region">Country of national phone numbers (optional)</label>
+            <input id="import-region" placeholder="e.g. FR" maxLength={3} value={defaultRegion} onChange={(event) => setDefaultRegion(event.target.value)} />
+          </div>
           <div
             className={`dropzone${dragging ? ' dropzone-active' : ''}`}
             onDragOver={(event) => {
@@ -69,13 +84,13 @@ export function NewImportPage() {
             onDragLeave={() => setDragging(false)}
             onDrop={onDrop}
           >
-            <p>Drop a CSV file here, or</p>
+            <p>Drop a CSV, Excel (.xlsx), JSON or NDJSON file here, or</p>
             <label className="button-secondary file-label">
               Pick a file…
               <input
                 ref={input}
                 type="file"
-                accept=".csv,.txt,.tsv,text/csv,text/plain"
+                accept=".csv,.txt,.tsv,.xlsx,.json,.ndjson,.jsonl,text/csv,text/plain,application/json"
                 className="visually-hidden"
                 onChange={(event) => choose(event.target.files?.[0])}
               />
@@ -86,7 +101,16 @@ export function NewImportPage() {
               </p>
             )}
           </div>
-          {uploaded !== null && <ProgressBar value={Math.round(uploaded * 100)} max={100} label="Upload" />}
+          {uploaded !== null && (
+            <div className="upload-progress">
+              <ProgressBar value={uploaded.loaded} max={uploaded.total} label="Upload" />
+              {/* The body is the file plus a little multipart framing: show the file's own bytes. */}
+              <p className="hint" aria-live="polite">
+                {formatBytes(Math.min(uploaded.loaded, file?.size ?? uploaded.loaded))} of {formatBytes(file?.size ?? uploaded.total)} uploaded
+                {uploaded.loaded >= uploaded.total ? ' · storing the file…' : ''}
+              </p>
+            </div>
+          )}
           <ErrorMessage error={error} title="The file was not accepted." />
           <div className="actions">
             <button type="button" className="button-primary" disabled={!file || uploaded !== null} onClick={send}>

@@ -4,7 +4,7 @@ const steps = ['Upload', 'Check', 'Import', 'Result'] as const;
 
 function stepOf(status: ImportStatus | 'upload'): number {
   if (status === 'upload') return 0;
-  if (status === 'validating' || status === 'ready') return 1;
+  if (status === 'validating' || status === 'needs_mapping' || status === 'ready') return 1;
   if (status === 'queued' || status === 'running') return 2;
   return 3;
 }

@@ -3,6 +3,7 @@ import { useAddOperator, useChangeOperator, useOperators, useRemoveOperator } fr
 import type { Operator, Role } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { ResetPasswordButton } from './password-section.tsx';
 import { roleLabels, roles } from '../../shared/columns.ts';
 import { formatDate } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
@@ -101,6 +102,7 @@ function MemberRow({ operator, actorRole, isSelf, assignable }: { operator: Oper
       <td>{formatDate(operator.created_at)}</td>
       <td>
         {manageable && <ConfirmButton label="Remove" confirmLabel={`Remove ${operator.email}`} disabled={remove.isPending} onConfirm={() => remove.mutate(operator.id)} />}
+        {actorRole === 'OWNER' && !isSelf && <ResetPasswordButton operatorId={operator.id} email={operator.email} />}
         <ErrorMessage error={remove.error} />
       </td>
     </tr>

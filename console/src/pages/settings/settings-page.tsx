@@ -2,6 +2,7 @@ import { useApiKeys, useConsoleTokens, useCreateApiKey, useCreateConsoleToken, u
 import { PageHeader } from '../../components/layout.tsx';
 import { useSession } from '../../shared/session.tsx';
 import { MembersSection } from './members-section.tsx';
+import { PasswordSection } from './password-section.tsx';
 import { SecretsSection } from './secrets-section.tsx';
 
 function ApiKeysSection() {
@@ -39,6 +40,7 @@ export function SettingsPage() {
   return (
     <>
       <PageHeader title="Settings" />
+      <PasswordSection />
       {can('operators.manage') && <MembersSection />}
       {can('apikeys.manage') && <ApiKeysSection />}
       <ConsoleTokensSection />

@@ -8,6 +8,7 @@ import { formatDate, formatDateTime, formatNumber } from '../../shared/format.ts
 import { useSession } from '../../shared/session.tsx';
 import { StatusChangeForm } from './status-change-form.tsx';
 import { HiddenForRole, personal } from '../../shared/redaction.tsx';
+import { DeleteUser, UserEditForm } from './user-edit-form.tsx';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -29,9 +30,10 @@ function Profile({ user }: { user: User }) {
       </Field>
       <Field label="Name shown">{personal(user, 'effective_name', user.effective_name)}</Field>
       <Field label="Display name">{personal(user, 'display_name', user.display_name)}</Field>
-      <Field label="Full name (verified)">{personal(user, 'full_name', user.full_name)}</Field>
-      <Field label="Date of birth (verified)">{personal(user, 'date_of_birth', user.date_of_birth)}</Field>
-      <Field label="Verified">{user.verified_at ? formatDateTime(user.verified_at) : null}</Field>
+      {/* "(verified)" only when an approved session set them: before that they are plain, editable fields. */}
+      <Field label={user.verified_at ? 'Full name (verified)' : 'Full name'}>{personal(user, 'full_name', user.full_name)}</Field>
+      <Field label={user.verified_at ? 'Date of birth (verified)' : 'Date of birth'}>{personal(user, 'date_of_birth', user.date_of_birth)}</Field>
+      <Field label="Verified">{user.verified_at ? formatDateTime(user.verified_at) : <span className="muted">Not verified yet</span>}</Field>
       <Field label="Email">{personal(user, 'email', user.email)}</Field>
       <Field label="Phone">{personal(user, 'phone', user.phone)}</Field>
       <Field label="Country">{user.country}</Field>
@@ -151,8 +153,20 @@ export function UserPage() {
                   <StatusChangeForm appId={appId} user={user.data} />
                 </section>
               )}
+              {can('users.write') && (
+                <section className="card" aria-labelledby="delete-title">
+                  <h2 id="delete-title">Delete</h2>
+                  <DeleteUser appId={appId} user={user.data} />
+                </section>
+              )}
             </div>
           </div>
+          {can('users.write') && (
+            <section className="card" aria-labelledby="edit-title">
+              <h2 id="edit-title">Edit details</h2>
+              <UserEditForm appId={appId} user={user.data} />
+            </section>
+          )}
           {can('audit.read') && (
             <section className="card" aria-labelledby="history-title">
               <h2 id="history-title">History</h2>

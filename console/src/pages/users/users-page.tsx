@@ -1,84 +1,124 @@
-import { Link, useSearchParams } from 'react-router-dom';
-import { useUsers } from '../../api/users.ts';
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import type { BulkSelection } from '../../api/bulk-actions.ts';
 import type { UserFilters } from '../../api/types.ts';
-import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { defaultUserSort, useUsers, useUsersCount } from '../../api/users.ts';
+import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
 import { filtersFromParams, filtersToParams, hasFilters, UserFiltersForm } from '../../components/user-filters.tsx';
-import { formatDateTime, formatNumber, formatShortDate, formatShortDateTime } from '../../shared/format.ts';
+import { countOf, formatTotal } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
-import { personal } from '../../shared/redaction.tsx';
+import { BulkActionsBar, BulkProgress } from './bulk-actions-bar.tsx';
+import { UsersTable } from './users-table.tsx';
 
 export function UsersPage() {
-  const { appId, app } = useSession();
+  const { appId, app, can } = useSession();
   const [params, setParams] = useSearchParams();
   const filters = filtersFromParams(params);
+  const sort = params.get('sort') ?? defaultUserSort;
   const pager = useCursorPager();
-  const users = useUsers(appId, filters, pager.cursor);
+  const users = useUsers(appId, filters, pager.cursor, sort);
+  const total = useUsersCount(appId, filters);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [runningBulkAction, setRunningBulkAction] = useState<string | null>(null);
+  const filterKey = JSON.stringify(filters);
 
-  // A new filter starts again from the first page.
-  const changeFilters = (next: UserFilters) => setParams(filtersToParams(next), { replace: true });
+  // A new filter or application empties the selection: it would name users no longer shown.
+  useEffect(() => {
+    setChecked(new Set());
+    setAllMatching(false);
+  }, [filterKey, appId]);
+
+  const withSort = (next: URLSearchParams, nextSort: string) => {
+    if (nextSort !== defaultUserSort) next.set('sort', nextSort);
+    return next;
+  };
+  // A new filter or sort starts again from the first page.
+  const changeFilters = (next: UserFilters) => setParams(withSort(filtersToParams(next), sort), { replace: true });
+  const changeSort = (nextSort: string) => setParams(withSort(filtersToParams(filters), nextSort), { replace: true });
   const rows = users.data?.results ?? [];
+  const mayChange = can('users.write');
+
+  const toggle = (id: string) => {
+    setAllMatching(false);
+    setChecked((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  const togglePage = () => {
+    setAllMatching(false);
+    setChecked((current) => {
+      const everyChecked = rows.every((user) => current.has(user.didit_internal_id));
+      const next = new Set(current);
+      for (const user of rows) {
+        if (everyChecked) next.delete(user.didit_internal_id);
+        else next.add(user.didit_internal_id);
+      }
+      return next;
+    });
+  };
+  const totalText = total.data ? formatTotal(total.data) : null;
+  const selection: BulkSelection | null = allMatching ? { filters } : checked.size > 0 ? { ids: [...checked] } : null;
+  const describe = allMatching ? `all ${totalText ?? ''} users matching the filters` : countOf(checked.size, 'user');
+  const pageAllChecked = rows.length > 0 && rows.every((user) => checked.has(user.didit_internal_id));
 
   return (
     <>
       <PageHeader title="Users">
-        <span className="muted">{app.name}</span>
+        <span className="muted" aria-live="polite">
+          {totalText !== null ? (
+            <span title={total.data?.exact ? undefined : 'Estimated from PostgreSQL statistics beyond 10,000 matches'}>
+              {totalText} {total.data?.count === 1 ? 'user' : 'users'}
+              {hasFilters(filters) ? ' match' : ''} · {app.name}
+            </span>
+          ) : (
+            app.name
+          )}
+        </span>
       </PageHeader>
       <section aria-label="Filters" className="card">
         <UserFiltersForm value={filters} onChange={changeFilters} />
       </section>
+      {mayChange && pageAllChecked && !allMatching && total.data && total.data.count > rows.length && (
+        <p className="notice notice-info select-all-note">
+          All {rows.length} users on this page are selected.{' '}
+          <button type="button" className="button-link" onClick={() => setAllMatching(true)}>
+            Select all {totalText} users matching the filters
+          </button>
+        </p>
+      )}
+      {mayChange && selection && (
+        <BulkActionsBar
+          appId={appId}
+          selection={selection}
+          describe={describe}
+          onStarted={(id) => {
+            setRunningBulkAction(id);
+            setChecked(new Set());
+            setAllMatching(false);
+          }}
+        />
+      )}
+      {runningBulkAction && <BulkProgress appId={appId} id={runningBulkAction} onClose={() => setRunningBulkAction(null)} />}
       <ErrorMessage error={users.error} />
       {users.isPending ? (
         <Loading label="Loading users…" />
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="data-table">
-              <caption className="visually-hidden">Users of {app.name}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Vendor data</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Country</th>
-                  <th scope="col">Tags</th>
-                  <th scope="col" className="numeric">
-                    Sessions
-                  </th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last activity</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((user) => (
-                  <tr key={user.didit_internal_id}>
-                    <ClipCell strong>
-                      <Link to={`/users/${user.didit_internal_id}`} state={{ back: `/users?${params.toString()}` }}>
-                        {user.vendor_data}
-                      </Link>
-                    </ClipCell>
-                    <ClipCell>{personal(user, 'effective_name', user.effective_name ?? <span className="muted">—</span>)}</ClipCell>
-                    <ClipCell>{personal(user, 'email', user.email ?? <span className="muted">—</span>)}</ClipCell>
-                    <td>
-                      <Badge value={user.status} />
-                    </td>
-                    <td>{user.country ?? <span className="muted">—</span>}</td>
-                    <td className="cell-wrap">
-                      {user.tags.map((tag) => (
-                        <span key={tag} className="tag">
-                          {tag}
-                        </span>
-                      ))}
-                    </td>
-                    <td className="numeric">{formatNumber(user.session_count)}</td>
-                    <td title={formatDateTime(user.created_at)}>{formatShortDate(user.created_at)}</td>
-                    <td title={user.last_activity_at ? formatDateTime(user.last_activity_at) : undefined}>{formatShortDateTime(user.last_activity_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+          <div className="table-wrap cards-on-phone" tabIndex={0}>
+            <UsersTable
+              caption={`Users of ${app.name}`}
+              rows={rows}
+              sort={sort}
+              onSort={changeSort}
+              selection={mayChange ? { checked, toggle, togglePage } : undefined}
+              linkState={{ back: `/users?${params.toString()}` }}
+            />
             {rows.length === 0 && !users.error && (
               <p className="empty">{hasFilters(filters) ? 'No user matches these filters.' : 'No users yet. Import a CSV file or create users through the API.'}</p>
             )}
@@ -91,6 +131,7 @@ export function UsersPage() {
             onPrevious={pager.previous}
             onNext={pager.next}
             shown={rows.length}
+            total={totalText ?? undefined}
           />
         </>
       )}

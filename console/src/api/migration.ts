@@ -1,0 +1,45 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from './client.ts';
+import type { ImportJob, ImportPreset, ImportRow } from './types.ts';
+
+/** Mapping, fixes, cell edits and presets of an import (CONTRACT §9). */
+
+export function usePresets(appId: string) {
+  return useQuery({
+    queryKey: ['import-presets', appId],
+    queryFn: ({ signal }) => api<{ results: ImportPreset[] }>(`/apps/${appId}/imports/presets`, { signal }),
+    staleTime: Infinity,
+  });
+}
+
+/** After a change the import validates again: its view and its rows are refetched. */
+function useImportChange<T, V>(appId: string, importId: string, request: (variables: V) => Promise<T>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: request,
+    onSuccess: async (answer) => {
+      if ((answer as ImportJob | undefined)?.status) queryClient.setQueryData(['import', appId, importId], answer);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['import', appId, importId] }),
+        queryClient.invalidateQueries({ queryKey: ['import-rows', appId, importId] }),
+        queryClient.invalidateQueries({ queryKey: ['imports', appId] }),
+      ]);
+    },
+  });
+}
+
+export function useSetMapping(appId: string, importId: string) {
+  return useImportChange(appId, importId, (mapping: Record<string, string | null>) =>
+    api<ImportJob>(`/apps/${appId}/imports/${importId}/mapping`, { method: 'PUT', body: { mapping } }),
+  );
+}
+
+export function useAcceptFixes(appId: string, importId: string) {
+  return useImportChange(appId, importId, (accept: string[]) => api<ImportJob>(`/apps/${appId}/imports/${importId}/fixes`, { method: 'POST', body: { accept } }));
+}
+
+export function useEditRow(appId: string, importId: string) {
+  return useImportChange(appId, importId, ({ row, values }: { row: number; values: Record<string, string> }) =>
+    api<ImportRow>(`/apps/${appId}/imports/${importId}/rows/${row}`, { method: 'PATCH', body: { values } }),
+  );
+}

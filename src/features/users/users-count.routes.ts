@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { userFilterQuerySchema } from './users.filters.ts';
+import { errorResponse } from './users.schemas.ts';
+import { countUsers, EXACT_COUNT_LIMIT } from './users-count.ts';
+
+/** `GET /api/console/apps/{app_id}/users/count?<the list's filters>` → `{"count", "exact"}`. */
+export async function registerUsersCountRoute(scope: FastifyInstance, ctx: AppContext): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/api/console/apps/:app_id/users/count',
+    {
+      onRequest: requireOperator(ctx),
+      schema: {
+        tags: ['console: users'],
+        security: [{ consoleToken: [] }],
+        summary: `How many users match the filters: exact up to ${EXACT_COUNT_LIMIT.toLocaleString('en')}, PostgreSQL's estimate beyond (exact: false)`,
+        params: z.object({ app_id: z.string() }),
+        querystring: userFilterQuerySchema,
+        response: { 200: z.object({ count: z.number(), exact: z.boolean() }), 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      authorize(operator, 'users.read');
+      const application = await loadOwnedApp(ctx, operator, request.params.app_id);
+      return countUsers(ctx.db, application.id, request.query);
+    },
+  );
+}

@@ -1,0 +1,150 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleBrowser, launchBrowser, saveScreenshot, signIn, waitForTransitions } from './browser.ts';
+import { bigImportCsv } from './fixtures.ts';
+import { RosterApi } from './roster-api.ts';
+import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+
+/** Issue #13's "defects seen": each reproduction, as a new operator met it on the old console. */
+
+let roster: RosterProcess;
+let api: RosterApi;
+let consoleBrowser: ConsoleBrowser;
+let context: BrowserContext;
+let page: Page;
+let problems: string[];
+
+async function uploadFile(name: string, text: string): Promise<void> {
+  await page.goto('/imports/new');
+  await page.getByLabel('Pick a file…').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+}
+
+beforeAll(async () => {
+  [roster, consoleBrowser] = await Promise.all([startRosterProcess(), launchBrowser()]);
+  api = await RosterApi.asOwner(roster);
+  await api.users('POST', '/v3/users/create/', { vendor_data: 'never-verified', display_name: 'Nora', full_name: 'Nora Typed-By-Hand', email: 'nora@example.com' });
+  await api.addOperator('rita@example.com', 'READER', 'reader-password-1', 'Rita Reader');
+  ({ context, page, problems } = await consoleBrowser.newSession(roster.url));
+  await signIn(page, roster.owner.email, roster.owner.password);
+});
+
+afterEach(() => {
+  expect(problems).toEqual([]);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await consoleBrowser?.close();
+  await roster?.stop();
+});
+
+describe('defects a new operator met (issue #13)', () => {
+  it('does not call a never-verified full name "verified"', async () => {
+    await page.goto('/users?search=never-verified');
+    await page.getByRole('link', { name: 'never-verified' }).click();
+    const profile = page.getByRole('region', { name: 'Profile' });
+    await profile.getByText('Nora Typed-By-Hand').waitFor();
+    const text = (await profile.textContent()) ?? '';
+    expect(text).not.toContain('(verified)');
+    expect(text).toContain('Not verified yet');
+  });
+
+  it('says "1 row", not "1 rows", in the import history', async () => {
+    await uploadFile('one-row.csv', 'vendor_data,email\none-row-user,one@example.com\n');
+    await page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 60_000 });
+    await page.goto('/imports');
+    const row = page.locator('table.data-table tbody tr', { hasText: 'one-row.csv' });
+    await expect.poll(() => row.textContent()).toContain('1 row · 1 valid · 0 invalid');
+    expect(await row.textContent()).not.toContain('1 rows');
+  });
+
+  it('names an unknown column in a grammatical sentence', async () => {
+    await uploadFile('nickname.csv', 'vendor_data,nickname\nnick-1,Nicky\n');
+    const failure = page.getByRole('region', { name: 'The file could not be read' });
+    await failure.waitFor({ timeout: 30_000 });
+    expect(await failure.textContent()).toContain('The header has a column an import does not know: "nickname"');
+  });
+
+  it('keeps a 2,100-character vendor_data to a few lines and shows every reason beside the row', async () => {
+    const longVendorData = `vd-${'x'.repeat(2_097)}`;
+    const header = 'vendor_data,display_name,full_name,email,phone,country,tags,status,metadata_json';
+    await uploadFile('wide.csv', `${header}\n${longVendorData},Wide,Wide Person,wide@example.com,+34611111111,ESP,a,ASLEEP,{not json\n`);
+    const rowsTable = page.getByRole('region', { name: 'Rows' });
+    await rowsTable.locator('tbody tr').first().waitFor({ timeout: 60_000 });
+    const viewport = page.viewportSize()!;
+    const vendorDataCell = rowsTable.locator('td', { hasText: 'vd-xxx' }).first();
+    const box = (await vendorDataCell.boundingBox())!;
+    expect(box.height).toBeLessThan(viewport.height / 4);
+    expect(box.width).toBeLessThan(viewport.width / 2);
+    expect(await vendorDataCell.locator('[title]').getAttribute('title')).toBe(longVendorData);
+    // The reasons for status and metadata_json are on screen without scrolling sideways.
+    for (const column of ['status', 'metadata_json']) {
+      const reason = rowsTable.locator('td.cell-problems .cell-error', { hasText: `${column}:` });
+      const reasonBox = (await reason.boundingBox())!;
+      expect(reasonBox.x + reasonBox.width).toBeLessThanOrEqual(viewport.width);
+    }
+  });
+
+  it('shows upload progress in bytes while a large file is sent', async () => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    // About 3 MB at 1 MB/s: long enough to watch the bytes go.
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    try {
+      await page.goto('/imports/new');
+      await page.getByLabel('Pick a file…').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(bigImportCsv(40_000, 'large')) });
+      await page.getByRole('button', { name: 'Upload and check' }).click();
+      await page.getByText(/^[\d.]+ (KB|MB) of [\d.]+ MB uploaded/).waitFor({ timeout: 20_000 });
+      const bar = page.getByRole('progressbar', { name: 'Upload' });
+      expect(Number(await bar.getAttribute('aria-valuemax'))).toBeGreaterThan(1_000_000);
+      await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+    await page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 90_000 });
+  });
+
+  it('draws the import progress bar at the width its label says once transitions settle', async () => {
+    await page.getByRole('button', { name: /Start import of 40,000 valid rows/ }).click();
+    const progress = page.getByRole('progressbar', { name: 'Import progress' });
+    await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+    await waitForTransitions(page);
+    // Read the drawn width and the label in one go, before the next poll moves either.
+    const drawn = await page.evaluate<{ share: number; label: number }>(`(() => {
+      const track = document.querySelector('.progress-track').getBoundingClientRect().width;
+      const fill = document.querySelector('.progress-fill').getBoundingClientRect().width;
+      return { share: (fill / track) * 100, label: Number(document.querySelector('.progress-text').textContent.replace('%', '')) };
+    })()`);
+    expect(Math.abs(drawn.share - drawn.label)).toBeLessThan(1.5);
+    await saveScreenshot(page, 'import-progress');
+    await page.getByRole('region', { name: 'Import completed' }).waitFor({ timeout: 120_000 });
+  });
+
+  it('shows no link-looking "—" for audit entries without details', async () => {
+    await page.goto('/audit');
+    const login = page.locator('table.data-table tbody tr', { hasText: 'operator.login' }).first();
+    await login.waitFor();
+    expect(await login.getByRole('button').count()).toBe(0);
+    expect(await login.locator('td').last().textContent()).toBe('—');
+  });
+
+  it('tells a reader a completed full export is ready but not theirs to download, instead of "Preparing…"', async () => {
+    const requested = await api.console<{ id: string }>('POST', `/apps/${roster.appId}/exports`, { filters: {}, columns: ['vendor_data', 'email'] });
+    await expect
+      .poll(async () => (await api.console<{ status: string }>('GET', `/apps/${roster.appId}/exports/${requested.id}`)).status, { timeout: 60_000 })
+      .toBe('completed');
+    const reader = await consoleBrowser.newSession(roster.url);
+    try {
+      await signIn(reader.page, 'rita@example.com', 'reader-password-1');
+      await reader.page.goto('/exports');
+      const row = reader.page.getByRole('region', { name: 'Recent exports' }).locator('tbody tr').first();
+      await row.getByText(/personal-data columns your role may not download/).waitFor();
+      expect(await row.textContent()).not.toContain('Preparing');
+      expect(reader.problems).toEqual([]);
+    } finally {
+      await reader.context.close();
+    }
+  });
+});
