@@ -8,6 +8,7 @@ import { features } from './features/index.ts';
 import { registerConsoleStatic } from './http/console-static.ts';
 import { errorBody, registerErrorHandling } from './http/errors.ts';
 import { loggingOptions, registerOperations } from './http/operations.ts';
+import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 
 export interface BuildAppOptions {
   logger?: boolean;
@@ -15,11 +16,17 @@ export interface BuildAppOptions {
 
 const JSON_BODY_LIMIT = 1024 * 1024;
 
+/** A hop count trusts that many proxies nearest to us (proxy-addr's rule, as a function: Fastify's types omit numbers). */
+function trustProxySetting(setting: number | string[] | false): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting;
+}
+
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggingOptions(ctx, options.logger ?? false),
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: ctx.config.TRUST_PROXY,
+    trustProxy: trustProxySetting(ctx.config.TRUST_PROXY),
     // Long ids and search strings are fine; absurd URLs are not.
     routerOptions: { maxParamLength: 4096 },
     ajv: { customOptions: { coerceTypes: 'array' } },
@@ -34,6 +41,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   registerErrorHandling(app);
 
   await app.register(cookie, { secret: ctx.config.ROSTER_SECRET });
+  await registerSecurityHeaders(app, ctx.config);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Roster API', version: '1.0.0', description: 'Users API (x-api-key) and console API (session cookie or Bearer console token).' },
@@ -46,7 +54,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
 
   registerOperations(app, ctx);
 

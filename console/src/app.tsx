@@ -7,6 +7,7 @@ import { ExportsPage } from './pages/exports/exports-page.tsx';
 import { FaceImportsPage } from './pages/face-imports/face-imports-page.tsx';
 import { ImportHistoryPage } from './pages/imports/import-history-page.tsx';
 import { ImportPage } from './pages/imports/import-page.tsx';
+import { InvitationPage } from './pages/invitation/invitation-page.tsx';
 import { NewImportPage } from './pages/imports/new-import-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { ResetPasswordPage } from './pages/sign-in/reset-password-page.tsx';
@@ -56,6 +57,8 @@ export function App() {
   const { pathname } = useLocation();
   // A reset link is opened signed out (or as someone else): it never waits for a session.
   if (pathname === '/reset-password') return <ResetPasswordPage />;
+  // An invitation link works signed in or not: it is how a new member gets an account at all.
+  if (pathname === '/invitation') return <InvitationPage />;
   return (
     <SessionProvider
       signedOut={<SignInPage />}

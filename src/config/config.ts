@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSmtpUrl } from '../platform/mail/index.ts';
@@ -102,13 +103,40 @@ export const configSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,50}$/, 'must be a lower-case SQL identifier')
     .default('public'),
-  /** Set when Roster runs behind a reverse proxy, so client IPs (audit, throttles) come from X-Forwarded-For. */
+  /**
+   * Behind a reverse proxy: how many proxies to trust (`1`, `2`) or which ones (`10.0.0.5,10.1.0.0/16`), so
+   * the client address (audit, sign-in throttle) is read from X-Forwarded-For only as far as trusted hops go.
+   * `true` means one hop: trusting every hop would let any client forge its address.
+   */
   TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0', ''])
+    .string()
+    .trim()
     .default('false')
-    .transform((value) => value === 'true' || value === '1'),
+    .transform((value, context): number | string[] | false => {
+      const lower = value.toLowerCase();
+      if (lower === '' || lower === 'false' || lower === '0') return false;
+      if (lower === 'true') return 1;
+      if (/^\d{1,2}$/.test(value)) return Number(value);
+      const proxies = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+      const bad = proxies.find((entry) => !isAddressOrCidr(entry));
+      if (bad !== undefined || proxies.length === 0) {
+        context.addIssue({ code: 'custom', message: `must be false, a hop count (e.g. 1) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.5,10.1.0.0/16); "${bad ?? value}" is none of these` });
+        return z.NEVER;
+      }
+      return proxies;
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** An IPv4 or IPv6 address, optionally with a /prefix length. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 export type RawConfig = z.infer<typeof configSchema>;
 
@@ -161,7 +189,11 @@ function checkWith(name: string, value: string | undefined, parse: (value: strin
 /** The secret signs sessions and links, so it must survive restarts: keep it in the data folder. */
 function loadOrCreateSecret(dataDir: string): string {
   const file = path.join(dataDir, 'secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    // A secret file an older version (or a copy) left readable by others is tightened to 0600.
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    return readFileSync(file, 'utf8').trim();
+  }
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('hex');
   try {

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ImportTables } from '../features/imports/imports.tables.ts';
 import type { ExportTables } from '../features/exports/exports.tables.ts';
+import type { AuthSecurityTables } from '../features/auth/auth-security.tables.ts';
 import type { BulkActionTables } from '../features/users/bulk/bulk-actions.tables.ts';
 import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 
@@ -154,4 +155,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables {}

@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot } from './browser.ts';
 import { bigImportCsv, drawFacePng, importCsv, seedUsers, seedVerifiedUser } from './fixtures.ts';
+import { mailsTo } from '../outbox.ts';
 import { RosterApi } from './roster-api.ts';
 import { type RosterProcess, startRosterProcess } from './roster-process.ts';
 
@@ -245,16 +246,32 @@ describe('the console, for an owner', () => {
     await saveScreenshot(page, 'audit-log');
   });
 
-  it('adds a member, changes a role and creates an API key shown once with a copy button', async () => {
+  it('invites a member who joins through the emailed link, changes their role, and creates an API key shown once with a copy button', async () => {
     await openFromNavigation(page, 'Settings');
     const members = page.getByRole('region', { name: 'Members' });
     await members.getByLabel('Email').fill('carol@example.com');
     await members.getByLabel('Name', { exact: true }).fill('Carol Compliance');
     await members.getByLabel('Role', { exact: true }).selectOption('COMPLIANCE_OFFICER');
-    await members.getByRole('button', { name: 'Add member' }).click();
-    await members.getByText('Added carol@example.com.').waitFor();
-    expect(await members.getByText('Their password, shown only now').count()).toBe(1);
+    await members.getByRole('button', { name: 'Send invitation' }).click();
+    await members.getByText('Invitation sent to carol@example.com.').waitFor();
 
+    // Carol opens the link from her email in her own browser, chooses a password and is signed in.
+    const [mail] = await mailsTo(roster.dataDir, 'carol@example.com');
+    const link = /http\S+\/invitation#token=[A-Za-z0-9_-]+/.exec(mail.text ?? '')![0];
+    const carol = await consoleBrowser.newSession(roster.url);
+    try {
+      await carol.page.goto(link.slice(link.indexOf('/invitation')));
+      await carol.page.getByText('carol@example.com').waitFor();
+      await carol.page.getByLabel('Choose a password').fill('carols-password-1');
+      await carol.page.getByLabel('Repeat the password').fill('carols-password-1');
+      await carol.page.getByRole('button', { name: 'Join and sign in' }).click();
+      await carol.page.getByRole('button', { name: 'Sign out' }).waitFor();
+      expect(carol.problems).toEqual([]);
+    } finally {
+      await carol.context.close();
+    }
+
+    await page.reload();
     await members.getByLabel('Role of carol@example.com').selectOption('ADMIN');
     await expect.poll(() => members.getByLabel('Role of carol@example.com').inputValue()).toBe('ADMIN');
 

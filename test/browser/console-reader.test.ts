@@ -67,11 +67,19 @@ describe('the console, for a reader', () => {
     await expect.poll(() => rows.count()).toBe(5);
   });
 
-  it('opens a user without the status change or the audit history', async () => {
+  it('shows personal data as hidden for your role in the list (issue #9, finding 4)', async () => {
+    const firstRow = page.locator('table.data-table tbody tr').first();
+    expect(await firstRow.getByText('hidden for your role').count()).toBe(2);
+  });
+
+  it('opens a user without the status change or the audit history, its personal data hidden for the role', async () => {
     await page.getByRole('link', { name: 'customer-0001' }).click();
-    await page.getByRole('region', { name: 'Profile' }).waitFor();
+    const profile = page.getByRole('region', { name: 'Profile' });
+    await profile.waitFor();
     expect(await page.getByRole('region', { name: 'Change status' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'History' }).count()).toBe(0);
+    // Name shown, display name, full name, date of birth, email, phone, and the metadata.
+    expect(await profile.getByText('hidden for your role').count()).toBe(7);
   });
 
   it('offers personal-data columns disabled with the reason, and exports without them', async () => {

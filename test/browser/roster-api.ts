@@ -1,3 +1,4 @@
+import { invitationTokenIn, mailsTo } from '../outbox.ts';
 import type { RosterProcess } from './roster-process.ts';
 
 /** Sets the stage through Roster's own APIs, as a script would: the users API with the key, the console API with a token. */
@@ -44,7 +45,17 @@ export class RosterApi {
     return (await response.json()) as T;
   }
 
+  /** Invites the operator, then accepts the invitation from the mail in the outbox, as the invitee would. */
   async addOperator(email: string, role: string, password: string, name: string): Promise<void> {
-    await this.console('POST', '/operators', { email, role, password, name });
+    await this.console('POST', '/operators', { email, role, name });
+    const [mail] = await mailsTo(this.roster.dataDir, email);
+    const token = mail ? invitationTokenIn(mail) : undefined;
+    if (!token) throw new Error(`no invitation mail for ${email} in the outbox`);
+    const response = await fetch(`${this.roster.url}/api/console/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, password, name }),
+    });
+    if (!response.ok) throw new Error(`accepting the invitation of ${email}: ${response.status} ${await response.text()}`);
   }
 }

@@ -24,6 +24,17 @@ export function exportFilters(filters: UserFilters): Partial<UserFilters> {
   return body;
 }
 
+/** OWNER: the link stops working at once, for everyone who holds it (the email too). */
+export function useRevokeExport(appId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (exportId: string) => api<ExportJob>(`/apps/${appId}/exports/${exportId}/revoke`, { method: 'POST' }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['exports', appId] });
+    },
+  });
+}
+
 export function useRequestExport(appId: string) {
   const queryClient = useQueryClient();
   return useMutation({

@@ -16,12 +16,17 @@ function useSettingsMutation<Input, Output>(mutationFn: (input: Input) => Promis
   });
 }
 
+/** Adding a member sends an invitation; the answer never says whether the address already has an account. */
+export interface InvitationSent {
+  status: 'invitation_sent';
+  email: string;
+  role: Role;
+  expires_at: string;
+  message: string;
+}
+
 export const useAddOperator = () =>
-  useSettingsMutation(
-    (input: { email: string; name?: string; role: Role; password?: string }) =>
-      api<{ operator: Operator; password?: string }>('/operators', { method: 'POST', body: input }),
-    [['operators']],
-  );
+  useSettingsMutation((input: { email: string; name?: string; role: Role }) => api<InvitationSent>('/operators', { method: 'POST', body: input }), [['operators']]);
 
 export const useChangeOperator = () =>
   useSettingsMutation(

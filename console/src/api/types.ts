@@ -8,6 +8,7 @@ export type Permission =
   | 'imports.manage'
   | 'exports.request'
   | 'exports.personal_data'
+  | 'exports.revoke'
   | 'audit.read'
   | 'operators.manage'
   | 'apikeys.manage'
@@ -68,11 +69,14 @@ export interface User {
   last_activity_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Personal fields withheld from the operator's role (null above). */
+  redacted?: string[];
 }
 
 export interface Face {
   uuid: string;
-  image_url: string;
+  /** Left out for roles that may not read personal data. */
+  image_url?: string;
   comment: string | null;
   uploaded_by: string | null;
   created_at: string;
@@ -224,6 +228,8 @@ export interface ExportJob {
   expires_at: string | null;
   /** Why it failed, in words. */
   error: string | { code: string; message: string } | null;
+  /** When an owner revoked the download link. */
+  revoked_at?: string | null;
 }
 
 export interface AuditEntry {

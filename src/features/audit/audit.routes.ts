@@ -3,39 +3,31 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { badRequest } from '../../http/errors.ts';
+import { instantString, parseInstant } from '../../platform/validation/instants.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { decodeAuditCursor, listAuditLogs } from './audit.service.ts';
 
-const isoTimestamp = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+/** A time without a zone is read as UTC, so the answer does not depend on the server's zone (platform/validation). */
+const parseTimestamp = parseInstant;
 
-/** ISO 8601 date or date-time; a time without a zone is read as UTC, so the answer does not depend on the server's zone. */
-function parseTimestamp(text: string): Date | null {
-  if (!isoTimestamp.test(text)) return null;
-  const hasTime = /[T ]/i.test(text);
-  const hasZone = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i.test(text.slice(10));
-  const normalized = hasTime && !hasZone ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T');
-  const date = new Date(normalized);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
+const timestampParameter = instantString.optional();
 
-const timestampParameter = z
-  .string()
-  .refine((text) => parseTimestamp(text) !== null, 'must be an ISO 8601 timestamp such as 2026-01-31 or 2026-01-31T12:00:00Z')
-  .optional();
-
-const repeatable = z.union([z.string(), z.array(z.string())]).optional();
+// Every text parameter follows the shared safe-string rule: NUL or a lone surrogate is a 400, not a failed query.
+const actionValue = safeString({ max: 200 });
+const repeatable = z.union([actionValue, z.array(actionValue).max(50)]).optional();
 
 const auditQuery = z.object({
   action: repeatable.describe('An action (user.created) or a prefix ending in "." (import.); repeat for any of several'),
-  actor: z.string().trim().min(1).max(320).optional().describe("An actor's id or label (an operator's email)"),
-  app_id: z.string().optional(),
-  target_type: z.string().max(100).optional(),
-  target_id: z.string().max(2000).optional().describe("A user's didit_internal_id gives that user's history, import entries included"),
+  actor: safeString({ trim: true, min: 1, max: 320 }).optional().describe("An actor's id or label (an operator's email)"),
+  app_id: safeString({ max: 100 }).optional(),
+  target_type: safeString({ max: 100 }).optional(),
+  target_id: safeString({ max: 2000 }).optional().describe("A user's didit_internal_id gives that user's history, import entries included"),
   import_id: z.string().uuid().optional().describe('The per-user entries of this import (folded under its line otherwise)'),
   revert_of: z.string().uuid().optional().describe("The per-user entries of this import's revert"),
   since: timestampParameter.describe('Entries at or after this time'),
   until: timestampParameter.describe('Entries before this time'),
-  cursor: z.string().max(200).optional(),
+  cursor: safeString({ max: 200 }).optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 200').max(200, 'must be 1 to 200').default(50),
 });
 

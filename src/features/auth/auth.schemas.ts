@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
 import { roles } from './policy.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 
 /** Shapes shared by the console's auth routes; dates leave as ISO strings. */
 export const roleSchema = z.enum(roles as readonly Role[] as [Role, ...Role[]]).describe('OWNER > ADMIN > COMPLIANCE_OFFICER > DEVELOPER > READER');
@@ -14,7 +15,11 @@ export const idParams = z.object({ id: z.string() });
 export const appParams = z.object({ app_id: z.string() });
 export const appItemParams = z.object({ app_id: z.string(), id: z.string() });
 
-export const nameField = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/** Names of tokens, keys, applications and operators: the shared safe-string rule, no control characters. */
+export const nameField = safeString({ trim: true, min: 1, max: 200 });
+
+/** An operator's email as typed at sign-in or when inviting: no NUL, no control characters. */
+export const operatorEmailField = safeString({ trim: true, min: 1, max: 320 });
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 

@@ -4,10 +4,11 @@ import { registerAppRoutes } from './apps.routes.ts';
 import { followApiKeyRevocations, SESSION_COOKIE } from './auth.hooks.ts';
 import { registerConsoleTokenRoutes } from './console-tokens.routes.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
+import { ACCEPT_INVITATION_PATH, registerInvitationRoutes } from './invitations.routes.ts';
 import { registerOperatorRoutes } from './operators.routes.ts';
 import { registerPasswordRoutes } from './passwords.routes.ts';
 import { registerSessionRoutes } from './session.routes.ts';
-import { createLoginThrottles } from './session.service.ts';
+import { passwordCheckGate } from './password-check-gate.ts';
 
 export const authFeature: Feature = {
   name: 'auth',
@@ -15,11 +16,13 @@ export const authFeature: Feature = {
     // Routes of other features are covered by requireOperator, which makes the same check for cookie callers.
     app.addHook('onRequest', async (request) => {
       if (request.headers.authorization) return;
-      const signingIn = request.routeOptions.url === '/api/console/session' && request.method === 'POST';
+      // Both set a session cookie: a foreign page must not sign a browser in.
+      const signingIn = request.method === 'POST' && (request.routeOptions.url === '/api/console/session' || request.routeOptions.url === ACCEPT_INVITATION_PATH);
       if (signingIn || request.cookies[SESSION_COOKIE]) rejectCrossSiteRequest(request, ctx.config.PUBLIC_URL);
     });
-    // One set of counters per app instance, so separate instances (and test files) do not share them.
-    await registerSessionRoutes(app, ctx, createLoginThrottles());
+    // The sign-in counters live in PostgreSQL (shared by every process); the argon2 bound is per process.
+    await registerSessionRoutes(app, ctx, passwordCheckGate);
+    await registerInvitationRoutes(app, ctx, passwordCheckGate);
     await registerAppRoutes(app, ctx);
     await registerOperatorRoutes(app, ctx);
     await registerApiKeyRoutes(app, ctx);

@@ -2,19 +2,28 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 import { clientIp, operatorOf, requireOperator } from './auth.hooks.ts';
-import { consoleSecurity, idParams, listOf, operatorSchema, roleSchema } from './auth.schemas.ts';
-import { addOperator, changeOperator, listOrganizationOperators, removeOrganizationOperator } from './operators.service.ts';
+import { consoleSecurity, idParams, listOf, operatorEmailField, operatorSchema, roleSchema } from './auth.schemas.ts';
+import { inviteOperator } from './invitations.service.ts';
+import { changeOperator, listOrganizationOperators, removeOrganizationOperator } from './operators.service.ts';
 
 const newOperatorBody = z.object({
-  email: z.string().trim().min(1, 'is required').max(320),
-  name: z.string().trim().max(200).optional(),
+  email: operatorEmailField,
+  name: safeString({ trim: true, max: 200 }).optional(),
   role: roleSchema,
-  password: z.string().min(8, 'must be at least 8 characters').max(1024).optional().describe('Generated and returned once when omitted'),
+});
+
+const invitationSentSchema = z.object({
+  status: z.literal('invitation_sent'),
+  email: z.string(),
+  role: roleSchema,
+  expires_at: z.string(),
+  message: z.string(),
 });
 
 const operatorChangesBody = z
-  .object({ role: roleSchema.optional(), name: z.string().trim().max(200).optional() })
+  .object({ role: roleSchema.optional(), name: safeString({ trim: true, max: 200 }).optional() })
   .refine((body) => body.role !== undefined || body.name !== undefined, 'send role, name or both');
 
 export async function registerOperatorRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -34,16 +43,14 @@ export async function registerOperatorRoutes(scope: FastifyInstance, ctx: AppCon
       preHandler,
       schema: {
         tags,
-        summary: 'Add an operator (OWNER; ADMIN for roles below OWNER). A generated password is returned once.',
+        summary:
+          'Invite an operator (OWNER; ADMIN for roles below OWNER). Always 202 "invitation sent": the address gets a one-time link to choose a password, or, if it already has an account, a mail saying so.',
         security: consoleSecurity,
         body: newOperatorBody,
-        response: { 201: z.object({ operator: operatorSchema, password: z.string().optional() }) },
+        response: { 202: invitationSentSchema },
       },
     },
-    async (request, reply) => {
-      const created = await addOperator(ctx, operatorOf(request), request.body, { ip: clientIp(request) });
-      return reply.status(201).send(created.password === undefined ? { operator: created.operator } : created);
-    },
+    async (request, reply) => reply.status(202).send(await inviteOperator(ctx, operatorOf(request), request.body, { ip: clientIp(request) })),
   );
 
   app.patch(

@@ -7,7 +7,7 @@ import { authorize } from './auth.hooks.ts';
 import * as operators from './operators.repository.ts';
 import { canManageOperator } from './policy.ts';
 import type { OperatorPrincipal } from './principal.ts';
-import { createOperator, generatePassword, type RequestMeta } from './tenancy.service.ts';
+import type { RequestMeta } from './tenancy.service.ts';
 
 export interface OperatorView {
   id: string;
@@ -41,22 +41,6 @@ const operatorNotFound = () => notFound('Operator');
 /** Everyone may see who else is in their organization. */
 export async function listOrganizationOperators(ctx: AppContext, actor: OperatorPrincipal): Promise<OperatorView[]> {
   return (await operators.listOperators(ctx.db, actor.orgId)).map(view);
-}
-
-export interface NewOperatorInput {
-  email: string;
-  role: Role;
-  name?: string;
-  password?: string;
-}
-
-/** Adds an operator; when no password is given one is generated and returned this once. */
-export async function addOperator(ctx: AppContext, actor: OperatorPrincipal, input: NewOperatorInput, meta: RequestMeta) {
-  authorize(actor, 'operators.manage');
-  refuseUnlessManages(actor, input.role);
-  const password = input.password ?? generatePassword();
-  const created = await createOperator(ctx.db, { orgId: actor.orgId, email: input.email, role: input.role, name: input.name, password }, actor, meta);
-  return { operator: view(created), password: input.password === undefined ? password : undefined };
 }
 
 export interface OperatorChanges {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { SESSION_COOKIE } from './auth.hooks.ts';
 import { createConsoleToken, createOperator, createOrganization } from './tenancy.service.ts';
+import { invitationTokenIn, mailsTo } from '../../../test/outbox.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;
@@ -39,53 +40,91 @@ describe('listing operators', () => {
   });
 });
 
-describe('adding an operator', () => {
-  it('generates a password when none is given, shows it once, and it signs in', async () => {
+// Changed deliberately (issue #9, finding 11): adding an operator is an invitation. The answer is 202
+// "invitation_sent" whether or not the address exists elsewhere; the address is mailed, and the operator
+// is made when the link is used. A password is no longer set (or generated) by the inviter.
+describe('adding an operator (an invitation)', () => {
+  const accept = (payload: Record<string, unknown>) => roster.app.inject({ method: 'POST', url: '/api/console/invitations/accept', payload });
+
+  it('answers 202 and mails a one-time link; using it with a password makes the operator, signs them in, and is audited', async () => {
     const response = await addOperator(tenant.operators.OWNER.auth, { email: 'New.Admin@Example.com', name: 'New Admin', role: 'ADMIN' });
-    expect(response.statusCode).toBe(201);
-    const body = response.json();
-    expect(body).toEqual({
-      operator: { id: expect.any(String), email: 'new.admin@example.com', name: 'New Admin', role: 'ADMIN', created_at: expect.any(String) },
-      password: expect.any(String),
-    });
-    const signIn = await roster.app.inject({ method: 'POST', url: '/api/console/session', payload: { email: 'new.admin@example.com', password: body.password } });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ status: 'invitation_sent', email: 'new.admin@example.com', role: 'ADMIN', expires_at: expect.any(String), message: expect.any(String) });
+    // Not claimed until accepted: no operator exists yet, and the address cannot sign in.
+    expect(await roster.ctx.db.selectFrom('operators').select('id').where('email', '=', 'new.admin@example.com').execute()).toHaveLength(0);
+
+    const [mail] = await mailsTo(roster.dataDir, 'new.admin@example.com');
+    const token = invitationTokenIn(mail)!;
+    expect(token).toBeTruthy();
+    const lookup = await roster.app.inject({ method: 'POST', url: '/api/console/invitations/lookup', payload: { token } });
+    expect(lookup.json()).toMatchObject({ email: 'new.admin@example.com', role: 'ADMIN', name: 'New Admin', organization: { id: tenant.orgId } });
+
+    const accepted = await accept({ token, password: 'chosen-password-1' });
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json().operator).toEqual({ id: expect.any(String), email: 'new.admin@example.com', name: 'New Admin', role: 'ADMIN' });
+    expect(accepted.cookies.some((cookie) => cookie.name === SESSION_COOKIE)).toBe(true);
+    const signIn = await roster.app.inject({ method: 'POST', url: '/api/console/session', payload: { email: 'new.admin@example.com', password: 'chosen-password-1' } });
     expect(signIn.statusCode).toBe(200);
-    expect(await auditFor(body.operator.id)).toContainEqual({
+    expect(await auditFor(accepted.json().operator.id)).toContainEqual({
       action: 'operator.created',
-      actor_id: tenant.operators.OWNER.id,
-      details: { email: 'new.admin@example.com', role: 'ADMIN' },
+      actor_id: accepted.json().operator.id,
+      details: { email: 'new.admin@example.com', role: 'ADMIN', invitation_id: expect.any(String), invited_by: tenant.operators.OWNER.id },
       outcome: 'success',
     });
+    // The link works once.
+    const again = await accept({ token, password: 'another-password' });
+    expect(again.statusCode).toBe(404);
+    expect(again.json().error.code).toBe('invitation_not_found');
   });
 
-  it('does not echo a password the caller chose', async () => {
-    const response = await addOperator(tenant.operators.ADMIN.auth, { email: 'chosen@example.com', role: 'READER', password: 'a-chosen-password' });
-    expect(response.statusCode).toBe(201);
-    expect(response.json().password).toBeUndefined();
+  it('answers exactly the same for an address that has an account in another organization, and mails it an explanation instead (finding 11)', async () => {
+    const elsewhere = await createTestTenant(roster.ctx);
+    const before = await roster.ctx.db.selectFrom('operators').select('id').execute();
+    const taken = await addOperator(tenant.operators.OWNER.auth, { email: elsewhere.operators.READER.email.toUpperCase(), role: 'READER' });
+    const free = await addOperator(tenant.operators.OWNER.auth, { email: 'nobody-yet@example.com', role: 'READER' });
+    // On main: 409 operator_exists for the first, revealing the address.
+    expect(taken.statusCode).toBe(202);
+    expect(free.statusCode).toBe(202);
+    const shape = (body: Record<string, unknown>) => ({ ...body, email: '<email>', expires_at: '<time>', message: String(body.message).replace(String(body.email), '<email>') });
+    expect(shape(taken.json())).toEqual(shape(free.json()));
+    expect(Object.keys(taken.headers).sort()).toEqual(Object.keys(free.headers).sort());
+    expect(await roster.ctx.db.selectFrom('operators').select('id').execute()).toHaveLength(before.length);
+
+    const [explanation] = await mailsTo(roster.dataDir, elsewhere.operators.READER.email);
+    expect(explanation.text).toContain('already has a Roster account');
+    expect(invitationTokenIn(explanation)).toBeUndefined();
+    const [invitation] = await mailsTo(roster.dataDir, 'nobody-yet@example.com');
+    expect(invitationTokenIn(invitation)).toBeTruthy();
   });
 
-  it('refuses an ADMIN adding an OWNER, and writes nothing', async () => {
+  it('refuses an ADMIN inviting an OWNER, and writes and mails nothing', async () => {
     const before = await auditCount(tenant.orgId);
     const response = await addOperator(tenant.operators.ADMIN.auth, { email: 'would-be-owner@example.com', role: 'OWNER' });
     expect(response.statusCode).toBe(403);
     expect(response.json().error.code).toBe('forbidden_role');
-    expect(await roster.ctx.db.selectFrom('operators').select('id').where('email', '=', 'would-be-owner@example.com').execute()).toHaveLength(0);
+    expect(await roster.ctx.db.selectFrom('operator_invitations').select('id').where('email', '=', 'would-be-owner@example.com').execute()).toHaveLength(0);
+    expect(await mailsTo(roster.dataDir, 'would-be-owner@example.com', 1, 200)).toHaveLength(0);
     expect(await auditCount(tenant.orgId)).toBe(before);
   });
 
-  it('refuses an email already in use (in any organization) with 409, and a malformed one with 422', async () => {
+  it('refuses a malformed email or role with 422, and a short password or an unknown link at acceptance', async () => {
     const before = await auditCount(tenant.orgId);
-    const taken = await addOperator(tenant.operators.OWNER.auth, { email: tenant.operators.READER.email.toUpperCase(), role: 'READER' });
-    expect(taken.statusCode).toBe(409);
-    expect(taken.json().error.code).toBe('operator_exists');
     const malformed = await addOperator(tenant.operators.OWNER.auth, { email: 'not-an-email', role: 'READER' });
     expect(malformed.statusCode).toBe(422);
     expect(malformed.json().error.code).toBe('invalid_email');
     const badRole = await addOperator(tenant.operators.OWNER.auth, { email: 'x@example.com', role: 'SUPERUSER' });
     expect(badRole.statusCode).toBe(422);
-    const shortPassword = await addOperator(tenant.operators.OWNER.auth, { email: 'x@example.com', role: 'READER', password: 'short' });
-    expect(shortPassword.statusCode).toBe(422);
+    const nul = await addOperator(tenant.operators.OWNER.auth, { email: 'x\u0000@example.com', name: 'a\u0000b', role: 'READER' });
+    expect(nul.statusCode).toBe(422);
     expect(await auditCount(tenant.orgId)).toBe(before);
+    expect((await accept({ token: 'rs_not-a-real-token', password: 'long-enough-password' })).statusCode).toBe(404);
+    expect((await accept({ token: 'rs_not-a-real-token', password: 'short' })).statusCode).toBe(422);
+  });
+
+  it('cannot be accepted from another site (the acceptance signs a browser in)', async () => {
+    const response = await roster.app.inject({ method: 'POST', url: '/api/console/invitations/accept', headers: { origin: 'https://evil.example' }, payload: { token: 'rs_x', password: 'long-enough-password' } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('cross_site_request');
   });
 });
 
@@ -192,8 +231,9 @@ describe('removing an operator', () => {
       outcome: 'success',
     });
     expect((await removeOperator(team.operators.ADMIN.auth, leaving.id)).statusCode).toBe(404);
-    // The email is free again for a new operator.
-    expect((await addOperator(team.operators.OWNER.auth, { email: leaving.email, role: 'READER' })).statusCode).toBe(201);
+    // The email is free again for a new operator: the invitation mail holds a link this time.
+    expect((await addOperator(team.operators.OWNER.auth, { email: leaving.email, role: 'READER' })).statusCode).toBe(202);
+    expect(invitationTokenIn((await mailsTo(roster.dataDir, leaving.email)).at(-1)!)).toBeTruthy();
   });
 
   it('refuses removing yourself with 409 cannot_remove_self, and an ADMIN removing an OWNER with 403', async () => {

@@ -9,6 +9,8 @@ const expected: Record<string, Role[]> = {
   'imports.manage': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
   'exports.request': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'],
   'exports.personal_data': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // Issue #9 finding 12: an OWNER may revoke an export's download link.
+  'exports.revoke': ['OWNER'],
   'audit.read': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
   'operators.manage': ['OWNER', 'ADMIN'],
   'apikeys.manage': ['OWNER', 'ADMIN'],

@@ -18,6 +18,8 @@ export const policy = {
   // Every role may export, but only these see personal-data columns.
   'exports.request': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'],
   'exports.personal_data': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // A download link is a bearer link; the organization's owners may take one back before it expires.
+  'exports.revoke': ['OWNER'],
   // The audit trail shows who touched personal data: compliance and above.
   'audit.read': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
   // Members: OWNER manages everyone; ADMIN everyone but OWNERs (checked by canManageOperator).

@@ -30,9 +30,9 @@ const checks: Check[] = [
   { what: 'see who is signed in (/me)', request: async () => ({ method: 'GET', url: '/api/console/me' }), expected: [200, 200, 200, 200, 200] },
   { what: 'list operators', request: async () => ({ method: 'GET', url: '/api/console/operators' }), expected: [200, 200, 200, 200, 200] },
   {
-    what: 'add a READER',
+    what: 'invite a READER (202 invitation sent, issue #9)',
     request: async () => ({ method: 'POST', url: '/api/console/operators', payload: { email: `added-${++serial}@example.com`, role: 'READER' } }),
-    expected: [201, 201, 403, 403, 403],
+    expected: [202, 202, 403, 403, 403],
   },
   {
     what: 'rename another operator',

@@ -3,13 +3,16 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { clientIp, operatorOf, requireOperator, SESSION_COOKIE } from './auth.hooks.ts';
-import { applicationSchema, consoleSecurity, operatorSummarySchema, organizationSchema } from './auth.schemas.ts';
+import { applicationSchema, consoleSecurity, operatorEmailField, operatorSummarySchema, organizationSchema } from './auth.schemas.ts';
 import { type Permission, permissions, permissionsOf } from './policy.ts';
-import { type LoginThrottles, signIn, signOut } from './session.service.ts';
+import type { PasswordCheckGate } from './password-check-gate.ts';
+import { signIn, signOut } from './session.service.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 
 const signInBody = z.object({
-  email: z.string().min(1, 'is required').max(320),
-  password: z.string().min(1, 'is required').max(1024),
+  email: operatorEmailField,
+  // Whatever the person typed, but never a NUL or a lone surrogate (argon2 and PostgreSQL get only real text).
+  password: safeString({ min: 1, max: 1024, controls: 'any' }),
 });
 
 const signedInResponse = z.object({ operator: operatorSummarySchema, organization: organizationSchema });
@@ -19,16 +22,16 @@ const meResponse = signedInResponse.extend({
   permissions: z.array(z.enum(permissions as [Permission, ...Permission[]])),
 });
 
-function cookieOptions(ctx: AppContext) {
+export function sessionCookieOptions(ctx: AppContext) {
   // HttpOnly keeps scripts away from it; Lax keeps it off cross-site POSTs; Secure whenever we are served over TLS.
   return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: ctx.config.PUBLIC_URL.startsWith('https:') };
 }
 
 function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, cookieOptions(ctx));
+  reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(ctx));
 }
 
-export async function registerSessionRoutes(scope: FastifyInstance, ctx: AppContext, throttles: LoginThrottles): Promise<void> {
+export async function registerSessionRoutes(scope: FastifyInstance, ctx: AppContext, gate: PasswordCheckGate): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const tags = ['console: session'];
 
@@ -43,8 +46,8 @@ export async function registerSessionRoutes(scope: FastifyInstance, ctx: AppCont
       },
     },
     async (request, reply) => {
-      const signedIn = await signIn(ctx, throttles, { ...request.body, ip: clientIp(request) });
-      reply.setCookie(SESSION_COOKIE, signedIn.sessionSecret, cookieOptions(ctx));
+      const signedIn = await signIn(ctx, gate, { ...request.body, ip: clientIp(request) });
+      reply.setCookie(SESSION_COOKIE, signedIn.sessionSecret, sessionCookieOptions(ctx));
       return { operator: signedIn.operator, organization: signedIn.organization };
     },
   );

@@ -5,8 +5,9 @@ import { AppError, unauthorized } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { SESSION_IDLE_MS } from './auth.hooks.ts';
 import { hashSecret, newSecret } from './credentials.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import type { PasswordCheckGate } from './password-check-gate.ts';
 import type { OperatorPrincipal } from './principal.ts';
+import { cancelSignInAttempt, releaseSignInAttempt, reserveSignInAttempt } from './sign-in-throttle.ts';
 import { hashPassword } from './tenancy.service.ts';
 
 export interface SignInInput {
@@ -20,16 +21,6 @@ export interface SignedIn {
   organization: { id: string; name: string };
   /** The cookie value; only its hash is stored. */
   sessionSecret: string;
-}
-
-/** Guessing is limited per email and address; the looser per-email cap holds even when the address is forged. */
-export interface LoginThrottles {
-  perEmailAndIp: LoginThrottle;
-  perEmail: LoginThrottle;
-}
-
-export function createLoginThrottles(): LoginThrottles {
-  return { perEmailAndIp: new LoginThrottle(10), perEmail: new LoginThrottle(50) };
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -47,14 +38,32 @@ async function verifyPassword(hash: string | null | undefined, password: string)
 
 const wrongCredentials = () => unauthorized('invalid_credentials', 'The email or password is wrong');
 
-export async function signIn(ctx: AppContext, throttles: LoginThrottles, input: SignInInput): Promise<SignedIn> {
+export async function signIn(ctx: AppContext, gate: PasswordCheckGate, input: SignInInput): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
-  const keys = { perEmailAndIp: LoginThrottle.keyFor(email, input.ip), perEmail: LoginThrottle.keyFor(email, '*') };
-  const retryAfter = Math.max(throttles.perEmailAndIp.retryAfterSeconds(keys.perEmailAndIp), throttles.perEmail.retryAfterSeconds(keys.perEmail));
-  if (retryAfter > 0) {
+  // The shared counters first: past a limit the answer is 429 at once, before any password is checked.
+  const reservation = await reserveSignInAttempt(ctx.db, email, input.ip);
+  if (!reservation.ok) {
+    const retryAfter = reservation.retryAfterSeconds;
     throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${retryAfter} seconds`, undefined, { 'retry-after': String(retryAfter) });
   }
+  let ticket: ReturnType<PasswordCheckGate['admit']>;
+  try {
+    ticket = gate.admit();
+  } catch (busy) {
+    // Refused unchecked (503): it was no failure, so it gives its place back.
+    await cancelSignInAttempt(ctx.db, reservation.keys);
+    throw busy;
+  }
+  try {
+    const signedIn = await checkAndStartSession(ctx, ticket, email, input);
+    await releaseSignInAttempt(ctx.db, reservation.keys);
+    return signedIn;
+  } finally {
+    ticket.leave();
+  }
+}
 
+async function checkAndStartSession(ctx: AppContext, ticket: ReturnType<PasswordCheckGate['admit']>, email: string, input: SignInInput): Promise<SignedIn> {
   const operator = await ctx.db
     .selectFrom('operators')
     .innerJoin('organizations', 'organizations.id', 'operators.org_id')
@@ -67,9 +76,8 @@ export async function signIn(ctx: AppContext, throttles: LoginThrottles, input: 
     ? { kind: 'operator', operatorId: operator.id, orgId: operator.org_id, role: operator.role, email: operator.email, name: operator.name, via: 'session' }
     : null;
 
-  if (!(await verifyPassword(operator?.password_hash, input.password)) || !operator || !principal) {
-    throttles.perEmailAndIp.recordFailure(keys.perEmailAndIp);
-    throttles.perEmail.recordFailure(keys.perEmail);
+  if (!(await ticket.run(() => verifyPassword(operator?.password_hash, input.password))) || !operator || !principal) {
+    // The reservation stays: this attempt counts as a failure.
     // audit_logs needs an organization, so only attempts on a real operator's email are recorded. The write is
     // not awaited: waiting for it would make a known email answer measurably slower than an unknown one.
     if (operator && principal) {
@@ -86,7 +94,6 @@ export async function signIn(ctx: AppContext, throttles: LoginThrottles, input: 
     throw wrongCredentials();
   }
 
-  throttles.perEmailAndIp.recordSuccess(keys.perEmailAndIp);
   const sessionSecret = newSecret('rs');
   await ctx.db.transaction().execute(async (trx) => {
     // Expired sessions are only dead rows; clearing the operator's own keeps the table small without a sweeper.

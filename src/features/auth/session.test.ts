@@ -123,6 +123,8 @@ describe('signing in to the console', () => {
 });
 
 describe('repeated failed sign-ins', () => {
+  // Changed deliberately (issue #9, finding 13): the wait after ten failures is a minute that doubles with
+  // each further failure, instead of a fixed 15-minute lock. sign-in-throttle.test.ts covers the rest.
   it('are refused with 429 and Retry-After after ten from one address, even with the right password, while another address still gets in', async () => {
     const label = 'throttled';
     const other = await createTestTenant(roster.ctx, label);
@@ -133,8 +135,8 @@ describe('repeated failed sign-ins', () => {
     const throttled = await signIn(target.email, target.password, { ip: '192.0.2.7' });
     expect(throttled.statusCode).toBe(429);
     expect(throttled.json().error.code).toBe('too_many_attempts');
-    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(800);
-    expect(Number(throttled.headers['retry-after'])).toBeLessThanOrEqual(900);
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(50);
+    expect(Number(throttled.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect((await signIn(target.email, target.password, { ip: '192.0.2.8' })).statusCode).toBe(200);
   });
 });

@@ -6,6 +6,7 @@ import { conflict, invalid, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor, type SystemActor } from '../audit/audit.service.ts';
 import { displayPrefix, hashSecret, newSecret } from './credentials.ts';
 import { roles } from './policy.ts';
+import { textProblem } from '../../platform/validation/safe-text.ts';
 import type { OperatorPrincipal } from './principal.ts';
 
 type Actor = OperatorPrincipal | SystemActor;
@@ -21,6 +22,11 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** An operator's address: one @, a dot in the domain, no spaces or control characters. */
+export function isValidOperatorEmail(email: string): boolean {
+  return emailPattern.test(email) && textProblem(email, 'none') === null;
+}
 
 export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
@@ -60,7 +66,7 @@ export interface NewOperator {
 
 export async function createOperator(db: Kysely<Database>, input: NewOperator, actor: Actor = systemActor('cli'), meta: RequestMeta = {}) {
   const email = input.email.trim().toLowerCase();
-  if (!emailPattern.test(email)) throw invalid('invalid_email', `"${input.email}" is not an email address`);
+  if (!isValidOperatorEmail(email)) throw invalid('invalid_email', `"${input.email}" is not an email address`);
   if (!roles.includes(input.role)) throw invalid('invalid_role', `Role must be one of ${roles.join(', ')}`);
   if (input.password !== undefined && input.password.length < 8) throw invalid('weak_password', 'A password needs at least 8 characters');
   const passwordHash = input.password ? await hashPassword(input.password) : null;

@@ -28,10 +28,8 @@ export function parseExportFilters(raw: Record<string, unknown> | undefined): Us
     const details = parsed.error.issues.map((issue) => ({ field: ['filters', ...issue.path.map(String)].join('.'), code: 'invalid_filter', message: issue.message }));
     throw invalid('invalid_filter', details.map((detail) => `${detail.field}: ${detail.message}`).join('; '), details);
   }
+  // Texts and dates are checked by the shared rules in users.filters (no NUL, real dates in years 0001–9999).
   const filters = parsed.data;
-  // PostgreSQL text cannot hold NUL: such a search could never match, and would fail the COPY.
-  const texts = [filters.search ?? '', ...(filters.tags ?? [])];
-  if (texts.some((value) => value.includes('\u0000'))) throw invalid('invalid_filter', 'Filters may not contain NUL characters');
   return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0))) as UserFilters;
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import pg from 'pg';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo, type JobQueueSettings, type JobWorkSettings } from '../../platform/jobs/jobs.ts';
@@ -115,7 +116,9 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       throw error;
     }
     ctx.log.error(`export ${exportId}: failed after ${claim.attempts} attempts: ${reason}`);
-    await failExport(ctx, record, `The export could not be written: ${reason}`);
+    // PostgreSQL's own wording goes to the log, not into the export's error and the requester's mail.
+    const shown = error instanceof pg.DatabaseError ? 'the database could not run the query (the details are in the server log)' : reason;
+    await failExport(ctx, record, `The export could not be written: ${shown}`);
   } finally {
     clearInterval(heartbeat);
   }

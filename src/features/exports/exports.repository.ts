@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database } from '../../db/schema.ts';
+import type { Database, Role } from '../../db/schema.ts';
 import type { ExportStatus } from './exports.tables.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -29,6 +29,10 @@ export interface ExportRecord {
   expires_at: Date | null;
   file_deleted_at: Date | null;
   error: string | null;
+  revoked_at: Date | null;
+  /** The requester as they are now: a download re-checks them (issue #9, finding 12). */
+  created_by_role: Role;
+  created_by_removed_at: Date | null;
 }
 
 function selectExports(db: Db) {
@@ -60,6 +64,9 @@ function selectExports(db: Db) {
       'exports.expires_at',
       'exports.file_deleted_at',
       'exports.error',
+      'exports.revoked_at',
+      'operators.role as created_by_role',
+      'operators.removed_at as created_by_removed_at',
     ]);
 }
 
@@ -88,6 +95,17 @@ export async function listExports(db: Db, appId: string, page: { beforeSeq?: num
   let query = selectExports(db).where('exports.app_id', '=', appId);
   if (page.beforeSeq !== undefined) query = query.where('exports.seq', '<', page.beforeSeq);
   return query.orderBy('exports.seq', 'desc').limit(page.limit).execute();
+}
+
+/** Revokes the download link (idempotent); true when the export exists in the application. */
+export async function revokeExportLink(db: Db, appId: string, exportId: string, operatorId: string): Promise<boolean> {
+  const updated = await db
+    .updateTable('exports')
+    .set({ revoked_at: sql`coalesce(revoked_at, now())`, revoked_by: sql`coalesce(revoked_by, ${operatorId}::uuid)` })
+    .where('app_id', '=', appId)
+    .where('id', '=', exportId)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }
 
 /** Claims the export for one attempt; returns the key a crashed earlier attempt may have left behind. */

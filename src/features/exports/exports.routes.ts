@@ -7,7 +7,8 @@ import { attachmentDisposition } from '../../platform/storage/object-storage.ts'
 import { exportColumns } from '../users/user-columns.ts';
 import { userFilterBodySchema } from '../users/users.filters.ts';
 import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { getExport, listExportsPage, openExportDownload, presentExport, requestExport } from './exports.service.ts';
+import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport } from './exports.service.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 
 const exportSchema = z.object({
   id: z.string(),
@@ -23,6 +24,7 @@ const exportSchema = z.object({
   download_url: z.string().nullable().describe('Signed link, present while the completed file may be downloaded'),
   expires_at: z.string().nullable(),
   error: z.string().nullable(),
+  revoked_at: z.string().nullable().describe('When an OWNER revoked the download link; the link no longer works'),
 });
 
 const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
@@ -42,7 +44,7 @@ const exportRequestBody = z
 const appParams = z.object({ app_id: z.string() });
 const appItemParams = z.object({ app_id: z.string(), id: z.string() });
 const listQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: safeString({ max: 200 }).optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
 });
 
@@ -95,6 +97,18 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
     },
   );
 
+  app.post(
+    '/api/console/apps/:app_id/exports/:id/revoke',
+    {
+      preHandler,
+      schema: { tags, security, summary: "Revoke an export's download link at once (OWNER); idempotent", params: appItemParams, response: { 200: exportSchema, 403: errorResponse, 404: errorResponse } },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      return presentExport(ctx, await revokeExport(ctx, operator, request.params.app_id, request.params.id, clientIp(request)), operator);
+    },
+  );
+
   // No session: the signed link from the email is the credential (it is checked before anything is read).
   app.get(
     '/api/console/exports/:id/download',
@@ -103,7 +117,7 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
         tags,
         summary: 'Download an export through its signed link (from the email or `download_url`)',
         params: z.object({ id: z.string() }),
-        querystring: z.object({ expires: z.string().optional(), sig: z.string().optional() }),
+        querystring: z.object({ expires: safeString({ max: 20 }).optional(), sig: safeString({ max: 200 }).optional() }),
         response: { 403: errorResponse, 410: errorResponse },
       },
     },

@@ -7,7 +7,8 @@ import { StorageNotFoundError } from '../../platform/storage/storage.ts';
 import { checkExportLink, signedExportUrl } from './export-link.ts';
 import { allowedColumns, type ExportRequest, parseExportFilters, resolveExportColumns } from './export-options.ts';
 import { exportJob } from './export.job.ts';
-import { type ExportRecord, findExport, findExportForDownload, insertExport, listExports, markFailed } from './exports.repository.ts';
+import { type ExportRecord, findExport, findExportForDownload, insertExport, listExports, markFailed, revokeExportLink } from './exports.repository.ts';
+import { can } from '../auth/policy.ts';
 
 export async function requestExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, input: ExportRequest, ip: string | null): Promise<ExportRecord> {
   const app = await loadOwnedApp(ctx, operator, appId);
@@ -94,13 +95,37 @@ export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pic
     created_by: { id: record.created_by, email: record.created_by_email, name: record.created_by_name },
     created_at: record.created_at.toISOString(),
     finished_at: record.finished_at?.toISOString() ?? null,
-    download_url: linkLive && mayDownload(viewer, record) ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!) : null,
+    download_url: linkLive && !record.revoked_at && mayDownload(viewer, record) ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!) : null,
     expires_at: record.expires_at?.toISOString() ?? null,
     error: record.error,
+    revoked_at: record.revoked_at?.toISOString() ?? null,
   };
 }
 
 export type ExportJson = ReturnType<typeof presentExport>;
+
+/** OWNER only: the link stops working at once, for everyone who holds it. Audited. */
+export async function revokeExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, exportId: string, ip: string | null): Promise<ExportRecord> {
+  const app = await loadOwnedApp(ctx, operator, appId);
+  authorize(operator, 'exports.revoke');
+  if (!isUuid(exportId)) throw notFound('Export');
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await findExport(trx, app.id, exportId);
+    if (!current) throw notFound('Export');
+    if (current.revoked_at) return;
+    await revokeExportLink(trx, app.id, exportId, operator.operatorId);
+    await recordAudit(trx, {
+      orgId: app.org_id,
+      appId: app.id,
+      actor: operator,
+      action: 'export.revoked',
+      target: { type: 'export', id: exportId },
+      details: { requested_by: { id: current.created_by, email: current.created_by_email }, row_count: current.row_count },
+      ip,
+    });
+  });
+  return (await findExport(ctx.db, app.id, exportId))!;
+}
 
 export function exportFileName(record: Pick<ExportRecord, 'id' | 'created_at'>): string {
   const stamp = record.created_at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
@@ -134,6 +159,12 @@ export async function openExportDownload(
   const expired = check === 'expired' || (record.expires_at !== null && record.expires_at.getTime() <= Date.now());
   if (expired) throw forbidden('link_expired', 'This download link has expired; request a new export');
   if (record.status !== 'completed' || !record.storage_key) throw notFound('Export file');
+  // The link is checked against the export and its requester as they are now, not as they were when it was mailed.
+  if (record.revoked_at) throw new AppError(410, 'export_revoked', 'This download link was revoked by an owner of the organization; request a new export');
+  if (record.created_by_removed_at) throw forbidden('requester_removed', 'The operator who requested this export is no longer a member of the organization; request a new export');
+  if (!can(record.created_by_role, 'exports.request') || !mayDownload({ role: record.created_by_role }, record)) {
+    throw forbidden('requester_not_allowed', 'The requester’s role no longer allows the columns of this export; request a new export');
+  }
 
   const fileName = exportFileName(record);
   if (options.headOnly) return { kind: 'head', bytes: record.bytes, fileName };

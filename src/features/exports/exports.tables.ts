@@ -29,6 +29,9 @@ export interface ExportsTable {
   expires_at: NullableTimestamp;
   file_deleted_at: NullableTimestamp;
   error: string | null;
+  /** An OWNER revoked the download link (2026-11-29T1300-security). */
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
 }
 
 /** Kysely types of the export tables. */

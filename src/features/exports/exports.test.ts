@@ -37,9 +37,10 @@ describe('requesting an export', () => {
       download_url: null,
       expires_at: null,
       error: null,
+      revoked_at: null,
     });
     expect(Object.keys(json).sort()).toEqual(
-      ['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error'].sort(),
+      ['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at'].sort(),
     );
   });
 

@@ -10,7 +10,8 @@ import { isAscii, isUtf8 } from 'node:buffer';
 
 export type CsvFileErrorCode =
   | 'empty_file' | 'binary_content' | 'unterminated_quote'
-  | 'missing_vendor_data_column' | 'invalid_encoding' | 'duplicate_column';
+  | 'missing_vendor_data_column' | 'invalid_encoding' | 'duplicate_column'
+  | 'too_many_columns' | 'header_too_long';
 
 export class CsvFileError extends Error {
   constructor(public code: CsvFileErrorCode, message: string, public line?: number) {
@@ -28,7 +29,8 @@ export interface CsvHeader {
   normalized: string[];
 }
 
-export interface CsvRecord { row: number; line: number; fields: string[] }
+/** `droppedFields`: fields past the header's count plus a small margin, counted but not kept (one error, not stored). */
+export interface CsvRecord { row: number; line: number; fields: string[]; droppedFields?: number }
 
 type ByteSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.ReadableStream;
 /** A stream, or a function that opens it again: given a function, a non-UTF-16 file whose first
@@ -45,6 +47,13 @@ const SNIFF_BYTES = 64 * 1024;
 const MAX_HEADER_CHARS = 1 << 20;
 // One record is held whole; past this it is a runaway quote or not a table, never a user row.
 const MAX_RECORD_CHARS = 8 << 20;
+/** The most columns a header may have, and the most characters its names may take together. */
+export const MAX_COLUMNS = 1000;
+export const MAX_HEADER_NAME_CHARS = 256 * 1024;
+/** A row keeps at most this many fields past the header's count; the rest are only counted. */
+export const EXTRA_FIELDS_KEPT = 10;
+// Text reaches the parser in slices of this size, so the caps above are checked at least this often.
+const PUSH_SLICE_CHARS = 64 * 1024;
 
 const START = 0, UNQUOTED = 1, QUOTED = 2, QUOTE_SEEN = 3;
 
@@ -70,7 +79,7 @@ export async function* readCsvBatches(source: CsvSource, opts: ReadCsvOptions = 
     const started = new CsvParser(delimiter, !decoded.encoding.startsWith('utf-16'));
     const text = pending;
     pending = '';
-    started.push(text);
+    for (let i = 0; i < text.length; i += PUSH_SLICE_CHARS) started.push(text.slice(i, i + PUSH_SLICE_CHARS));
     return started;
   };
   try {
@@ -78,6 +87,8 @@ export async function* readCsvBatches(source: CsvSource, opts: ReadCsvOptions = 
       if (parser) parser.push(text);
       else {
         pending += pending === '' ? text.replace(/^\uFEFF+/, '') : text;
+        // The header can only end in a piece holding a line break: sniffing only then keeps a long header linear.
+        if (!/[\r\n]/.test(text) && pending.length < MAX_HEADER_CHARS) continue;
         if (!(parser = startParser(false))) continue;
       }
       if (!header && parser.header) {
@@ -110,6 +121,12 @@ export async function* readCsv(source: CsvSource, opts?: ReadCsvOptions): AsyncG
 
 function buildHeader(parser: CsvParser, encoding: CsvHeader['encoding'], required: string | null): CsvHeader {
   const { fields, line } = parser.header!;
+  if (fields.length > MAX_COLUMNS) throw tooManyColumns(line);
+  let nameChars = 0;
+  for (const cell of fields) nameChars += cell.length;
+  if (nameChars > MAX_HEADER_NAME_CHARS) {
+    throw new CsvFileError('header_too_long', `The header's column names take ${nameChars} characters; at most ${MAX_HEADER_NAME_CHARS} are read.`, line);
+  }
   const columns = fields.map((cell) => cell.replace(/^\uFEFF+/, '').trim());
   const normalized = columns.map(normalizeColumn);
   const seen = new Set<string>();
@@ -168,6 +185,9 @@ class CsvParser {
   private recordLine = 1;
   private quoteLine = 0;
   private lastChar = 0;
+  /** Fields of the record in hand past the cap (counted, not kept). */
+  private dropped = 0;
+  private fieldCap = MAX_COLUMNS;
 
   constructor(readonly delimiter: number, private readonly rejectControl: boolean) {}
 
@@ -259,17 +279,31 @@ class CsvParser {
     // A whitespace-only line is blank; quoteLine === recordLine means this line's only field was quoted.
     if (fields.length === 0 && lastUnquoted && this.quoteLine !== this.recordLine && last.trim() === '') return fields;
     fields.push(last);
+    this.capFields(fields);
     if (this.header) {
-      this.out.push({ row: ++this.rows, line: this.recordLine, fields });
+      const record: CsvRecord = { row: ++this.rows, line: this.recordLine, fields };
+      if (this.dropped > 0) record.droppedFields = this.dropped;
+      this.out.push(record);
     } else {
       // Before the header, a line of whitespace and tab delimiters is blank too, as the sniffer saw it.
       if (fields.every((f) => f.trim() === '')) return [];
       this.header = { fields, line: this.recordLine };
+      this.fieldCap = fields.length + EXTRA_FIELDS_KEPT;
     }
+    this.dropped = 0;
     return [];
   }
 
+  /** A header past MAX_COLUMNS ends the file; a row's fields past the cap are dropped and counted. */
+  private capFields(fields: string[]): void {
+    if (fields.length <= this.fieldCap) return;
+    if (!this.header) throw tooManyColumns(this.recordLine);
+    this.dropped += fields.length - this.fieldCap;
+    fields.length = this.fieldCap;
+  }
+
   private checkRecordSize(): void {
+    this.capFields(this.fields);
     let size = this.part.length;
     for (const f of this.fields) size += f.length;
     if (size <= MAX_RECORD_CHARS) return;
@@ -278,6 +312,10 @@ class CsvParser {
     }
     throw new CsvFileError('binary_content', `Line ${this.recordLine} runs on for over ${MAX_RECORD_CHARS >> 20} MiB: this is not a CSV table.`, this.recordLine);
   }
+}
+
+function tooManyColumns(line: number): CsvFileError {
+  return new CsvFileError('too_many_columns', `The header has more than ${MAX_COLUMNS} columns; an import file may have at most ${MAX_COLUMNS}.`, line);
 }
 
 function controlCharacter(c: number, line: number): CsvFileError {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { importModes } from '../users/index.ts';
 import type { ImportRecord } from './imports.repository.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './migration.schemas.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
@@ -9,7 +10,7 @@ export const appParams = z.object({ app_id: z.string() });
 export const importParams = z.object({ app_id: z.string(), id: z.string() });
 
 export const listImportsQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: safeString({ max: 200 }).optional(),
   page_size: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
 });
 
@@ -24,7 +25,7 @@ export const listRowsQuery = z.object({
 const modeSchema = z.enum(importModes).describe('upsert (default): create and update; create_only: rows naming an existing user are skipped (exists); update_only: unknown vendor_data skipped (not_found)');
 
 export const uploadQuery = z.object({
-  file_name: z.string().max(255).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
+  file_name: safeString({ trim: true, max: 255 }).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
   ...uploadMigrationQuery,
   mode: modeSchema.optional(),
 });
@@ -32,7 +33,7 @@ export const uploadQuery = z.object({
 export const startBody = z
   .object({
     mode: modeSchema.optional().describe("Overrides the upload's mode"),
-    reason: z.string().max(500).optional().describe('Why: recorded on every status change that has no status_reason of its own'),
+    reason: safeString({ max: 500, controls: 'whitespace' }).optional().describe('Why: recorded on every status change that has no status_reason of its own'),
     allow_unblock: z.boolean().optional().describe('Consent to move users away from BLOCKED'),
   })
   .strict()
@@ -50,7 +51,7 @@ export const importSchema = z.object({
   delimiter: z.string().nullable(),
   columns: z.array(columnMappingSchema).describe("The file's headers as written, each with the field it fills (CONTRACT §9)"),
   ...migrationViewFields,
-  warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string() })),
+  warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string(), count: z.number().optional().describe('How many warnings of this code there were, when collapsed into one') })),
   total_rows: z.number(),
   valid_rows: z.number(),
   invalid_rows: z.number(),
@@ -92,6 +93,7 @@ export const rowsResponse = z.object({
       line: z.number(),
       values: z.record(z.string(), z.string()),
       action: z.enum(['create', 'update', 'unchanged', 'skip']),
+      truncated: z.boolean().optional().describe('Some cell was longer than 1,000 characters and is cut here (the stored row is whole)'),
       errors: z.array(z.object({ column: z.string().nullable(), code: z.string(), message: z.string() })),
       fixes: z.array(fixSchema).optional().describe('Suggested fixes, not applied until their kind is accepted'),
       changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional().describe('For an existing user: each field the row changes, from → to'),

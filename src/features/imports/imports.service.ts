@@ -19,6 +19,8 @@ import type { ImportStatus } from './imports.tables.ts';
 import type { CellFix } from './row-fixes.ts';
 import { runImportJob } from './run-import.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
+import { isWithinCalendar } from '../../platform/validation/instants.ts';
+import { boundPreviewPage } from './preview-limits.ts';
 
 /** Who asks, for which application, from where: every service call carries it. */
 export interface ImportActor {
@@ -117,7 +119,8 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(createdAt);
-    if (!Number.isNaN(date.getTime()) && isUuid(id)) return { createdAt: date, id };
+    // A date PostgreSQL cannot read back (year -271821) is a bad cursor, not a failed query.
+    if (typeof createdAt === 'string' && isWithinCalendar(date) && typeof id === 'string' && isUuid(id)) return { createdAt: date, id };
   } catch {
     // Reported below.
   }
@@ -225,16 +228,18 @@ export async function listImportRows(ctx: AppContext, appId: string, importId: s
   const known = only === undefined ? record.total_rows : only === 'invalid' ? record.invalid_rows : only === 'valid' ? record.valid_rows : undefined;
   const page = await pageImportRows(ctx.database.pool, importId, only, query.offset, query.limit, known);
   return {
-    rows: page.rows.map((row) => ({
-      row: row.row,
-      line: row.line,
-      values: rowValues(decodeCells(row.cells), record.columns),
-      action: row.action,
-      errors: rowErrors(row),
-      ...(row.changes ? { changes: row.changes } : {}),
-      warnings: row.warnings ?? [],
-      ...(row.fixes ? { fixes: row.fixes as CellFix[] } : {}),
-    })),
+    rows: boundPreviewPage(
+      page.rows.map((row) => ({
+        row: row.row,
+        line: row.line,
+        values: rowValues(decodeCells(row.cells), record.columns),
+        action: row.action,
+        errors: rowErrors(row),
+        ...(row.changes ? { changes: row.changes } : {}),
+        warnings: row.warnings ?? [],
+        ...(row.fixes ? { fixes: row.fixes as CellFix[] } : {}),
+      })),
+    ),
     total: page.total,
   };
 }

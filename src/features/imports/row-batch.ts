@@ -76,16 +76,18 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
       const error: RowError = { column: null, code: record.problem.code, message: record.problem.message };
       return { values: validateRow([], { fieldCount: -1, positions: {} }).values, statusReason: null, errors: [error] };
     }
+    // A very long row keeps only its first fields: its real count makes the wrong_field_count error.
+    const totalFields = record.fields.length + (record.droppedFields ?? 0);
     if (!batch.fixes) {
       pendingFixes.push(null);
-      return validateRow(record.fields, batch.plan);
+      return validateRow(record.fields, batch.plan, totalFields);
     }
     const adjusted = adjustRow(record.fields, batch.plan, batch.fixes);
     // The staged cells are the ones the row will import: accepted fixes applied.
     record.fields = adjusted.fields as string[];
     pendingFixes.push(adjusted.pending.length > 0 ? adjusted.pending : null);
     for (const code of new Set(adjusted.pending.map((fix) => fix.code))) fixCounts[code] = (fixCounts[code] ?? 0) + 1;
-    return validateRow(record.fields, batch.plan);
+    return validateRow(record.fields, batch.plan, totalFields);
   });
   const keys: string[] = [];
   for (const row of checked) if (row.errors.length === 0) keys.push(row.values.vendor_data!);

@@ -62,13 +62,14 @@ function isBlank(cell: string): boolean {
   return !(first > 0x20 && first < 0x7f) && cell.trim().length === 0;
 }
 
-export function validateRow(fields: readonly string[], plan: ColumnPlan): ValidatedRow {
+/** `totalFields`: the row's real count when the reader kept only the first fields of a very long row. */
+export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFields = fields.length): ValidatedRow {
   const values = emptyValues();
-  if (fields.length !== plan.fieldCount) {
+  if (totalFields !== plan.fieldCount) {
     return {
       values,
       statusReason: null,
-      errors: [{ column: null, code: 'wrong_field_count', message: `This row has ${fields.length} field${fields.length === 1 ? '' : 's'}; the header has ${plan.fieldCount}.` }],
+      errors: [{ column: null, code: 'wrong_field_count', message: `This row has ${totalFields} field${totalFields === 1 ? '' : 's'}; the header has ${plan.fieldCount}.` }],
     };
   }
   const errors: RowError[] = [];

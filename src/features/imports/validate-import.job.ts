@@ -17,6 +17,7 @@ import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
+import { collapseWarnings } from './preview-limits.ts';
 
 export const VALIDATE_RETRY_LIMIT = 5;
 // A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
@@ -106,7 +107,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
       staged.header.encoding,
       staged.header.delimiter,
       staged.header.columns,
-      JSON.stringify(warnings),
+      JSON.stringify(collapseWarnings(warnings)),
       counts.valid + counts.invalid,
       counts.valid - duplicates,
       counts.invalid + duplicates,

@@ -1,7 +1,11 @@
 import countries from 'i18n-iso-countries';
 import type { UserStatus } from '../../db/schema.ts';
 import { checkInternationalPhone } from './phone-validator.ts';
+import { jsonValueProblem } from '../../platform/validation/json-values.ts';
+import { hasControlCharacters, isStorableText } from '../../platform/validation/safe-text.ts';
 import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } from './user-catalogue.ts';
+
+export { isStorableText };
 
 /**
  * The one validation module for a user's writable fields, shared by the users API and CSV import,
@@ -31,21 +35,12 @@ export const limits = {
 const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
 const fail = (field: string, code: string, message: string): FieldResult<never> => ({ ok: false, error: { field, code, message } });
 
-// Control characters other than tab and newline have no place in identifiers or names.
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-// A lone UTF-16 surrogate cannot be stored as UTF-8 (text would be silently altered, jsonb refuses it).
-const loneSurrogate = /[\uD800-\uDFFF]/u;
-
-/** Whether PostgreSQL can store `text` exactly: no NUL byte, no lone surrogate. */
-export function isStorableText(text: string): boolean {
-  return !text.includes('\u0000') && !loneSurrogate.test(text);
-}
 
 export function validateVendorData(value: unknown): FieldResult<string> {
   if (value === undefined || value === null || value === '') return fail('vendor_data', 'missing_vendor_data', 'vendor_data is required');
   if (typeof value !== 'string') return fail('vendor_data', 'invalid_vendor_data', 'vendor_data must be a string');
   if (value.trim() !== value) return fail('vendor_data', 'invalid_vendor_data', 'vendor_data must not start or end with spaces');
-  if (controlCharacters.test(value) || /[\r\n]/.test(value)) return fail('vendor_data', 'invalid_vendor_data', 'vendor_data must not contain control characters or line breaks');
+  if (hasControlCharacters(value, 'none')) return fail('vendor_data', 'invalid_vendor_data', 'vendor_data must not contain control characters, tabs or line breaks');
   if (!isStorableText(value)) return fail('vendor_data', 'invalid_vendor_data', 'vendor_data must be valid Unicode text');
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > limits.vendorDataBytes) return fail('vendor_data', 'vendor_data_too_long', `vendor_data is ${bytes} bytes; at most ${limits.vendorDataBytes} are allowed`);
@@ -57,7 +52,7 @@ function validateName(field: 'display_name' | 'full_name', value: unknown): Fiel
   if (typeof value !== 'string') return fail(field, `invalid_${field}`, `${field} must be a string`);
   const trimmed = value.trim();
   if (trimmed === '') return ok(null);
-  if (controlCharacters.test(trimmed) || !isStorableText(trimmed)) return fail(field, `invalid_${field}`, `${field} must not contain control characters`);
+  if (hasControlCharacters(trimmed, 'whitespace') || !isStorableText(trimmed)) return fail(field, `invalid_${field}`, `${field} must not contain control characters`);
   if (trimmed.length > limits.nameChars) return fail(field, `${field}_too_long`, `${field} is longer than ${limits.nameChars} characters`);
   return ok(trimmed);
 }
@@ -73,7 +68,7 @@ export function validateEmail(value: unknown): FieldResult<string | null> {
   if (typeof value !== 'string') return fail('email', 'invalid_email', 'email must be a string');
   const trimmed = value.trim();
   if (trimmed === '') return ok(null);
-  if (trimmed.length > limits.emailChars || !emailPattern.test(trimmed) || controlCharacters.test(trimmed) || !isStorableText(trimmed)) return fail('email', 'invalid_email', `"${clip(trimmed)}" is not an email address`);
+  if (trimmed.length > limits.emailChars || !emailPattern.test(trimmed) || hasControlCharacters(trimmed, 'whitespace') || !isStorableText(trimmed)) return fail('email', 'invalid_email', `"${clip(trimmed)}" is not an email address`);
   return ok(trimmed);
 }
 
@@ -119,7 +114,7 @@ export function validateTags(value: unknown): FieldResult<string[]> {
     const trimmed = tag.trim();
     if (trimmed === '') continue;
     if (trimmed.includes(',')) return fail('tags', 'invalid_tags', `tag "${clip(trimmed)}" contains a comma`);
-    if (controlCharacters.test(trimmed) || /[\r\n]/.test(trimmed) || !isStorableText(trimmed)) return fail('tags', 'invalid_tags', `tag "${clip(trimmed)}" contains control characters`);
+    if (hasControlCharacters(trimmed, 'none') || !isStorableText(trimmed)) return fail('tags', 'invalid_tags', `tag "${clip(trimmed)}" contains control characters`);
     if (trimmed.length > limits.tagChars) return fail('tags', 'invalid_tags', `tag "${clip(trimmed)}" is longer than ${limits.tagChars} characters`);
     if (!tags.includes(trimmed)) tags.push(trimmed);
   }
@@ -140,26 +135,16 @@ export function validateMetadata(value: unknown, field = 'metadata'): FieldResul
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return fail(field, 'invalid_metadata', `${field} must be a JSON object`);
   }
-  const problem = jsonProblem(value, 1);
-  if (problem === 'too_deep') return fail(field, 'metadata_too_deep', `${field} is nested more than ${limits.metadataDepth} levels deep`);
-  if (problem === 'unstorable') return fail(field, 'invalid_metadata', `${field} holds a NUL character or an unpaired surrogate, which cannot be stored`);
+  const problem = jsonValueProblem(value, limits.metadataDepth);
+  if (problem?.kind === 'too_deep') return fail(field, 'metadata_too_deep', `${field} is nested more than ${limits.metadataDepth} levels deep`);
+  if (problem?.kind === 'unstorable') return fail(field, 'invalid_metadata', `${field} holds a NUL character or an unpaired surrogate, which cannot be stored`);
+  if (problem?.kind === 'forbidden_key') return fail(field, 'invalid_metadata', `${field} may not use the key "${problem.key}" (at ${problem.path})`);
+  if (problem?.kind === 'number_out_of_range') {
+    return fail(field, 'invalid_metadata', `${field}.${problem.path} is a number that cannot be stored exactly (beyond ±9007199254740991 or out of range); send it as a string`);
+  }
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
   if (bytes > limits.metadataBytes) return fail(field, 'metadata_too_large', `${field} is ${bytes} bytes as JSON; at most ${limits.metadataBytes} are allowed`);
   return ok(value as Record<string, unknown>);
-}
-
-/** Walks a JSON value without unbounded recursion: PostgreSQL and JSON.stringify both fail on very deep values. */
-function jsonProblem(value: unknown, depth: number): 'too_deep' | 'unstorable' | null {
-  if (typeof value === 'string') return isStorableText(value) ? null : 'unstorable';
-  if (value === null || typeof value !== 'object') return null;
-  if (depth > limits.metadataDepth) return 'too_deep';
-  const entries = Array.isArray(value) ? value.map((item) => ['', item] as const) : Object.entries(value);
-  for (const [key, item] of entries) {
-    if (!isStorableText(key)) return 'unstorable';
-    const problem = jsonProblem(item, depth + 1);
-    if (problem) return problem;
-  }
-  return null;
 }
 
 /** The CSV form of metadata: a JSON object in the metadata_json column. */

@@ -6,6 +6,7 @@ import { unexpectedFields, validationError } from './user-input.ts';
 import { applySessionOutcome, concludeReviewedSession, findVerificationSession, insertVerificationSession, type SessionStatus } from './users.repository.ts';
 import type { UserRow } from './users.schemas.ts';
 import { lockUser, type UsersActor } from './users.service.ts';
+import { parseInstant } from '../../platform/validation/instants.ts';
 
 /**
  * The verification engine reports each session's outcome once it is known. A session is recorded once
@@ -58,8 +59,8 @@ function parseSessionReport(body: Record<string, unknown>): SessionReport {
     else errors.push({ field: 'issuing_state', code: 'invalid_issuing_state', message: issuingState.error.message });
   }
   if (completedAt !== undefined && completedAt !== null) {
-    const parsed = typeof completedAt === 'string' && instantPattern.test(completedAt.trim()) ? new Date(completedAt.trim()) : null;
-    const valid = parsed !== null && !Number.isNaN(parsed.getTime()) && parsed.getUTCFullYear() >= 2000 && parsed.getTime() <= Date.now() + MAX_CLOCK_SKEW_MS;
+    const parsed = typeof completedAt === 'string' && instantPattern.test(completedAt.trim()) ? parseInstant(completedAt.trim()) : null;
+    const valid = parsed !== null && parsed.getUTCFullYear() >= 2000 && parsed.getTime() <= Date.now() + MAX_CLOCK_SKEW_MS;
     if (valid) report.completedAt = parsed;
     else errors.push({ field: 'completed_at', code: 'invalid_completed_at', message: 'completed_at must be an ISO 8601 date-time with a time zone, e.g. 2026-01-31T12:00:00Z, not in the future' });
   }

@@ -5,12 +5,14 @@ import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { facesOfUser } from './faces.service.ts';
 import { listUsersSorted, userSortQuery } from './user-sort.ts';
-import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, toUserResponse, updateStatusBody, userListResponse, userSchema, userWithFacesSchema } from './users.schemas.ts';
+import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser } from './user-redaction.ts';
+import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
 
 const appParams = z.object({ app_id: z.string() });
 const userParams = z.object({ app_id: z.string(), didit_internal_id: z.string() });
 const consoleSecurity = [{ consoleToken: [] }];
+const consoleUserListResponse = z.object({ results: z.array(consoleUserSchema), next: z.string().nullable() });
 const consoleListQuery = listUsersQuery.extend({ sort: userSortQuery });
 const consoleErrors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 422: errorResponse };
 
@@ -25,7 +27,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
     '/api/console/apps/:app_id/users',
     {
       onRequest,
-      schema: { tags, security, summary: "The application's users, filtered and sorted (newest first by default)", params: appParams, querystring: consoleListQuery, response: { 200: userListResponse, ...consoleErrors } },
+      schema: { tags, security, summary: "The application's users, filtered and sorted (newest first by default); personal data withheld from DEVELOPER and READER, listed in `redacted`", params: appParams, querystring: consoleListQuery, response: { 200: consoleUserListResponse, ...consoleErrors } },
     },
     async (request) => {
       const operator = operatorOf(request);
@@ -33,31 +35,31 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const { page_size: pageSize, cursor, sort, ...filters } = request.query;
       const page = await listUsersSorted(ctx.db, application.id, filters, sort, pageSize, cursor || undefined);
-      return { results: page.rows.map(toUserResponse), next: page.next };
+      return { results: page.rows.map((row) => redactUser(operator.role, toUserResponse(row))), next: page.next };
     },
   );
 
   app.get(
     '/api/console/apps/:app_id/users/:didit_internal_id',
-    { onRequest, schema: { tags, security, summary: 'A user with its faces (signed image links)', params: userParams, response: { 200: userWithFacesSchema, ...consoleErrors } } },
+    { onRequest, schema: { tags, security, summary: 'A user with its faces (signed image links)', params: userParams, response: { 200: consoleUserWithFacesSchema, ...consoleErrors } } },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const user = await findUser(ctx, application.id, { id: request.params.didit_internal_id });
-      return { ...toUserResponse(user), faces: await facesOfUser(ctx, application.id, user.didit_internal_id) };
+      return { ...redactUser(operator.role, toUserResponse(user)), faces: redactFaces(operator.role, await facesOfUser(ctx, application.id, user.didit_internal_id)) };
     },
   );
 
   app.patch(
     '/api/console/apps/:app_id/users/:didit_internal_id/status',
-    { onRequest, schema: { tags, security, summary: "Set a user's status, with a reason (OWNER, ADMIN, COMPLIANCE_OFFICER)", params: userParams, body: updateStatusBody, response: { 200: userSchema, ...consoleErrors } } },
+    { onRequest, schema: { tags, security, summary: "Set a user's status, with a reason (OWNER, ADMIN, COMPLIANCE_OFFICER)", params: userParams, body: updateStatusBody, response: { 200: consoleUserSchema, ...consoleErrors } } },
     async (request) => {
       const operator = operatorOf(request);
       authorize(operator, 'users.write');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
-      return toUserResponse(await updateUserStatus(ctx, actor, { id: request.params.didit_internal_id }, request.body));
+      return redactUser(operator.role, toUserResponse(await updateUserStatus(ctx, actor, { id: request.params.didit_internal_id }, request.body)));
     },
   );
 
@@ -71,7 +73,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
         summary: "Edit a user's profile fields, tags and metadata (OWNER, ADMIN, COMPLIANCE_OFFICER); same rules as PATCH /v3/users/{vendor_data}/",
         params: userParams,
         body: patchUserBody,
-        response: { 200: userSchema, ...consoleErrors },
+        response: { 200: consoleUserSchema, ...consoleErrors },
       },
     },
     async (request) => {
@@ -79,7 +81,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       authorize(operator, 'users.write');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
-      return toUserResponse(await patchUser(ctx, actor, { id: request.params.didit_internal_id }, request.body));
+      return redactUser(operator.role, toUserResponse(await patchUser(ctx, actor, { id: request.params.didit_internal_id }, request.body)));
     },
   );
 

@@ -38,14 +38,36 @@ describe('console users endpoints', () => {
     expect(errorOf(await asOperator('READER', 'GET', `/api/console/apps/${tenant.appId}/users?page_size=500`)).code).toBe('invalid_parameter');
   });
 
-  it('shows one user with its faces and working signed links', async () => {
-    const response = await asOperator('READER', 'GET', `/api/console/apps/${tenant.appId}/users/${userId}`);
+  it('shows one user with its faces and working signed links to the roles that may read personal data', async () => {
+    const response = await asOperator('COMPLIANCE_OFFICER', 'GET', `/api/console/apps/${tenant.appId}/users/${userId}`);
     expect(response.statusCode).toBe(200);
     const user = response.json();
-    expect(user).toMatchObject({ didit_internal_id: userId, vendor_data: 'c-cy', effective_name: 'Cy' });
+    expect(user).toMatchObject({ didit_internal_id: userId, vendor_data: 'c-cy', effective_name: 'Cy', redacted: [] });
     expect(user.faces).toEqual([{ uuid: expect.any(String), image_url: expect.any(String), comment: 'selfie', uploaded_by: expect.stringMatching(/^api key /), created_at: expect.any(String) }]);
     const image = await roster.app.inject({ method: 'GET', url: user.faces[0].image_url.slice(roster.config.PUBLIC_URL.length) });
     expect(image.rawPayload.equals(tinyPng())).toBe(true);
+  });
+
+  // Issue #9 finding 4: on main READER and DEVELOPER read every personal field and the faces' links.
+  it('withholds personal data and face links from DEVELOPER and READER, naming what was withheld, in the list and the detail', async () => {
+    const personal = ['full_name', 'display_name', 'effective_name', 'date_of_birth', 'email', 'phone', 'metadata'];
+    for (const role of ['DEVELOPER', 'READER'] as const) {
+      const detail = (await asOperator(role, 'GET', `/api/console/apps/${tenant.appId}/users/${userId}`)).json();
+      expect(detail).toMatchObject({ didit_internal_id: userId, vendor_data: 'c-cy', status: expect.any(String) });
+      expect([...detail.redacted].sort()).toEqual([...personal].sort());
+      for (const field of personal) expect(detail[field], `${role} ${field}`).toBeNull();
+      expect(detail.faces).toEqual([{ uuid: expect.any(String), comment: 'selfie', uploaded_by: expect.stringMatching(/^api key /), created_at: expect.any(String) }]);
+      const list = (await asOperator(role, 'GET', `/api/console/apps/${tenant.appId}/users`)).json();
+      for (const user of list.results) {
+        expect([...user.redacted].sort()).toEqual([...personal].sort());
+        for (const field of personal) expect(user[field]).toBeNull();
+      }
+      // Filters and search still work: by name, on the full row.
+      const found = (await asOperator(role, 'GET', `/api/console/apps/${tenant.appId}/users?search=Cy`)).json();
+      expect(found.results.map((user: { vendor_data: string }) => user.vendor_data)).toEqual(['c-cy']);
+    }
+    const full = (await asOperator('ADMIN', 'GET', `/api/console/apps/${tenant.appId}/users`)).json();
+    expect(full.results.every((user: { redacted: string[] }) => user.redacted.length === 0)).toBe(true);
   });
 
   it('lets compliance roles change a status, audited with the operator as actor', async () => {

@@ -1,6 +1,9 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
+import { invalid } from '../../http/errors.ts';
+import { instantMessage, instantString, parseInstant } from '../../platform/validation/instants.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
 import { userStatuses } from './user-fields.ts';
 
 /**
@@ -8,12 +11,7 @@ import { userStatuses } from './user-fields.ts';
  * so "the same filters" means the same SQL everywhere.
  */
 
-const isoInstant = z
-  .string()
-  .trim()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: 'must be an ISO 8601 date or date-time, e.g. 2026-01-31 or 2026-01-31T12:00:00Z',
-  });
+const isoInstant = instantString;
 
 const statusValue = z
   .string()
@@ -25,11 +23,9 @@ const countryValue = z
   .transform((value) => value.trim().toUpperCase())
   .refine((value) => /^[A-Z]{3}$/.test(value), { message: 'must be an ISO 3166-1 alpha-3 code' });
 
-// A NUL character cannot reach PostgreSQL as text; reject it as bad input rather than fail the query.
-const withoutNul = (schema: z.ZodString) => schema.refine((value) => !value.includes('\u0000'), { message: 'must not contain a NUL character' });
-
-const tagValue = withoutNul(z.string().trim().min(1).max(100));
-const searchValue = withoutNul(z.string().trim().max(200));
+// What PostgreSQL cannot store as text is bad input, not a failed query (the shared safe-string rule).
+const tagValue = safeString({ trim: true, min: 1, max: 100 });
+const searchValue = safeString({ trim: true, max: 200 });
 
 /** A query-string value may come once (string) or repeated (array). */
 const repeated = <T extends z.ZodTypeAny>(item: T) =>
@@ -74,6 +70,13 @@ export interface UserFilters {
   didit_internal_id?: string[];
 }
 
+/** Filters reach here validated; a stored one that no longer is (an old export) is bad input, not a failed query. */
+function instantOf(name: string, text: string): Date {
+  const instant = parseInstant(text);
+  if (!instant) throw invalid('invalid_filter', `${name}: ${instantMessage}`);
+  return instant;
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
@@ -85,8 +88,8 @@ export function userFilterWhere(appId: string, filters: UserFilters) {
     if (filters.status?.length) conditions.push(eb('users.status', 'in', filters.status as ('ACTIVE' | 'FLAGGED' | 'BLOCKED')[]));
     if (filters.country?.length) conditions.push(eb('users.country', 'in', filters.country));
     if (filters.tags?.length) conditions.push(sql<SqlBool>`users.tags && ${sql.val(filters.tags)}::text[]`);
-    if (filters.created_after) conditions.push(eb('users.created_at', '>=', new Date(filters.created_after)));
-    if (filters.created_before) conditions.push(eb('users.created_at', '<', new Date(filters.created_before)));
+    if (filters.created_after) conditions.push(eb('users.created_at', '>=', instantOf('created_after', filters.created_after)));
+    if (filters.created_before) conditions.push(eb('users.created_at', '<', instantOf('created_before', filters.created_before)));
     if (filters.didit_internal_id?.length) conditions.push(sql<SqlBool>`users.didit_internal_id = ANY(${sql.val(filters.didit_internal_id)}::uuid[])`);
     if (filters.search) {
       const pattern = `%${escapeLike(filters.search)}%`;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from '../private-files.js';
 import { assertSendable, type MailMessage, type Mailer } from './mailer.js';
 
 /**
@@ -13,6 +14,7 @@ export class OutboxMailer implements Mailer {
   readonly kind = 'outbox' as const;
   readonly dir: string;
   private readonly transport: Transporter<StreamTransport.SentMessageInfo>;
+  private readonly tightened = new Set<string>();
 
   constructor(
     dataDir: string,
@@ -29,14 +31,14 @@ export class OutboxMailer implements Mailer {
     const raw = info.message;
     if (!Buffer.isBuffer(raw)) throw new Error('nodemailer stream transport did not return a buffer');
 
-    await mkdir(this.dir, { recursive: true });
+    await ensurePrivateFolder(this.dir, this.dir, this.tightened);
     // ISO 8601 basic format: sorts by time and has no colons, which some file systems refuse.
     const stamp = new Date().toISOString().replace(/[-:]/g, '');
     const name = `${stamp}-${randomBytes(4).toString('hex')}.eml`;
     // A dot-prefixed temp name: whoever watches the outbox for *.eml never sees half a message.
     const tempPath = join(this.dir, `.${name}.tmp`);
     try {
-      await writeFile(tempPath, raw, { flag: 'wx', flush: true });
+      await writeFile(tempPath, raw, { flag: 'wx', flush: true, mode: PRIVATE_FILE_MODE });
       await rename(tempPath, join(this.dir, name));
     } catch (err) {
       await rm(tempPath, { force: true });

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -17,6 +17,7 @@ import {
   type PutOptions,
   type SignedUrlOptions,
 } from './object-storage.js';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from '../private-files.js';
 
 export interface LocalStorageOptions {
   /** Objects live under `${dataDir}/files/`. */
@@ -31,6 +32,7 @@ export class LocalStorage implements ObjectStorage {
   readonly root: string;
   private readonly publicUrl: string;
   private readonly secret: string;
+  private readonly tightened = new Set<string>();
 
   constructor(opts: LocalStorageOptions) {
     this.root = resolve(opts.dataDir, 'files');
@@ -47,9 +49,9 @@ export class LocalStorage implements ObjectStorage {
     const tempPath = join(folder, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     let file: WriteStream | undefined;
     try {
-      await mkdir(folder, { recursive: true });
+      await ensurePrivateFolder(this.root, folder, this.tightened);
       // Opened before piping so the cleanup below cannot race a lazy open that recreates the file.
-      const handle = await open(tempPath, 'wx');
+      const handle = await open(tempPath, 'wx', PRIVATE_FILE_MODE);
       file = handle.createWriteStream({ flush: true });
       await pipeline(meter, file);
       await rename(tempPath, path);
@@ -205,7 +207,9 @@ export async function localFilesRoutes(
       .header('cache-control', 'private, no-store')
       // Stored files include user uploads: never let a browser sniff or run them as a page.
       .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; sandbox");
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      // A signed link is a bearer link: the business's own pages on another site may show the image.
+      .header('cross-origin-resource-policy', 'cross-origin');
     if (name) reply.header('content-disposition', attachmentDisposition(name));
     return reply.send(stream);
   });

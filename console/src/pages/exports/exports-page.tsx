@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { exportFilters, useExports, useRequestExport } from '../../api/exports.ts';
+import { exportFilters, useExports, useRequestExport, useRevokeExport } from '../../api/exports.ts';
 import type { ExportJob, UserFilters } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { emptyFilters, UserFiltersForm } from '../../components/user-filters.tsx';
 import { roleLabels } from '../../shared/columns.ts';
@@ -23,7 +23,20 @@ function describeFilters(filters: Partial<UserFilters>): string {
   return parts.length ? parts.join(', ') : 'all users';
 }
 
-function ExportStatus({ job, email }: { job: ExportJob; email: string }) {
+function RevokeLink({ appId, job }: { appId: string; job: ExportJob }) {
+  const revoke = useRevokeExport(appId);
+  return (
+    <>
+      <ConfirmButton label="Revoke link" confirmLabel="Revoke: the link stops working for everyone" disabled={revoke.isPending} onConfirm={() => revoke.mutate(job.id)} />
+      <ErrorMessage error={revoke.error} />
+    </>
+  );
+}
+
+function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email: string; appId: string; mayRevoke: boolean }) {
+  if (job.revoked_at) return <span className="muted">The link was revoked {formatShortDateTime(job.revoked_at)}.</span>;
+  const linkLive = job.status === 'completed' && job.expires_at !== null && new Date(job.expires_at) > new Date();
+  const revoke = mayRevoke && linkLive ? <RevokeLink appId={appId} job={job} /> : null;
   if (job.status === 'completed' && job.download_url) {
     return (
       <>
@@ -34,9 +47,11 @@ function ExportStatus({ job, email }: { job: ExportJob; email: string }) {
           Also emailed to {job.created_by?.email ?? email}
           {job.expires_at ? `; the link works until ${formatDateTime(job.expires_at)}` : ''}.
         </span>
+        {revoke}
       </>
     );
   }
+  if (revoke) return revoke;
   if (job.status === 'failed') {
     const reason = typeof job.error === 'string' ? job.error : job.error?.message;
     return <span className="text-bad">{reason ?? 'The export failed.'}</span>;
@@ -117,7 +132,7 @@ export function ExportsPage() {
                 </td>
                 <td className="numeric">{job.row_count === null ? '—' : formatNumber(job.row_count)}</td>
                 <td className="cell-wrap">
-                  <ExportStatus job={job} email={me.operator.email} />
+                  <ExportStatus job={job} email={me.operator.email} appId={appId} mayRevoke={can('exports.revoke')} />
                 </td>
               </tr>
             ))}

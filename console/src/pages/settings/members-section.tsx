@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useAddOperator, useChangeOperator, useOperators, useRemoveOperator } from '../../api/settings.ts';
 import type { Operator, Role } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { ClipCell, ConfirmButton, CopyButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { ResetPasswordButton } from './password-section.tsx';
 import { roleLabels, roles } from '../../shared/columns.ts';
 import { formatDate } from '../../shared/format.ts';
@@ -20,17 +20,15 @@ function AddMemberForm({ assignable }: { assignable: Role[] }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('READER');
-  const [password, setPassword] = useState('');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     add.mutate(
-      { email: email.trim(), name: name.trim() || undefined, role, password: password || undefined },
+      { email: email.trim(), name: name.trim() || undefined, role },
       {
         onSuccess: () => {
           setEmail('');
           setName('');
-          setPassword('');
         },
       },
     );
@@ -56,32 +54,15 @@ function AddMemberForm({ assignable }: { assignable: Role[] }) {
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor={`${id}-password`}>Password</label>
-        <input
-          id={`${id}-password`}
-          type="password"
-          autoComplete="new-password"
-          placeholder="leave empty to generate one"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-      </div>
       <div className="field field-action">
         <button type="submit" className="button-primary" disabled={add.isPending}>
-          {add.isPending ? 'Adding…' : 'Add member'}
+          {add.isPending ? 'Sending…' : 'Send invitation'}
         </button>
       </div>
       <ErrorMessage error={add.error} />
       {add.data && (
-        <div className="notice notice-success secret-box" role="status">
-          Added {add.data.operator.email}.
-          {add.data.password && (
-            <>
-              {' '}
-              Their password, shown only now: <code className="secret">{add.data.password}</code> <CopyButton text={add.data.password} />
-            </>
-          )}
+        <div className="notice notice-success" role="status">
+          Invitation sent to {add.data.email}. {add.data.message}
         </div>
       )}
     </form>
@@ -139,7 +120,8 @@ export function MembersSection() {
       <h2 id="members-title">Members</h2>
       <p className="muted">
         {actorRole === 'OWNER' ? 'As an owner you manage every member.' : 'As an admin you manage every member except owners.'} Removing a member ends
-        their sessions and tokens.
+        their sessions and tokens. A new member gets an email with a link to choose their password and appears here once they
+        have; an address that already has a Roster account gets an email saying so instead, and this page cannot tell which.
       </p>
       <AddMemberForm assignable={assignable} />
       <ErrorMessage error={operators.error} />

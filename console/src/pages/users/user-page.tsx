@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/layout.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { StatusChangeForm } from './status-change-form.tsx';
+import { HiddenForRole, personal } from '../../shared/redaction.tsx';
 import { DeleteUser, UserEditForm } from './user-edit-form.tsx';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -27,14 +28,14 @@ function Profile({ user }: { user: User }) {
       <Field label="Roster id">
         <code>{user.didit_internal_id}</code>
       </Field>
-      <Field label="Name shown">{user.effective_name}</Field>
-      <Field label="Display name">{user.display_name}</Field>
+      <Field label="Name shown">{personal(user, 'effective_name', user.effective_name)}</Field>
+      <Field label="Display name">{personal(user, 'display_name', user.display_name)}</Field>
       {/* "(verified)" only when an approved session set them: before that they are plain, editable fields. */}
-      <Field label={user.verified_at ? 'Full name (verified)' : 'Full name'}>{user.full_name}</Field>
-      <Field label={user.verified_at ? 'Date of birth (verified)' : 'Date of birth'}>{user.date_of_birth}</Field>
+      <Field label={user.verified_at ? 'Full name (verified)' : 'Full name'}>{personal(user, 'full_name', user.full_name)}</Field>
+      <Field label={user.verified_at ? 'Date of birth (verified)' : 'Date of birth'}>{personal(user, 'date_of_birth', user.date_of_birth)}</Field>
       <Field label="Verified">{user.verified_at ? formatDateTime(user.verified_at) : <span className="muted">Not verified yet</span>}</Field>
-      <Field label="Email">{user.email}</Field>
-      <Field label="Phone">{user.phone}</Field>
+      <Field label="Email">{personal(user, 'email', user.email)}</Field>
+      <Field label="Phone">{personal(user, 'phone', user.phone)}</Field>
       <Field label="Country">{user.country}</Field>
       <Field label="Status">
         <Badge value={user.status} />
@@ -106,7 +107,11 @@ export function UserPage() {
               <h2 id="profile-title">Profile</h2>
               <Profile user={user.data} />
               <h3>Metadata</h3>
-              {user.data.metadata && Object.keys(user.data.metadata).length > 0 ? (
+              {user.data.redacted?.includes('metadata') ? (
+                <p>
+                  <HiddenForRole />
+                </p>
+              ) : user.data.metadata && Object.keys(user.data.metadata).length > 0 ? (
                 <pre className="json">{JSON.stringify(user.data.metadata, null, 2)}</pre>
               ) : (
                 <p className="muted">No metadata</p>
@@ -125,9 +130,15 @@ export function UserPage() {
                   <ul className="faces">
                     {user.data.faces.map((face) => (
                       <li key={face.uuid}>
-                        <a href={face.image_url} target="_blank" rel="noreferrer">
-                          <img src={face.image_url} alt={face.comment ? `Face: ${face.comment}` : `Face uploaded ${formatDate(face.created_at)}`} loading="lazy" />
-                        </a>
+                        {face.image_url ? (
+                          <a href={face.image_url} target="_blank" rel="noreferrer">
+                            <img src={face.image_url} alt={face.comment ? `Face: ${face.comment}` : `Face uploaded ${formatDate(face.created_at)}`} loading="lazy" />
+                          </a>
+                        ) : (
+                          <span className="face-hidden">
+                            Image <HiddenForRole />
+                          </span>
+                        )}
                         <span className="face-caption">
                           {face.comment ?? 'No comment'} · {formatDate(face.created_at)}
                         </span>

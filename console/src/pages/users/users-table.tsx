@@ -3,6 +3,7 @@ import type { User } from '../../api/types.ts';
 import type { UserSortKey } from '../../api/users.ts';
 import { Badge, ClipCell } from '../../components/feedback.tsx';
 import { formatDateTime, formatNumber, formatShortDate, formatShortDateTime } from '../../shared/format.ts';
+import { personal } from '../../shared/redaction.tsx';
 
 interface SortableColumn {
   key: UserSortKey;
@@ -96,10 +97,10 @@ export function UsersTable({ caption, rows, sort, onSort, selection, linkState }
               </Link>
             </ClipCell>
             <ClipCell title={user.effective_name ?? undefined} label="Name">
-              {user.effective_name ?? <span className="muted">—</span>}
+              {personal(user, 'effective_name', user.effective_name ?? <span className="muted">—</span>)}
             </ClipCell>
             <ClipCell title={user.email ?? undefined} label="Email">
-              {user.email ?? <span className="muted">—</span>}
+              {personal(user, 'email', user.email ?? <span className="muted">—</span>)}
             </ClipCell>
             <td data-label="Status">
               <Badge value={user.status} />

@@ -27,6 +27,8 @@ export interface TableRecord {
   line: number;
   fields: string[];
   problem?: RecordProblem;
+  /** Fields past the header's count plus a margin, counted but not kept (the CSV reader's cap, issue #9). */
+  droppedFields?: number;
 }
 
 /** The file as a whole cannot be read; the import fails with this code. */

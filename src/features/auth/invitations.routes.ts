@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../../context.ts';
+import { safeString } from '../../platform/validation/safe-text.ts';
+import { clientIp, SESSION_COOKIE } from './auth.hooks.ts';
+import { operatorSummarySchema, organizationSchema, roleSchema } from './auth.schemas.ts';
+import { acceptInvitation, describeInvitation } from './invitations.service.ts';
+import type { PasswordCheckGate } from './password-check-gate.ts';
+import { sessionCookieOptions } from './session.routes.ts';
+import { signIn } from './session.service.ts';
+
+// The token travels in a JSON body, never in a path or query, so it stays out of logs.
+const tokenField = safeString({ min: 1, max: 200 });
+
+export const ACCEPT_INVITATION_PATH = '/api/console/invitations/accept';
+
+/** The invitation page (no sign-in: the token is the credential) and its one-time acceptance. */
+export async function registerInvitationRoutes(scope: FastifyInstance, ctx: AppContext, gate: PasswordCheckGate): Promise<void> {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const tags = ['console: invitations'];
+
+  app.post(
+    '/api/console/invitations/lookup',
+    {
+      schema: {
+        tags,
+        summary: 'What an invitation link offers: the address, the role and the organization',
+        body: z.object({ token: tokenField }),
+        response: { 200: z.object({ email: z.string(), role: roleSchema, name: z.string(), organization: organizationSchema, expires_at: z.string() }) },
+      },
+    },
+    async (request) => describeInvitation(ctx, request.body.token),
+  );
+
+  app.post(
+    ACCEPT_INVITATION_PATH,
+    {
+      schema: {
+        tags,
+        summary: 'Accept an invitation: choose a password, become an operator and sign in (the link works once)',
+        body: z.object({ token: tokenField, password: safeString({ min: 8, max: 1024, controls: 'any' }), name: safeString({ trim: true, max: 200 }).optional() }),
+        response: { 200: z.object({ operator: operatorSummarySchema, organization: organizationSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const ip = clientIp(request);
+      const accepted = await acceptInvitation(ctx, request.body, { ip });
+      const signedIn = await signIn(ctx, gate, { email: accepted.email, password: request.body.password, ip });
+      reply.setCookie(SESSION_COOKIE, signedIn.sessionSecret, sessionCookieOptions(ctx));
+      return { operator: signedIn.operator, organization: signedIn.organization };
+    },
+  );
+}

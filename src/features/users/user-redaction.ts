@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Role } from '../../db/schema.ts';
+import { can } from '../auth/policy.ts';
+import { personalDataFields } from './user-catalogue.ts';
+import { type FaceResponse } from './faces.service.ts';
+import { faceSchema, type UserResponse, userSchema } from './users.schemas.ts';
+
+/**
+ * CONTRACT §6 in the console API: DEVELOPER and READER read users without personal data. Each personal
+ * field is null and named in `redacted`; faces keep their id and date but lose their image link. The
+ * rule is the export rule (exports.personal_data); the fields are the catalogue's personal ones (the same
+ * that restricted exports leave out). Filters and search run on the full row as before.
+ */
+
+/** The catalogue's personal-data fields (its `personal` flag), by their names in the user object. */
+export const personalUserFields = personalDataFields;
+
+export function seesPersonalData(role: Role): boolean {
+  return can(role, 'exports.personal_data');
+}
+
+export const consoleUserSchema = userSchema.extend({
+  display_name: z.string().nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable().describe('null when your role may not read personal data'),
+  redacted: z.array(z.string()).describe('Fields withheld from your role (CONTRACT §6): null here; empty for roles that see everything'),
+});
+
+export const consoleFaceSchema = faceSchema.extend({ image_url: z.string().optional().describe('Left out when your role may not read personal data') });
+
+export const consoleUserWithFacesSchema = consoleUserSchema.extend({ faces: z.array(consoleFaceSchema) });
+
+export type ConsoleUser = z.infer<typeof consoleUserSchema>;
+
+/** The user as the operator's role may see it. */
+export function redactUser(role: Role, user: UserResponse): ConsoleUser {
+  if (seesPersonalData(role)) return { ...user, redacted: [] };
+  const redacted: ConsoleUser = { ...user, redacted: [...personalUserFields] };
+  for (const field of personalUserFields) (redacted as Record<string, unknown>)[field] = null;
+  return redacted;
+}
+
+export function redactFaces(role: Role, faces: FaceResponse[]): (Omit<FaceResponse, 'image_url'> & { image_url?: string })[] {
+  if (seesPersonalData(role)) return faces;
+  return faces.map(({ image_url: _withheld, ...face }) => face);
+}
