@@ -207,7 +207,7 @@ async function main(): Promise<void> {
     }
     if (ledgerArguments.rows > 0) {
       const operator = await ctx.db.selectFrom('operators').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadFile }, ledgerArguments.rows);
+      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadFile }, ledgerArguments.rows, ledgerArguments.reps);
       console.log(line);
       results.push(line);
     }
