@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
 import { importsUrl, previewRows, startAndFinish, usersOf, waitForImport } from './imports.test-support.ts';
 import { errorsCsv, patchRow, postFixes, putMapping, settledImport } from './migration.test-support.ts';
+import { rebuildStaging } from './staging-rebuild.ts';
 import { validateImport } from './validate-import.job.ts';
 
 let roster: TestRoster;
@@ -165,6 +166,11 @@ describe('a staging table rebuilt from the stored file', () => {
     const after = await previewRows(roster, tenant, waiting.id);
     expect(after).toEqual(before);
     expect(after.rows[0]).toMatchObject({ values: { Customer: 'c-1', Country: 'FRA', Mail: 'a@example.com' }, action: 'create' });
+
+    // The run's own rebuild (staging-rebuild.ts) goes through the same staging, so it gets them back too.
+    await roster.ctx.db.deleteFrom('import_rows').where('import_id', '=', waiting.id).execute();
+    await rebuildStaging(roster.ctx, waiting.id, new AbortController().signal);
+    expect(await previewRows(roster, tenant, waiting.id)).toEqual(before);
   });
 });
 
