@@ -122,19 +122,6 @@ describe('roster import, export and faces import', () => {
     expect(JSON.parse(badMode.stderr).error).toEqual({ code: 'invalid_argument', message: '--mode must be one of upsert, create_only, update_only, got "merge"' });
   });
 
-  it('maps another vendor\'s headers with --mapping, and names the columns when nothing maps to vendor_data', () => {
-    const file = path.join(work, 'vendor.csv');
-    writeFileSync(file, 'Customer Ref,E-mail\nvendor-1,v1@example.com\n');
-    const unmapped = roster(['import', file, '--app', appId, '--yes', '--json']);
-    expect(unmapped.status).toBe(1);
-    expect(JSON.parse(unmapped.stderr).error).toMatchObject({ code: 'needs_mapping', message: expect.stringContaining('"Customer Ref"') });
-    const mappingFile = path.join(work, 'mapping.json');
-    writeFileSync(mappingFile, JSON.stringify({ mapping: { 'Customer Ref': 'vendor_data' } }));
-    const run = roster(['import', file, '--app', appId, '--mapping', mappingFile, '--yes', '--json']);
-    expect(run.status, run.stderr).toBe(0);
-    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ status: 'completed', created: 1 });
-  });
-
   it('asks before running and leaves the preview alone when the answer is not yes', () => {
     const file = path.join(work, 'declined.csv');
     writeFileSync(file, 'vendor_data,email\ndeclined-1,d@example.com\n');
