@@ -27,12 +27,15 @@ export interface LedgerBenchSetup {
   upload(url: string, auth: Record<string, string>, file: string): Promise<{ id: string }>;
 }
 
-/** `--ledger-rows N` (default 20,000; 0 skips it) and `--ledger-only` (skip the other sizes). */
-export function ledgerBenchArguments(argv: readonly string[]): { rows: number; only: boolean } {
-  const index = argv.indexOf('--ledger-rows');
-  const rows = index >= 0 ? Number(argv[index + 1]) : 20_000;
-  if (!Number.isInteger(rows) || rows < 0) throw new Error('--ledger-rows takes a whole number');
-  return { rows, only: argv.includes('--ledger-only') };
+/** `--ledger-rows N` (default 20,000; 0 skips it), `--ledger-reps R` (pairs, default 3) and `--ledger-only` (skip the other sizes). */
+export function ledgerBenchArguments(argv: readonly string[]): { rows: number; reps: number; only: boolean } {
+  const number = (flag: string, fallback: number) => {
+    const index = argv.indexOf(flag);
+    const value = index >= 0 ? Number(argv[index + 1]) : fallback;
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} takes a whole number`);
+    return value;
+  };
+  return { rows: number('--ledger-rows', 20_000), reps: Math.max(1, number('--ledger-reps', 3)), only: argv.includes('--ledger-only') };
 }
 
 async function seedUsers(ctx: AppContext, appId: string, rows: number): Promise<void> {
@@ -83,24 +86,32 @@ async function timedRun(setup: LedgerBenchSetup, importId: string, ledger: boole
   return elapsed;
 }
 
-export async function ledgerBench(setup: LedgerBenchSetup, rows: number): Promise<string> {
+interface Pair {
+  withoutMs: number;
+  withMs: number;
+  revertMs: number;
+}
+
+/** One pair: the same file into two fresh applications of N users, run without and with the ledger (in `order`), then the ledgered one reverted. */
+async function measurePair(setup: LedgerBenchSetup, file: string, rows: number, rep: number, ledgerFirst: boolean): Promise<Pair> {
   const { ctx } = setup;
-  const file = path.join(setup.workDir, `ledger-updates-${rows}.csv`);
-  await writeUpdates(file, rows);
-  const plain = await createApplication(ctx.db, setup.orgId, `Ledger off ${rows}`);
-  const ledgered = await createApplication(ctx.db, setup.orgId, `Ledger on ${rows}`);
+  const plain = await createApplication(ctx.db, setup.orgId, `Ledger off ${rows} #${rep}`);
+  const ledgered = await createApplication(ctx.db, setup.orgId, `Ledger on ${rows} #${rep}`);
   await seedUsers(ctx, plain.id, rows);
   await seedUsers(ctx, ledgered.id, rows);
   const plainImport = await previewed(setup, plain.id, file);
   const ledgerImport = await previewed(setup, ledgered.id, file);
   await ctx.database.pool.query('CHECKPOINT');
-
-  const withoutMs = await timedRun(setup, plainImport, false);
-  await ctx.database.pool.query('CHECKPOINT');
-  const withMs = await timedRun(setup, ledgerImport, true);
+  let withoutMs = 0;
+  let withMs = 0;
+  for (const ledger of ledgerFirst ? [true, false] : [false, true]) {
+    const ms = await timedRun(setup, ledger ? ledgerImport : plainImport, ledger);
+    if (ledger) withMs = ms;
+    else withoutMs = ms;
+    await ctx.database.pool.query('CHECKPOINT');
+  }
   const entries = await ctx.database.pool.query<{ count: number }>('SELECT count(*)::int AS count FROM audit_logs WHERE batch_id = $1', [ledgerImport]);
   if (entries.rows[0]!.count !== rows) throw new Error(`expected ${rows} ledger entries, found ${entries.rows[0]!.count}`);
-  await ctx.database.pool.query('CHECKPOINT');
 
   await ctx.db.updateTable('imports').set({ revert_status: 'queued', reverted_by: setup.operatorId }).where('id', '=', ledgerImport).execute();
   const revertStarted = performance.now();
@@ -108,11 +119,27 @@ export async function ledgerBench(setup: LedgerBenchSetup, rows: number): Promis
   const revertMs = performance.now() - revertStarted;
   const reverted = await ctx.db.selectFrom('imports').select(['revert_status', 'reverted', 'conflicts']).where('id', '=', ledgerImport).executeTakeFirstOrThrow();
   if (reverted.revert_status !== 'completed' || reverted.reverted !== rows) throw new Error(`revert ended ${reverted.revert_status} with ${reverted.reverted} reverted`);
+  return { withoutMs, withMs, revertMs };
+}
 
+/**
+ * Pairs alternate which run goes first, and the ratios are of the sums: on a shared machine the load
+ * changes from minute to minute, and both sides of each ratio then see the same load.
+ */
+export async function ledgerBench(setup: LedgerBenchSetup, rows: number, reps = 3): Promise<string> {
+  const file = path.join(setup.workDir, `ledger-updates-${rows}.csv`);
+  await writeUpdates(file, rows);
+  const pairs: Pair[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const pair = await measurePair(setup, file, rows, rep, rep % 2 === 1);
+    console.log(`  pair ${rep + 1}: without ${(pair.withoutMs / 1000).toFixed(2)} s · with ${(pair.withMs / 1000).toFixed(2)} s (${(pair.withMs / pair.withoutMs).toFixed(2)}×) · revert ${(pair.revertMs / 1000).toFixed(2)} s (${(pair.revertMs / pair.withMs).toFixed(2)}×)`);
+    pairs.push(pair);
+  }
+  const sum = (key: keyof Pair) => pairs.reduce((total, pair) => total + pair[key], 0);
   const mb = statSync(file).size / 1048576;
   return (
-    `ledger, ${rows.toLocaleString('en')} updates × 2 fields (${mb.toFixed(1)} MB): run without per-user entries ${(withoutMs / 1000).toFixed(2)} s · ` +
-    `with them ${(withMs / 1000).toFixed(2)} s · ratio ${(withMs / withoutMs).toFixed(2)}× (target ≤ 1.25×) · ` +
-    `revert ${(revertMs / 1000).toFixed(2)} s · ratio to the run ${(revertMs / withMs).toFixed(2)}× (target ≤ 1.5×)`
+    `ledger, ${rows.toLocaleString('en')} updates × 2 fields (${mb.toFixed(1)} MB), ${reps} alternating pairs: run without per-user entries ${(sum('withoutMs') / reps / 1000).toFixed(2)} s · ` +
+    `with them ${(sum('withMs') / reps / 1000).toFixed(2)} s · ratio ${(sum('withMs') / sum('withoutMs')).toFixed(2)}× (target ≤ 1.25×) · ` +
+    `revert ${(sum('revertMs') / reps / 1000).toFixed(2)} s · ratio to the run ${(sum('revertMs') / sum('withMs')).toFixed(2)}× (target ≤ 1.5×)`
   );
 }

@@ -1,6 +1,7 @@
 /**
  * CSV import benchmark: upload → preview → run → completed through the HTTP API, against PostgreSQL's
- * own COPY into a staging table plus one INSERT … ON CONFLICT merge of the same file on the same server.
+ * own COPY into a staging table plus one INSERT … ON CONFLICT merge of the same file on the same server
+ * (bench/baselines.ts: into a copy of users with all its indexes plus a ledger side table, and into a plain table).
  *
  *   npm run bench:import                                    (embedded PostgreSQL in a temp folder)
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:import
@@ -25,7 +26,6 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import { closeContext, createContext } from '../src/context.ts';
@@ -34,6 +34,7 @@ import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { allJobs } from '../src/features/index.ts';
 import { freePort } from '../test/global-setup.ts';
+import { prepareBaselines, runBaseline } from './baselines.ts';
 import { ledgerBench, ledgerBenchArguments } from './import-ledger.bench-part.ts';
 
 // Import ledger figures (issue #8): `-- --ledger-rows N [--ledger-only]`, see import-ledger.bench-part.ts.
@@ -137,34 +138,6 @@ async function uploadFile(url: string, auth: Record<string, string>, file: strin
   return JSON.parse(body) as { id: string };
 }
 
-/** PostgreSQL alone: COPY the file into a staging table, then one INSERT … ON CONFLICT into a users-shaped table. */
-async function baseline(url: string, schema: string, appId: string, file: string): Promise<number> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
-  await client.connect();
-  try {
-    await client.query('TRUNCATE baseline_users');
-    const started = performance.now();
-    await client.query('BEGIN');
-    await client.query(`CREATE TEMP TABLE staging (vendor_data text, display_name text, full_name text, email text, phone text, country text, status text, tags text, metadata_json text) ON COMMIT DROP`);
-    await pipeline(createReadStream(file), client.query(copyFrom(`COPY staging FROM STDIN (FORMAT csv, HEADER true)`)));
-    await client.query(
-      `INSERT INTO baseline_users AS u (app_id, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata)
-       SELECT $1, vendor_data, display_name, full_name, email, phone, country, coalesce(nullif(status, ''), 'ACTIVE'),
-              coalesce(string_to_array(nullif(tags, ''), ','), '{}'), coalesce(nullif(metadata_json, '')::jsonb, '{}')
-         FROM staging
-       ON CONFLICT (app_id, vendor_data) DO UPDATE SET display_name = EXCLUDED.display_name, full_name = EXCLUDED.full_name,
-              email = EXCLUDED.email, phone = EXCLUDED.phone, country = EXCLUDED.country, status = EXCLUDED.status,
-              tags = EXCLUDED.tags, metadata = EXCLUDED.metadata, updated_at = now()`,
-      [appId],
-    );
-    await client.query('COMMIT');
-    return performance.now() - started;
-  } finally {
-    await client.end();
-  }
-}
-
 async function main(): Promise<void> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'roster-import-bench-'));
   chmodSync(workDir, 0o755);
@@ -190,7 +163,7 @@ async function main(): Promise<void> {
     ROSTER_SECRET: randomBytes(24).toString('hex'),
   });
   const database = connectDatabase(databaseUrl, { schema });
-  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: () => {}, warn: console.warn, error: console.error } });
+  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: process.env.IMPORT_BENCH_TRACE ? console.log : () => {}, warn: console.warn, error: console.error } });
   await ctx.jobs.start(allJobs);
   await ctx.jobs.work(allJobs, ctx);
   const app = await buildApp(ctx);
@@ -203,7 +176,7 @@ async function main(): Promise<void> {
     const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
     await createOperator(ctx.db, { orgId: org.id, email, role: 'OWNER', name: 'Bench', password: randomBytes(12).toString('hex') });
     const { token } = await createConsoleToken(ctx.db, email);
-    await database.pool.query('CREATE TABLE baseline_users (LIKE users INCLUDING ALL)');
+    await prepareBaselines(database.pool);
 
     const warmFile = path.join(workDir, 'warm-up.csv');
     await generate(warmFile, 10_000);
@@ -216,7 +189,8 @@ async function main(): Promise<void> {
       await generate(file, rows);
       const mb = statSync(file).size / 1024 / 1024;
       const application = await createApplication(ctx.db, org.id, `Bench ${rows}`);
-      const baselineMs = await baseline(databaseUrl, schema, application.id, file);
+      const baselineMs = await runBaseline('users-like', databaseUrl, schema, application.id, file);
+      const plainMs = await runBaseline('plain', databaseUrl, schema, application.id, file);
       const rssBefore = process.memoryUsage.rss();
       takePeak();
       const times = await importThroughApi(baseUrl, token, application.id, file);
@@ -225,7 +199,7 @@ async function main(): Promise<void> {
       const line =
         `${rows.toLocaleString('en')} rows (${mb.toFixed(1)} MB): Roster ${(times.totalMs / 1000).toFixed(2)} s ` +
         `(upload ${(times.uploadMs / 1000).toFixed(2)} s, preview ${(times.previewMs / 1000).toFixed(2)} s, run ${((times.totalMs - times.uploadMs - times.previewMs) / 1000).toFixed(2)} s) · ` +
-        `PostgreSQL COPY + merge ${(baselineMs / 1000).toFixed(2)} s · ratio ${(times.totalMs / baselineMs).toFixed(2)}× · peak RSS ${rss.toFixed(0)} MB (upload+preview ${(phasePeaks.preview / 1048576).toFixed(0)}, run ${(phasePeaks.run / 1048576).toFixed(0)}, ${(rssBefore / 1048576).toFixed(0)} before) · ` +
+        `${((times.totalMs * 1000) / rows).toFixed(1)} µs/row · baseline (users-like + ledger) ${(baselineMs / 1000).toFixed(2)} s, ratio ${(times.totalMs / baselineMs).toFixed(2)}× · plain table ${(plainMs / 1000).toFixed(2)} s, ratio ${(times.totalMs / plainMs).toFixed(2)}× · peak RSS ${rss.toFixed(0)} MB (upload+preview ${(phasePeaks.preview / 1048576).toFixed(0)}, run ${(phasePeaks.run / 1048576).toFixed(0)}, ${(rssBefore / 1048576).toFixed(0)} before) · ` +
         `created ${view.created}, skipped ${view.skipped}, invalid ${view.invalid_rows}`;
       console.log(line);
       results.push(line);
@@ -233,7 +207,7 @@ async function main(): Promise<void> {
     }
     if (ledgerArguments.rows > 0) {
       const operator = await ctx.db.selectFrom('operators').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadFile }, ledgerArguments.rows);
+      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadFile }, ledgerArguments.rows, ledgerArguments.reps);
       console.log(line);
       results.push(line);
     }

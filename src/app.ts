@@ -3,12 +3,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from './context.ts';
-import { databaseIsReachable } from './db/database.ts';
 import { features } from './features/index.ts';
 import { registerConsoleStatic } from './http/console-static.ts';
 import { errorBody, registerErrorHandling } from './http/errors.ts';
+import { loggingOptions, registerOperations } from './http/operations.ts';
 
 export interface BuildAppOptions {
   logger?: boolean;
@@ -18,7 +17,7 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: ctx.config.LOG_LEVEL } : false,
+    ...loggingOptions(ctx, options.logger ?? false),
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: ctx.config.TRUST_PROXY,
     // Long ids and search strings are fine; absurd URLs are not.
@@ -49,18 +48,19 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.get(
-    '/healthz',
-    { schema: { hide: false, response: { 200: z.object({ status: z.literal('ok') }), 503: z.object({ status: z.literal('unavailable') }) } } },
-    async (_request, reply) => {
-      if (!(await databaseIsReachable(ctx.database))) return reply.status(503).send({ status: 'unavailable' as const });
-      return { status: 'ok' as const };
-    },
-  );
+  registerOperations(app, ctx);
 
   for (const feature of features) {
     if (feature.routes) await app.register(async (scope) => feature.routes!(scope, ctx));
   }
   await registerConsoleStatic(app);
+  return app;
+}
+
+/** `roster worker`'s HTTP: only /healthz, /readyz and /metrics. */
+export async function buildOperationsApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ...loggingOptions(ctx, options.logger ?? false) });
+  registerErrorHandling(app);
+  registerOperations(app, ctx);
   return app;
 }

@@ -2,15 +2,12 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, parseConfig } from './config/config.ts';
 import { closeContext, createContext, openDatabase, type AppContext } from './context.ts';
 import { migrateToLatest } from './db/database.ts';
+import { isDatabaseUnavailable } from './db/database-availability.ts';
 import type { Role } from './db/schema.ts';
 import { createApiKey, createApplication, createConsoleToken, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { AppError } from './http/errors.ts';
-import { runRoster } from './runtime.ts';
 import { apiKeyList, apiKeyRevoke, operatorList } from './cli/admin-commands.ts';
 import { idFlag, loadApplication } from './cli/cli-context.ts';
-import { exportCommand } from './cli/export-command.ts';
-import { facesImportCommand } from './cli/faces-command.ts';
-import { importCommand } from './cli/import-command.ts';
 import { createTerminal } from './cli/terminal.ts';
 
 const usage = `Usage: roster <command> [options]   (every command takes --json)
@@ -28,7 +25,7 @@ const usage = `Usage: roster <command> [options]   (every command takes --json)
   apikey revoke KEY_ID --app APP         revoke an API key (fails at once)
   operator list --org ORG                list an organization's operators
   import FILE --app APP [--mapping FILE.json] [--default-region FR] [--mode upsert|create_only|update_only]
-         [--reason TEXT] [--yes] [--as EMAIL]
+         [--reason TEXT] [--allow-unblock] [--yes] [--as EMAIL]
                                          preview a users file, ask, then run it with a progress bar
   export --app APP [--filter key=value]… [--columns a,b] --out FILE [--as EMAIL]
                                          export users to a CSV file
@@ -52,6 +49,7 @@ const { values: flags, positionals } = parseArgs({
     'default-region': { type: 'string' },
     mode: { type: 'string' },
     reason: { type: 'string' },
+    'allow-unblock': { type: 'boolean', default: false },
     yes: { type: 'boolean', short: 'y', default: false },
     filter: { type: 'string', multiple: true },
     columns: { type: 'string' },
@@ -107,17 +105,29 @@ async function main(): Promise<void> {
   }
 
   if (command === 'start' || command === 'serve' || command === 'worker') {
+    keepRunningThroughDatabaseErrors();
     const ownerEmail = flags['owner-email'];
     if (ownerEmail !== undefined && (typeof ownerEmail !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ownerEmail))) fail('--owner-email needs an email address, e.g. --owner-email you@example.com');
+    // Loaded only to serve: the HTTP app and every feature are most of the start-up, which other commands skip.
+    const { runRoster } = await import('./runtime.ts');
     const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start', ownerEmail: ownerEmail?.trim().toLowerCase() });
-    const shutdown = () => {
+    const shutdown = (signal: string) => {
+      console.log(`${signal}: no new requests or jobs; finishing the work in hand`);
+      // Work in hand commits or rolls back whole, so leaving at the deadline loses nothing.
+      setTimeout(() => {
+        console.warn('stopped waiting after 10 s; unfinished jobs resume in another worker');
+        process.exit(0);
+      }, 9_500).unref();
       running.stop().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          console.error(`shutdown: ${(error as Error).message}`);
+          process.exit(0);
+        },
       );
     };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
     return;
   }
 
@@ -181,23 +191,45 @@ async function main(): Promise<void> {
       return withContext(config, (ctx) => operatorList(ctx, terminal(), required(flags.org, 'org')));
     case 'faces import': {
       const file = rest[0] ?? fail('faces import needs a ZIP file', 'missing_argument', { usage: true });
+      // The bulk commands load their features only when run: other commands start faster without them.
+      const { facesImportCommand } = await import('./cli/faces-command.ts');
       process.exitCode = await withContext(config, (ctx) => facesImportCommand(ctx, terminal(), { file, appId: required(flags.app, 'app'), as: text(flags.as) }));
       return;
     }
   }
   if (command === 'import') {
     const file = subcommand ?? fail('import needs a FILE', 'missing_argument', { usage: true });
-    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), yes: flags.yes === true };
+    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), allowUnblock: flags['allow-unblock'] === true, yes: flags.yes === true };
+    const { importCommand } = await import('./cli/import-command.ts');
     process.exitCode = await withContext(config, (ctx) => importCommand(ctx, terminal(), options));
     return;
   }
   if (command === 'export') {
     const filters = Array.isArray(flags.filter) ? flags.filter.filter((value): value is string => typeof value === 'string') : [];
     const options = { appId: required(flags.app, 'app'), as: text(flags.as), filters, columns: text(flags.columns), out: required(flags.out, 'out') };
+    const { exportCommand } = await import('./cli/export-command.ts');
     process.exitCode = await withContext(config, (ctx) => exportCommand(ctx, terminal(), options));
     return;
   }
   fail(`unknown command "${positionals.join(' ')}"`, 'unknown_command', { usage: true });
+}
+
+/**
+ * Last line of defence for long-running processes: an error that only says the database went away (a
+ * connection's 'error' event somewhere nobody listened) is logged, not fatal. Anything else still ends
+ * the process, since its state is unknown.
+ */
+function keepRunningThroughDatabaseErrors(): void {
+  const handle = (kind: string) => (error: unknown) => {
+    if (isDatabaseUnavailable(error)) {
+      console.warn(`${kind} while the database was away (carrying on): ${(error as Error).message}`);
+      return;
+    }
+    console.error(`${kind}:`, error);
+    process.exit(1);
+  };
+  process.on('uncaughtException', handle('uncaught exception'));
+  process.on('unhandledRejection', handle('unhandled rejection'));
 }
 
 const terminal = () => createTerminal({ json: flags.json === true });

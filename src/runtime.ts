@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.ts';
+import { buildApp, buildOperationsApp } from './app.ts';
+import { retryWhileDatabaseAway } from './db/database-availability.ts';
 import type { Config } from './config/config.ts';
 import { type AppContext, closeContext, consoleLogger, createContext, openDatabase } from './context.ts';
 import { createApiKey, createApplication, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
@@ -21,31 +22,35 @@ export interface RunOptions {
   ownerEmail?: string;
 }
 
+/** How long SIGTERM waits for jobs to checkpoint; the process exits 0 within 10 s in all. */
+const JOB_STOP_TIMEOUT_MS = 8_000;
+
 /** Runs HTTP, the job worker, or both, on one shared context. */
 export async function runRoster(config: Config, options: RunOptions): Promise<RunningRoster> {
   const opened = await openDatabase(config, { log: consoleLogger });
+  // The process outlives its embedded server: if PostgreSQL dies, start it again.
+  opened.superviseEmbedded((line) => consoleLogger.warn(line));
   const ctx = await createContext(config, opened.handle, { maintenance: options.worker });
-  await ctx.jobs.start(allJobs);
+  await retryWhileDatabaseAway(ctx.database, () => ctx.jobs.start(allJobs));
   if (options.bootstrap) {
     const created = await bootstrapDemoTenant(ctx, { ownerEmail: options.ownerEmail });
     if (!created && options.ownerEmail) console.log(`--owner-email applies to the first start only; this data folder already has an organization (sign in as its owner).`);
   }
 
-  let app: FastifyInstance | undefined;
-  if (options.http) {
-    app = await buildApp(ctx, { logger: config.LOG_LEVEL !== 'silent' && config.LOG_LEVEL !== 'info' });
-    await app.listen({ port: config.PORT, host: config.HOST });
-    console.log(`Roster is serving on ${config.PUBLIC_URL} (console at ${config.PUBLIC_URL}/, API docs at ${config.PUBLIC_URL}/docs)`);
-  }
+  // A worker serves only /healthz, /readyz and /metrics on PORT.
+  const app = options.http ? await buildApp(ctx, { logger: true }) : await buildOperationsApp(ctx, { logger: true });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  if (options.http) console.log(`Roster is serving on ${config.PUBLIC_URL} (console at ${config.PUBLIC_URL}/, API docs at ${config.PUBLIC_URL}/docs)`);
   if (options.worker) {
-    await ctx.jobs.work(allJobs, ctx);
-    console.log(`Roster worker is running ${allJobs.length} job queue(s)`);
+    await retryWhileDatabaseAway(ctx.database, () => ctx.jobs.work(allJobs, ctx));
+    console.log(`Roster worker is running ${allJobs.length} job queue(s)${options.http ? '' : ` (health and metrics on ${config.PUBLIC_URL})`}`);
   }
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await app?.close();
+      // Stop taking requests (those in flight finish) and jobs (those running checkpoint) side by side.
+      await Promise.allSettled([app.close(), ctx.jobs.stop(JOB_STOP_TIMEOUT_MS)]);
       await closeContext(ctx);
       await opened.stopEmbedded();
     })());

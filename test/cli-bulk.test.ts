@@ -95,6 +95,46 @@ describe('roster import, export and faces import', () => {
     expect(lines.at(-1)).toMatchObject({ status: 'completed', total_rows: 3, created: 2, skipped: 1, created_by: { email: 'owner@bulk.test' } });
   });
 
+  it('imports a file whose headers need --mapping, recording --default-region for national phones', () => {
+    const file = path.join(work, 'legacy.csv');
+    writeFileSync(file, 'Customer,Mobile\nlegacy-1,+33612345678\nlegacy-2,06 12 34 56 78\n');
+    const waiting = roster(['import', file, '--app', appId, '--yes', '--json']);
+    expect(waiting.status).toBe(1);
+    expect(JSON.parse(waiting.stderr.split('\n').at(-1)!).error).toMatchObject({ code: 'needs_mapping', message: expect.stringContaining('"Customer"') });
+    const mappingFile = path.join(work, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify({ mapping: { Customer: 'vendor_data' } }));
+    const run = roster(['import', file, '--app', appId, '--mapping', mappingFile, '--default-region', 'FR', '--yes', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    // The national number gets a suggested fix (accepted in the console or with POST …/fixes), not a silent change.
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ status: 'completed', created: 1, skipped: 1, default_region: 'FR', fix_counts: { phone_national: 1 } });
+  });
+
+  it('passes --mode and --reason to the import, and a refused start is one clear error', () => {
+    const file = path.join(work, 'statuses.csv');
+    writeFileSync(file, 'vendor_data,status\ncli-1,FLAGGED\ncli-new,ACTIVE\n');
+    const refused = roster(['import', file, '--app', appId, '--mode', 'update_only', '--yes', '--json']);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stderr).error.code).toBe('status_reason_required');
+    const run = roster(['import', file, '--app', appId, '--mode', 'update_only', '--reason', 'fraud review', '--yes', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ status: 'completed', mode: 'update_only', updated: 1, skipped: 1 });
+    const badMode = roster(['import', file, '--app', appId, '--mode', 'merge', '--json']);
+    expect(JSON.parse(badMode.stderr).error).toEqual({ code: 'invalid_argument', message: '--mode must be one of upsert, create_only, update_only, got "merge"' });
+  });
+
+  it('maps another vendor\'s headers with --mapping, and names the columns when nothing maps to vendor_data', () => {
+    const file = path.join(work, 'vendor.csv');
+    writeFileSync(file, 'Customer Ref,E-mail\nvendor-1,v1@example.com\n');
+    const unmapped = roster(['import', file, '--app', appId, '--yes', '--json']);
+    expect(unmapped.status).toBe(1);
+    expect(JSON.parse(unmapped.stderr).error).toMatchObject({ code: 'needs_mapping', message: expect.stringContaining('"Customer Ref"') });
+    const mappingFile = path.join(work, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify({ mapping: { 'Customer Ref': 'vendor_data' } }));
+    const run = roster(['import', file, '--app', appId, '--mapping', mappingFile, '--yes', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(jsonLines(run.stdout).at(-1)).toMatchObject({ status: 'completed', created: 1 });
+  });
+
   it('asks before running and leaves the preview alone when the answer is not yes', () => {
     const file = path.join(work, 'declined.csv');
     writeFileSync(file, 'vendor_data,email\ndeclined-1,d@example.com\n');

@@ -28,16 +28,16 @@ export default async function setup(project: TestProject) {
     project.provide('databaseUrl', process.env.DATABASE_URL);
     return;
   }
-  // The embedded server runs as the postgres OS user when we are root: its folder must be reachable by it.
+  // A private folder is fine even as root: the cluster then lives where the postgres OS user can reach it.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-test-pg-'));
-  rmSync(dataDir, { recursive: true, force: true });
-  const { mkdirSync, chmodSync } = await import('node:fs');
-  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  chmodSync(dataDir, 0o755);
   const database = await openEmbeddedDatabase(dataDir, await freePort());
   project.provide('databaseUrl', database.url);
   return async () => {
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (database.server.options.clusterDir !== path.join(dataDir, 'pg')) {
+      rmSync(database.server.options.clusterDir, { recursive: true, force: true });
+      rmSync(database.server.logFile, { force: true });
+    }
   };
 }

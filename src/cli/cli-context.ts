@@ -2,7 +2,6 @@ import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { isUuid } from '../features/auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../features/auth/principal.ts';
-import { allJobs } from '../features/index.ts';
 
 /** A flag that names a row by id: checked here, so a typo is a clear line rather than PostgreSQL's own words. */
 export function idFlag(value: string, flag: string): string {
@@ -37,6 +36,8 @@ export async function cliOperator(ctx: AppContext, orgId: string, email: string 
  * on the same database may take the job instead: pg-boss hands each job to one worker.
  */
 export async function startLocalWorker(ctx: AppContext): Promise<void> {
+  // Every feature's jobs, loaded only by the commands that wait for one (the others start faster).
+  const { allJobs } = await import('../features/index.ts');
   const oneOff = allJobs.filter((definition) => !definition.schedule);
   await ctx.jobs.start(allJobs);
   await ctx.jobs.work(oneOff, ctx);

@@ -50,7 +50,8 @@ export async function exportCommand(ctx: AppContext, terminal: Terminal, options
   const finished = await pollUntil(
     () => getExport(ctx, operator, app.id, requested.id),
     (record) => record.status === 'completed' || record.status === 'failed',
-    (record) => terminal.progress({ label: 'rows written', done: Number(record.row_count ?? 0), total: Number(record.row_count ?? 0), status: record.status }),
+    // The export counts its rows only when the file is complete: the bar shows the step, not rows.
+    (record) => terminal.progress({ label: `export ${record.status}`, done: record.status === 'completed' ? 1 : 0, total: 1, status: record.status }),
   );
   terminal.endProgress();
   if (finished.status !== 'completed' || !finished.storage_key) {

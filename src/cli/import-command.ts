@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import type { ImportView } from '../features/imports/imports.schemas.ts';
-import { getImport, createImport, startImport } from '../features/imports/imports.service.ts';
+import { createImport, getImport, startImport } from '../features/imports/imports.service.ts';
+import { type ImportMode, importModes } from '../features/users/index.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
 import { setImportMapping } from '../features/imports/migration.service.ts';
 import { cliOperator, loadApplication, startLocalWorker } from './cli-context.ts';
@@ -18,19 +19,18 @@ export interface ImportCommandOptions {
   defaultRegion?: string;
   mode?: string;
   reason?: string;
+  allowUnblock: boolean;
   yes: boolean;
 }
 
-const modes = ['upsert', 'create_only', 'update_only'];
-
 /** `roster import FILE --app APP`: upload, show the preview's counts, ask, run with a progress bar. */
 export async function importCommand(ctx: AppContext, terminal: Terminal, options: ImportCommandOptions): Promise<number> {
-  if (options.mode !== undefined && !modes.includes(options.mode)) throw new AppError(400, 'invalid_argument', `--mode must be one of ${modes.join(', ')}, got "${options.mode}"`);
+  if (options.mode !== undefined && !isImportMode(options.mode)) throw new AppError(400, 'invalid_argument', `--mode must be one of ${importModes.join(', ')}, got "${options.mode}"`);
+  const mode = options.mode as ImportMode | undefined;
   if (options.defaultRegion !== undefined && !/^[A-Za-z]{2}$/.test(options.defaultRegion)) {
     throw new AppError(400, 'invalid_argument', `--default-region must be a two-letter country code such as FR, got "${options.defaultRegion}"`);
   }
   const mapping = options.mappingFile ? await readMapping(options.mappingFile) : undefined;
-  const startArgs = startArguments(options);
   const fileStat = await stat(options.file).catch(() => null);
   if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
@@ -40,6 +40,7 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   const created = await createImport(ctx, actor, {
     stream: createReadStream(options.file),
     fileName: path.basename(options.file),
+    mode,
     settings: { defaultRegion: options.defaultRegion?.toUpperCase() },
   });
   terminal.note(`Uploaded ${path.basename(options.file)} as import ${created.id}; checking every row…`);
@@ -65,7 +66,7 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
     terminal.result({ error: { code: 'not_confirmed', message: 'Not started; the preview stays in the console' }, import: preview }, `Not started. The preview stays in the console (import ${preview.id}).`);
     return 1;
   }
-  await startImport(ctx, actor, preview.id, ...startArgs);
+  await startImport(ctx, actor, preview.id, { mode, reason: options.reason, allow_unblock: options.allowUnblock });
   const finished = await pollUntil(
     read,
     (view) => ['completed', 'failed', 'cancelled'].includes(view.status),
@@ -83,6 +84,8 @@ function previewProse(view: ImportView): string {
     `  to create:  ${n(view.to_create)}`,
     `  to update:  ${n(view.to_update)}`,
     `  unchanged:  ${n(view.unchanged)}`,
+    ...(view.to_skip > 0 ? [`  skipped by --mode ${view.mode}:  ${n(view.to_skip)}`] : []),
+    ...view.status_changes.map((change) => `  status ${change.from} → ${change.to}:  ${n(change.count)}${change.from === 'BLOCKED' ? '  (needs --allow-unblock)' : ''}`),
     `  invalid:    ${n(view.invalid_rows)}${view.invalid_rows > 0 ? '  (skipped; the console lists them and their reasons in errors.csv)' : ''}`,
   ].join('\n');
 }
@@ -108,10 +111,6 @@ async function readMapping(file: string): Promise<Record<string, string | null>>
   return mapping as Record<string, string | null>;
 }
 
-/** Mapping and default region (§9) go through the imports service; see the README for which version has them. */
-function startArguments(options: ImportCommandOptions): [] {
-  if (options.mode !== undefined || options.reason !== undefined) {
-    throw new AppError(501, 'not_supported', '--mode and --reason need import modes in the imports service, which this build does not have yet');
-  }
-  return [];
+function isImportMode(value: string): value is ImportMode {
+  return (importModes as readonly string[]).includes(value);
 }

@@ -90,8 +90,13 @@ export const configSchema = z.object({
   /** Requests per API key per minute; 0 turns the limit off (benchmarks do). */
   RATE_LIMIT_READS_PER_MINUTE: nonNegativeInt(600),
   RATE_LIMIT_WRITES_PER_MINUTE: nonNegativeInt(300),
-  /** Port of the embedded PostgreSQL server when DATABASE_URL is unset. */
-  EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65_535).default(54_329),
+  /** Port of the embedded PostgreSQL server when DATABASE_URL is unset; unset: 54329, or a free one if that is taken (remembered in the data folder). */
+  EMBEDDED_PG_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(1024, 'must be a port number from 1024').max(65_535, 'must be a port number').optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer METRICS_TOKEN`. */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
   /** PostgreSQL schema for Roster's tables (tests isolate themselves with it); pg-boss uses `<schema>_jobs`. */
   ROSTER_DB_SCHEMA: z
     .string()

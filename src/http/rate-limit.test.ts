@@ -1,40 +1,67 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../test/harness.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { MemoryBudgetStore, PostgresBudgetStore, RateLimiter } from './rate-limit.ts';
 
 describe('RateLimiter', () => {
-  it('allows the limit per minute, then refuses until the window ends', () => {
-    let now = 1_000_000;
-    const limiter = new RateLimiter({ readsPerMinute: 2, writesPerMinute: 1 }, () => now);
-    expect(limiter.take('key', 'read')).toEqual({ allowed: true, limit: 2, remaining: 1, resetSeconds: 60 });
-    now += 15_500;
-    expect(limiter.take('key', 'read')).toEqual({ allowed: true, limit: 2, remaining: 0, resetSeconds: 45 });
-    expect(limiter.take('key', 'read')).toMatchObject({ allowed: false, remaining: 0, resetSeconds: 45 });
-    now += 44_500;
-    expect(limiter.take('key', 'read')).toMatchObject({ allowed: true, remaining: 1, resetSeconds: 60 });
+  it('allows the limit per clock minute, then refuses until the minute ends', async () => {
+    let now = 1_000_000; // inside the window 960,000–1,020,000 ms: 20 s left
+    const limiter = new RateLimiter({ readsPerMinute: 2, writesPerMinute: 1 }, new MemoryBudgetStore(), () => now);
+    expect(await limiter.take('key', 'read')).toEqual({ allowed: true, limit: 2, remaining: 1, resetSeconds: 20 });
+    now += 5_500;
+    expect(await limiter.take('key', 'read')).toEqual({ allowed: true, limit: 2, remaining: 0, resetSeconds: 15 });
+    expect(await limiter.take('key', 'read')).toMatchObject({ allowed: false, remaining: 0, resetSeconds: 15 });
+    now += 14_500;
+    expect(await limiter.take('key', 'read')).toMatchObject({ allowed: true, remaining: 1, resetSeconds: 60 });
   });
 
-  it('counts reads and writes apart, and each key apart', () => {
-    const limiter = new RateLimiter({ readsPerMinute: 1, writesPerMinute: 1 }, () => 0);
-    expect(limiter.take('a', 'read')?.allowed).toBe(true);
-    expect(limiter.take('a', 'write')?.allowed).toBe(true);
-    expect(limiter.take('b', 'read')?.allowed).toBe(true);
-    expect(limiter.take('a', 'read')?.allowed).toBe(false);
+  it('counts reads and writes apart, and each key apart', async () => {
+    const limiter = new RateLimiter({ readsPerMinute: 1, writesPerMinute: 1 }, new MemoryBudgetStore(), () => 0);
+    expect((await limiter.take('a', 'read'))?.allowed).toBe(true);
+    expect((await limiter.take('a', 'write'))?.allowed).toBe(true);
+    expect((await limiter.take('b', 'read'))?.allowed).toBe(true);
+    expect((await limiter.take('a', 'read'))?.allowed).toBe(false);
   });
 
-  it('is off for a kind whose limit is 0', () => {
-    const limiter = new RateLimiter({ readsPerMinute: 0, writesPerMinute: 5 }, () => 0);
-    for (let i = 0; i < 1000; i++) expect(limiter.take('a', 'read')).toBeNull();
-    expect(limiter.take('a', 'write')?.remaining).toBe(4);
+  it('is off for a kind whose limit is 0', async () => {
+    const limiter = new RateLimiter({ readsPerMinute: 0, writesPerMinute: 5 }, new MemoryBudgetStore(), () => 0);
+    for (let i = 0; i < 1000; i++) expect(await limiter.take('a', 'read')).toBeNull();
+    expect((await limiter.take('a', 'write'))?.remaining).toBe(4);
   });
 
-  it('forgets ended windows once many keys have been seen', () => {
+  it('forgets ended windows once many keys have been seen', async () => {
     let now = 0;
-    const limiter = new RateLimiter({ readsPerMinute: 1, writesPerMinute: 1 }, () => now);
-    for (let i = 0; i < 10_000; i++) limiter.take(`key-${i}`, 'read');
+    const limiter = new RateLimiter({ readsPerMinute: 1, writesPerMinute: 1 }, new MemoryBudgetStore(), () => now);
+    for (let i = 0; i < 10_000; i++) await limiter.take(`key-${i}`, 'read');
     now += 61_000;
-    limiter.take('fresh', 'read');
+    await limiter.take('fresh', 'read');
     expect((limiter as unknown as { windows: Map<string, unknown> }).windows.size).toBe(1);
+  });
+
+  it('shares one budget between limiters (processes) on one store: never more than the limit, and nearly all of it', async () => {
+    const store = new MemoryBudgetStore();
+    const limiters = Array.from({ length: 4 }, () => new RateLimiter({ readsPerMinute: 600, writesPerMinute: 300 }, store, () => 0));
+    let allowed = 0;
+    for (let round = 0; round < 400; round++) {
+      const decisions = await Promise.all(limiters.map((limiter) => limiter.take('shared', 'read')));
+      allowed += decisions.filter((decision) => decision?.allowed).length;
+    }
+    expect(allowed).toBe(600);
+  });
+});
+
+describe('budgets in PostgreSQL', () => {
+  let roster: TestRoster;
+  beforeAll(async () => {
+    roster = await startTestRoster();
+  });
+  afterAll(async () => {
+    await roster?.close();
+  });
+
+  it('grants exactly the limit across limiters that share the database, with concurrent leases', async () => {
+    const limiters = Array.from({ length: 3 }, () => new RateLimiter({ readsPerMinute: 500, writesPerMinute: 1 }, new PostgresBudgetStore(roster.ctx.db), () => 7 * 60_000 + 1));
+    const decisions = await Promise.all(Array.from({ length: 900 }, (_, i) => limiters[i % 3]!.take('pg-shared', 'read')));
+    expect(decisions.filter((decision) => decision?.allowed)).toHaveLength(500);
   });
 });
 

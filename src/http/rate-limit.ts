@@ -1,11 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { AppError } from './errors.ts';
 
 /**
- * Per-API-key request limits, reads (GET, HEAD) and writes counted apart, in fixed one-minute windows
- * that start at a key's first request. The counters live in this process's memory: N processes behind a
- * load balancer allow up to N times the limit, and a restart forgets them. That is the price of keeping
- * a database round trip off every request; a shared store can replace `RateLimiter` without touching routes.
+ * Per-API-key request limits, reads (GET, HEAD) and writes counted apart, in one-minute windows aligned
+ * to the clock, shared by every process through PostgreSQL. A process does not ask the database per
+ * request: it leases a slice of the window's budget at a time (a few percent of the limit) and spends it
+ * locally. The database never grants past the limit, so the limit is never exceeded across processes;
+ * at worst a slice leased by a process that then goes quiet is not used by the others (N processes leave
+ * at most N slices unused).
  */
 
 export interface RateLimits {
@@ -13,13 +17,8 @@ export interface RateLimits {
   writesPerMinute: number;
 }
 
-interface Window {
-  startedAt: number;
-  count: number;
-}
-
-const WINDOW_MS = 60_000;
-// Windows that ended are dropped once the map grows past this, so unused keys cost nothing for long.
+export const WINDOW_MS = 60_000;
+// Window states that ended are dropped once the map grows past this.
 const SWEEP_ABOVE = 10_000;
 
 export interface RateDecision {
@@ -30,34 +29,113 @@ export interface RateDecision {
   resetSeconds: number;
 }
 
+/** Where windows' budgets are kept; every process of a deployment must share one. */
+export interface BudgetStore {
+  /** Grants up to `want` more requests of the window, never past `limit`: the grant, and the window's total granted after it. */
+  lease(subject: string, kind: string, windowStart: number, want: number, limit: number): Promise<{ granted: number; used: number }>;
+}
+
+/** One process's budgets (tests, and a single-process deployment without a database at hand). */
+export class MemoryBudgetStore implements BudgetStore {
+  private readonly used = new Map<string, number>();
+
+  async lease(subject: string, kind: string, windowStart: number, want: number, limit: number) {
+    const key = `${kind}:${subject}:${windowStart}`;
+    const before = this.used.get(key) ?? 0;
+    const granted = Math.max(0, Math.min(want, limit - before));
+    this.used.set(key, before + granted);
+    return { granted, used: before + granted };
+  }
+}
+
+/** Budgets in the rate_limit_budgets table (unlogged: a database crash only forgets the current minute). */
+export class PostgresBudgetStore implements BudgetStore {
+  private leases = 0;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async lease(subject: string, kind: string, windowStart: number, want: number, limit: number) {
+    const window = new Date(windowStart);
+    await sql`INSERT INTO rate_limit_budgets (subject, kind, window_start, used) VALUES (${subject}, ${kind}, ${window}, 0) ON CONFLICT DO NOTHING`.execute(this.db);
+    // The sub-select locks the row and reads what was granted before this lease.
+    const granted = await sql<{ before: number; used: number }>`
+      UPDATE rate_limit_budgets b SET used = b.used + LEAST(${want}::int, ${limit}::int - b.used)
+        FROM (SELECT used AS before FROM rate_limit_budgets WHERE subject = ${subject} AND kind = ${kind} AND window_start = ${window} FOR UPDATE) prior
+       WHERE b.subject = ${subject} AND b.kind = ${kind} AND b.window_start = ${window}
+       RETURNING prior.before, b.used`.execute(this.db);
+    const row = granted.rows[0];
+    // Ended windows are of no use: clear them now and then.
+    if (++this.leases % 200 === 0) {
+      await sql`DELETE FROM rate_limit_budgets WHERE window_start < ${new Date(windowStart - 5 * WINDOW_MS)}`.execute(this.db);
+    }
+    if (!row) return { granted: 0, used: limit };
+    return { granted: Math.max(0, row.used - row.before), used: row.used };
+  }
+}
+
+interface WindowState {
+  windowStart: number;
+  /** Granted to this process so far in the window. */
+  leased: number;
+  /** Spent by this process in the window. */
+  spent: number;
+  /** The window's total granted to every process, as last heard from the store. */
+  usedEverywhere: number;
+  exhausted: boolean;
+  leasing?: Promise<void>;
+}
+
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<string, WindowState>();
 
   constructor(
     private readonly limits: RateLimits,
+    private readonly store: BudgetStore = new MemoryBudgetStore(),
     private readonly now: () => number = Date.now,
   ) {}
 
   /** Counts one request of `kind` for `subject` and says whether it may proceed; null when that kind is unlimited. */
-  take(subject: string, kind: 'read' | 'write'): RateDecision | null {
+  async take(subject: string, kind: 'read' | 'write'): Promise<RateDecision | null> {
     const limit = kind === 'read' ? this.limits.readsPerMinute : this.limits.writesPerMinute;
     if (limit <= 0) return null;
-    const now = this.now();
     const key = `${kind}:${subject}`;
-    let window = this.windows.get(key);
-    if (!window || now - window.startedAt >= WINDOW_MS) {
-      if (!window && this.windows.size >= SWEEP_ABOVE) this.sweep(now);
-      window = { startedAt: now, count: 0 };
-      this.windows.set(key, window);
+    for (;;) {
+      const now = this.now();
+      const windowStart = Math.floor(now / WINDOW_MS) * WINDOW_MS;
+      let state = this.windows.get(key);
+      if (!state || state.windowStart !== windowStart) {
+        if (!state && this.windows.size >= SWEEP_ABOVE) this.sweep(windowStart);
+        state = { windowStart, leased: 0, spent: 0, usedEverywhere: 0, exhausted: false };
+        this.windows.set(key, state);
+      }
+      const resetSeconds = Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000));
+      if (state.spent < state.leased) {
+        state.spent += 1;
+        const remaining = Math.max(0, limit - state.usedEverywhere + (state.leased - state.spent));
+        return { allowed: true, limit, remaining, resetSeconds };
+      }
+      if (state.exhausted) return { allowed: false, limit, remaining: 0, resetSeconds };
+      // Concurrent requests of this process wait for one lease rather than each asking the store.
+      state.leasing ??= this.lease(subject, kind, state, limit);
+      await state.leasing;
     }
-    window.count += 1;
-    const resetSeconds = Math.max(1, Math.ceil((window.startedAt + WINDOW_MS - now) / 1000));
-    return { allowed: window.count <= limit, limit, remaining: Math.max(0, limit - window.count), resetSeconds };
   }
 
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) {
-      if (now - window.startedAt >= WINDOW_MS) this.windows.delete(key);
+  private async lease(subject: string, kind: string, state: WindowState, limit: number): Promise<void> {
+    try {
+      const slice = Math.max(1, Math.min(50, Math.ceil(limit * 0.02)));
+      const { granted, used } = await this.store.lease(subject, kind, state.windowStart, slice, limit);
+      state.leased += granted;
+      state.usedEverywhere = used;
+      if (granted === 0) state.exhausted = true;
+    } finally {
+      state.leasing = undefined;
+    }
+  }
+
+  private sweep(currentWindow: number): void {
+    for (const [key, state] of this.windows) {
+      if (state.windowStart !== currentWindow) this.windows.delete(key);
     }
   }
 }
@@ -72,7 +150,7 @@ export function rateLimitByApiKey(limiter: RateLimiter) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const subject = request.apiKey?.keyId;
     if (!subject) return;
-    const decision = limiter.take(subject, readMethods.has(request.method) ? 'read' : 'write');
+    const decision = await limiter.take(subject, readMethods.has(request.method) ? 'read' : 'write');
     if (!decision) return;
     reply.header('x-ratelimit-limit', decision.limit);
     reply.header('x-ratelimit-remaining', decision.remaining);

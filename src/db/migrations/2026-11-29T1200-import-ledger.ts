@@ -5,11 +5,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     -- The import whose run or revert wrote this per-user entry. The organization's trail lists only
     -- entries without one (an import is one line there); its per-user entries are listed by import.
+    -- Every index here is paid once per user an import changes, so there are as few as the lists need:
+    -- the trail (entries without batch), an import's entries (batch), a user's history (target).
     ALTER TABLE audit_logs ADD COLUMN batch_id uuid;
     CREATE INDEX audit_logs_batch_idx ON audit_logs (batch_id, id) WHERE batch_id IS NOT NULL;
     CREATE INDEX audit_logs_top_idx ON audit_logs (org_id, id DESC) WHERE batch_id IS NULL;
-    -- A user's history, newest first, paged by id (replaces the (org_id, target_type, target_id) index).
-    CREATE INDEX audit_logs_target_id_idx ON audit_logs (org_id, target_id, id DESC) WHERE target_id IS NOT NULL;
+    DROP INDEX IF EXISTS audit_logs_org_idx;
+    -- A user's history, newest first, paged by id (replaces the (org_id, target_type, target_id) index;
+    -- targets are UUIDs, so the organization is checked on the row).
+    CREATE INDEX audit_logs_target_id_idx ON audit_logs (target_id, id DESC) WHERE target_id IS NOT NULL;
     DROP INDEX IF EXISTS audit_logs_target_idx;
 
     ALTER TABLE imports

@@ -20,8 +20,6 @@ export async function up(db: Kysely<any>): Promise<void> {
       added integer NOT NULL DEFAULT 0,
       skipped integer NOT NULL DEFAULT 0,
       failed integer NOT NULL DEFAULT 0,
-      -- Entries below this index are done: each entry commits with the cursor, so a retry resumes here.
-      cursor_entry integer NOT NULL DEFAULT 0,
       inflated_bytes bigint NOT NULL DEFAULT 0,
       created_by uuid NOT NULL REFERENCES operators(id),
       created_at timestamptz NOT NULL DEFAULT now(),
@@ -33,6 +31,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX face_imports_app_seq_idx ON face_imports (app_id, seq DESC);
     CREATE INDEX face_imports_active_idx ON face_imports (heartbeat_at) WHERE status IN ('queued','running');
 
+    -- One row per entry, committed with the entry's face: a retry skips the entries it finds here.
     CREATE TABLE face_import_entries (
       face_import_id uuid NOT NULL REFERENCES face_imports(id) ON DELETE CASCADE,
       entry integer NOT NULL,

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
 import { recordAudit, type SystemActor } from '../audit/audit.service.ts';
-import { forgetApiKey, isUuid } from './auth.hooks.ts';
+import { announceApiKeyRevoked, forgetApiKey, isUuid } from './auth.hooks.ts';
 import { iso } from './auth.schemas.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import { createApiKey, type RequestMeta } from './tenancy.service.ts';
@@ -60,6 +60,8 @@ export async function revokeApiKey(ctx: AppContext, actor: OperatorPrincipal | (
     if (key.revoked_at) return null;
     await trx.updateTable('api_keys').set({ revoked_at: new Date() }).where('app_id', '=', appId).where('id', '=', keyId).execute();
     await recordAudit(trx, { orgId: actor.orgId, appId, actor, action: 'api_key.revoked', target: { type: 'api_key', id: key.id }, details: { prefix: key.prefix, name: key.name }, ip: meta.ip });
+    // Delivered to every process at commit, so each drops the key from its cache at once.
+    await announceApiKeyRevoked(trx, key.key_hash.toString('hex'));
     return key.key_hash;
   });
   // After the commit: forgetting earlier would let a request in between cache the key as valid again.

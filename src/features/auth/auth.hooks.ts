@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Kysely, sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
+import type { Database } from '../../db/schema.ts';
 import { forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import { hashSecret } from './credentials.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
@@ -26,6 +28,18 @@ export function forgetApiKey(keyHashHex?: string): void {
   apiKeyCacheGeneration += 1;
   if (keyHashHex) apiKeyCache.delete(keyHashHex);
   else apiKeyCache.clear();
+}
+
+const API_KEY_REVOKED_CHANNEL = 'roster_api_key_revoked';
+
+/** Inside the revoking transaction: every process (this one too) forgets the key when it commits. */
+export async function announceApiKeyRevoked(trx: Kysely<Database>, keyHashHex: string): Promise<void> {
+  await sql`SELECT pg_notify(${API_KEY_REVOKED_CHANNEL}, ${keyHashHex})`.execute(trx);
+}
+
+/** Serve processes follow revocations made by any process; after a gap in listening they forget every cached key. */
+export async function followApiKeyRevocations(ctx: AppContext): Promise<void> {
+  await ctx.events.listen(API_KEY_REVOKED_CHANNEL, (keyHashHex) => forgetApiKey(keyHashHex), () => forgetApiKey());
 }
 
 export async function findApiKey(ctx: AppContext, presented: string): Promise<ApiKeyPrincipal | null> {

@@ -1,7 +1,7 @@
 import type { Feature } from '../feature.ts';
 import { registerApiKeyRoutes } from './api-keys.routes.ts';
 import { registerAppRoutes } from './apps.routes.ts';
-import { SESSION_COOKIE } from './auth.hooks.ts';
+import { followApiKeyRevocations, SESSION_COOKIE } from './auth.hooks.ts';
 import { registerConsoleTokenRoutes } from './console-tokens.routes.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
 import { registerOperatorRoutes } from './operators.routes.ts';
@@ -25,5 +25,6 @@ export const authFeature: Feature = {
     await registerApiKeyRoutes(app, ctx);
     await registerConsoleTokenRoutes(app, ctx);
     await registerPasswordRoutes(app, ctx);
+    await followApiKeyRevocations(ctx);
   },
 };

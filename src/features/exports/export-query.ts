@@ -85,17 +85,42 @@ export function inlineParameters(statement: string, parameters: readonly unknown
   });
 }
 
-/** The SELECT of the export's rows (no COPY around it), oldest first, with filters inlined. */
-export function buildExportSelect(db: Kysely<Database>, appId: string, filters: UserFilters, columns: readonly ExportColumn[]): string {
+/** A position in the export's order: (created_at as PostgreSQL prints it, didit_internal_id). */
+export interface ExportKey {
+  createdAt: string;
+  id: string;
+}
+
+/** The SELECT of the export's rows (no COPY around it), oldest first, with filters inlined; `range` keeps from ≤ key < to. */
+export function buildExportSelect(
+  db: Kysely<Database>,
+  appId: string,
+  filters: UserFilters,
+  columns: readonly ExportColumn[],
+  range: { from?: ExportKey; to?: ExportKey } = {},
+): string {
   if (columns.length === 0) throw new RangeError('an export needs at least one column');
-  const query = db
+  let query = db
     .selectFrom('users')
     .select(columns.map((column, index) => sql.raw<string>(exportColumnSql[column]).as(`c${index}`)))
+    .where(userFilterWhere(appId, filters));
+  if (range.from) query = query.where(sql<boolean>`(users.created_at, users.didit_internal_id) >= (${range.from.createdAt}::timestamptz, ${range.from.id}::uuid)`);
+  if (range.to) query = query.where(sql<boolean>`(users.created_at, users.didit_internal_id) < (${range.to.createdAt}::timestamptz, ${range.to.id}::uuid)`);
+  const compiled = query.orderBy('users.created_at').orderBy('users.didit_internal_id').compile();
+  return inlineParameters(compiled.sql, compiled.parameters);
+}
+
+/** The export's order keys on a sample of the table's pages (TABLESAMPLE SYSTEM), in order: where to cut it into parts. */
+export function buildExportKeySample(db: Kysely<Database>, appId: string, filters: UserFilters, percent: number): string {
+  const compiled = db
+    .selectFrom('users')
+    .select([sql<string>`users.created_at::text`.as('created_at'), sql<string>`users.didit_internal_id::text`.as('id')])
     .where(userFilterWhere(appId, filters))
     .orderBy('users.created_at')
     .orderBy('users.didit_internal_id')
     .compile();
-  return inlineParameters(query.sql, query.parameters);
+  // Kysely has no TABLESAMPLE: it goes right after the one FROM of this query.
+  return inlineParameters(compiled.sql, compiled.parameters).replace(/ from "users" /, ` from "users" TABLESAMPLE SYSTEM (${Number(percent.toFixed(4))}) `);
 }
 
 export function buildExportCopy(db: Kysely<Database>, appId: string, filters: UserFilters, columns: readonly ExportColumn[]): string {

@@ -42,7 +42,7 @@ async function adminQuery(statement: string): Promise<void> {
   }
 }
 
-const env = () => ({ ...process.env, DATABASE_URL: databaseUrl, ROSTER_DATA_DIR: dataDir, ROSTER_SECRET: 'sigkill-test-secret-0123456789', PUBLIC_URL: 'http://roster.test', LOG_LEVEL: 'silent', SMTP_URL: '', STORAGE_URL: '' });
+const env = () => ({ ...process.env, PORT: '0', DATABASE_URL: databaseUrl, ROSTER_DATA_DIR: dataDir, ROSTER_SECRET: 'sigkill-test-secret-0123456789', PUBLIC_URL: 'http://roster.test', LOG_LEVEL: 'silent', SMTP_URL: '', STORAGE_URL: '' });
 
 function startWorker(): ChildProcess {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/roster.js'), 'worker'], { cwd: repoRoot, env: env(), stdio: 'ignore' });

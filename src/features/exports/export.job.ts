@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo, type JobQueueSettings, type JobWorkSettings } from '../../platform/jobs/jobs.ts';
+import { rowsProcessed } from '../../platform/metrics.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import type { ExportColumn } from '../users/user-columns.ts';
 import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
 import { parseExportFilters } from './export-options.ts';
-import { buildExportCopy } from './export-query.ts';
+import { writeExportInParallel } from './export-parallel.ts';
 import { trackExportProgress } from './export-progress.ts';
-import { writeExport } from './export-writer.ts';
 import { type ExportRecord, findExport, markCompleted, markFailed, markRequeued, startAttempt, touchHeartbeat } from './exports.repository.ts';
 
 /** Attempts after the first; a worker that dies mid-export is noticed by the missing heartbeat and retried. */
@@ -40,7 +41,7 @@ const system = systemActor('export worker');
  * One attempt at an export. The file goes to a key of its own; the export becomes `completed`
  * (with its row count and key) only after the whole file is stored, in one guarded update.
  */
-export async function runExport(ctx: AppContext, payload: { exportId: string; appId: string }, job: Pick<JobInfo, 'retryCount'>): Promise<void> {
+export async function runExport(ctx: AppContext, payload: { exportId: string; appId: string }, job: Pick<JobInfo, 'retryCount'> & { signal?: AbortSignal }): Promise<void> {
   const { exportId, appId } = payload;
   const attemptKey = `exports/${appId}/${exportId}/${randomUUID()}.csv`;
   const claim = await ctx.db.transaction().execute((trx) => startAttempt(trx, appId, exportId, attemptKey));
@@ -54,15 +55,24 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
   try {
     const columns = record.columns as ExportColumn[];
     const filters = parseExportFilters(record.filters);
-    const onChunk = exportJobTestHooks.onChunk;
+    const testHook = exportJobTestHooks.onChunk;
+    // A shutdown stops the file part-way; the attempt is retried by another worker.
+    const onChunk = (bytes: number) => {
+      job.signal?.throwIfAborted();
+      return testHook?.({ exportId, attempt: job.retryCount, bytes });
+    };
     const progress = trackExportProgress(ctx, appId, exportId, attemptKey);
-    const written = await writeExport({
+    // Large results are copied in parallel parts of one snapshot (export-parallel.ts); the file is the same.
+    const written = await writeExportInParallel({
       pool: ctx.database.pool,
+      db: ctx.db,
       storage: ctx.storage,
       key: attemptKey,
-      copyStatement: buildExportCopy(ctx.db, appId, filters, columns),
-      header: columns,
-      onChunk: onChunk ? (bytes) => onChunk({ exportId, attempt: job.retryCount, bytes }) : undefined,
+      appId,
+      filters,
+      columns,
+      spoolDir: path.join(ctx.config.dataDir, 'export-parts'),
+      onChunk,
       onData: progress.onData,
     }).finally(progress.stop);
     // Whole seconds, so the link's expiry and the export's are the same instant.
@@ -81,6 +91,7 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       }
       return owned;
     });
+    if (completed) rowsProcessed.inc({ kind: 'export' }, written.rowCount);
     if (!completed) {
       // Another attempt took the export over meanwhile; this file belongs to nobody.
       await ctx.storage.delete(attemptKey).catch(() => {});
@@ -98,7 +109,7 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
   } catch (error) {
     await ctx.storage.delete(attemptKey).catch(() => {});
     const reason = error instanceof Error ? error.message : String(error);
-    if (job.retryCount < EXPORT_RETRY_LIMIT) {
+    if (job.retryCount < EXPORT_RETRY_LIMIT || job.signal?.aborted) {
       ctx.log.warn(`export ${exportId}: attempt ${claim.attempts} failed, will retry: ${reason}`);
       await markRequeued(ctx.db, appId, exportId, attemptKey);
       throw error;

@@ -44,6 +44,8 @@ export interface OpenedArchive {
   zip: ZipFile;
   files: ArchiveFile[];
   close(): void;
+  /** Entries are read one at a time (see readEntry). */
+  reading: Promise<unknown>;
 }
 
 /** Opens the ZIP at `path` and lists its files (folders left out). */
@@ -71,7 +73,7 @@ export async function openArchive(path: string): Promise<OpenedArchive> {
     close();
     throw new ArchiveError('invalid_zip', `The archive's directory cannot be read: ${(error as Error).message}`);
   }
-  return { zip, files, close };
+  return { zip, files, close, reading: Promise.resolve() };
 }
 
 export type EntryRead = { kind: 'bytes'; bytes: Buffer; inflated: number } | { kind: 'too_large'; inflated: number } | { kind: 'unreadable'; inflated: number; message: string };
@@ -80,8 +82,16 @@ export type EntryRead = { kind: 'bytes'; bytes: Buffer; inflated: number } | { k
  * Inflates one entry into memory, stopping as soon as it passes `maxBytes` (whatever its header
  * claims). `inflated` is what was actually produced, for the archive-wide cap.
  */
-export async function readEntry(archive: OpenedArchive, file: ArchiveFile, maxBytes: number): Promise<EntryRead> {
-  if (file.declaredBytes > maxBytes) return { kind: 'too_large', inflated: 0 };
+export function readEntry(archive: OpenedArchive, file: ArchiveFile, maxBytes: number): Promise<EntryRead> {
+  if (file.declaredBytes > maxBytes) return Promise.resolve({ kind: 'too_large', inflated: 0 });
+  // One entry at a time: yauzl's file reader queues reads, and a queued read of a stream destroyed
+  // meanwhile (an entry refused halfway) crashes the process. Inflating is CPU-bound anyway.
+  const read = archive.reading.then(() => readEntryNow(archive, file, maxBytes));
+  archive.reading = read.catch(() => undefined);
+  return read;
+}
+
+async function readEntryNow(archive: OpenedArchive, file: ArchiveFile, maxBytes: number): Promise<EntryRead> {
   let stream: NodeJS.ReadableStream & { destroy(error?: Error): void };
   try {
     stream = await archive.zip.openReadStreamPromise(file.entry);
@@ -91,16 +101,11 @@ export async function readEntry(archive: OpenedArchive, file: ArchiveFile, maxBy
   const chunks: Buffer[] = [];
   let inflated = 0;
   return new Promise<EntryRead>((resolve) => {
-    let settled = false;
-    const finish = (result: EntryRead) => {
-      if (settled) return;
-      settled = true;
-      resolve(result);
-    };
+    let outcome: EntryRead | undefined;
     stream.on('data', (chunk: Buffer) => {
       inflated += chunk.length;
       if (inflated > maxBytes) {
-        finish({ kind: 'too_large', inflated });
+        outcome ??= { kind: 'too_large', inflated };
         stream.destroy();
         return;
       }
@@ -108,10 +113,12 @@ export async function readEntry(archive: OpenedArchive, file: ArchiveFile, maxBy
     });
     stream.on('error', (error: Error) => {
       // yauzl's own size check: the entry inflates past the size its header declares.
-      if (/too many bytes/i.test(error.message)) finish({ kind: 'too_large', inflated });
-      else finish({ kind: 'unreadable', inflated, message: error.message });
+      outcome ??= /too many bytes/i.test(error.message) ? { kind: 'too_large', inflated } : { kind: 'unreadable', inflated, message: error.message };
     });
-    stream.on('end', () => finish({ kind: 'bytes', bytes: Buffer.concat(chunks, inflated), inflated }));
-    stream.on('close', () => finish({ kind: 'unreadable', inflated, message: 'the entry ended early' }));
+    stream.on('end', () => {
+      outcome ??= { kind: 'bytes', bytes: Buffer.concat(chunks, inflated), inflated };
+    });
+    // Answer only once the stream has let go of the file, so the next entry's read starts clean.
+    stream.on('close', () => resolve(outcome ?? { kind: 'unreadable', inflated, message: 'the entry ended early' }));
   });
 }

@@ -48,7 +48,8 @@ export async function planEntries(archive: OpenedArchive): Promise<PlannedEntry[
   for (const file of files) {
     if (file === manifest || listed.has(file)) continue;
     const match = IMAGE_NAME.exec(baseName(file.name));
-    planned.push(match ? { file: file.name, vendorData: match[1]!, archiveFile: file } : { file: file.name, vendorData: null, archiveFile: file, skip: 'not_an_image' });
+    // macOS zips names in NFD; vendor_data typed by people (and sent by APIs) is NFC.
+    planned.push(match ? { file: file.name, vendorData: match[1]!.normalize('NFC'), archiveFile: file } : { file: file.name, vendorData: null, archiveFile: file, skip: 'not_an_image' });
   }
   return planned;
 }

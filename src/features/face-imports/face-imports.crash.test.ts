@@ -43,7 +43,7 @@ const faceFiles = () => readdirSync(path.join(roster.dataDir, 'files', 'faces', 
 const faceRows = async () => (await roster.ctx.db.selectFrom('faces').select('storage_key').where('app_id', '=', tenant.appId).execute()).map((row) => path.basename(row.storage_key)).sort();
 
 describe('a face import whose worker dies', () => {
-  it('resumes after the last committed entry, never adding a face twice nor leaving a stray file', async () => {
+  it('resumes with the entries not yet committed, never adding a face twice nor leaving a stray file', async () => {
     const id = await queuedImport('resume');
     // The worker fails while storing the 4th image, before its row commits (the key is derived from the
     // user and the hash, so a file a hard kill leaves there is simply rewritten by the retry).
@@ -60,11 +60,14 @@ describe('a face import whose worker dies', () => {
     };
     await expect(processFaceImport(dying, id, never)).rejects.toThrow();
     const halfway = await state(id);
-    expect(halfway.record).toMatchObject({ status: 'running', cursor_entry: 3, added: 3 });
+    expect(halfway.record.status).toBe('running');
+    expect(halfway.record.added).toBeGreaterThanOrEqual(3);
+    expect(halfway.record.added).toBeLessThan(10);
+    expect(halfway.entries).toHaveLength(halfway.record.added);
 
     await processFaceImport(roster.ctx, id, never);
     const done = await state(id);
-    expect(done.record).toMatchObject({ status: 'completed', total: 10, added: 10, skipped: 0, cursor_entry: 10 });
+    expect(done.record).toMatchObject({ status: 'completed', total: 10, added: 10, skipped: 0 });
     expect(done.entries.map((entry) => entry.entry)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await faceRows()).toHaveLength(10);
     expect(faceFiles()).toEqual(await faceRows());

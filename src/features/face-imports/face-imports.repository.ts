@@ -79,29 +79,38 @@ export interface EntryOutcome {
 export class EntryAlreadyRecorded extends Error {}
 
 /**
- * Records one entry's outcome and moves the cursor past it, in the caller's transaction (the same
- * one that adds the face). The row lock makes two attempts on one import take turns.
+ * Records one entry's outcome and counts it, in the caller's transaction (the same one that adds the
+ * face). The entry's primary key makes a second attempt at it (a retry racing the original) roll back.
  */
 export async function recordEntry(trx: Transaction<Database>, faceImportId: string, outcome: EntryOutcome): Promise<void> {
-  // Safe without waiting for the WAL flush: the face, its audit entry, the report row and the cursor
+  // Safe without waiting for the WAL flush: the face, its audit entry, the report row and the counts
   // commit or vanish together, and a lost entry is redone (its file key is the same), never doubled.
   await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-  const current = await trx.selectFrom('face_imports').select(['cursor_entry', 'status']).where('id', '=', faceImportId).forUpdate().executeTakeFirst();
-  if (!current || current.status !== 'running' || current.cursor_entry !== outcome.entry) throw new EntryAlreadyRecorded();
-  await trx
+  const inserted = await trx
     .insertInto('face_import_entries')
     .values({ face_import_id: faceImportId, entry: outcome.entry, file: outcome.file, vendor_data: outcome.vendorData, outcome: outcome.outcome, reason: outcome.reason, face_id: outcome.faceId })
-    .execute();
-  await trx
+    .onConflict((oc) => oc.doNothing())
+    .returning('entry')
+    .executeTakeFirst();
+  if (!inserted) throw new EntryAlreadyRecorded();
+  // Last in the transaction: the import's row lock is held only for the commit.
+  const counted = await trx
     .updateTable('face_imports')
     .set((eb) => ({
-      cursor_entry: outcome.entry + 1,
       heartbeat_at: new Date(),
       inflated_bytes: eb('inflated_bytes', '+', outcome.inflatedBytes),
       [outcome.outcome]: eb(outcome.outcome, '+', 1),
     }))
     .where('id', '=', faceImportId)
-    .execute();
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  if (Number(counted.numUpdatedRows) === 0) throw new EntryAlreadyRecorded();
+}
+
+/** Entries already recorded: a retry skips them. */
+export async function recordedEntries(db: Db, faceImportId: string): Promise<Set<number>> {
+  const rows = await db.selectFrom('face_import_entries').select('entry').where('face_import_id', '=', faceImportId).execute();
+  return new Set(rows.map((row) => row.entry));
 }
 
 export function entriesAfter(db: Db, faceImportId: string, afterEntry: number, limit: number) {

@@ -24,7 +24,6 @@ export interface FaceImportsTable {
   added: Generated<number>;
   skipped: Generated<number>;
   failed: Generated<number>;
-  cursor_entry: Generated<number>;
   inflated_bytes: ColumnType<number, number | undefined, number>;
   created_by: string;
   created_at: Generated<Date>;

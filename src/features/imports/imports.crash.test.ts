@@ -25,6 +25,7 @@ async function startWorkerProcess(): Promise<ChildProcess> {
     cwd: repoRoot,
     env: {
       ...process.env,
+      PORT: '0',
       DATABASE_URL: roster.databaseUrl,
       ROSTER_DB_SCHEMA: roster.schema,
       ROSTER_DATA_DIR: roster.dataDir,

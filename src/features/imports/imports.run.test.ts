@@ -84,10 +84,22 @@ describe('what a run writes', () => {
 });
 
 describe('when the staged rows are gone', () => {
-  it('fails the run with staging_lost instead of applying part of the file', async () => {
+  it('stages the stored file again and completes the run with exact counts', async () => {
     const tenant = await createTestTenant(roster.ctx);
-    const ready = await previewOf(roster, tenant, csvText([['vendor_data'], ...Array.from({ length: 120 }, (_, i) => [`lost-${i}`])]));
+    const ready = await previewOf(roster, tenant, csvText([['vendor_data', 'email'], ...Array.from({ length: 120 }, (_, i) => [`lost-${i}`, i % 10 === 3 ? 'bad' : `l${i}@example.com`])]));
     // What a database crash does to the unlogged staging table.
+    await roster.ctx.db.deleteFrom('import_rows').where('import_id', '=', ready.id).execute();
+    await roster.app.inject({ method: 'POST', url: importsUrl(tenant, `/${ready.id}/start`), headers: tenant.operators.ADMIN.auth });
+    const done = await waitForImport(roster, tenant, ready.id, ['completed']);
+    expect(done).toMatchObject({ processed_rows: 120, created: 108, skipped: 12, failed: 0 });
+    expect(await usersOf(roster, tenant)).toHaveLength(108);
+  });
+
+  it('fails the run with staging_lost when the stored file is gone too, applying nothing', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const ready = await previewOf(roster, tenant, csvText([['vendor_data'], ...Array.from({ length: 120 }, (_, i) => [`gone-${i}`])]));
+    const stored = await roster.ctx.db.selectFrom('imports').select('storage_key').where('id', '=', ready.id).executeTakeFirstOrThrow();
+    await roster.ctx.storage.delete(stored.storage_key);
     await roster.ctx.db.deleteFrom('import_rows').where('import_id', '=', ready.id).execute();
     await roster.app.inject({ method: 'POST', url: importsUrl(tenant, `/${ready.id}/start`), headers: tenant.operators.ADMIN.auth });
     const failed = await waitForImport(roster, tenant, ready.id, ['failed']);

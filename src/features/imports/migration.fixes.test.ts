@@ -81,8 +81,8 @@ describe('suggested fixes', () => {
     expect(['f-1', 'f-2', 'f-3', 'f-4'].map((id) => users.get(id)!.country)).toEqual(['FRA', 'FRA', 'GBR', 'ARE']);
     expect(users.get('f-7')!.phone).toBe('+33612345678');
     expect([users.get('f-9')!.status, users.get('f-10')!.status]).toEqual(['ACTIVE', 'BLOCKED']);
-    const audit = await roster.ctx.db.selectFrom('audit_logs').select(['action', 'details']).where('target_id', '=', ready.id).where('action', '=', 'import.fixes_accepted').execute();
-    expect(audit.map((entry) => (entry.details as { accepted: string[] }).accepted)).toEqual([['country_alpha2', 'phone_national'], ['country_name', 'status_synonym']]);
+    const audit = await roster.ctx.db.selectFrom('audit_logs').select(['action', 'details']).where('target_id', '=', ready.id).where('action', '=', 'import.fixes_accepted').orderBy('created_at').execute();
+    expect(audit.map((entry) => (entry.details as { accepted: string[] }).accepted).sort()).toEqual([['country_alpha2', 'phone_national'], ['country_name', 'status_synonym']]);
   });
 
   it("uses the upload's default_region for national numbers on rows without a country", async () => {
@@ -123,7 +123,7 @@ describe('cell edits', () => {
     expect(duplicate.json()).toMatchObject({ action: 'skip', errors: [{ code: 'duplicate_vendor_data' }] });
     await patchRow(roster, tenant, ready.id, 2, { 'Vendor Data': 'e-2' });
 
-    const entries = await roster.ctx.db.selectFrom('audit_logs').select(['action', 'details', 'actor_id']).where('target_id', '=', ready.id).where('action', '=', 'import.row_edited').orderBy('id').execute();
+    const entries = await roster.ctx.db.selectFrom('audit_logs').select(['action', 'details', 'actor_id']).where('target_id', '=', ready.id).where('action', '=', 'import.row_edited').orderBy('created_at').execute();
     expect(entries).toHaveLength(5);
     expect(entries[0]).toMatchObject({ actor_id: tenant.operators.ADMIN.id, details: { row: 1, cells: { 'E-mail': 'fixed@example.com' }, before: { 'E-mail': 'not-an-email' } } });
 

@@ -56,7 +56,7 @@ describe('other formats, found from the content', () => {
     const ready = await settledImport(roster, tenant, '{"vendor_data": "n-1"}\n{"vendor_data": "n-2", \n{"vendor_data": "n-3", "email": "n3@example.com"}\n', { query: { file_name: 'users.ndjson' } });
     expect(ready).toMatchObject({ status: 'ready', format: 'ndjson', total_rows: 3, valid_rows: 2, invalid_rows: 1 });
     const invalid = (await previewRows(roster, tenant, ready.id, '?only=invalid')).rows;
-    expect(invalid).toEqual([{ row: 2, line: 2, values: expect.any(Object), action: 'skip', errors: [{ column: null, code: 'invalid_json_line', message: expect.stringContaining('Line 2') }] }]);
+    expect(invalid).toMatchObject([{ row: 2, line: 2, action: 'skip', errors: [{ column: null, code: 'invalid_json_line', message: expect.stringContaining('Line 2') }] }]);
     await startAndFinish(roster, tenant, ready.id);
     expect((await usersOf(roster, tenant)).map((user) => user.vendor_data)).toEqual(['n-1', 'n-3']);
   });

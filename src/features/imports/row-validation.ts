@@ -1,6 +1,7 @@
 import type { UserStatus } from '../../db/schema.ts';
 import { importChangeFields, type ImportChangeFieldName } from '../users/user-catalogue.ts';
 import { cellParsers, validateVendorData } from '../users/user-fields.ts';
+import { fastCellChecks, fastVendorData } from '../users/user-fields-fast.ts';
 import { validateNote } from '../users/user-input.ts';
 import { stripFormulaGuard } from './csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
@@ -55,7 +56,10 @@ const emptyValues = (): ImportValues => ({
 });
 
 function isBlank(cell: string): boolean {
-  return cell.length === 0 || cell.trim().length === 0;
+  if (cell.length === 0) return true;
+  const first = cell.charCodeAt(0);
+  // A printable ASCII character other than space is not blank; anything else asks trim().
+  return !(first > 0x20 && first < 0x7f) && cell.trim().length === 0;
 }
 
 export function validateRow(fields: readonly string[], plan: ColumnPlan): ValidatedRow {
@@ -68,15 +72,26 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan): Valida
     };
   }
   const errors: RowError[] = [];
-  const vendorData = validateVendorData(stripFormulaGuard(fields[plan.positions.vendor_data!] ?? ''));
-  if (vendorData.ok) values.vendor_data = vendorData.value;
-  else errors.push(toRowError('vendor_data', vendorData.error));
+  const vendorCell = stripFormulaGuard(fields[plan.positions.vendor_data!] ?? '');
+  const plainVendorData = fastVendorData(vendorCell);
+  if (plainVendorData !== undefined) values.vendor_data = plainVendorData;
+  else {
+    const vendorData = validateVendorData(vendorCell);
+    if (vendorData.ok) values.vendor_data = vendorData.value;
+    else errors.push(toRowError('vendor_data', vendorData.error));
+  }
 
   for (const spec of importChangeFields) {
     const position = plan.positions[spec.csv];
     if (position === undefined) continue;
     const cell = stripFormulaGuard(fields[position]!);
     if (isBlank(cell)) continue;
+    // A plainly valid cell is accepted cheaply (user-fields-fast.ts); anything else goes to the validator.
+    const plain = fastCellChecks[spec.name](cell);
+    if (plain !== undefined) {
+      (values as unknown as Record<string, unknown>)[spec.name] = plain;
+      continue;
+    }
     const result = cellParsers[spec.name](cell);
     if (result.ok) (values as unknown as Record<string, unknown>)[spec.name] = result.value;
     else errors.push(toRowError(spec.csv, result.error));

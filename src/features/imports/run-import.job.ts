@@ -8,6 +8,9 @@ import { auditImport, failImportWithAudit, importCounts } from './import-audit.t
 import { mergeStagedChunk, type MergeContext } from '../users/index.ts';
 import { countStagedRows, markRunSkips, StagingLostError } from './import-rows.repository.ts';
 import { findImportForJob } from './imports.repository.ts';
+import { rebuildStaging } from './staging-rebuild.ts';
+import { ImportFileProblem } from './validate-import.job.ts';
+import { rowsProcessed } from '../../platform/metrics.ts';
 import type { ImportFileError } from './imports.tables.ts';
 
 export const RUN_RETRY_LIMIT = 10;
@@ -25,7 +28,8 @@ export const runImportJob = defineJob<{ importId: string }, AppContext>({
     } catch (error) {
       if (error instanceof StagingLostError) {
         // No retry brings the rows back; say so rather than apply part of the file.
-        const message = 'The database restarted and lost this import\'s staged rows; chunks already applied stay. Upload the file again to finish it.';
+        // Rebuilding from the stored file did not bring them back (the file is gone, or it changed).
+        const message = 'The database restarted and lost this import\'s staged rows, and they could not be rebuilt from the stored file; chunks already applied stay. Upload the file again to finish it.';
         return failRun(ctx, importId, { code: 'staging_lost', message });
       }
       if (job.retryCount >= RUN_RETRY_LIMIT) await giveUp(ctx, importId, error as Error);
@@ -48,9 +52,23 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
   const starter = await ctx.db.selectFrom('operators').select(['id', 'email']).where('id', '=', record.started_by ?? record.created_by).executeTakeFirstOrThrow();
   const merge = { orgId: record.org_id, appId: record.app_id, fileName: record.file_name, actor: { operatorId: starter.id, label: starter.email }, ledger: options.ledger ?? true };
   const started = performance.now();
+  let rebuilt = false;
   for (;;) {
     if (job.signal.aborted) throw new Error('the job was taken away from this worker');
-    const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, importId, chunkRows, merge)));
+    let more: boolean;
+    try {
+      const applied = { rows: 0 };
+      more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, importId, chunkRows, merge, applied)));
+      rowsProcessed.inc({ kind: 'import' }, applied.rows);
+    } catch (error) {
+      // A database crash empties the unlogged staging table: stage the file again and carry on at the cursor.
+      if (!(error instanceof StagingLostError) || rebuilt) throw error;
+      rebuilt = true;
+      await rebuildStaging(ctx, importId, job.signal).catch((rebuildError: unknown) => {
+        throw rebuildError instanceof ImportFileProblem ? error : rebuildError;
+      });
+      continue;
+    }
     if (!more) break;
   }
   ctx.log.info(`import ${importId}: run ended in ${Math.round(performance.now() - started)} ms`);
@@ -67,6 +85,7 @@ async function applyNextChunk(
   importId: string,
   chunkRows: number,
   merge: Omit<MergeContext, 'mode' | 'reason' | 'allowUnblock'>,
+  applied: { rows: number },
 ): Promise<boolean> {
   // Safe without waiting for the WAL flush: the chunk, its cursor and its counts commit or vanish
   // together, so a database crash can only make the run redo its last chunks, never skip or repeat one.
@@ -82,6 +101,7 @@ async function applyNextChunk(
   // The import's own settings are read under the lock: they cannot change while it runs, but a retry must see them.
   const outcome = await mergeStagedChunk(db, { importId, fromRow, toRow }, { ...merge, mode: current.mode, reason: current.status_reason, allowUnblock: current.allow_unblock });
   if (outcome.skips.length > 0) await markRunSkips(db, importId, outcome.skips);
+  applied.rows = rows;
   const last = toRow >= current.total_rows;
   const updated = await trx
     .updateTable('imports')

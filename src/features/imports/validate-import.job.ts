@@ -16,6 +16,7 @@ import { readImportTable, TableFileError, type TableHeader, type TableRecord } f
 import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from './stage-plan.ts';
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
+import { rowsProcessed } from '../../platform/metrics.ts';
 
 export const VALIDATE_RETRY_LIMIT = 5;
 // A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
@@ -63,7 +64,8 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
     clean = true;
     ctx.log.info(`import ${importId}: validated ${record.file_bytes} bytes in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
-    if (error instanceof ValidationStopped) return;
+    // Cancelled: nothing left to do. Interrupted (shutdown, job taken away): the job is retried and starts over.
+    if (error instanceof ValidationStopped && !job.signal.aborted) return;
     if (error instanceof NeedsMapping) {
       await markNeedsMapping(ctx, record, error);
       return;
@@ -81,16 +83,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   // Transaction-scoped: a second worker on the same import waits its turn through a retry.
   const { rows: lock } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('roster:import:' || $1, 0)) AS locked`, [record.id]);
   if (!lock[0]?.locked) throw new Error(`import ${record.id} is being validated by another worker`);
-  // A retry after a crash starts over.
-  await deleteImportRows(client, record.id);
-
-  const copy = new CopyWriter(client.query(copyFrom(importRowsCopySql)));
-  const staged = await readAndStage(ctx, record, copy, signal);
-  await copy.end();
-
-  // Finding repeated vendor_data groups every row of the file: give that one query room to hash in memory.
-  await client.query(`SET LOCAL work_mem = '64MB'`);
-  const lost = await markDuplicateRows(client, record.id);
+  const { staged, lost } = await stageFromFile(ctx, client, record, (rowsRead) => reportProgress(ctx, record.id, rowsRead, signal));
   const duplicates = lost.actions.create + lost.actions.update + lost.actions.unchanged + lost.modeSkipped;
   const counts = staged.counts;
   const fieldChanges = subtractCounts(counts.fieldChanges, lost.fieldChanges);
@@ -131,6 +124,29 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   );
   // Cancelled while validating: nothing to keep.
   await client.query(done.rowCount === 1 ? 'COMMIT' : 'ROLLBACK');
+  if (done.rowCount === 1) rowsProcessed.inc({ kind: 'import_validation' }, counts.valid + counts.invalid);
+}
+
+/**
+ * Reads the stored file and COPYs every checked row into import_rows (replacing what was staged for the
+ * import), then marks repeated vendor_data. Runs inside the caller's transaction. Validation uses it, and
+ * so does the run when a database crash emptied the (unlogged) staging table.
+ */
+export async function stageFromFile(
+  ctx: AppContext,
+  client: pg.PoolClient,
+  record: ImportRecord,
+  onProgress: (rowsRead: number) => Promise<void>,
+): Promise<{ staged: Staged; lost: Awaited<ReturnType<typeof markDuplicateRows>> }> {
+  // A retry after a crash starts over.
+  await deleteImportRows(client, record.id);
+  const copy = new CopyWriter(client.query(copyFrom(importRowsCopySql)));
+  const staged = await readAndStage(ctx, record, copy, onProgress);
+  await copy.end();
+  // Finding repeated vendor_data groups every row of the file: give that one query room to hash in memory.
+  await client.query(`SET LOCAL work_mem = '64MB'`);
+  const lost = await markDuplicateRows(client, record.id);
+  return { staged, lost };
 }
 
 interface Staged {
@@ -141,7 +157,7 @@ interface Staged {
   counts: BatchCounts;
 }
 
-async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, signal: AbortSignal): Promise<Staged> {
+async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, onProgress: (rowsRead: number) => Promise<void>): Promise<Staged> {
   const useThreads = record.file_bytes >= THREADS_FROM_BYTES;
   const pool = useThreads ? validationPool(ctx.config.IMPORT_VALIDATION_THREADS) : undefined;
   const database = { url: ctx.database.url, schema: ctx.database.schema };
@@ -205,7 +221,7 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
       }
       if (Date.now() >= nextCheck) {
         nextCheck = Date.now() + CANCEL_CHECK_MS;
-        await reportProgress(ctx, record.id, rowsRead, signal);
+        await onProgress(rowsRead);
       }
     }
     if (header && waitingForMapping) {

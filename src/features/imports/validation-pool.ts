@@ -11,6 +11,8 @@ import type { BatchRequest, WorkerDatabase } from './validation.worker.ts';
  * start on first use (about half a second) and stop after a minute idle.
  */
 const IDLE_MS = 60_000;
+// Compiled (dist/), the worker is plain JavaScript; from the sources a CommonJS shim loads it through tsx.
+const workerFile = import.meta.url.endsWith('.ts') ? './validation.worker.cjs' : './validation.worker.js';
 
 interface Pending {
   resolve(result: BatchResult): void;
@@ -23,7 +25,7 @@ class ValidationThread {
 
   constructor(onExit: (thread: ValidationThread) => void) {
     // A bounded heap keeps each thread's memory (and so the process's RSS) flat on huge files.
-    this.worker = new Worker(new URL('./validation.worker.cjs', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 } });
+    this.worker = new Worker(new URL(workerFile, import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 32 } });
     this.worker.unref();
     this.worker.on('message', (message: { id: number; result?: BatchResult; error?: { message: string; code?: string } }) => {
       const pending = this.pending.get(message.id);

@@ -1,4 +1,4 @@
-import { RateLimiter } from '../../http/rate-limit.ts';
+import { PostgresBudgetStore, RateLimiter } from '../../http/rate-limit.ts';
 import { localFilesRoutes } from '../../platform/storage/storage.ts';
 import type { Feature } from '../feature.ts';
 import { registerFaceRoutes } from './faces.routes.ts';
@@ -51,7 +51,9 @@ export const usersFeature: Feature = {
   jobs: [bulkActionJob],
   async routes(app, ctx) {
     // One limiter per app instance: separate instances (and test files) keep separate counters.
-    const limiter = new RateLimiter({ readsPerMinute: ctx.config.RATE_LIMIT_READS_PER_MINUTE, writesPerMinute: ctx.config.RATE_LIMIT_WRITES_PER_MINUTE });
+    const limits = { readsPerMinute: ctx.config.RATE_LIMIT_READS_PER_MINUTE, writesPerMinute: ctx.config.RATE_LIMIT_WRITES_PER_MINUTE };
+    // Budgets live in PostgreSQL, so every serve process of a deployment counts against one limit.
+    const limiter = new RateLimiter(limits, new PostgresBudgetStore(ctx.db));
     await registerUsersApiRoutes(app, ctx, limiter);
     await registerFaceRoutes(app, ctx, limiter);
     await registerConsoleUsersRoutes(app, ctx);

@@ -1,6 +1,6 @@
 import countries from 'i18n-iso-countries';
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { UserStatus } from '../../db/schema.ts';
+import { checkInternationalPhone } from './phone-validator.ts';
 import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } from './user-catalogue.ts';
 
 /**
@@ -84,9 +84,10 @@ export function validatePhone(value: unknown): FieldResult<string | null> {
   const trimmed = value.trim();
   if (trimmed === '') return ok(null);
   if (!trimmed.startsWith('+')) return fail('phone', 'invalid_phone', `"${clip(trimmed)}" is not an E.164 phone number: it must start with + and the country code`);
-  const parsed = parsePhoneNumberFromString(trimmed);
-  if (!parsed || !parsed.isValid()) return fail('phone', 'invalid_phone', `"${clip(trimmed)}" is not a valid phone number`);
-  return ok(parsed.number);
+  // libphonenumber-js's isValidPhoneNumber, compiled (phone-validator.ts).
+  const checked = checkInternationalPhone(trimmed);
+  if (!checked.valid) return fail('phone', 'invalid_phone', `"${clip(trimmed)}" is not a valid phone number`);
+  return ok(checked.e164);
 }
 
 /** ISO 3166-1 alpha-3 only ("FRA"); lower case is accepted and upper-cased, alpha-2 and numeric are not. */

@@ -1,4 +1,5 @@
 import { mergeChunkSql } from './user-merge.sql.ts';
+import { probeByIndex } from './user-revert.ts';
 
 /** How an import treats rows naming existing and unknown users (§8). */
 export type ImportMode = 'upsert' | 'create_only' | 'update_only';
@@ -73,6 +74,7 @@ interface ChunkResult {
  */
 export async function mergeStagedChunk(db: SqlRunner, chunk: StagedChunk, context: MergeContext): Promise<MergeOutcome> {
   const details = JSON.stringify({ import_id: chunk.importId, file_name: context.fileName });
+  await probeByIndex(db);
   const run = async (only: string[] | null): Promise<ChunkResult> => {
     const { rows } = await db.query<ChunkResult>(mergeChunkSql, [
       context.appId,

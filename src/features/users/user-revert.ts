@@ -56,6 +56,10 @@ entries AS MATERIALIZED (
          EXISTS (SELECT 1 FROM faces f WHERE f.app_id = $5::uuid AND f.user_id = e.user_id) AS has_face
     FROM entries e
     LEFT JOIN LATERAL (SELECT * FROM users u WHERE u.app_id = $5::uuid AND u.didit_internal_id = e.user_id ${lock ? 'FOR UPDATE' : ''}) u ON true
+), judged AS MATERIALIZED (
+  -- A created user goes when nothing touched it since: no later change (updated_at), no session, no face.
+  SELECT s.*, s.action = 'user.created' AND s.found_id IS NOT NULL AND s.user_updated_at <= s.created_at AND s.session_count = 0 AND NOT s.has_face AS can_delete
+    FROM state s
 ), fields AS MATERIALIZED (
   SELECT s.id, s.user_id, s.vendor_data, f.key AS field, f.value->'from' AS old, f.value->'to' AS new,
          s.found_id IS NOT NULL AND ${currentJsonSql('f.key', 's')} = f.value->'to' AS restorable, s.found_id IS NOT NULL AS found
@@ -66,14 +70,13 @@ entries AS MATERIALIZED (
          jsonb_object_agg(field, jsonb_build_object('from', new, 'to', old)) AS changes, bool_or(field = 'status') AS status_restored
     FROM fields WHERE restorable GROUP BY user_id
 ), deletable AS MATERIALIZED (
-  SELECT s.id, s.user_id, s.vendor_data FROM state s
-   WHERE s.action = 'user.created' AND s.found_id IS NOT NULL AND s.user_updated_at <= s.created_at AND s.session_count = 0 AND NOT s.has_face
+  SELECT s.id, s.user_id, s.vendor_data FROM judged s WHERE s.can_delete
 ), conflicts AS MATERIALIZED (
   SELECT id AS audit_id, vendor_data, field, CASE WHEN found THEN 'changed_since' ELSE 'deleted_since' END AS reason FROM fields WHERE NOT restorable
   UNION ALL
   SELECT s.id, s.vendor_data, '',
          CASE WHEN s.found_id IS NULL THEN 'deleted_since' WHEN s.session_count > 0 THEN 'session_since' WHEN s.has_face THEN 'face_since' ELSE 'changed_since' END
-    FROM state s WHERE s.action = 'user.created' AND NOT EXISTS (SELECT 1 FROM deletable d WHERE d.id = s.id)
+    FROM judged s WHERE s.action = 'user.created' AND NOT s.can_delete
 )`;
 }
 
@@ -114,6 +117,7 @@ SELECT (SELECT count(*) FROM restores)::int AS restore,
 /** Reverts the next `limit` ledger entries of an import after entry `afterId`. Call inside the chunk's transaction. */
 export async function revertLedgerChunk(db: SqlRunner, context: RevertContext, afterId: number, limit: number): Promise<RevertChunkOutcome> {
   const details = JSON.stringify({ revert_of: context.importId, file_name: context.fileName });
+  await probeByIndex(db);
   const { rows } = await db.query<{ entries: number; last_id: number | string; reverted: number; deleted: number; conflicts: RevertConflict[] }>(revertChunkSql, [
     context.importId,
     context.orgId,
@@ -127,6 +131,17 @@ export async function revertLedgerChunk(db: SqlRunner, context: RevertContext, a
   ]);
   const row = rows[0]!;
   return { entries: row.entries, lastId: Number(row.last_id), reverted: row.reverted, deleted: row.deleted, conflicts: row.conflicts };
+}
+
+/**
+ * A chunk is a few thousand users against a users table of any size: each join must probe an index per
+ * row, never hash a scan of the whole table (the planner cannot tell how small the chunk's CTEs are).
+ * Transaction-local.
+ */
+export async function probeByIndex(db: SqlRunner): Promise<void> {
+  // JIT too: the planner's guesses (jsonb_each's 100 rows a call) make it compile these statements for
+  // hundreds of milliseconds a chunk, more than running them takes.
+  await db.query(`SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), set_config('jit', 'off', true)`);
 }
 
 /** What a revert would do now: users restored, deleted, and conflicts (the console's dry run). Reads only. */

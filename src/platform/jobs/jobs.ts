@@ -1,5 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from '../../db/database-availability.ts';
+import { jobDuration, setQueueDepthSource } from '../metrics.ts';
 
 /** What a queue is allowed to tune; everything else keeps pg-boss defaults. */
 export interface JobQueueSettings {
@@ -23,7 +25,15 @@ export interface JobWorkSettings {
 export interface JobInfo {
   id: string;
   retryCount: number;
+  /** Aborted when the job is taken from this worker or the process is shutting down: checkpoint and throw. */
   signal: AbortSignal;
+}
+
+/** Thrown by a handler that stopped at a checkpoint because its signal was aborted; the job is retried elsewhere. */
+export class JobInterrupted extends Error {
+  constructor(message = 'the job was interrupted (shutdown, or taken by another worker); it resumes from its last checkpoint') {
+    super(message);
+  }
 }
 
 /** A background job: a name, a payload schema and a handler. Payloads carry ids, never file contents. */
@@ -48,7 +58,13 @@ export interface JobsOptions {
   /** Whether this process runs maintenance and cron (workers do, API servers do not). */
   maintenance: boolean;
   onError?: (error: Error) => void;
+  /** Resolves once the database answers again (rejects if the signal aborts first). */
+  waitForDatabase?: (signal: AbortSignal) => Promise<void>;
+  log?: (message: string) => void;
 }
+
+/** How often one job may be carried over a database outage in the same worker before it counts as a failed attempt. */
+const OUTAGE_RESUMES = 20;
 
 /** The queue every `roster worker` shares through PostgreSQL. */
 export class JobQueue {
@@ -56,6 +72,9 @@ export class JobQueue {
   private readonly createdQueues = new Set<string>();
   /** While stopping, lost connections are expected (the embedded server may stop alongside). */
   private stopping = false;
+  /** Aborted at shutdown: running handlers checkpoint and hand their job back. */
+  private readonly shutdown = new AbortController();
+  private readonly workedQueues = new Set<string>();
 
   constructor(private readonly options: JobsOptions) {
     this.boss = new PgBoss({
@@ -73,6 +92,10 @@ export class JobQueue {
     });
     this.boss.on('error', (error: Error) => {
       if (!this.stopping) options.onError?.(error);
+    });
+    setQueueDepthSource(async () => {
+      const queues = await this.boss.getQueues([...this.createdQueues]);
+      return queues.map((queue) => ({ queue: queue.name, depth: queue.queuedCount }));
     });
   }
 
@@ -100,28 +123,68 @@ export class JobQueue {
   async work<Deps>(definitions: JobDefinition<any, Deps>[], deps: Deps): Promise<void> {
     for (const definition of definitions) {
       await this.ensureQueue(definition);
+      this.workedQueues.add(definition.name);
       await this.boss.work(
         definition.name,
         { batchSize: 1, pollingIntervalSeconds: 0.5, ...definition.work },
         async (jobs: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }[]) => {
-          for (const job of jobs) {
-            const payload = definition.payload.parse(job.data);
-            await definition.handle(payload, deps, {
-              id: job.id,
-              retryCount: job.retryCount ?? 0,
-              signal: job.signal ?? new AbortController().signal,
-            });
-          }
+          for (const job of jobs) await this.runOne(definition, deps, job);
         },
       );
       if (definition.schedule && this.options.maintenance) {
+        // pg-boss keeps one schedule row per name and sends each tick once across every process.
         await this.boss.schedule(definition.name, definition.schedule, {}, { tz: 'UTC' });
       }
     }
   }
 
-  async stop(): Promise<void> {
+  /**
+   * One job: a database outage in the middle does not fail it; the handler waits for the database and
+   * runs again (handlers resume from their checkpoint). A shutdown aborts its signal.
+   */
+  private async runOne<Deps>(definition: JobDefinition<any, Deps>, deps: Deps, job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }): Promise<void> {
+    const payload = definition.payload.parse(job.data);
+    const signal = job.signal ? AbortSignal.any([job.signal, this.shutdown.signal]) : this.shutdown.signal;
+    const timer = jobDuration.startTimer({ kind: definition.name });
+    for (let resume = 0; ; resume++) {
+      try {
+        await definition.handle(payload, deps, { id: job.id, retryCount: job.retryCount ?? 0, signal });
+        timer({ outcome: 'completed' });
+        return;
+      } catch (error) {
+        if (signal.aborted) {
+          timer({ outcome: 'interrupted' });
+          throw error instanceof JobInterrupted ? error : new JobInterrupted();
+        }
+        if (isDatabaseUnavailable(error) && this.options.waitForDatabase && resume < OUTAGE_RESUMES) {
+          this.options.log?.(`job ${definition.name} ${job.id}: the database went away (${(error as Error).message}); resuming once it is back`);
+          try {
+            await this.options.waitForDatabase(signal);
+            continue;
+          } catch {
+            // Shut down while waiting: hand the job back.
+          }
+        }
+        timer({ outcome: 'failed' });
+        throw error;
+      }
+    }
+  }
+
+  /** Jobs waiting in the queues this process knows (for /metrics and tests). */
+  async queueDepths(): Promise<Record<string, number>> {
+    const queues = await this.boss.getQueues([...this.createdQueues]);
+    return Object.fromEntries(queues.map((queue) => [queue.name, queue.queuedCount]));
+  }
+
+  /**
+   * Stops fetching jobs, tells running handlers to checkpoint (their signal aborts) and waits for them,
+   * up to `timeoutMs`. An interrupted job is failed back to its queue and another worker resumes it.
+   */
+  async stop(timeoutMs = 8_000): Promise<void> {
     this.stopping = true;
-    await this.boss.stop({ graceful: true, timeout: 10_000 });
+    for (const name of this.workedQueues) await this.boss.offWork(name, { wait: false }).catch(() => {});
+    this.shutdown.abort();
+    await this.boss.stop({ graceful: true, timeout: timeoutMs });
   }
 }

@@ -3,7 +3,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   S3Client,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -19,92 +18,14 @@ import {
   type PutOptions,
   type SignedUrlOptions,
 } from './object-storage.js';
+import type { S3Credentials, S3Location } from './s3-location.js';
 
-export interface S3Location {
-  bucket: string;
-  endpoint?: string;
-  region: string;
-  forcePathStyle: boolean;
-  /** Prepended to every key with a slash; empty for none. */
-  prefix: string;
-}
-
-export type S3Credentials = S3ClientConfig['credentials'];
+export { parseStorageUrl, type S3Credentials, type S3Location } from './s3-location.js';
 
 const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
 // SigV4 presigned URLs cannot live longer than a week.
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
-const KNOWN_PARAMS = new Set(['endpoint', 'region', 'forcePathStyle', 'prefix']);
-
-function urlError(message: string): Error {
-  return new Error(`STORAGE_URL: ${message}`);
-}
-
-/** Parses `s3://BUCKET?endpoint=URL&region=R&forcePathStyle=true&prefix=P`. */
-export function parseStorageUrl(storageUrl: string): S3Location {
-  let url: URL;
-  try {
-    url = new URL(storageUrl);
-  } catch {
-    throw urlError(`not a URL (expected s3://BUCKET?endpoint=URL&region=R&forcePathStyle=true)`);
-  }
-  if (url.protocol !== 's3:') throw urlError(`unsupported scheme "${url.protocol}" (expected s3://BUCKET?…)`);
-  if (url.username || url.password) {
-    throw urlError('credentials do not belong in the URL; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
-  }
-  const bucket = decodeURIComponent(url.hostname);
-  if (!/^[a-z0-9][a-z0-9.\-_]{1,254}$/i.test(bucket)) throw urlError(`"${bucket}" is not a bucket name`);
-  if (url.port) throw urlError('a port belongs in the endpoint parameter, not after the bucket name');
-  if (url.pathname !== '' && url.pathname !== '/') {
-    throw urlError(`unexpected path "${url.pathname}" after the bucket; use ?prefix= for a key prefix`);
-  }
-
-  for (const name of url.searchParams.keys()) {
-    if (!KNOWN_PARAMS.has(name)) throw urlError(`unknown parameter "${name}" (known: ${[...KNOWN_PARAMS].join(', ')})`);
-  }
-  const param = (name: string): string | undefined => {
-    const values = url.searchParams.getAll(name);
-    if (values.length > 1) throw urlError(`parameter "${name}" is given more than once`);
-    return values[0];
-  };
-
-  const endpoint = param('endpoint');
-  if (endpoint !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(endpoint);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw urlError(`endpoint "${endpoint}" is not an http(s) URL`);
-    }
-  }
-
-  const forcePathStyleParam = param('forcePathStyle') ?? 'false';
-  if (!/^(true|false|1|0)$/i.test(forcePathStyleParam)) {
-    throw urlError(`forcePathStyle must be true or false, got "${forcePathStyleParam}"`);
-  }
-
-  const prefix = (param('prefix') ?? '').replace(/^\/+|\/+$/g, '');
-  if (prefix) {
-    try {
-      assertValidKey(prefix);
-    } catch (err) {
-      throw urlError(`prefix "${prefix}" is not usable: ${(err as Error).message}`);
-    }
-  }
-
-  const region = param('region') || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
-  return {
-    bucket,
-    endpoint,
-    region,
-    forcePathStyle: /^(true|1)$/i.test(forcePathStyleParam),
-    prefix,
-  };
-}
 
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;

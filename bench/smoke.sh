@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every benchmark once at a small size (about 20,000 rows), so a change that breaks one shows up in CI.
+# They print figures but judge nothing: timings on a shared CI machine mean little (see bench/RESULTS.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI_BENCH=1
+run() { echo "-- $*"; "$@"; }
+run env VALIDATION_BENCH_SIZES=20000 VALIDATION_BENCH_BASELINE_ROWS=5000 npm run --silent bench:validation
+run env CSV_BENCH_ROWS=20000 CSV_BENCH_RUNS=1 node --import tsx bench/csv-parser.bench.ts
+run env CONSOLE_BENCH_REQUESTS=5 npm run --silent bench:console -- 20000
+run env IMPORT_BENCH_SIZES=20000 npm run --silent bench:import
+run npm run --silent bench:export -- --rows 20000 --runs 1
+run env API_BENCH_SECONDS=2 API_BENCH_CONNECTIONS=10 API_BENCH_USERS=20000 npm run --silent bench:api

@@ -1,0 +1,69 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { databaseIsReachable } from '../db/database-availability.ts';
+import { httpRequestDuration, metricsRegistry } from '../platform/metrics.ts';
+import { errorBody } from './errors.ts';
+
+/** Paths every process serves, `roster worker` included (§11). */
+export const operationsPaths = ['/healthz', '/readyz', '/metrics'];
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Fastify options shared by the API and the worker's small server: JSON logs at LOG_LEVEL with a
+ * request id on every line (the caller's X-Request-Id when it is sane, else a UUID), and no per-request
+ * access lines unless LOG_LEVEL is debug or trace.
+ */
+export function loggingOptions(ctx: AppContext, enabled: boolean): Pick<FastifyServerOptions, 'logger' | 'genReqId' | 'requestIdHeader' | 'logController'> {
+  const level = ctx.config.LOG_LEVEL;
+  return {
+    logger: enabled && level !== 'silent' ? { level } : false,
+    // Our genReqId reads X-Request-Id itself, so an unsafe value is replaced rather than logged.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    logController: new LogController({ disableRequestLogging: level !== 'debug' && level !== 'trace' }),
+  };
+}
+
+/** /healthz, /readyz, /metrics, the request-duration histogram and the X-Request-Id answer header. */
+export function registerOperations(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, not its URL, so ids do not explode the label set.
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  // Liveness: the process is up and past start-up. It does not touch the database, so an orchestrator
+  // does not restart every process during a database outage.
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' as const }));
+
+  // Readiness: 200 while the database answers, 503 otherwise (take this process out of rotation).
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    if (!(await databaseIsReachable(ctx.database))) return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
+    return { status: 'ok', database: 'ok' };
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const token = ctx.config.METRICS_TOKEN;
+    if (token && !bearerMatches(request.headers.authorization, token)) {
+      return reply.status(401).header('www-authenticate', 'Bearer').send(errorBody('invalid_metrics_token', 'Send Authorization: Bearer METRICS_TOKEN'));
+    }
+    reply.header('content-type', metricsRegistry.contentType);
+    return metricsRegistry.metrics();
+  });
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,118 @@
+import EventEmitter from 'node:events';
+import type Db from './db.ts';
+import type Notifier from './notifier.ts';
+import type Timekeeper from './timekeeper.ts';
+import * as types from './types.ts';
+import Worker from './worker.ts';
+import { type JobSpyInterface } from './spy.ts';
+declare class Manager extends EventEmitter implements types.EventsMixin {
+    #private;
+    events: {
+        error: string;
+        warning: string;
+        wip: string;
+    };
+    db: (types.IDatabase & {
+        _pgbdb?: false;
+    }) | Db;
+    config: types.ResolvedConstructorOptions;
+    wipTs: number;
+    workers: Map<string, Worker>;
+    stopped: boolean | undefined;
+    queueCacheInterval: types.ClockTimer | undefined;
+    wipInterval: types.ClockTimer | undefined;
+    timekeeper: Timekeeper | undefined;
+    notifier: Notifier | undefined;
+    queues: Record<string, types.QueueResult> | null;
+    pendingOffWorkCleanups: Set<Promise<any>>;
+    constructor(db: types.IDatabase, config: types.ResolvedConstructorOptions, instanceId?: string);
+    get instanceId(): string;
+    getSpy<T = object>(name: string): JobSpyInterface<T>;
+    clearSpies(): void;
+    start(): Promise<void>;
+    onCacheQueues({ emit }?: {
+        emit?: boolean | undefined;
+    }): Promise<void>;
+    getQueueCache(name: string): Promise<types.QueueResult>;
+    stop(): Promise<void>;
+    failWip(): Promise<void>;
+    work<ReqData>(name: string, handler: types.WorkHandler<ReqData>): Promise<string>;
+    work<ReqData, const O extends types.WorkOptions = types.WorkOptions>(name: string, options: O, handler: types.WorkHandlerFor<O, ReqData>): Promise<string>;
+    private addWorker;
+    private removeWorker;
+    private getWorkers;
+    private emitWip;
+    getWipData(options?: {
+        includeInternal?: boolean;
+    }): types.WipData[];
+    trackCleanup(cleanup: Promise<unknown>): void;
+    settleCleanups(): Promise<void>;
+    offWork(name: string, options?: types.OffWorkOptions): Promise<void>;
+    notifyWorker(workerId: string): void;
+    notifyQueue(name: string): void;
+    forceFetchLnWorkers(): void;
+    subscribe(event: string, name: string): Promise<void>;
+    unsubscribe(event: string, name: string): Promise<void>;
+    publish(event: string, data?: object, options?: types.SendOptions): Promise<void>;
+    send(request: types.Request): Promise<string | null>;
+    send(name: string, data?: object | null, options?: types.SendOptions | null): Promise<string | null>;
+    sendAfter(name: string, data: object | null, options: types.SendOptions | null, after: Date | string | number): Promise<string | null>;
+    sendThrottled(name: string, data: object | null, options: types.SendOptions | null, seconds: number, key?: string): Promise<string | null>;
+    sendDebounced(name: string, data: object | null, options: types.SendOptions | null, seconds: number, key?: string): Promise<string | null>;
+    createJob(request: types.Request): Promise<string | null>;
+    update(request: types.UpdateRequest): Promise<types.UpdateResponse>;
+    update(name: string, data: object | null | undefined, options?: types.UpdateOptions): Promise<types.UpdateResponse>;
+    upsert(request: types.UpdateRequest): Promise<types.UpsertResponse>;
+    upsert(name: string, data: object | null | undefined, options?: types.UpdateOptions): Promise<types.UpsertResponse>;
+    insert(name: string, jobs: types.JobInsert[], options?: types.InsertOptions & {
+        __singletonSlots?: boolean;
+    }): Promise<string[] | null>;
+    flow(jobs: types.FlowJob[], options?: types.ConnectionOptions): Promise<Record<string, string>>;
+    getDebounceStartAfter(singletonSeconds: number, clockOffset: number): number;
+    fetch<T>(name: string): Promise<types.Job<T>[]>;
+    fetch<T>(name: string, options: types.FetchOptions & {
+        includeMetadata: true;
+    }): Promise<types.JobWithMetadata<T>[]>;
+    fetch<T>(name: string, options: types.FetchOptions): Promise<types.Job<T>[]>;
+    private mapAttemptArg;
+    private mapCompletionIdArg;
+    private mapCompletionDataArg;
+    private mapCommandResponse;
+    complete(name: string, id: string | string[] | types.JobAttempt | types.JobAttempt[], data?: object | null, options?: types.CompleteOptions): Promise<types.CommandResponse>;
+    private ensureTransaction;
+    private completeDistributed;
+    fail(name: string, id: string | string[] | types.JobAttempt | types.JobAttempt[], data?: any, options?: types.ConnectionOptions): Promise<types.CommandResponse>;
+    private failDistributed;
+    failJobsByTimeoutDistributed(table: string, queues: string[], limit?: number): Promise<number>;
+    failJobsByHeartbeatDistributed(table: string, queues: string[], limit?: number): Promise<number>;
+    resolveFlowJobsDistributed(table: string, names: string[]): Promise<number>;
+    private expireJobsDistributed;
+    private reinsertFailedJobs;
+    deleteJob(name: string, id: string | string[] | types.JobAttempt | types.JobAttempt[], options?: types.ConnectionOptions): Promise<types.CommandResponse>;
+    redrive(name: string, options?: types.RedriveOptions): Promise<number>;
+    previewRedrive(name: string, options?: types.RedrivePreviewOptions): Promise<types.RedrivePreview>;
+    cancel(name: string, id: string | string[] | types.JobAttempt | types.JobAttempt[], options?: types.ConnectionOptions): Promise<types.CommandResponse>;
+    resume(name: string, id: string | string[], options?: types.ConnectionOptions): Promise<types.CommandResponse>;
+    restore(name: string, id: string | string[], options?: types.ConnectionOptions): Promise<void>;
+    retry(name: string, id: string | string[], options?: types.ConnectionOptions): Promise<types.CommandResponse>;
+    touch(name: string, id: string | string[] | types.JobAttempt | types.JobAttempt[], options?: types.ConnectionOptions): Promise<types.CommandResponse>;
+    createQueue(name: string, options?: Omit<types.Queue, 'name'> & {
+        name?: string;
+    }): Promise<void>;
+    getBlockedKeys(name: string, options?: types.ListOptions): Promise<string[]>;
+    getQueues(names?: string | string[], limit?: number, after?: string): Promise<types.QueueResult[]>;
+    updateQueue(name: string, options?: types.UpdateQueueOptions): Promise<void>;
+    getQueue(name: string): Promise<types.QueueResult>;
+    deleteQueue(name: string): Promise<void>;
+    deleteQueuedJobs(name: string): Promise<number>;
+    deleteStoredJobs(name: string): Promise<number>;
+    deleteAllJobs(name?: string): Promise<number | null>;
+    getQueueStats(name: string, options?: types.QueueStatsOptions): Promise<types.QueueStats[]>;
+    getJobById<T>(name: string, id: string, options?: types.ConnectionOptions): Promise<types.JobWithMetadata<T> | null>;
+    findJobs<T>(name: string, options?: types.FindJobsOptions): Promise<types.JobWithMetadata<T>[]>;
+    getDependencies(name: string, id: string, options?: types.ConnectionOptions & types.ListOptions<types.DependencyRef>): Promise<types.DependencyRef[]>;
+    getDependents(name: string, id: string, options?: types.ConnectionOptions & types.ListOptions<types.DependencyRef>): Promise<types.DependencyRef[]>;
+    private assertDb;
+}
+export default Manager;
+//# sourceMappingURL=manager.d.ts.map

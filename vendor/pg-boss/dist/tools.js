@@ -1,0 +1,120 @@
+import { setTimeout } from 'node:timers/promises';
+/**
+ * When sql contains multiple queries, result is an array of objects with rows property
+ * This function unwraps the result into a single object with rows property
+ *
+ * Some drivers (postgres.js, and therefore drizzle-orm/postgres-js) instead return the rows
+ * themselves as a flat array. Those elements have no `rows` property, so treat the array
+ * as the row set rather than flat-mapping undefined into it. For multiple queries they return
+ * one such array per query, which are flattened the same way.
+*/
+function unwrapSQLResult(result) {
+    if (Array.isArray(result)) {
+        if (result.every(i => Array.isArray(i?.rows)))
+            return { rows: result.flatMap(i => i.rows) };
+        if (result.every(i => Array.isArray(i)))
+            return { rows: result.flat() };
+        return { rows: result };
+    }
+    return result;
+}
+function delay(ms, error) {
+    const ac = new AbortController();
+    const promise = new Promise((resolve, reject) => {
+        setTimeout(ms, null, { signal: ac.signal })
+            .then(() => error ? reject(new Error(error)) : resolve())
+            .catch(() => resolve());
+    });
+    promise.abort = () => {
+        if (!ac.signal.aborted) {
+            ac.abort();
+        }
+    };
+    return promise;
+}
+/**
+ * Like delay(), but scheduled on the given clock so a test clock can fire it. Real-time
+ * spin-waits on in-flight I/O keep using delay().
+ */
+function clockDelay(clock, ms, error, abortController) {
+    const ac = abortController || new AbortController();
+    const promise = new Promise((resolve, reject) => {
+        const handle = clock.setTimeout(() => {
+            ac.signal.removeEventListener('abort', onAbort);
+            if (error) {
+                reject(new Error(error));
+            }
+            else {
+                resolve();
+            }
+        }, ms);
+        const onAbort = () => {
+            clock.clearTimeout(handle);
+            resolve();
+        };
+        if (ac.signal.aborted) {
+            onAbort();
+        }
+        else {
+            ac.signal.addEventListener('abort', onAbort, { once: true });
+        }
+    });
+    promise.abort = () => {
+        if (!ac.signal.aborted) {
+            ac.abort();
+        }
+    };
+    return promise;
+}
+async function resolveWithinSeconds(clock, promise, seconds, message, abortController) {
+    const timeout = Math.max(1, seconds) * 1000;
+    const reject = clockDelay(clock, timeout, message, abortController);
+    let result;
+    try {
+        result = await Promise.race([promise, reject]);
+    }
+    finally {
+        reject.abort();
+    }
+    return result;
+}
+// a quoted name whose contents are already a legal bare identifier *and* already lower case, so
+// postgres would resolve the two spellings to the same schema.
+const REDUNDANTLY_QUOTED_SCHEMA_REGEX = /^"[a-z_][a-z0-9_]*"$/;
+const isQuoted = (schema) => schema.startsWith('"') && schema.endsWith('"') && schema.length > 1;
+/**
+ * Resolves a configured schema string to the name postgres actually stores in the catalog.
+ *
+ * the `schema` option is interpolated verbatim into identifier positions, so a caller may quote it
+ * to reach names that are not legal bare identifiers, e.g. `'"My-Schema"'`. The catalog holds the
+ * *resolved* name, so any comparison against `pg_namespace.nspname` (and anything else reading a
+ * name back out of postgres) needs this rather than the raw config value.
+ *
+ * A quoted name resolves to its contents verbatim; a bare one is folded to lower case, as postgres
+ * does on the way in. So `"MySchema"` and `MySchema` are different schemas, the latter stored as
+ * `myschema`.
+ *
+ * Do NOT use this to derive the notify channel or the advisory lock - see normalizeSchemaName.
+ */
+function resolveSchemaName(schema) {
+    return isQuoted(schema) ? schema.slice(1, -1) : schema.toLowerCase();
+}
+/**
+ * Canonicalizes a configured schema string for the values pg-boss *derives* from it rather than
+ * looks up: the notify channel name and the advisory lock key.
+ *
+ * Those are hashes of a string, never compared against the catalog - the channel literal is
+ * generated from the same expression for both LISTEN and NOTIFY, and the advisory key is opaque to
+ * postgres. So the only requirement is that every instance pointed at the same physical schema
+ * agrees, which means the *sole* transform needed is collapsing quoting that carries no meaning:
+ * `'"pgboss"'` and `'pgboss'` are one schema and must not end up on separate channels.
+ *
+ * Deliberately NOT resolveSchemaName. Folding a bare `MySchema` to `myschema` would also be
+ * "correct", but it changes the channel and lock key for a name that has always been legal, so a
+ * rolling upgrade would leave old and new instances failing to coordinate. Leaving bare names
+ * untouched keeps the derived values byte-identical to every prior release.
+ */
+function normalizeSchemaName(schema) {
+    return REDUNDANTLY_QUOTED_SCHEMA_REGEX.test(schema) ? schema.slice(1, -1) : schema;
+}
+export { clockDelay, delay, normalizeSchemaName, resolveSchemaName, resolveWithinSeconds, unwrapSQLResult };
