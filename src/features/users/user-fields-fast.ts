@@ -26,6 +26,8 @@ const isWellFormed = (text: string): boolean => (text as unknown as { isWellForm
 // Numbers may grow when printed again (1e20 → 21 digits, 5.25×) and a character takes up to 3 bytes: below this, the size limit cannot be reached.
 const METADATA_CHARS_BELOW_LIMIT = Math.floor(limits.metadataBytes / 3 / 5.25) - 1;
 
+const mayHoldRefusedJson = /__proto__|constructor|\d[eE][+-]?\d|\d{16}/;
+
 const alpha3 = new Set(Object.keys(countries.getAlpha3Codes()).filter((code) => /^[A-Z]{3}$/.test(code) && countries.alpha3ToAlpha2(code) !== undefined));
 const statuses = new Set<string>(['ACTIVE', 'FLAGGED', 'BLOCKED']);
 
@@ -76,6 +78,8 @@ export function fastTags(cell: string): string[] | undefined {
 /** A JSON object small and plain enough that depth, size and storability cannot fail. */
 export function fastMetadata(cell: string): Record<string, unknown> | undefined {
   if (cell.charCodeAt(0) !== 0x7b || cell.length > METADATA_CHARS_BELOW_LIMIT || cell.includes('\\') || !isWellFormed(cell)) return undefined;
+  // Keys json-values.ts refuses, and numbers that may not be stored exactly (an exponent, or 16+ digits), go to the full check.
+  if (mayHoldRefusedJson.test(cell)) return undefined;
   if (cell.length > limits.metadataDepth) {
     let brackets = 0;
     for (let i = 0; i < cell.length; i++) {
