@@ -45,12 +45,15 @@ export async function launchBrowser(): Promise<ConsoleBrowser> {
  * spinner excepted: it never ends). A screenshot taken mid-transition shows a bar at 53% under "82%".
  */
 export async function waitForTransitions(page: Page): Promise<void> {
+  // Polled with page.evaluate, not page.waitForFunction: the latter evaluates its predicate inside the
+  // page with eval, which the console's Content-Security-Policy (no 'unsafe-eval') rightly refuses.
   // A string, not a function: this project's TypeScript has no DOM types (the code runs in the page).
-  await page.waitForFunction(
-    `document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).every((a) => a.playState !== 'running')`,
-    undefined,
-    { timeout: 10_000, polling: 50 },
-  );
+  const settled = `document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).every((a) => a.playState !== 'running')`;
+  const deadline = Date.now() + 10_000;
+  while (!(await page.evaluate(settled))) {
+    if (Date.now() > deadline) throw new Error('CSS transitions still running after 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A screenshot for docs/screenshots (what the window shows, or the whole page), taken once the page and its transitions have settled. */

@@ -17,7 +17,7 @@ export function CellEditor({ appId, importId, row, column, value }: { appId: str
   };
   if (!editing) {
     return (
-      <button type="button" className="cell-edit" title="Edit this cell" aria-label={`Edit ${column} of row ${row.row}`} onClick={() => { setText(value); setEditing(true); }}>
+      <button type="button" className="cell-edit" title="Edit this cell" aria-label={`${value === '' ? 'empty' : value} (Edit ${column} of row ${row.row})`} onClick={() => { setText(value); setEditing(true); }}>
         {value === '' ? <span className="muted">empty</span> : value}
       </button>
     );
