@@ -34,6 +34,8 @@ export function consoleContentSecurityPolicy(config: Config): Record<string, str
     'script-src': ["'self'"],
     'script-src-attr': ["'none'"],
     'style-src': ["'self'"],
+    // Style attributes only (no <style> elements): the overview's charts (Chartist) position their SVG with them; an attribute cannot run script.
+    'style-src-attr': ["'unsafe-inline'"],
   };
 }
 
