@@ -58,7 +58,8 @@ describe('a face import whose worker is killed', () => {
     expect(new Set(entries.map((row) => row.entry)).size).toBe(FACES);
     const faces = await roster.ctx.db.selectFrom('faces').select('storage_key').where('app_id', '=', tenant.appId).execute();
     expect(faces).toHaveLength(FACES);
-    expect(readdirSync(path.join(roster.dataDir, 'files', 'faces', tenant.appId)).sort()).toEqual(faces.map((face) => path.basename(face.storage_key)).sort());
+    // A SIGKILL can leave the dead worker's half-written temporary file (dot-named, never an object); no stored face is missing or doubled.
+    expect(readdirSync(path.join(roster.dataDir, 'files', 'faces', tenant.appId)).filter((name) => !(name.startsWith('.') && name.endsWith('.tmp'))).sort()).toEqual(faces.map((face) => path.basename(face.storage_key)).sort());
     const audited = await roster.ctx.db.selectFrom('audit_logs').select('details').where('action', '=', 'face.uploaded').where('app_id', '=', tenant.appId).execute();
     expect(audited.filter((entry) => entry.details.face_import_id === id)).toHaveLength(FACES);
   }, 300_000);
