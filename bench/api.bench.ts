@@ -6,7 +6,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:api
  *   API_BENCH_SECONDS=5 API_BENCH_CONNECTIONS=50 API_BENCH_USERS=100000 npm run bench:api
  *
- * Roster runs in this process on a free port with rate limits off; the load generator (autocannon) runs
+ * Roster runs in this process on a free port with rate limits off (API_BENCH_RATE_LIMIT=100000000: on, never refusing); the load generator (autocannon) runs
  * in a child process so that it does not share Roster's event loop. 100,000 users are loaded first with
  * one INSERT … SELECT. With DATABASE_URL the run uses a fresh schema, dropped at the end.
  */
@@ -29,8 +29,8 @@ import { freePort } from '../test/global-setup.ts';
 interface Scenario {
   name: string;
   method: 'GET' | 'POST';
-  /** 'healthz' | 'get' | 'create': how the child builds each request. */
-  kind: 'healthz' | 'get' | 'create';
+  /** How the child builds each request. */
+  kind: 'healthz' | 'readyz' | 'get' | 'create';
 }
 
 interface ScenarioResult {
@@ -47,11 +47,16 @@ const seconds = Number(process.env.API_BENCH_SECONDS ?? 10);
 const connections = Number(process.env.API_BENCH_CONNECTIONS ?? 50);
 const userCount = Number(process.env.API_BENCH_USERS ?? 100_000);
 
-const scenarios: Scenario[] = [
+// /healthz is the framework's ceiling (no database since #10); /readyz is one `SELECT 1`, the floor of
+// any request that reads the database (what /healthz measured before #10).
+// API_BENCH_SCENARIOS=get,create runs only those (the ceiling always runs: ratios need it).
+const only = process.env.API_BENCH_SCENARIOS?.split(',').map((kind) => kind.trim());
+const scenarios: Scenario[] = ([
   { name: 'GET /healthz', method: 'GET', kind: 'healthz' },
+  { name: 'GET /readyz (SELECT 1)', method: 'GET', kind: 'readyz' },
   { name: 'GET /v3/users/{vendor_data}/', method: 'GET', kind: 'get' },
   { name: 'POST /v3/users/create/', method: 'POST', kind: 'create' },
-];
+] satisfies Scenario[]).filter((scenario) => scenario.kind === 'healthz' || !only || only.includes(scenario.kind));
 
 /** The child process: drives one scenario with autocannon and reports the figures over IPC. */
 async function runLoad(): Promise<void> {
@@ -67,7 +72,7 @@ async function runLoad(): Promise<void> {
       {
         method: scenario.method,
         setupRequest: (request) => {
-          if (scenario.kind === 'healthz') return { ...request, path: '/healthz' };
+          if (scenario.kind === 'healthz' || scenario.kind === 'readyz') return { ...request, path: `/${scenario.kind}` };
           if (scenario.kind === 'get') return { ...request, path: `/v3/users/bench-${1 + Math.floor(Math.random() * users)}/` };
           created += 1;
           return { ...request, path: '/v3/users/create/', body: JSON.stringify({ vendor_data: `${prefix}-${created}`, display_name: 'Bench user', email: `user${created}@example.com`, country: 'FRA', tags: ['bench'] }) };
@@ -117,8 +122,10 @@ async function main(): Promise<void> {
     ROSTER_DATA_DIR: dataDir,
     PORT: String(await freePort()),
     LOG_LEVEL: 'silent',
-    RATE_LIMIT_READS_PER_MINUTE: '0',
-    RATE_LIMIT_WRITES_PER_MINUTE: '0',
+    // API_BENCH_RATE_LIMIT=N turns the shared (PostgreSQL-leased) limits on at N per minute, high enough
+    // never to refuse: what leasing budgets costs the API's throughput. Off by default.
+    RATE_LIMIT_READS_PER_MINUTE: process.env.API_BENCH_RATE_LIMIT ?? '0',
+    RATE_LIMIT_WRITES_PER_MINUTE: process.env.API_BENCH_RATE_LIMIT ?? '0',
   });
   const database = connectDatabase(databaseUrl, { schema });
   const ctx = await createContext(config, database, { schema, log: { info: () => {}, warn: console.warn, error: console.error } });

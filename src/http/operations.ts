@@ -31,13 +31,16 @@ export function loggingOptions(ctx: AppContext, enabled: boolean): Pick<FastifyS
 
 /** /healthz, /readyz, /metrics, the request-duration histogram and the X-Request-Id answer header. */
 export function registerOperations(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: on the hottest routes every promise per request shows.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // The route's pattern, not its URL, so ids do not explode the label set.
     const route = request.routeOptions.url ?? 'unmatched';
     httpRequestDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   // Liveness: the process is up and past start-up. It does not touch the database, so an orchestrator
