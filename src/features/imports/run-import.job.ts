@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { queryable, withDeadlockRetries } from './chunk-transactions.ts';
 import { z } from 'zod';
+import { refreshUserStatisticsIfStale } from '../users/users-statistics.ts';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
@@ -71,6 +72,8 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
     }
     if (!more) break;
   }
+  // The next preview, the console's estimated counts and its list plans read these statistics.
+  await refreshUserStatisticsIfStale(ctx.db);
   ctx.log.info(`import ${importId}: run ended in ${Math.round(performance.now() - started)} ms`);
 }
 

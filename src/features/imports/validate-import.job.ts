@@ -16,6 +16,7 @@ import { readImportTable, TableFileError, type TableHeader, type TableRecord } f
 import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from './stage-plan.ts';
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
+import { refreshUserStatisticsIfStale } from '../users/users-statistics.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
 import { collapseWarnings } from './preview-limits.ts';
 
@@ -57,6 +58,8 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
   const record = await findImportForJob(ctx.db, importId);
   if (!record || record.status !== 'validating') return;
   await ctx.db.updateTable('imports').set({ heartbeat_at: new Date() }).where('id', '=', importId).execute();
+  // Every batch looks its vendor_data up in users: with stale statistics each lookup scans the application.
+  await refreshUserStatisticsIfStale(ctx.db);
   const started = performance.now();
   const client = await ctx.database.pool.connect();
   let clean = false;
