@@ -5,7 +5,9 @@ const NEWLINE = 0x0a;
 
 /**
  * Counts the records of a CSV stream as it goes by: a line feed ends a record unless it sits inside a
- * quoted field (a doubled quote toggles twice, so it changes nothing). Uses indexOf, not a byte loop.
+ * quoted field (a doubled quote toggles twice, so it changes nothing). Uses indexOf, not a byte loop,
+ * and looks for the next quote once per quoted field, not once per line: an export without quoted
+ * cells would otherwise scan the rest of every chunk at every line.
  */
 export class CsvRecordCounter {
   records = 0;
@@ -22,16 +24,11 @@ export class CsvRecordCounter {
         continue;
       }
       const quote = chunk.indexOf(QUOTE, position);
-      const newline = chunk.indexOf(NEWLINE, position);
-      if (newline >= 0 && (quote < 0 || newline < quote)) {
-        this.records += 1;
-        position = newline + 1;
-      } else if (quote >= 0) {
-        this.quoted = true;
-        position = quote + 1;
-      } else {
-        return;
-      }
+      const end = quote < 0 ? chunk.length : quote;
+      for (let newline = chunk.indexOf(NEWLINE, position); newline >= 0 && newline < end; newline = chunk.indexOf(NEWLINE, newline + 1)) this.records += 1;
+      if (quote < 0) return;
+      this.quoted = true;
+      position = quote + 1;
     }
   }
 }
