@@ -132,11 +132,14 @@ async function main(): Promise<void> {
       return view.status === status ? view : undefined;
     };
     await waitFor('the preview', importView('ready'), 3_600_000, 50);
+    const previewPeak = statusBytes(pid, 'VmHWM');
+    resetPeak(pid);
     const start = await fetch(`${baseUrl}/api/console/apps/${appId}/imports/${id}/start`, { method: 'POST', headers: auth });
     if (start.status !== 202) throw new Error(`start: ${start.status} ${await start.text()}`);
     await waitFor('the run', importView('completed'), 3_600_000, 50);
     const importMs = performance.now() - importStarted;
-    const importPeak = statusBytes(pid, 'VmHWM');
+    const runPeak = statusBytes(pid, 'VmHWM');
+    const importPeak = Math.max(previewPeak, runPeak);
 
     const exportBefore = statusBytes(pid, 'VmRSS');
     resetPeak(pid);
@@ -166,7 +169,7 @@ async function main(): Promise<void> {
     for (const [label, times] of [['`roster token create` while serving', cli.token], ['`roster --help`', cli.help]] as const) {
       console.log(`| ${label} (median of 5) | ${s(median(times))} | \`node -e ''\` ${s(median(cli.bare))} | ${(median(times) / median(cli.bare)).toFixed(2)}× | ≤ 0.5 s ${median(times) <= 500 ? 'met' : 'MISSED'} |`);
     }
-    console.log(`| peak RSS, import ${rows.toLocaleString('en')} rows (${s(importMs)}, ${((importMs * 1000) / rows).toFixed(1)} µs/row) | ${mb(importPeak)} | ${mb(before)} before | ${(importPeak / before).toFixed(2)}× | ≤ 150 MB ${importPeak <= 150 * MB ? 'met' : 'MISSED'} |`);
+    console.log(`| peak RSS, import ${rows.toLocaleString('en')} rows (${s(importMs)}, ${((importMs * 1000) / rows).toFixed(1)} µs/row) | ${mb(importPeak)} (upload + preview ${mb(previewPeak)}, run ${mb(runPeak)}) | ${mb(before)} before | ${(importPeak / before).toFixed(2)}× | ≤ 150 MB ${importPeak <= 150 * MB ? 'met' : 'MISSED'} |`);
     console.log(`| peak RSS, export ${exported.row_count!.toLocaleString('en')} rows (${s(exportMs)}) | ${mb(exportPeak)} | ${mb(exportBefore)} before | ${(exportPeak / exportBefore).toFixed(2)}× | ≤ 150 MB ${exportPeak <= 150 * MB ? 'met' : 'MISSED'} |`);
     console.log(`\nfile: ${(statSync(file).size / MB).toFixed(1)} MB`);
   } catch (error) {
