@@ -1,6 +1,8 @@
 /**
- * Console users-page benchmark: p50/p95 of each query shape the users page sends (list, filters,
- * search, the total count) through the HTTP API, with N users in one application.
+ * Console users-page benchmark: p50/p95 of each query shape the users page and the overview send
+ * (list, filters, search, sorts, the total count, the overview's aggregates) through the HTTP API,
+ * with N users in one application. (It took in bench/users-console.bench.ts, which timed the sorted
+ * first pages, the totals and the overview as functions, without HTTP.)
  *
  *   npm run bench:console                 (20,000 users: the CI size)
  *   npm run bench:console -- 1000000      (1,000,000 users)
@@ -9,8 +11,10 @@
  *
  * Roster runs in this process on a free port. Users are loaded with INSERT … SELECT (names from
  * small lists, so a name search matches many users, an id search few), plus a second application
- * holding a tenth as many, then VACUUM ANALYZE. Requests run one after another; the ratio column
- * is each shape's p50 against GET /healthz's p50 in the same run (the HTTP round trip's floor).
+ * holding a tenth as many, then VACUUM ANALYZE; a tenth have no display name and a third no last
+ * activity (the name and last-activity sorts put them last). Requests run one after another; the
+ * ratio columns are each shape's p50 against GET /healthz's p50 (the HTTP round trip's floor) and
+ * against the default list's (newest first, index-backed), both in the same run.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +29,7 @@ import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import type { Database } from '../src/db/schema.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { freePort } from '../test/global-setup.ts';
+import { dropBenchSchemas, runBench } from './bench-support.ts';
 
 const userCount = Number(process.argv[2] ?? process.env.CONSOLE_BENCH_USERS ?? 20_000);
 const requestsPerShape = Number(process.env.CONSOLE_BENCH_REQUESTS ?? 40);
@@ -34,15 +39,16 @@ async function loadUsers(db: Kysely<Database>, appId: string, count: number, pre
   for (let first = 1; first <= count; first += LOAD_BATCH) {
     const last = Math.min(count, first + LOAD_BATCH - 1);
     await sql`
-      INSERT INTO users (app_id, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata, created_at)
+      INSERT INTO users (app_id, vendor_data, display_name, full_name, email, phone, country, status, tags, metadata, created_at, last_activity_at)
       SELECT ${appId}::uuid, ${prefix} || n,
-             (ARRAY['Ana','José','Zoë','Li','Sam','Émile','Noor','Kofi','Ines','Mateo'])[1 + n % 10],
+             CASE WHEN n % 10 = 7 THEN NULL ELSE (ARRAY['Ana','José','Zoë','Li','Sam','Émile','Noor','Kofi','Ines','Mateo'])[1 + n % 10] END,
              (ARRAY['Ana','José','Zoë','Li','Sam','Émile','Noor','Kofi','Ines','Mateo'])[1 + n % 10] || ' ' ||
              (ARRAY['López','Müller','Okafor','Wang','Núñez','Smith','Dubois','Rossi','Kowalski','Haddad'])[1 + (n / 10) % 10],
              'user' || n || '@' || (ARRAY['example.com','mail.test','corp.example','kyc.example'])[1 + n % 4],
              '+3460' || lpad((n % 10000000)::text, 7, '0'), (ARRAY['FRA','ESP','USA','GBR','DEU','ITA'])[1 + n % 6],
              (ARRAY['ACTIVE','ACTIVE','ACTIVE','FLAGGED','BLOCKED'])[1 + n % 5], ARRAY['batch-' || (n % 20)] || CASE WHEN n % 100 = 0 THEN ARRAY['vip'] ELSE '{}' END,
-             jsonb_build_object('n', n), timestamptz '2024-01-01' + n * interval '1 second'
+             jsonb_build_object('n', n), timestamptz '2024-01-01' + n * interval '1 second',
+             CASE WHEN n % 3 = 0 THEN NULL ELSE timestamptz '2025-01-01' + (n % 5000) * interval '1 minute' END
         FROM generate_series(${first}::int, ${last}::int) AS n`.execute(db);
   }
 }
@@ -104,6 +110,9 @@ async function main(): Promise<void> {
       ['filter tags=vip', `${users}?tags=vip`],
       ['filter status+country+tags', `${users}?status=FLAGGED&country=ESP&tags=batch-3`],
       ['filter created_after', `${users}?created_after=2024-01-01T02:00:00Z`],
+      ['sort vendor_data', `${users}?sort=vendor_data`],
+      ['sort name (A→Z)', `${users}?sort=name`],
+      ['sort last activity (newest)', `${users}?sort=-last_activity_at`],
       ['search id, one match', `${users}?search=cust-${some}`],
       ['search id prefix, few matches', `${users}?search=cust-${String(some).slice(0, 4)}`],
       ['search name, 10% match', `${users}?search=m%C3%BCller`],
@@ -116,11 +125,13 @@ async function main(): Promise<void> {
       ['count, tags=vip', `${users}/count?tags=vip`],
       ['count, search id', `${users}/count?search=cust-${some}`],
       ['count, search name', `${users}/count?search=m%C3%BCller`],
+      ['overview (aggregates)', `/api/console/apps/${application.id}/overview`],
     ];
     const headers = { authorization: `Bearer ${token}` };
     let healthzP50 = 0;
-    console.log('| query shape | p50 ms | p95 ms | p50 vs healthz | result |');
-    console.log('|---|---:|---:|---:|---|');
+    let listP50 = 0;
+    console.log('| query shape | p50 ms | p95 ms | p50 vs healthz | p50 vs list | result |');
+    console.log('|---|---:|---:|---:|---:|---|');
     for (const [label, url] of shapes) {
       const times: number[] = [];
       let result = '';
@@ -132,29 +143,22 @@ async function main(): Promise<void> {
         if (response.status !== 200) throw new Error(`${label}: ${response.status} ${JSON.stringify(body)}`);
         if (i >= 3) times.push(elapsed); // three warm-up requests per shape
         result = body.count !== undefined ? `count ${body.count.toLocaleString('en')} (${body.exact ? 'exact' : 'estimate'})` : body.results ? `${body.results.length} rows${body.next ? ', more' : ''}` : 'ok';
+        if (result === 'ok' && url.endsWith('/overview')) result = 'aggregates';
       }
       times.sort((a, b) => a - b);
       const p50 = percentile(times, 50);
       if (healthzP50 === 0) healthzP50 = p50;
-      console.log(`| ${label} | ${p50.toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${(p50 / healthzP50).toFixed(1)}× | ${result} |`);
+      else if (listP50 === 0) listP50 = p50;
+      const vsList = listP50 === 0 ? '' : `${(p50 / listP50).toFixed(1)}×`;
+      console.log(`| ${label} | ${p50.toFixed(1)} | ${percentile(times, 95).toFixed(1)} | ${(p50 / healthzP50).toFixed(1)}× | ${vsList} | ${result} |`);
     }
   } finally {
     await app.close();
     await closeContext(ctx);
-    const { default: pg } = await import('pg');
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`).catch(() => {});
-    await admin.end();
+    await dropBenchSchemas(databaseUrl, schema);
     await stopEmbedded();
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -30,13 +30,7 @@ import { createApplication, createConsoleToken, createOperator, createOrganizati
 import { allJobs } from '../src/features/index.ts';
 import { exportColumns } from '../src/features/users/user-columns.ts';
 import { freePort } from '../test/global-setup.ts';
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-}
+import { argument } from './bench-support.ts';
 
 const rowCount = argument('rows', 1_000_000);
 const runs = argument('runs', 3);
@@ -298,7 +292,7 @@ async function main(): Promise<void> {
     }
     console.log('');
     console.log(`load average at the end: ${os.loadavg().map((value) => value.toFixed(2)).join(' ')} (other work on the machine slows both sides, unevenly)`);
-    console.log(`targets: ratio ≤ 1.5× ${ratio <= 1.5 ? 'met' : 'MISSED'}; peak RSS ≤ 200 MB ${peakMb <= 200 ? 'met' : 'MISSED'}`);
+    console.log(`targets (issue #11): ratio ≤ 1.2× ${ratio <= 1.2 ? 'met' : 'MISSED'}; peak RSS ≤ 150 MB ${peakMb <= 150 ? 'met' : 'MISSED'} (this process also holds the bench, tsx and the HTTP server: bench:process measures the real server)`);
   } finally {
     await app.close();
     if (schema !== 'public') {

@@ -27,13 +27,7 @@ import { processFaceImport } from '../src/features/face-imports/face-import.job.
 import { createFaceImport } from '../src/features/face-imports/index.ts';
 import { jpegVariant } from '../src/features/face-imports/face-imports.test-support.ts';
 import { buildZip } from '../test/zip-builder.ts';
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-}
+import { argument } from './bench-support.ts';
 
 const faceCount = argument('faces', 1_000);
 const MB = 1024 * 1024;

@@ -16,16 +16,11 @@
  * Peak RSS is this process's during each import (Roster's server and worker, plus the streaming HTTP
  * client), sampled every 20 ms; files are generated in a child process so their garbage is not counted.
  */
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import http from 'node:http';
-import { chmodSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { pipeline } from 'node:stream/promises';
 import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import { closeContext, createContext } from '../src/context.ts';
@@ -34,51 +29,14 @@ import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { allJobs } from '../src/features/index.ts';
 import { freePort } from '../test/global-setup.ts';
+import { dropBenchSchemas, runBench } from './bench-support.ts';
 import { prepareBaselines, runBaseline } from './baselines.ts';
+import { generateImportFile, uploadImportFile } from './import-file.ts';
 import { ledgerBench, ledgerBenchArguments } from './import-ledger.bench-part.ts';
 
 // Import ledger figures (issue #8): `-- --ledger-rows N [--ledger-only]`, see import-ledger.bench-part.ts.
 const ledgerArguments = ledgerBenchArguments(process.argv);
 const sizes = ledgerArguments.only ? [] : (process.env.IMPORT_BENCH_SIZES ?? '100000,1000000').split(',').map((size) => Number(size.trim()));
-const header = 'vendor_data,display_name,full_name,email,phone,country,status,tags,metadata_json';
-const firstNames = ['Ana', 'José', 'Zoë', 'Li', 'Sam', 'Émile', 'Noor', 'Kofi', 'Ines', 'Mateo'];
-const lastNames = ['López', 'Müller', 'Okafor', 'Wang', 'Núñez', 'Smith', 'Dubois', 'Rossi', 'Kowalski', 'Haddad'];
-const countries = ['ESP', 'FRA', 'DEU', 'USA', 'GBR', 'ITA'];
-
-/** Row i of a file; every 100th row is invalid in a way PostgreSQL alone would not notice. */
-function csvRow(i: number): string {
-  const first = firstNames[i % 10]!;
-  const last = lastNames[Math.floor(i / 10) % 10]!;
-  const invalid = i % 100 === 50 ? i % 3 : -1;
-  const email = invalid === 0 ? `user${i}.example.com` : `user${i}@example.com`;
-  const phone = invalid === 1 ? `+34 12${String(i).padStart(6, '0')}` : i % 2 === 0 ? `+346${String(i).padStart(8, '0')}` : `+336${String(i).padStart(8, '0')}`;
-  const country = invalid === 2 ? 'XYZ' : countries[i % countries.length]!;
-  return `cust-${i},${first},"${first} ${last}",${email},${phone},${country},${i % 7 === 0 ? 'FLAGGED' : 'ACTIVE'},"vip,batch-${i % 5}","{""tier"":""gold"",""n"":${i}}"\n`;
-}
-
-/** Files are written by a child process, so their garbage never counts toward Roster's memory here. */
-async function generate(file: string, rows: number): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), ['--generate', file, String(rows)], { execArgv: ['--import', 'tsx'] });
-  const [code] = (await once(child, 'exit')) as [number];
-  if (code !== 0) throw new Error(`generating ${file} failed (${code})`);
-}
-
-async function writeFile(file: string, rows: number): Promise<void> {
-  async function* lines() {
-    yield `${header}\n`;
-    let text = '';
-    for (let i = 1; i <= rows; i++) {
-      text += csvRow(i);
-      if (i % 5_000 === 0) {
-        yield text;
-        text = '';
-      }
-    }
-    if (text) yield text;
-  }
-  await pipeline(Readable.from(lines()), createWriteStream(file));
-}
-
 /** Peak RSS per phase, from a 20 ms sampler: the upload and preview, then the run. */
 const phasePeaks = { preview: 0, run: 0 };
 let sampledPeak = 0;
@@ -99,7 +57,7 @@ interface ImportTimes {
 async function importThroughApi(baseUrl: string, token: string, appId: string, file: string): Promise<ImportTimes> {
   const auth = { authorization: `Bearer ${token}` };
   const started = performance.now();
-  const { id } = await uploadFile(`${baseUrl}/api/console/apps/${appId}/imports?file_name=${path.basename(file)}`, auth, file);
+  const { id } = await uploadImportFile(`${baseUrl}/api/console/apps/${appId}/imports?file_name=${path.basename(file)}`, auth, file);
   const uploaded = performance.now();
   let lastTrace = 0;
   const poll = async (statuses: string[]) => {
@@ -124,18 +82,6 @@ async function importThroughApi(baseUrl: string, token: string, appId: string, f
   const view = await poll(['completed']);
   phasePeaks.run = takePeak();
   return { uploadMs: uploaded - started, previewMs: previewed - uploaded, totalMs: performance.now() - started, view };
-}
-
-/** Streams the file with http.request: fetch's web-stream body would read the whole file ahead into this process's memory. */
-async function uploadFile(url: string, auth: Record<string, string>, file: string): Promise<{ id: string }> {
-  const request = http.request(url, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv', 'content-length': String(statSync(file).size) } });
-  const answered = once(request, 'response') as Promise<[http.IncomingMessage]>;
-  await pipeline(createReadStream(file), request);
-  const [response] = await answered;
-  let body = '';
-  for await (const chunk of response) body += chunk;
-  if (response.statusCode !== 201) throw new Error(`upload: ${response.statusCode} ${body}`);
-  return JSON.parse(body) as { id: string };
 }
 
 async function main(): Promise<void> {
@@ -179,14 +125,14 @@ async function main(): Promise<void> {
     await prepareBaselines(database.pool);
 
     const warmFile = path.join(workDir, 'warm-up.csv');
-    await generate(warmFile, 10_000);
+    await generateImportFile(warmFile, 10_000);
     const warmApp = await createApplication(ctx.db, org.id, 'Warm-up');
     await importThroughApi(baseUrl, token, warmApp.id, warmFile);
     console.log(`Node ${process.version}, ${os.availableParallelism()} CPUs, PostgreSQL ${databaseUrl === process.env.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, validation threads ${config.IMPORT_VALIDATION_THREADS || 'auto'}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
 
     for (const rows of sizes) {
       const file = path.join(workDir, `users-${rows}.csv`);
-      await generate(file, rows);
+      await generateImportFile(file, rows);
       const mb = statSync(file).size / 1024 / 1024;
       const application = await createApplication(ctx.db, org.id, `Bench ${rows}`);
       const baselineMs = await runBaseline('users-like', databaseUrl, schema, application.id, file);
@@ -207,7 +153,7 @@ async function main(): Promise<void> {
     }
     if (ledgerArguments.rows > 0) {
       const operator = await ctx.db.selectFrom('operators').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadFile }, ledgerArguments.rows, ledgerArguments.reps);
+      const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadImportFile }, ledgerArguments.rows, ledgerArguments.reps);
       console.log(line);
       results.push(line);
     }
@@ -215,22 +161,11 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     await closeContext(ctx);
-    const { default: pg } = await import('pg');
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`).catch(() => {});
-    await admin.end();
+    await dropBenchSchemas(databaseUrl, schema);
     await stopEmbedded();
     rmSync(workDir, { recursive: true, force: true });
   }
   await once(process, 'beforeExit').catch(() => {});
 }
 
-const entry = process.argv[2] === '--generate' ? writeFile(process.argv[3]!, Number(process.argv[4])) : main();
-entry.then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

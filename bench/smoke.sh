@@ -10,4 +10,7 @@ run env CSV_BENCH_ROWS=20000 CSV_BENCH_RUNS=1 node --import tsx bench/csv-parser
 run env CONSOLE_BENCH_REQUESTS=5 npm run --silent bench:console -- 20000
 run env IMPORT_BENCH_SIZES=20000 npm run --silent bench:import
 run npm run --silent bench:export -- --rows 20000 --runs 1
+run env FORMAT_BENCH_ROWS=20000 FORMAT_BENCH_ROUNDS=1 npm run --silent bench:formats
+run npm run --silent bench:faces -- --faces 1000
+run npm run --silent bench:process -- --rows 20000 --idle-seconds 3
 run env API_BENCH_SECONDS=2 API_BENCH_CONNECTIONS=10 API_BENCH_USERS=20000 npm run --silent bench:api

@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/database-availability.ts';
 
 export interface ErrorDetail {
@@ -101,7 +100,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       if (error.headers) reply.headers(error.headers);
       return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
     }
-    if (hasZodFastifySchemaValidationErrors(error) || (error as FastifyError).validation) {
+    // Zod's schema errors (fastify-type-provider-zod) and Fastify's own both arrive as `validation` (the
+    // module is not imported for its check: the CLI loads this file, and it pulls in zod's JSON Schema code).
+    if ((error as FastifyError).validation) {
       const { message, details } = describeSchemaErrors(error as FastifyError);
       const status = (error as FastifyError).validationContext === 'body' ? 422 : 400;
       const code = (error as FastifyError).validationContext === 'body' ? 'validation_failed' : 'invalid_parameter';

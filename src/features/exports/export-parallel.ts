@@ -12,6 +12,7 @@ import type { ObjectStorage } from '../../platform/storage/storage.ts';
 import type { ExportColumn } from '../users/user-columns.ts';
 import type { UserFilters } from '../users/users.filters.ts';
 import { buildExportKeySample, buildExportSelect, exportSessionSettings, type ExportKey } from './export-query.ts';
+import type { CopyProgress } from './export-progress.ts';
 import type { WrittenExport } from './export-writer.ts';
 
 /**
@@ -57,8 +58,8 @@ export interface ParallelExportOptions {
   /** Fixed number of parts (tests); by default from the row estimate. */
   parts?: number;
   onChunk?: (bytesSoFar: number) => void | Promise<void>;
-  /** Sees every chunk of CSV after the header, in file order, as it is stored (progress counting). */
-  onData?: (chunk: Buffer) => void;
+  /** Called once every part's COPY has started, with what progress tracking needs (export-progress.ts). */
+  onCopying?: (progress: CopyProgress) => void;
 }
 
 async function openSnapshotTransaction(client: pg.PoolClient, snapshot?: string): Promise<void> {
@@ -115,6 +116,8 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
       const select = buildExportSelect(options.db, options.appId, options.filters, options.columns, range);
       copies.push(client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`)) as unknown as Readable & { rowCount: number });
     }
+    const backends = [leader, ...clients] as unknown as { processID: number }[];
+    options.onCopying?.({ pids: backends.map((client) => client.processID), finishedRows: () => copies.reduce((sum, copy) => sum + copy.rowCount, 0) });
     if (copies.length > 1) {
       await mkdir(options.spoolDir, { recursive: true, mode: 0o700 });
       await removeAbandonedParts(options.spoolDir);
@@ -128,14 +131,13 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
     });
 
     const header = Buffer.from(`${UTF8_BOM}${options.columns.join(',')}\n`, 'utf8');
-    const { onChunk, onData } = options;
+    const { onChunk } = options;
     async function* body(): AsyncGenerator<Buffer> {
       let bytes = header.length;
       yield header;
       for await (const chunk of copies[0]! as AsyncIterable<Buffer>) {
         bytes += chunk.length;
         if (onChunk) await onChunk(bytes);
-        onData?.(chunk);
         yield chunk;
       }
       for (const part of spooling) {
@@ -143,7 +145,6 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
         for await (const chunk of createReadStream(part.file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
           bytes += chunk.length;
           if (onChunk) await onChunk(bytes);
-          onData?.(chunk);
           yield chunk;
         }
         await rm(part.file, { force: true });

@@ -1,14 +1,52 @@
-import { describe, expect, it } from 'vitest';
-import { CsvRecordCounter } from './export-progress.ts';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
+import { exportJobTestHooks } from './export.job.ts';
+import { type ExportJsonForTest, requestExportAs, waitForExport } from './exports.test-support.ts';
 
-describe('counting CSV records as an export streams', () => {
-  it('counts line feeds outside quotes, across chunk boundaries', () => {
-    const text = 'vendor_data,metadata_json\na,"{""note"": ""two\nlines""}"\nb,plain\n"c\nd",x\n';
-    for (const size of [1, 2, 3, 7, text.length]) {
-      const counter = new CsvRecordCounter();
-      const bytes = Buffer.from(text);
-      for (let start = 0; start < bytes.length; start += size) counter.feed(bytes.subarray(start, start + size));
-      expect(counter.records, `chunks of ${size}`).toBe(4);
-    }
+const ROWS = 30_000;
+
+let roster: TestRoster;
+let tenant: TestTenant;
+
+beforeAll(async () => {
+  roster = await startTestRoster();
+  await roster.startWorker();
+  tenant = await createTestTenant(roster.ctx);
+  await sql`
+    INSERT INTO users (app_id, vendor_data, display_name, created_at)
+    SELECT ${tenant.appId}::uuid, 'progress-' || g, 'Name ' || g, timestamptz '2026-01-01' + g * interval '1 second'
+    FROM generate_series(1, ${ROWS}) g
+  `.execute(roster.ctx.db);
+});
+
+afterAll(async () => {
+  delete exportJobTestHooks.onChunk;
+  await roster?.close();
+});
+
+describe('an export in progress', () => {
+  it('shows the rows written so far (PostgreSQL counts them), then the exact count when done', { timeout: 60_000 }, async () => {
+    const owner = tenant.operators.OWNER.auth;
+    const { json } = await requestExportAs(roster, owner, tenant.appId, {});
+    const seen: (number | null)[] = [];
+    exportJobTestHooks.onChunk = async ({ exportId, bytes }) => {
+      if (exportId !== json.id || seen.length > 0 || bytes < 64 * 1024) return;
+      // Paused part-way: the tracker (once a second) must report some rows but not all.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const view = (await roster.app.inject({ method: 'GET', url: `/api/console/apps/${tenant.appId}/exports/${exportId}`, headers: owner })).json() as ExportJsonForTest & { rows_written: number | null };
+        if ((view.rows_written ?? 0) > 0 || Date.now() > deadline) {
+          seen.push(view.rows_written);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    const done = (await waitForExport(roster, owner, tenant.appId, json.id)) as ExportJsonForTest & { rows_written: number | null };
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(seen[0]).toBeLessThan(ROWS);
+    expect(done).toMatchObject({ status: 'completed', row_count: ROWS, rows_written: null });
   });
 });

@@ -1,59 +1,49 @@
+import type pg from 'pg';
 import type { AppContext } from '../../context.ts';
 
-const QUOTE = 0x22;
-const NEWLINE = 0x0a;
-
 /**
- * Counts the records of a CSV stream as it goes by: a line feed ends a record unless it sits inside a
- * quoted field (a doubled quote toggles twice, so it changes nothing). Uses indexOf, not a byte loop.
+ * Where an export's progress comes from: PostgreSQL's own count of the rows each COPY has sent
+ * (pg_stat_progress_copy, PostgreSQL 14+), read once a second, plus the rows of parts already done.
+ * Counting the records of the CSV as it streamed by cost Node 0.6–1 µs a row (it must follow quotes).
  */
-export class CsvRecordCounter {
-  records = 0;
-  private quoted = false;
+export interface CopyProgress {
+  /** The backends running the export's COPYs. */
+  pids: number[];
+  /** Rows of the parts whose COPY has ended (they leave pg_stat_progress_copy). */
+  finishedRows(): number;
+}
 
-  feed(chunk: Buffer): void {
-    let position = 0;
-    while (position < chunk.length) {
-      if (this.quoted) {
-        const close = chunk.indexOf(QUOTE, position);
-        if (close < 0) return;
-        this.quoted = false;
-        position = close + 1;
-        continue;
-      }
-      const quote = chunk.indexOf(QUOTE, position);
-      const newline = chunk.indexOf(NEWLINE, position);
-      if (newline >= 0 && (quote < 0 || newline < quote)) {
-        this.records += 1;
-        position = newline + 1;
-      } else if (quote >= 0) {
-        this.quoted = true;
-        position = quote + 1;
-      } else {
-        return;
-      }
-    }
-  }
+/** Rows the COPYs have sent so far. */
+export async function rowsCopied(pool: pg.Pool, progress: CopyProgress): Promise<number> {
+  const { rows } = await pool.query<{ rows: string }>('SELECT coalesce(sum(tuples_processed), 0) AS rows FROM pg_stat_progress_copy WHERE pid = ANY($1::int[])', [progress.pids]);
+  return Number(rows[0]!.rows) + progress.finishedRows();
 }
 
 /** Saves rows written so far about once a second while an attempt runs; stop() saves nothing more. */
 export function trackExportProgress(ctx: AppContext, appId: string, exportId: string, attemptKey: string) {
-  const counter = new CsvRecordCounter();
-  let saved = -1;
-  const timer = setInterval(() => {
-    // The header is the first record of the file, not a user.
-    const rows = Math.max(0, counter.records - 1);
-    if (rows === saved) return;
+  let source: CopyProgress | undefined;
+  let saved = 0;
+  let busy = false;
+  const save = async (progress: CopyProgress) => {
+    // A part that has just ended can leave the view before its count arrives: never show fewer rows.
+    const rows = await rowsCopied(ctx.database.pool, progress);
+    if (rows <= saved) return;
     saved = rows;
-    ctx.db
+    await ctx.db
       .updateTable('exports')
       .set({ rows_written: rows })
       .where('app_id', '=', appId)
       .where('id', '=', exportId)
       .where('attempt_key', '=', attemptKey)
       .where('status', '=', 'running')
-      .execute()
-      .catch(() => {});
+      .execute();
+  };
+  const timer = setInterval(() => {
+    if (!source || busy) return;
+    busy = true;
+    save(source)
+      .catch(() => {})
+      .finally(() => (busy = false));
   }, 1000);
-  return { onData: (chunk: Buffer) => counter.feed(chunk), stop: () => clearInterval(timer) };
+  return { onCopying: (progress: CopyProgress) => (source = progress), stop: () => clearInterval(timer) };
 }

@@ -74,7 +74,7 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       columns,
       spoolDir: path.join(ctx.config.dataDir, 'export-parts'),
       onChunk,
-      onData: progress.onData,
+      onCopying: progress.onCopying,
     }).finally(progress.stop);
     // Whole seconds, so the link's expiry and the export's are the same instant.
     const expiresAt = new Date(Math.floor((Date.now() + ctx.config.EXPORT_LINK_TTL * 1000) / 1000) * 1000);

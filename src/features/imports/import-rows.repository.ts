@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ImportWarning, RowAction, RowError } from './imports.tables.ts';
 import { importFields } from '../users/user-catalogue.ts';
 import type { ExistingUser } from './row-classification.ts';
+import type { RepeatCandidates } from './repeated-keys.ts';
 
 /**
  * SQL over the staging table import_rows. Plain pg (not Kysely) because it runs on dedicated
@@ -45,19 +46,23 @@ export interface DuplicateLoss {
 
 /**
  * A vendor_data repeated in the file: the first occurrence wins and later ones become invalid.
- * Done in SQL after the COPY so memory stays flat however many rows the file has.
- * Returns what the marked rows had counted for.
+ * `candidates` (from RepeatedKeys, filled while staging) names every row whose vendor_data hash an
+ * earlier row had, beside that earlier row: every repeat is among them, so only those rows are read
+ * (by primary key) and compared, however many rows the file has. Returns what the marked rows had counted for.
  */
-export async function markDuplicateRows(db: Queryable, importId: string): Promise<DuplicateLoss> {
+export async function markDuplicateRows(db: Queryable, importId: string, candidates: RepeatCandidates): Promise<DuplicateLoss> {
+  if (candidates.rows.length === 0) return { actions: { create: 0, update: 0, unchanged: 0, skip: 0 }, modeSkipped: 0, fieldChanges: {}, statusChanges: {} };
   const { rows } = await db.query<{ actions: Record<RowAction, number> | null; mode_skipped: number; field_changes: Record<string, number> | null; status_changes: Record<string, number> | null }>(
-    `WITH firsts AS (
-       SELECT vendor_data, min(row) AS first_row FROM import_rows
-        WHERE import_id = $1 AND vendor_data IS NOT NULL GROUP BY vendor_data HAVING count(*) > 1
+    `WITH involved AS (
+       SELECT r.row, r.line, r.vendor_data, r.action, r.skip_code, r.changes FROM import_rows r
+        WHERE r.import_id = $1 AND r.vendor_data IS NOT NULL
+          AND r.row IN (SELECT unnest($2::int[]) UNION SELECT unnest($3::int[]))
+     ), firsts AS (
+       SELECT DISTINCT ON (vendor_data) vendor_data, row AS first_row, line AS first_line FROM involved ORDER BY vendor_data, row
      ), duplicates AS (
-       SELECT r.row, r.action, r.skip_code AS old_skip, r.changes AS old_changes, f.first_row,
-              (SELECT line FROM import_rows WHERE import_id = $1 AND row = f.first_row) AS first_line
-         FROM import_rows r JOIN firsts f ON f.vendor_data = r.vendor_data
-        WHERE r.import_id = $1 AND r.row > f.first_row
+       SELECT i.row, i.action, i.skip_code AS old_skip, i.changes AS old_changes, f.first_row, f.first_line
+         FROM involved i JOIN firsts f ON f.vendor_data = i.vendor_data
+        WHERE i.row > f.first_row
      ), marked AS (
        UPDATE import_rows r SET action = 'skip', skip_code = NULL,
               errors = coalesce(r.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object(
@@ -71,7 +76,7 @@ export async function markDuplicateRows(db: Queryable, importId: string): Promis
             (SELECT json_object_agg(k, n) FROM (SELECT k, count(*)::int AS n FROM counted, jsonb_object_keys(old_changes) k WHERE action = 'update' GROUP BY k) f) AS field_changes,
             (SELECT json_object_agg(c, n) FROM (SELECT (old_changes->'status'->>'from') || '>' || (old_changes->'status'->>'to') AS c, count(*)::int AS n
                                                   FROM counted WHERE action = 'update' AND old_changes ? 'status' GROUP BY 1) s) AS status_changes`,
-    [importId],
+    [importId, candidates.rows, candidates.firstRows],
   );
   const result = rows[0]!;
   return {

@@ -6,6 +6,7 @@ import type { RowAction, RowError } from './imports.tables.ts';
 import type { TableRecord } from './readers/index.ts';
 import { adjustRow, type CellFix, type FixSettings } from './row-fixes.ts';
 import { classifyRow, type ExistingUser } from './row-classification.ts';
+import { NO_KEY, vendorDataHash } from './repeated-keys.ts';
 import { validateRow } from './row-validation.ts';
 
 /** A slice of an import file, checked as one unit (on the job's thread or on a validation thread). */
@@ -43,6 +44,8 @@ export interface BatchCounts {
 export interface BatchResult extends BatchCounts {
   /** The batch's rows in COPY text format (UTF-8), in the column order of importRowsCopySql. */
   copyData: Uint8Array;
+  /** Per record, a hash of its vendor_data (NO_KEY when it has none): the job finds repeats with them (repeated-keys.ts). */
+  keys: Int32Array;
 }
 
 export type FindExistingUsers = (appId: string, vendorData: string[]) => Promise<Map<string, ExistingUser>>;
@@ -89,15 +92,17 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
     for (const code of new Set(adjusted.pending.map((fix) => fix.code))) fixCounts[code] = (fixCounts[code] ?? 0) + 1;
     return validateRow(record.fields, batch.plan, totalFields);
   });
-  const keys: string[] = [];
-  for (const row of checked) if (row.errors.length === 0) keys.push(row.values.vendor_data!);
-  const existing = batch.lookUpUsers && keys.length > 0 ? await findExisting(batch.appId, keys) : new Map<string, ExistingUser>();
+  const lookUps: string[] = [];
+  for (const row of checked) if (row.errors.length === 0) lookUps.push(row.values.vendor_data!);
+  const existing = batch.lookUpUsers && lookUps.length > 0 ? await findExisting(batch.appId, lookUps) : new Map<string, ExistingUser>();
 
   const counts = emptyCounts();
+  const keys = new Int32Array(checked.length);
   const out = new CopyRowBuffer(batch.records.length * 256);
   for (let i = 0; i < checked.length; i++) {
     const { values, statusReason, errors } = checked[i]!;
     const record = batch.records[i]!;
+    keys[i] = values.vendor_data === null ? NO_KEY : vendorDataHash(values.vendor_data);
     let action: RowAction = 'skip';
     let changes: string | null = null;
     let warnings: string | null = null;
@@ -148,5 +153,5 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
     out.field(fixes ? JSON.stringify(fixes) : null, true);
   }
   const copyData = out.finish();
-  return { copyData, ...counts, fixCounts };
+  return { copyData, keys, ...counts, fixCounts };
 }

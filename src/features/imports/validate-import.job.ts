@@ -19,6 +19,7 @@ import { validationPool } from './validation-pool.ts';
 import { refreshUserStatisticsIfStale } from '../users/users-statistics.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
 import { collapseWarnings } from './preview-limits.ts';
+import { RepeatedKeys } from './repeated-keys.ts';
 
 export const VALIDATE_RETRY_LIMIT = 5;
 // A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
@@ -147,9 +148,7 @@ export async function stageFromFile(
   const copy = new CopyWriter(client.query(copyFrom(importRowsCopySql)));
   const staged = await readAndStage(ctx, record, copy, onProgress);
   await copy.end();
-  // Finding repeated vendor_data groups every row of the file: give that one query room to hash in memory.
-  await client.query(`SET LOCAL work_mem = '64MB'`);
-  const lost = await markDuplicateRows(client, record.id);
+  const lost = await markDuplicateRows(client, record.id, staged.repeats.candidates());
   return { staged, lost };
 }
 
@@ -159,6 +158,8 @@ interface Staged {
   /** The mapping with a few sample values per column. */
   columns: StagePlan['columns'];
   counts: BatchCounts;
+  /** Every row's vendor_data hash, to find repeats. */
+  repeats: RepeatedKeys;
 }
 
 async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, onProgress: (rowsRead: number) => Promise<void>): Promise<Staged> {
@@ -174,17 +175,21 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   };
   // Results are written in file order; a few batches run ahead meanwhile (inline: one validates while another's lookup is out).
   const maxInFlight = pool ? pool.threadCount * 3 : 2;
-  const inFlight: Promise<BatchResult>[] = [];
+  const inFlight: { pending: Promise<BatchResult>; rows: Int32Array }[] = [];
   const counts: BatchCounts = emptyCounts();
+  const repeats = new RepeatedKeys();
   const writeNext = async () => {
-    const result = await inFlight.shift()!;
+    const { pending, rows } = inFlight.shift()!;
+    const result = await pending;
     addCounts(counts, result);
+    for (let i = 0; i < rows.length; i++) repeats.add(result.keys[i]!, rows[i]!);
     await copy.write(result.copyData);
   };
   const dispatch = async (records: TableRecord[]) => {
+    const rows = Int32Array.from(records, (recordOfFile) => recordOfFile.row);
     const pending = check(records);
     pending.catch(() => {}); // awaited in order by writeNext; this only keeps an early failure from being "unhandled"
-    inFlight.push(pending);
+    inFlight.push({ pending, rows });
     while (inFlight.length >= maxInFlight) await writeNext();
   };
 
@@ -240,7 +245,7 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
     if (error instanceof StorageNotFoundError) throw new ImportFileProblem({ code: 'file_missing', message: 'The uploaded file is no longer in storage; upload it again.' });
     throw error;
   }
-  return { header: header!, planned: planned!, columns: samples!.attach(planned!.columns), counts };
+  return { header: header!, planned: planned!, columns: samples!.attach(planned!.columns), counts, repeats };
 }
 
 /** `counts` minus `lost`, dropping keys that reach zero. */

@@ -39,7 +39,7 @@ parentPort!.on('message', (request: BatchRequest) => {
   processBatch(request.batch, (appId, keys) => findExistingUsers(pool, appId, keys)).then(
     // The bytes are moved, not copied: the job's thread writes them to COPY as they are, and its
     // heap never holds the text (left to V8, that garbage grows the process by 100 MB on big files).
-    (result) => parentPort!.postMessage({ id: request.id, result }, [result.copyData.buffer as ArrayBuffer]),
+    (result) => parentPort!.postMessage({ id: request.id, result }, [result.copyData.buffer as ArrayBuffer, result.keys.buffer as ArrayBuffer]),
     (error: Error) => parentPort!.postMessage({ id: request.id, error: { message: error.message, code: (error as { code?: string }).code } }),
   );
 });

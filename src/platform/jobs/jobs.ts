@@ -1,7 +1,6 @@
-import { PgBoss } from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-availability.ts';
-import { jobDuration, setQueueDepthSource } from '../metrics.ts';
 
 /** What a queue is allowed to tune; everything else keeps pg-boss defaults. */
 export interface JobQueueSettings {
@@ -68,7 +67,8 @@ const OUTAGE_RESUMES = 20;
 
 /** The queue every `roster worker` shares through PostgreSQL. */
 export class JobQueue {
-  private readonly boss: PgBoss;
+  /** pg-boss loads on first use: a CLI command that never touches the queue does not pay for it. */
+  private loaded: Promise<PgBoss> | undefined;
   private readonly createdQueues = new Set<string>();
   /** While stopping, lost connections are expected (the embedded server may stop alongside). */
   private stopping = false;
@@ -76,44 +76,61 @@ export class JobQueue {
   private readonly shutdown = new AbortController();
   private readonly workedQueues = new Set<string>();
 
-  constructor(private readonly options: JobsOptions) {
-    this.boss = new PgBoss({
-      connectionString: options.connectionString,
-      schema: options.schema,
-      max: 4,
-      supervise: options.maintenance,
-      schedule: options.maintenance,
-      migrate: true,
-      // Queues with `notify` start within milliseconds of send() rather than at the next poll.
-      useListenNotify: true,
-      // How soon a dead worker's job (heartbeat gone stale) is failed and retried elsewhere; default 60 s.
-      superviseIntervalSeconds: 5,
-      monitorIntervalSeconds: 5,
-    });
-    this.boss.on('error', (error: Error) => {
-      if (!this.stopping) options.onError?.(error);
-    });
-    setQueueDepthSource(async () => {
-      const queues = await this.boss.getQueues([...this.createdQueues]);
+  /** The metrics module (prom-client) also loads with the queue's start, not with a CLI command. */
+  private metrics: typeof import('../metrics.ts') | undefined;
+
+  constructor(private readonly options: JobsOptions) {}
+
+  private async loadMetrics(): Promise<typeof import('../metrics.ts')> {
+    if (this.metrics) return this.metrics;
+    this.metrics = await import('../metrics.ts');
+    this.metrics.setQueueDepthSource(async () => {
+      const queues = await (await this.boss()).getQueues([...this.createdQueues]);
       return queues.map((queue) => ({ queue: queue.name, depth: queue.queuedCount }));
     });
+    return this.metrics;
+  }
+
+  private boss(): Promise<PgBoss> {
+    const { options } = this;
+    this.loaded ??= import('pg-boss').then(({ PgBoss }) => {
+      const boss = new PgBoss({
+        connectionString: options.connectionString,
+        schema: options.schema,
+        max: 4,
+        supervise: options.maintenance,
+        schedule: options.maintenance,
+        migrate: true,
+        // Queues with `notify` start within milliseconds of send() rather than at the next poll.
+        useListenNotify: true,
+        // How soon a dead worker's job (heartbeat gone stale) is failed and retried elsewhere; default 60 s.
+        superviseIntervalSeconds: 5,
+        monitorIntervalSeconds: 5,
+      });
+      boss.on('error', (error: Error) => {
+        if (!this.stopping) options.onError?.(error);
+      });
+      return boss;
+    });
+    return this.loaded;
   }
 
   async start(definitions: JobDefinition<any, any>[]): Promise<void> {
-    await this.boss.start();
+    await (await this.boss()).start();
+    await this.loadMetrics();
     for (const definition of definitions) await this.ensureQueue(definition);
   }
 
   private async ensureQueue(definition: JobDefinition<any, any>): Promise<void> {
     if (this.createdQueues.has(definition.name)) return;
-    await this.boss.createQueue(definition.name, { ...definition.queue });
+    await (await this.boss()).createQueue(definition.name, { ...definition.queue });
     this.createdQueues.add(definition.name);
   }
 
   async send<Payload>(definition: JobDefinition<Payload, any>, payload: Payload, options: { singletonKey?: string; startAfterSeconds?: number } = {}): Promise<string | null> {
     await this.ensureQueue(definition);
     const data = definition.payload.parse(payload) as object;
-    return this.boss.send(definition.name, data, {
+    return (await this.boss()).send(definition.name, data, {
       singletonKey: options.singletonKey,
       startAfter: options.startAfterSeconds,
     });
@@ -121,19 +138,20 @@ export class JobQueue {
 
   /** Starts handling every definition's queue in this process. */
   async work<Deps>(definitions: JobDefinition<any, Deps>[], deps: Deps): Promise<void> {
+    const { jobDuration } = await this.loadMetrics();
     for (const definition of definitions) {
       await this.ensureQueue(definition);
       this.workedQueues.add(definition.name);
-      await this.boss.work(
+      await (await this.boss()).work(
         definition.name,
         { batchSize: 1, pollingIntervalSeconds: 0.5, ...definition.work },
         async (jobs: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }[]) => {
-          for (const job of jobs) await this.runOne(definition, deps, job);
+          for (const job of jobs) await this.runOne(definition, deps, job, jobDuration);
         },
       );
       if (definition.schedule && this.options.maintenance) {
         // pg-boss keeps one schedule row per name and sends each tick once across every process.
-        await this.boss.schedule(definition.name, definition.schedule, {}, { tz: 'UTC' });
+        await (await this.boss()).schedule(definition.name, definition.schedule, {}, { tz: 'UTC' });
       }
     }
   }
@@ -142,7 +160,12 @@ export class JobQueue {
    * One job: a database outage in the middle does not fail it; the handler waits for the database and
    * runs again (handlers resume from their checkpoint). A shutdown aborts its signal.
    */
-  private async runOne<Deps>(definition: JobDefinition<any, Deps>, deps: Deps, job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }): Promise<void> {
+  private async runOne<Deps>(
+    definition: JobDefinition<any, Deps>,
+    deps: Deps,
+    job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal },
+    jobDuration: (typeof import('../metrics.ts'))['jobDuration'],
+  ): Promise<void> {
     const payload = definition.payload.parse(job.data);
     const signal = job.signal ? AbortSignal.any([job.signal, this.shutdown.signal]) : this.shutdown.signal;
     const timer = jobDuration.startTimer({ kind: definition.name });
@@ -173,7 +196,7 @@ export class JobQueue {
 
   /** Jobs waiting in the queues this process knows (for /metrics and tests). */
   async queueDepths(): Promise<Record<string, number>> {
-    const queues = await this.boss.getQueues([...this.createdQueues]);
+    const queues = await (await this.boss()).getQueues([...this.createdQueues]);
     return Object.fromEntries(queues.map((queue) => [queue.name, queue.queuedCount]));
   }
 
@@ -183,8 +206,10 @@ export class JobQueue {
    */
   async stop(timeoutMs = 8_000): Promise<void> {
     this.stopping = true;
-    for (const name of this.workedQueues) await this.boss.offWork(name, { wait: false }).catch(() => {});
+    // Never loaded: nothing was started, nothing to stop.
+    const boss = this.loaded ? await this.loaded : undefined;
+    for (const name of this.workedQueues) await boss?.offWork(name, { wait: false }).catch(() => {});
     this.shutdown.abort();
-    await this.boss.stop({ graceful: true, timeout: timeoutMs });
+    await boss?.stop({ graceful: true, timeout: timeoutMs });
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type StreamTransport from 'nodemailer/lib/stream-transport/index.js';
 import { ensurePrivateFolder, PRIVATE_FILE_MODE } from '../private-files.js';
 import { assertSendable, type MailMessage, type Mailer } from './mailer.js';
@@ -13,7 +13,8 @@ import { assertSendable, type MailMessage, type Mailer } from './mailer.js';
 export class OutboxMailer implements Mailer {
   readonly kind = 'outbox' as const;
   readonly dir: string;
-  private readonly transport: Transporter<StreamTransport.SentMessageInfo>;
+  /** nodemailer loads with the first message: commands and servers that send none never load it. */
+  private transport: Promise<Transporter<StreamTransport.SentMessageInfo>> | undefined;
   private readonly tightened = new Set<string>();
 
   constructor(
@@ -21,13 +22,13 @@ export class OutboxMailer implements Mailer {
     private readonly from: string,
   ) {
     this.dir = resolve(dataDir, 'outbox');
-    // RFC 5322 lines end in CRLF; mail clients opening the file expect that.
-    this.transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   }
 
   async send(msg: MailMessage): Promise<void> {
     assertSendable(msg);
-    const info = await this.transport.sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
+    // RFC 5322 lines end in CRLF; mail clients opening the file expect that.
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }));
+    const info = await (await this.transport).sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
     const raw = info.message;
     if (!Buffer.isBuffer(raw)) throw new Error('nodemailer stream transport did not return a buffer');
 
@@ -47,6 +48,6 @@ export class OutboxMailer implements Mailer {
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    (await this.transport)?.close();
   }
 }

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { assertSendable, type MailMessage, type Mailer } from './mailer.js';
 
@@ -52,22 +52,22 @@ export function parseSmtpUrl(smtpUrl: string): SMTPPool.Options {
 
 export class SmtpMailer implements Mailer {
   readonly kind = 'smtp' as const;
-  private readonly transport: Transporter<SMTPPool.SentMessageInfo>;
+  /** nodemailer loads with the first message: commands and servers that send none never load it. */
+  private transport: Promise<Transporter<SMTPPool.SentMessageInfo>> | undefined;
 
   constructor(
-    options: SMTPPool.Options,
+    private readonly options: SMTPPool.Options,
     private readonly from: string,
-  ) {
-    this.transport = nodemailer.createTransport(options);
-  }
+  ) {}
 
   async send(msg: MailMessage): Promise<void> {
     assertSendable(msg);
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(this.options));
     // nodemailer rejects when every recipient is refused; a partial refusal cannot happen with one `to`.
-    await this.transport.sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
+    await (await this.transport).sendMail({ from: this.from, to: msg.to, subject: msg.subject, text: msg.text, html: msg.html });
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    (await this.transport)?.close();
   }
 }
