@@ -1,6 +1,7 @@
 import { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-availability.ts';
+import { logContext } from '../logging.ts';
 import { jobDuration, setQueueDepthSource } from '../metrics.ts';
 
 /** What a queue is allowed to tune; everything else keeps pg-boss defaults. */
@@ -142,7 +143,12 @@ export class JobQueue {
    * One job: a database outage in the middle does not fail it; the handler waits for the database and
    * runs again (handlers resume from their checkpoint). A shutdown aborts its signal.
    */
-  private async runOne<Deps>(definition: JobDefinition<any, Deps>, deps: Deps, job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }): Promise<void> {
+  private runOne<Deps>(definition: JobDefinition<any, Deps>, deps: Deps, job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }): Promise<void> {
+    // Every line the handler logs names its job.
+    return logContext.run({ jobId: job.id, queue: definition.name }, () => this.runHandler(definition, deps, job));
+  }
+
+  private async runHandler<Deps>(definition: JobDefinition<any, Deps>, deps: Deps, job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }): Promise<void> {
     const payload = definition.payload.parse(job.data);
     const signal = job.signal ? AbortSignal.any([job.signal, this.shutdown.signal]) : this.shutdown.signal;
     const timer = jobDuration.startTimer({ kind: definition.name });
