@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
+import { simpleParser } from 'mailparser';
 import S3rver from 's3rver';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,18 +173,26 @@ async function completedImport(id: string): Promise<{ created: number }> {
   }, 900_000, 100));
 }
 
-/** The worker process running a query like `pattern` now (from pg_stat_activity's application_name `roster:PID`). */
+/**
+ * The worker process running a query like `pattern` now (from pg_stat_activity's application_name
+ * `roster:PID`). Active, not merely "idle in transaction": an export's COPY connection stays in its
+ * snapshot's transaction once its part is written; active means rows are flowing now.
+ */
 async function workerRunning(pattern: string): Promise<RosterProcess> {
   return eventually(`a worker running ${pattern}`, async () => {
     const { rows } = await sql<{ application_name: string }>`
-      SELECT application_name FROM pg_stat_activity WHERE state <> 'idle' AND query ILIKE ${pattern} AND application_name LIKE 'roster:%'`.execute(database.db);
+      SELECT application_name FROM pg_stat_activity WHERE state = 'active' AND query ILIKE ${pattern} AND application_name LIKE 'roster:%'`.execute(database.db);
     const pids = new Set(rows.map((row) => Number(row.application_name.split(':')[1])));
     return workers.find((worker) => worker.alive() && pids.has(worker.child.pid!));
   }, 120_000, 10);
 }
 
+/** Workers killed or stopped by the suite, kept for their output. */
+const retired: RosterProcess[] = [];
+
 async function replaceWorker(dead: RosterProcess): Promise<void> {
   workers.splice(workers.indexOf(dead), 1);
+  retired.push(dead);
   workers.push(await spawnRoster('worker', env));
 }
 
@@ -268,7 +277,16 @@ describe('the chaos suite', () => {
     expect(outcomes.map((outcome) => outcome.rowsLost)).toEqual([0, 0, 0, 0]);
 
     // One email per export, and no audit entry written twice.
-    for (const id of [cleanExport, faultedExport]) expect(mails.filter((mail) => mail.includes(id)).length, `emails for export ${id}`).toBe(1);
+    // Decoded: quoted-printable may break a long link (and the id in it) across lines.
+    const decoded = await Promise.all(mails.map(async (mail) => {
+      const parsed = await simpleParser(mail);
+      return `${parsed.subject}\n${parsed.text ?? ''}\n${typeof parsed.html === 'string' ? parsed.html : ''}`;
+    }));
+    const exportsNow = await database.db.selectFrom('exports').select(['id', 'status', 'attempts', 'row_count']).execute();
+    for (const id of [cleanExport, faultedExport]) {
+      const summary = `emails for export ${id}; exports ${JSON.stringify(exportsNow)}; mails:\n${decoded.map((mail) => mail.slice(0, 400)).join('\n---\n')}\n${[...retired, ...workers].map((worker) => `--- worker ${worker.child.pid}:\n${worker.output().slice(-2000)}`).join('\n')}`;
+      expect(decoded.filter((mail) => mail.includes(id)).length, summary).toBe(1);
+    }
     const { rows: repeated } = await sql<{ action: string; target_id: string; count: number }>`
       SELECT action, target_id, count(*)::int AS count FROM audit_logs
        WHERE action IN ('import.completed', 'import.started', 'export.completed', 'export.requested')
