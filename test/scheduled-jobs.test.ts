@@ -41,11 +41,11 @@ describe('scheduled jobs', () => {
     // pg-boss's cron pass files each tick under its minute (the slot) before forwarding it to the queue.
     const slotsOfTicks = async () =>
       (await boss.findJobs('__pgboss__send-it', { limit: 100 })).filter((job) => (job.data as { name?: string }).name === name).map((job) => (job.data as { slot: string }).slot);
-    // Read both sides between two reads of the ticks that agree, so a tick landing meanwhile does not skew them.
+    // Both sides read between two reads of the ticks that agree (a tick landing meanwhile would skew
+    // them), once every filed tick has reached the queue.
     const { slots, all } = await eventually('a quiet moment between ticks', async () => {
       const before = await slotsOfTicks();
       const current = await jobs();
-      // (and every filed tick already forwarded to the queue)
       return (await slotsOfTicks()).length === before.length && current.length >= before.length ? { slots: before, all: current } : undefined;
     }, 30_000, 200);
     // One job per tick, however many processes ran the cron pass, each handled once by one worker.
