@@ -9,11 +9,9 @@ import { JobQueue } from './platform/jobs/jobs.ts';
 import { createMailer, type Mailer } from './platform/mail/index.ts';
 import { createStorage, type ObjectStorage } from './platform/storage/storage.ts';
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+import { jsonLogger, type Logger } from './platform/logging.ts';
+
+export type { Logger } from './platform/logging.ts';
 
 /** Everything a feature needs at run time; built once per process (and once per test file). */
 export interface AppContext {
@@ -37,12 +35,6 @@ export interface ContextOptions {
   maxConnections?: number;
 }
 
-export const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-};
-
 export interface OpenedDatabase {
   handle: DatabaseHandle;
   stopEmbedded(): Promise<void>;
@@ -61,7 +53,7 @@ export async function openDatabase(config: Config, options: ContextOptions = {})
 }
 
 export async function createContext(config: Config, database: DatabaseHandle, options: ContextOptions = {}): Promise<AppContext> {
-  const log = options.log ?? consoleLogger;
+  const log = options.log ?? jsonLogger(config.LOG_LEVEL);
   // A database still starting (or restarting) is waited for rather than ending start-up.
   await retryWhileDatabaseAway(database, () => migrateToLatest(database), { onWaiting: () => log.warn('waiting for the database to accept connections…') });
   const jobs = new JobQueue({

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, buildOperationsApp } from './app.ts';
 import { retryWhileDatabaseAway } from './db/database-availability.ts';
 import type { Config } from './config/config.ts';
-import { type AppContext, closeContext, consoleLogger, createContext, openDatabase } from './context.ts';
+import { type AppContext, closeContext, createContext, openDatabase } from './context.ts';
+import { jsonLogger } from './platform/logging.ts';
 import { createApiKey, createApplication, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { mailOwnerWelcome } from './features/auth/passwords.service.ts';
 import { allJobs } from './features/index.ts';
+import { sweepTemporaryFiles } from './features/upkeep/index.ts';
 
 export interface RunningRoster {
   ctx: AppContext;
@@ -27,10 +29,11 @@ const JOB_STOP_TIMEOUT_MS = 8_000;
 
 /** Runs HTTP, the job worker, or both, on one shared context. */
 export async function runRoster(config: Config, options: RunOptions): Promise<RunningRoster> {
-  const opened = await openDatabase(config, { log: consoleLogger });
+  const log = jsonLogger(config.LOG_LEVEL);
+  const opened = await openDatabase(config, { log });
   // The process outlives its embedded server: if PostgreSQL dies, start it again.
-  opened.superviseEmbedded((line) => consoleLogger.warn(line));
-  const ctx = await createContext(config, opened.handle, { maintenance: options.worker });
+  opened.superviseEmbedded((line) => log.warn(line));
+  const ctx = await createContext(config, opened.handle, { maintenance: options.worker, log });
   await retryWhileDatabaseAway(ctx.database, () => ctx.jobs.start(allJobs));
   if (options.bootstrap) {
     const created = await bootstrapDemoTenant(ctx, { ownerEmail: options.ownerEmail });
@@ -43,6 +46,8 @@ export async function runRoster(config: Config, options: RunOptions): Promise<Ru
   if (options.http) console.log(`Roster is serving on ${config.PUBLIC_URL} (console at ${config.PUBLIC_URL}/, API docs at ${config.PUBLIC_URL}/docs)`);
   if (options.worker) {
     await retryWhileDatabaseAway(ctx.database, () => ctx.jobs.work(allJobs, ctx));
+    // What a killed predecessor on this machine left behind; the hourly schedule runs on one worker only.
+    void sweepTemporaryFiles(ctx).catch((error: Error) => ctx.log.warn(`could not sweep temporary files: ${error.message}`));
     console.log(`Roster worker is running ${allJobs.length} job queue(s)${options.http ? '' : ` (health and metrics on ${config.PUBLIC_URL})`}`);
   }
 

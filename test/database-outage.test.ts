@@ -82,7 +82,9 @@ describe.skipIf(!systemPostgresAvailable())('PostgreSQL crashing in the middle o
     const completedEntries = await database.db.selectFrom('audit_logs').select('id').where('action', '=', 'import.completed').where('target_id', '=', importId).execute();
     expect(completedEntries).toHaveLength(1);
     // Crash recovery emptied the unlogged staging table: the run staged the file again instead of failing.
-    expect(roster.output()).toContain('staged rows were lost');
+    const rebuilt = roster.output().split('\n').find((line) => line.includes('staged rows were lost'));
+    // A JSON log line, like the request logs, naming the job it came from.
+    expect(JSON.parse(rebuilt!)).toMatchObject({ level: 40, queue: 'imports.run', jobId: expect.any(String) });
     expect(roster.alive()).toBe(true);
     expect(roster.output()).not.toMatch(/Unhandled 'error' event|unhandled rejection|uncaught exception/i);
   });

@@ -3,6 +3,11 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText, previewOf, startAndFinish } from '../src/features/imports/imports.test-support.ts';
 import { registerErrorHandling } from '../src/http/errors.ts';
+import { registerOperations } from '../src/http/operations.ts';
+import { defineJob } from '../src/platform/jobs/jobs.ts';
+import { jsonLogger } from '../src/platform/logging.ts';
+import { z } from 'zod';
+import { eventually } from './support/roster-process.ts';
 import { createTestTenant, startTestRoster, type TestRoster } from './harness.ts';
 
 let roster: TestRoster;
@@ -71,5 +76,33 @@ describe('request ids and error logs', () => {
     expect(away.headers['retry-after']).toBe('5');
     expect(away.json()).toMatchObject({ error: { code: 'database_unavailable' } });
     await app.close();
+  });
+
+  it('writes the services\' and jobs\' own lines as JSON with a level, and the request id or job id they belong to', async () => {
+    const lines: Record<string, any>[] = [];
+    const log = jsonLogger('info', (line) => lines.push(JSON.parse(line)));
+    const app = Fastify({ genReqId: () => 'req-7' });
+    registerOperations(app, roster.ctx);
+    app.post('/echo', async (request) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      log.warn('in a request');
+      return request.body;
+    });
+    expect((await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } })).statusCode).toBe(200);
+    expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'in a request', reqId: 'req-7', pid: process.pid })]);
+    await app.close();
+
+    const logged = defineJob<{ n: number }, unknown>({
+      name: 'test.logged',
+      payload: z.object({ n: z.number() }),
+      async handle({ n }) {
+        log.info(`job line ${n}`);
+      },
+    });
+    await roster.ctx.jobs.work([logged], {});
+    const jobId = await roster.ctx.jobs.send(logged, { n: 1 });
+    const line = await eventually('the job\'s line', async () => lines.find((candidate) => candidate.msg === 'job line 1'), 20_000, 50);
+    expect(line).toMatchObject({ level: 30, jobId, queue: 'test.logged' });
+    expect(line).not.toHaveProperty('reqId');
   });
 });

@@ -9,6 +9,7 @@ import { apiKeyList, apiKeyRevoke, operatorList } from './admin-commands.ts';
 import { idFlag, loadApplication } from './cli-context.ts';
 import { createTerminal } from './terminal.ts';
 import { fail, flags, positionals, print, required, text } from './cli-input.ts';
+import { jsonLogger, type Logger } from '../platform/logging.ts';
 
 /** Runs one admin command against the database, starting the embedded server only if no one runs it. */
 async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise<T>): Promise<T> {
@@ -35,23 +36,24 @@ async function run(): Promise<void> {
   }
 
   if (command === 'start' || command === 'serve' || command === 'worker') {
-    keepRunningThroughDatabaseErrors();
+    const log = jsonLogger(config.LOG_LEVEL);
+    keepRunningThroughDatabaseErrors(log);
     const ownerEmail = flags['owner-email'];
     if (ownerEmail !== undefined && (typeof ownerEmail !== 'string' || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(ownerEmail))) fail('--owner-email needs an email address, e.g. --owner-email you@example.com');
     // Loaded only to serve: the HTTP app and every feature are most of the start-up, which other commands skip.
     const { runRoster } = await import('../runtime.ts');
     const running = await runRoster(config, { http: command !== 'worker', worker: command !== 'serve', bootstrap: command === 'start', ownerEmail: ownerEmail?.trim().toLowerCase() });
     const shutdown = (signal: string) => {
-      console.log(`${signal}: no new requests or jobs; finishing the work in hand`);
+      log.info(`${signal}: no new requests or jobs; finishing the work in hand`);
       // Work in hand commits or rolls back whole, so leaving at the deadline loses nothing.
       setTimeout(() => {
-        console.warn('stopped waiting after 10 s; unfinished jobs resume in another worker');
+        log.warn('stopped waiting after 10 s; unfinished jobs resume in another worker');
         process.exit(0);
       }, 9_500).unref();
       running.stop().then(
         () => process.exit(0),
         (error: unknown) => {
-          console.error(`shutdown: ${(error as Error).message}`);
+          log.error(`shutdown: ${(error as Error).message}`);
           process.exit(0);
         },
       );
@@ -149,13 +151,13 @@ async function run(): Promise<void> {
  * connection's 'error' event somewhere nobody listened) is logged, not fatal. Anything else still ends
  * the process, since its state is unknown.
  */
-function keepRunningThroughDatabaseErrors(): void {
+function keepRunningThroughDatabaseErrors(log: Logger): void {
   const handle = (kind: string) => (error: unknown) => {
     if (isDatabaseUnavailable(error)) {
-      console.warn(`${kind} while the database was away (carrying on): ${(error as Error).message}`);
+      log.warn(`${kind} while the database was away (carrying on): ${(error as Error).message}`);
       return;
     }
-    console.error(`${kind}:`, error);
+    log.error(`${kind}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   };
   process.on('uncaughtException', handle('uncaught exception'));

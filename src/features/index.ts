@@ -6,7 +6,8 @@ import { faceImportsFeature } from './face-imports/index.ts';
 import { importsFeature } from './imports/index.ts';
 import { usersFeature } from './users/index.ts';
 import { overviewFeature } from './overview/index.ts';
+import { upkeepFeature } from './upkeep/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature, overviewFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature, overviewFeature, upkeepFeature];
 
 export const allJobs = features.flatMap((feature) => feature.jobs ?? []);

@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { databaseIsReachable } from '../db/database-availability.ts';
+import { logContext } from '../platform/logging.ts';
 import { httpRequestDuration, metricsRegistry } from '../platform/metrics.ts';
 import { errorBody } from './errors.ts';
 
@@ -34,8 +35,11 @@ export function registerOperations(app: FastifyInstance, ctx: AppContext): void 
   // Callback hooks, not async ones: on the hottest routes every promise per request shows.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done();
+    // Lines the services log while this request runs carry its id, as Fastify's own request lines do.
+    logContext.run({ reqId: String(request.id) }, done);
   });
+  // Again once the body is read: its stream's events may have run in another async context.
+  app.addHook('preHandler', (request, _reply, done) => logContext.run({ reqId: String(request.id) }, done));
   app.addHook('onResponse', (request, reply, done) => {
     // The route's pattern, not its URL, so ids do not explode the label set.
     const route = request.routeOptions.url ?? 'unmatched';

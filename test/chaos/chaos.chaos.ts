@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sql } from 'kysely';
+import { simpleParser } from 'mailparser';
 import S3rver from 's3rver';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { AppContext } from '../../src/context.ts';
 import { connectDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { createTestTenant, type TestTenant } from '../harness.ts';
 import { startTestCluster, type TestCluster } from '../support/pg-cluster.ts';
-import { eventually, type RosterProcess, spawnRoster } from '../support/roster-process.ts';
+import { eventually, GaveUp, type RosterProcess, spawnRoster } from '../support/roster-process.ts';
 
 /**
  * 2 `roster serve` + 2 `roster worker` processes on one PostgreSQL cluster, s3rver and an SMTP server,
@@ -85,9 +86,11 @@ beforeAll(async () => {
     RATE_LIMIT_READS_PER_MINUTE: '0',
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
   };
+  // The first process migrates; the other three start side by side.
   serves.push(await spawnRoster('serve', env));
-  serves.push(await spawnRoster('serve', env));
-  workers.push(await spawnRoster('worker', env), await spawnRoster('worker', env));
+  const [serve, ...started] = await Promise.all([spawnRoster('serve', env), spawnRoster('worker', env), spawnRoster('worker', env)]);
+  serves.push(serve!);
+  workers.push(...started);
   database = connectDatabase(cluster.url, { maxConnections: 4 });
   tenant = await createTestTenant({ db: database.db } as AppContext, 'chaos');
   exportTenant = await createTestTenant({ db: database.db } as AppContext, 'export');
@@ -130,56 +133,75 @@ async function runApiLoad(): Promise<void> {
 const consoleApi = (path: string, init: RequestInit = {}, forTenant = tenant) =>
   fetch(`${serves[0]!.url}/api/console/apps/${forTenant.appId}${path}`, { ...init, headers: { ...forTenant.operators.ADMIN.auth, ...(init.headers as Record<string, string>) } });
 
+/** A failure says what the workers printed (they log at warn and above). */
+function withWorkerOutput<T>(waiting: Promise<T>): Promise<T> {
+  return waiting.catch((error: Error) => {
+    throw new Error(`${error.message}\n${workers.map((worker) => `--- worker ${worker.child.pid}:\n${worker.output().slice(-3000)}`).join('\n')}`);
+  });
+}
+
+/** Uploads, waits for the preview, starts the run and returns once its first chunk is applied (and the run is far from done). */
 async function preparedImport(label: string): Promise<string> {
   const lines = ['vendor_data,display_name,email', ...Array.from({ length: importRows }, (_, i) => `${label}-${i},Name ${i},${label}${i}@example.com`)];
   const upload = await consoleApi('/imports', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `${lines.join('\n')}\n` });
   expect(upload.status).toBe(201);
   const { id } = (await upload.json()) as { id: string };
-  await eventually(`the preview of ${label}`, async () => {
-    const record = await database.db.selectFrom('imports').select(['status', 'error', 'total_rows']).where('id', '=', id).executeTakeFirstOrThrow();
-    if (record.status === 'failed') throw new Error(`preview failed: ${JSON.stringify(record.error)}`);
+  await withWorkerOutput(eventually(`the preview of ${label}`, async () => {
+    const record = await importRecord(id);
+    if (record.status === 'failed') throw new GaveUp(`preview failed: ${JSON.stringify(record.error)}`);
     return record.status === 'ready' || undefined;
-  }, 600_000, 250).catch((error: Error) => {
-    throw new Error(`${error.message}\n${workers.map((worker) => `--- worker ${worker.child.pid}:\n${worker.output().slice(-3000)}`).join('\n')}`);
-  });
+  }, 600_000, 100));
   expect((await consoleApi(`/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
-  await eventually(`the run of ${label} to apply rows`, async () => ((await importRecord(id)).processed_rows > 0 ? true : undefined), 600_000, 20);
+  const started = await withWorkerOutput(eventually(`the run of ${label} to apply rows`, async () => {
+    const record = await importRecord(id);
+    return record.processed_rows > 0 ? record : undefined;
+  }, 600_000, 5));
+  // The fault must land mid-import: most chunks still to come.
+  expect(started.processed_rows).toBeLessThan(importRows / 2);
   return id;
 }
 
 function importRecord(id: string) {
-  return database.db.selectFrom('imports').select(['status', 'processed_rows', 'created', 'skipped']).where('id', '=', id).executeTakeFirstOrThrow();
+  return database.db.selectFrom('imports').select(['status', 'error', 'processed_rows', 'created', 'skipped']).where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 async function completedImport(id: string): Promise<{ created: number }> {
-  return eventually('the import to complete', async () => {
+  return withWorkerOutput(eventually('the import to complete', async () => {
     const row = await importRecord(id);
-    if (row.status === 'failed' || row.status === 'cancelled') throw new Error(`import ${id} ended ${row.status}`);
+    if (row.status === 'failed' || row.status === 'cancelled') throw new GaveUp(`import ${id} ended ${row.status}: ${JSON.stringify(row.error)}`);
     return row.status === 'completed' ? row : undefined;
-  }, 900_000, 250);
+  }, 900_000, 100));
 }
 
-/** The worker process running a query like `pattern` now (from pg_stat_activity's application_name `roster:PID`). */
+/**
+ * The worker process running a query like `pattern` now (from pg_stat_activity's application_name
+ * `roster:PID`). Active, not merely "idle in transaction": an export's COPY connection stays in its
+ * snapshot's transaction once its part is written; active means rows are flowing now.
+ */
 async function workerRunning(pattern: string): Promise<RosterProcess> {
   return eventually(`a worker running ${pattern}`, async () => {
     const { rows } = await sql<{ application_name: string }>`
-      SELECT application_name FROM pg_stat_activity WHERE state <> 'idle' AND query ILIKE ${pattern} AND application_name LIKE 'roster:%'`.execute(database.db);
+      SELECT application_name FROM pg_stat_activity WHERE state = 'active' AND query ILIKE ${pattern} AND application_name LIKE 'roster:%'`.execute(database.db);
     const pids = new Set(rows.map((row) => Number(row.application_name.split(':')[1])));
     return workers.find((worker) => worker.alive() && pids.has(worker.child.pid!));
   }, 120_000, 10);
 }
 
+/** Workers killed or stopped by the suite, kept for their output. */
+const retired: RosterProcess[] = [];
+
 async function replaceWorker(dead: RosterProcess): Promise<void> {
   workers.splice(workers.indexOf(dead), 1);
+  retired.push(dead);
   workers.push(await spawnRoster('worker', env));
 }
 
 async function exportFile(id: string): Promise<string> {
-  const record = await eventually('the export to complete', async () => {
+  const record = await withWorkerOutput(eventually('the export to complete', async () => {
     const row = await database.db.selectFrom('exports').select(['status', 'storage_key', 'row_count']).where('id', '=', id).executeTakeFirstOrThrow();
-    if (row.status === 'failed') throw new Error(`export ${id} failed`);
+    if (row.status === 'failed') throw new GaveUp(`export ${id} failed`);
     return row.status === 'completed' ? row : undefined;
-  }, 900_000, 250);
+  }, 900_000, 100));
   expect(record.row_count).toBe(exportRows);
   const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: record.storage_key! }));
   return createHash('sha256').update(await object.Body!.transformToByteArray()).digest('hex');
@@ -255,7 +277,16 @@ describe('the chaos suite', () => {
     expect(outcomes.map((outcome) => outcome.rowsLost)).toEqual([0, 0, 0, 0]);
 
     // One email per export, and no audit entry written twice.
-    for (const id of [cleanExport, faultedExport]) expect(mails.filter((mail) => mail.includes(id)).length, `emails for export ${id}`).toBe(1);
+    // Decoded: quoted-printable may break a long link (and the id in it) across lines.
+    const decoded = await Promise.all(mails.map(async (mail) => {
+      const parsed = await simpleParser(mail);
+      return `${parsed.subject}\n${parsed.text ?? ''}\n${typeof parsed.html === 'string' ? parsed.html : ''}`;
+    }));
+    const exportsNow = await database.db.selectFrom('exports').select(['id', 'status', 'attempts', 'row_count']).execute();
+    for (const id of [cleanExport, faultedExport]) {
+      const summary = `emails for export ${id}; exports ${JSON.stringify(exportsNow)}; mails:\n${decoded.map((mail) => mail.slice(0, 400)).join('\n---\n')}\n${[...retired, ...workers].map((worker) => `--- worker ${worker.child.pid}:\n${worker.output().slice(-2000)}`).join('\n')}`;
+      expect(decoded.filter((mail) => mail.includes(id)).length, summary).toBe(1);
+    }
     const { rows: repeated } = await sql<{ action: string; target_id: string; count: number }>`
       SELECT action, target_id, count(*)::int AS count FROM audit_logs
        WHERE action IN ('import.completed', 'import.started', 'export.completed', 'export.requested')

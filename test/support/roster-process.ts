@@ -46,7 +46,10 @@ export async function spawnRoster(command: RosterProcess['command'], env: Record
   return process_;
 }
 
-/** Polls `check` until it returns a value other than undefined, or throws after the deadline. */
+/** Thrown from an `eventually` check: the awaited state can no longer come (a job failed), so stop waiting now. */
+export class GaveUp extends Error {}
+
+/** Polls `check` until it returns a value other than undefined, or throws after the deadline (or at once on GaveUp). */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -55,6 +58,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
       const value = await check();
       if (value !== undefined) return value;
     } catch (error) {
+      if (error instanceof GaveUp) throw new Error(`gave up waiting for ${what}: ${error.message}`);
       lastError = error;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);

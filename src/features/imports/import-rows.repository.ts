@@ -166,12 +166,42 @@ export async function countStagedRows(db: Queryable, importId: string, fromRow: 
   return rows[0]!.rows;
 }
 
-/** Rows the run left alone (mode, status guard): marked skip with their code, so the rows list and errors.csv show why. */
+/**
+ * Rows the run left alone (mode, status guard): marked skip with their code, so the rows list and
+ * errors.csv show why. Also kept in a logged table (same transaction as the chunk), from which a
+ * staging table rebuilt after a database crash is marked again.
+ */
 export async function markRunSkips(db: Queryable, importId: string, skips: readonly { row: number; code: string }[]): Promise<void> {
+  const values = [importId, skips.map((skip) => skip.row), skips.map((skip) => skip.code)];
+  await db.query(
+    `INSERT INTO import_run_skips (import_id, row, code) SELECT $1, s.row, s.code FROM unnest($2::int[], $3::text[]) AS s(row, code)
+     ON CONFLICT (import_id, row) DO UPDATE SET code = EXCLUDED.code`,
+    values,
+  );
   await db.query(
     `UPDATE import_rows r SET action = 'skip', skip_code = s.code
        FROM unnest($2::int[], $3::text[]) AS s(row, code)
       WHERE r.import_id = $1 AND r.row = s.row`,
-    [importId, skips.map((skip) => skip.row), skips.map((skip) => skip.code)],
+    values,
+  );
+}
+
+/**
+ * After a rebuild of the staging table, the chunks already applied show what the run decided, not what
+ * checking them again against today's users says: the mode's `exists` / `not_found` judged now (a
+ * create_only run's own creations would read `exists`) is dropped, and the run's skips are marked again.
+ */
+export async function reapplyRunSkips(db: Queryable, importId: string): Promise<void> {
+  await db.query(
+    `UPDATE import_rows r SET action = CASE WHEN r.changes IS NULL THEN 'unchanged' ELSE 'update' END, skip_code = NULL
+      WHERE r.import_id = $1 AND r.errors IS NULL AND r.skip_code IS NOT NULL
+        AND r.row <= (SELECT cursor_row FROM imports WHERE id = $1)`,
+    [importId],
+  );
+  await db.query(
+    `UPDATE import_rows r SET action = 'skip', skip_code = s.code
+       FROM import_run_skips s
+      WHERE s.import_id = $1 AND r.import_id = $1 AND r.row = s.row`,
+    [importId],
   );
 }

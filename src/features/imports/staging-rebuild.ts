@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AppContext } from '../../context.ts';
+import { reapplyRunSkips } from './import-rows.repository.ts';
 import { findImportForJob, type ImportRecord } from './imports.repository.ts';
 import { stageFromFile } from './validate-import.job.ts';
 
@@ -39,6 +40,7 @@ export async function rebuildStaging(ctx: AppContext, importId: string, signal: 
         signal.throwIfAborted();
       });
       for (const step of restoreSteps) await step(client, record);
+      await reapplyRunSkips(client, importId);
     }
     await client.query('COMMIT');
     clean = true;

@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-availability.ts';
+import { logContext } from '../logging.ts';
 
 /** What a queue is allowed to tune; everything else keeps pg-boss defaults. */
 export interface JobQueueSettings {
@@ -160,7 +161,17 @@ export class JobQueue {
    * One job: a database outage in the middle does not fail it; the handler waits for the database and
    * runs again (handlers resume from their checkpoint). A shutdown aborts its signal.
    */
-  private async runOne<Deps>(
+  private runOne<Deps>(
+    definition: JobDefinition<any, Deps>,
+    deps: Deps,
+    job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal },
+    jobDuration: (typeof import('../metrics.ts'))['jobDuration'],
+  ): Promise<void> {
+    // Every line the handler logs names its job.
+    return logContext.run({ jobId: job.id, queue: definition.name }, () => this.runHandler(definition, deps, job, jobDuration));
+  }
+
+  private async runHandler<Deps>(
     definition: JobDefinition<any, Deps>,
     deps: Deps,
     job: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal },

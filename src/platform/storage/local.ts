@@ -18,6 +18,7 @@ import {
   type SignedUrlOptions,
 } from './object-storage.js';
 import { ensurePrivateFolder, PRIVATE_FILE_MODE } from '../private-files.js';
+import { removeStaleTemporaryFiles } from '../temporary-files.js';
 
 export interface LocalStorageOptions {
   /** Objects live under `${dataDir}/files/`. */
@@ -109,6 +110,10 @@ export class LocalStorage implements ObjectStorage {
     query.set('sig', signature(this.secret, key, expires, name, type));
     const path = key.split('/').map(encodeURIComponent).join('/');
     return `${this.publicUrl}/files/${path}?${query.toString()}`;
+  }
+
+  sweepTemporaryFiles(olderThan: Date): Promise<number> {
+    return removeStaleTemporaryFiles(this.root, olderThan);
   }
 
   private pathFor(key: string): string {

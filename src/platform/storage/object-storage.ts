@@ -25,6 +25,11 @@ export interface ObjectStorage {
   /** Idempotent. */
   delete(key: string): Promise<void>;
   signedUrl(key: string, opts: SignedUrlOptions): Promise<string>;
+  /**
+   * Deletes what killed writers left behind, last written before `olderThan`; returns how many. Only
+   * the local store has any (an S3 multipart upload never completed is the bucket's lifecycle rule's).
+   */
+  sweepTemporaryFiles?(olderThan: Date): Promise<number>;
 }
 
 export class StorageNotFoundError extends Error {
