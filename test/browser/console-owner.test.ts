@@ -71,7 +71,14 @@ describe('the console, for an owner', () => {
     // Clearing rewrites the URL; let the page settle before the next filter, or the re-render undoes the click.
     await expect.poll(() => rows.count()).toBe(50);
 
-    await page.getByRole('checkbox', { name: 'Blocked' }).check();
+    // The search box settles a moment after the URL is cleared; a click in that window can be undone by
+    // its re-render, so the box is ticked until it stays ticked.
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('');
+    const blocked = page.getByRole('checkbox', { name: 'Blocked' });
+    await expect.poll(async () => {
+      await blocked.check({ timeout: 1_000 }).catch(() => {});
+      return blocked.isChecked();
+    }).toBe(true);
     await expect.poll(() => rows.count()).toBe(3);
     for (const status of await rows.locator('td[data-label="Status"]').allTextContents()) expect(status).toBe('BLOCKED');
     await page.getByRole('button', { name: 'Clear filters' }).click();
