@@ -73,7 +73,7 @@ describe('the console, for an owner', () => {
 
     // The search box settles a moment after the URL is cleared; a click in that window can be undone by
     // its re-render, so the box is ticked until it stays ticked.
-    await expect.poll(() => page.evaluate(() => location.search)).toBe('');
+    await expect.poll(() => new URL(page.url()).search).toBe('');
     const blocked = page.getByRole('checkbox', { name: 'Blocked' });
     await expect.poll(async () => {
       await blocked.check({ timeout: 1_000 }).catch(() => {});
