@@ -1,5 +1,10 @@
 /** Small helpers the benchmarks share. */
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
+import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
+import { freePort } from '../test/global-setup.ts';
 
 /** `--name N` from the command line, a positive whole number, or `fallback`. */
 export function argument(name: string, fallback: number): number {
@@ -26,4 +31,18 @@ export function runBench(main: () => Promise<void>): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * A work folder (readable by the postgres user, as the embedded server needs) and the database to use:
+ * DATABASE_URL when set, else an embedded server started in the folder; `stop` stops that server.
+ */
+export async function benchDatabase(label: string): Promise<{ workDir: string; databaseUrl: string; stop: () => Promise<void> }> {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), `roster-${label}-bench-`));
+  chmodSync(workDir, 0o755);
+  if (process.env.DATABASE_URL) return { workDir, databaseUrl: process.env.DATABASE_URL, stop: async () => {} };
+  const pgDir = path.join(workDir, 'pg-root');
+  mkdirSync(pgDir, { mode: 0o755 });
+  const embedded = await openEmbeddedDatabase(pgDir, await freePort());
+  return { workDir, databaseUrl: embedded.url, stop: () => embedded.stop() };
 }

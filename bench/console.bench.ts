@@ -17,7 +17,7 @@
  * against the default list's (newest first, index-backed), both in the same run.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
@@ -25,11 +25,10 @@ import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import { closeContext, createContext } from '../src/context.ts';
 import { connectDatabase } from '../src/db/database.ts';
-import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import type { Database } from '../src/db/schema.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { freePort } from '../test/global-setup.ts';
-import { dropBenchSchemas, runBench } from './bench-support.ts';
+import { dropBenchSchemas, runBench, benchDatabase } from './bench-support.ts';
 
 const userCount = Number(process.argv[2] ?? process.env.CONSOLE_BENCH_USERS ?? 20_000);
 const requestsPerShape = Number(process.env.CONSOLE_BENCH_REQUESTS ?? 40);
@@ -58,17 +57,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'roster-console-bench-'));
-  chmodSync(workDir, 0o755);
-  let stopEmbedded = async () => {};
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    const pgDir = path.join(workDir, 'pg-root');
-    mkdirSync(pgDir, { mode: 0o755 });
-    const embedded = await openEmbeddedDatabase(pgDir, await freePort());
-    databaseUrl = embedded.url;
-    stopEmbedded = () => embedded.stop();
-  }
+  const { workDir, databaseUrl, stop: stopEmbedded } = await benchDatabase('console');
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const port = await freePort();
   const config = parseConfig({

@@ -18,18 +18,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { parseConfig } from '../src/config/config.ts';
 import { closeContext, createContext } from '../src/context.ts';
 import { connectDatabase } from '../src/db/database.ts';
-import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { allJobs } from '../src/features/index.ts';
 import { freePort } from '../test/global-setup.ts';
-import { dropBenchSchemas, runBench } from './bench-support.ts';
+import { dropBenchSchemas, runBench, benchDatabase } from './bench-support.ts';
 import { prepareBaselines, runBaseline } from './baselines.ts';
 import { generateImportFile, uploadImportFile } from './import-file.ts';
 import { ledgerBench, ledgerBenchArguments } from './import-ledger.bench-part.ts';
@@ -85,17 +84,7 @@ async function importThroughApi(baseUrl: string, token: string, appId: string, f
 }
 
 async function main(): Promise<void> {
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'roster-import-bench-'));
-  chmodSync(workDir, 0o755);
-  let stopEmbedded = async () => {};
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    const pgDir = path.join(workDir, 'pg-root');
-    mkdirSync(pgDir, { mode: 0o755 });
-    const embedded = await openEmbeddedDatabase(pgDir, await freePort());
-    databaseUrl = embedded.url;
-    stopEmbedded = () => embedded.stop();
-  }
+  const { workDir, databaseUrl, stop: stopEmbedded } = await benchDatabase('import');
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const port = await freePort();
   const config = parseConfig({
