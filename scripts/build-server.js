@@ -4,6 +4,10 @@
 // Kysely ships as ~260 small ES modules; loading them was the largest part of a CLI command's start
 // (0.2–0.7 s on a busy 2-core machine against 0.08 s for the same code as one file), so it is bundled
 // into dist/vendor/kysely.js and every compiled file imports that one copy (nothing else imports kysely).
+// src/platform/jobs/pg-boss.ts is built together with pg-boss and the packages it loads (cron-parser,
+// OpenTelemetry's API...) into one file: as ~60 modules, several stored by V8 as two-byte strings for one
+// non-ASCII character, they held ~7 MB of an idle server's heap; as one ASCII file without comments or
+// indentation, ~5 MB (bench:process). Bundles keep identifiers, so stack traces still name functions.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,23 +17,32 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = path.join(root, 'src');
 const outDir = path.join(root, 'dist');
 
+// Source files built with the packages they import, one self-contained file each (pg stays shared).
+const selfContained = ['platform/jobs/pg-boss.ts'];
 const isServerSource = (file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.test(-support)?\.ts$/.test(file) && !/[.-]test-support\.ts$/.test(file);
 const entryPoints = readdirSync(sourceDir, { recursive: true })
   .map(String)
   .filter(isServerSource)
+  .filter((file) => !selfContained.includes(file.split(path.sep).join('/')))
   .map((file) => path.join(sourceDir, file));
 
 const started = performance.now();
 rmSync(outDir, { recursive: true, force: true });
 const bundledPackages = ['kysely'];
+const compact = { bundle: true, format: 'esm', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, logLevel: 'warning' };
 await build({
+  ...compact,
   entryPoints: Object.fromEntries(bundledPackages.map((name) => [name, name])),
   outdir: path.join(outDir, 'vendor'),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
+});
+await build({
+  ...compact,
+  entryPoints: selfContained.map((file) => path.join(sourceDir, file)),
+  outdir: outDir,
+  outbase: sourceDir,
+  external: ['pg', 'luxon'],
+  // The CommonJS packages inside (cron-parser) require() Node's own modules, and luxon (see pg-boss.ts).
+  banner: { js: "import { createRequire as createRequireForBundle } from 'node:module'; const require = createRequireForBundle(import.meta.url);" },
 });
 const result = await build({
   entryPoints,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { defineJob, type JobInfo, type JobQueueSettings, type JobWorkSettings } from '../../platform/jobs/jobs.ts';
+import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import type { ExportColumn } from '../users/user-columns.ts';
@@ -21,18 +21,11 @@ const HEARTBEAT_MS = 10_000;
 /** Test-only: lets a test fail an attempt part-way through its file. Never set in production code. */
 export const exportJobTestHooks: { onChunk?: (event: { exportId: string; attempt: number; bytes: number }) => void | Promise<void> } = {};
 
-// pg-boss then wakes an idle worker by LISTEN/NOTIFY instead of at its next poll; polling stays as
-// frequent as without it, since a notification sent while the worker is busy is not replayed.
-// (JobQueueSettings and JobWorkSettings do not list these pg-boss options.)
-const wakeWorkerOnSend = { notify: true } as JobQueueSettings;
-const keepPolling = { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 } as JobWorkSettings;
-
 export const exportJob = defineJob<{ exportId: string; appId: string }, AppContext>({
   name: 'export.run',
   payload: z.object({ exportId: z.string().uuid(), appId: z.string().uuid() }),
   // heartbeatSeconds brings a killed worker's job back within seconds instead of at expiry.
-  queue: { ...wakeWorkerOnSend, heartbeatSeconds: 10, retryLimit: EXPORT_RETRY_LIMIT, retryDelay: 3, expireInSeconds: 6 * 3600 },
-  work: keepPolling,
+  queue: { notify: true, heartbeatSeconds: 10, retryLimit: EXPORT_RETRY_LIMIT, retryDelay: 3, expireInSeconds: 6 * 3600 },
   handle: (payload, ctx, job) => runExport(ctx, payload, job),
 });
 

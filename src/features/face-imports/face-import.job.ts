@@ -28,7 +28,7 @@ export const faceImportJob = defineJob<{ faceImportId: string }, AppContext>({
   payload: z.object({ faceImportId: z.string().uuid() }),
   // A killed worker stops heartbeating; pg-boss fails its job and the retry resumes at the cursor.
   queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: FACE_IMPORT_RETRY_LIMIT, retryDelay: 1, notify: true },
-  work: { localConcurrency: 1, notifyPollingIntervalSeconds: 0.5 },
+  work: { localConcurrency: 1 },
   async handle({ faceImportId }, ctx, job) {
     try {
       await processFaceImport(ctx, faceImportId, job);

@@ -19,7 +19,7 @@ export const revertImportJob = defineJob<{ importId: string }, AppContext>({
   name: 'imports.revert',
   payload: z.object({ importId: z.string().uuid() }),
   queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: REVERT_RETRY_LIMIT, retryDelay: 1, notify: true },
-  work: { localConcurrency: 2, notifyPollingIntervalSeconds: 0.5 },
+  work: { localConcurrency: 2 },
   async handle({ importId }, ctx, job) {
     try {
       await revertImport(ctx, importId, job);

@@ -1,4 +1,4 @@
-import countries from 'i18n-iso-countries';
+import { countries } from '../users/countries.ts';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { validateCountry, validatePhone, validateStatus } from '../users/user-fields.ts';
 import { stripFormulaGuard } from './csv-reader.ts';

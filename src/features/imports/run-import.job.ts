@@ -22,7 +22,7 @@ export const runImportJob = defineJob<{ importId: string }, AppContext>({
   payload: z.object({ importId: z.string().uuid() }),
   // A killed worker stops heartbeating; pg-boss fails its job and the retry resumes after the last committed chunk.
   queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: RUN_RETRY_LIMIT, retryDelay: 1, notify: true },
-  work: { localConcurrency: 2, notifyPollingIntervalSeconds: 0.5 },
+  work: { localConcurrency: 2 },
   async handle({ importId }, ctx, job) {
     try {
       await runImport(ctx, importId, job);

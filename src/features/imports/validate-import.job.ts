@@ -44,7 +44,7 @@ export const validateImportJob = defineJob<{ importId: string }, AppContext>({
   payload: z.object({ importId: z.string().uuid() }),
   // The heartbeat lets a crashed worker's job be failed and retried within seconds; a retry starts over.
   queue: { heartbeatSeconds: 10, expireInSeconds: 2 * 3600, retryLimit: VALIDATE_RETRY_LIMIT, retryDelay: 1, notify: true },
-  work: { localConcurrency: 2, notifyPollingIntervalSeconds: 0.5 },
+  work: { localConcurrency: 2 },
   async handle({ importId }, ctx, job) {
     try {
       await validateImport(ctx, importId, job);

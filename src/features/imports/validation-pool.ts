@@ -6,7 +6,7 @@ import type { BatchRequest, WorkerDatabase } from './validation.worker.ts';
 /**
  * Validation threads. Checking a row costs 10-20 µs, much of it libphonenumber-js, so on a large
  * file the rows are checked off the job's thread: it reads, parses and streams COPY (a light load)
- * while the threads validate, look up users and encode rows. Each thread costs ~60 MB and its heap
+ * while the threads validate, look up users and encode rows. Each thread costs ~30 MB and its heap
  * is capped: left alone, V8 lets garbage pile up to hundreds of MB on a million-row file. Threads
  * start on first use (about half a second) and stop after a minute idle.
  */

@@ -1,4 +1,4 @@
-import countries from 'i18n-iso-countries';
+import { countries } from './countries.ts';
 import { checkPlainPhone } from './phone-validator.ts';
 import type { ImportChangeFieldName } from './user-catalogue.ts';
 import type { UserStatus } from '../../db/schema.ts';

@@ -1,4 +1,4 @@
-import countries from 'i18n-iso-countries';
+import { countries } from './countries.ts';
 import type { UserStatus } from '../../db/schema.ts';
 import { checkInternationalPhone } from './phone-validator.ts';
 import { jsonValueProblem } from '../../platform/validation/json-values.ts';

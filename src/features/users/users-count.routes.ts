@@ -17,7 +17,7 @@ export async function registerUsersCountRoute(scope: FastifyInstance, ctx: AppCo
       schema: {
         tags: ['console: users'],
         security: [{ consoleToken: [] }],
-        summary: `How many users match the filters: exact up to ${EXACT_COUNT_LIMIT.toLocaleString('en')}, PostgreSQL's estimate beyond (exact: false)`,
+        summary: `How many users match the filters: exact up to ${String(EXACT_COUNT_LIMIT).replace(/\B(?=(\d{3})+$)/g, ',')}, PostgreSQL's estimate beyond (exact: false)`,
         params: z.object({ app_id: z.string() }),
         querystring: userFilterQuerySchema,
         response: { 200: z.object({ count: z.number(), exact: z.boolean() }), 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse },

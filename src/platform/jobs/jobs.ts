@@ -1,4 +1,4 @@
-import type { PgBoss } from 'pg-boss';
+import type { PgBoss } from './pg-boss.ts';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-availability.ts';
 import { logContext } from '../logging.ts';
@@ -18,7 +18,7 @@ export interface JobWorkSettings {
   batchSize?: number;
   localConcurrency?: number;
   pollingIntervalSeconds?: number;
-  /** Backstop poll of a `notify` queue (pg-boss default 30 s): a busy worker misses the NOTIFY and finds the job here. */
+  /** Backstop poll of a `notify` queue (pg-boss default 30 s; NOTIFY_BACKSTOP_SECONDS here): finds retries coming due. */
   notifyPollingIntervalSeconds?: number;
 }
 
@@ -49,6 +49,21 @@ export interface JobDefinition<Payload = unknown, Deps = unknown> {
 
 export function defineJob<Payload, Deps>(definition: JobDefinition<Payload, Deps>): JobDefinition<Payload, Deps> {
   return definition;
+}
+
+// Every poll is a query, and garbage in the worker: an idle worker polled each queue twice a second (~25
+// queries a second, and a heap creeping up by megabytes a minute: bench:process). A recurring job (an
+// hourly sweep) can start seconds after its tick. A `notify` queue's workers are woken by LISTEN/NOTIFY
+// when a job is sent, also mid-job (pg-boss fetches again at once after the job it was running) and
+// after its listener reconnects; the backstop poll only finds what no one announces: retries coming
+// due, and jobs made while no listener ran. Plain queues keep polling twice a second.
+const SCHEDULED_POLL_SECONDS = 10;
+const NOTIFY_BACKSTOP_SECONDS = 2;
+
+function pollingOf(definition: JobDefinition<any, any>): JobWorkSettings {
+  const polling = definition.work?.pollingIntervalSeconds ?? (definition.schedule ? SCHEDULED_POLL_SECONDS : 0.5);
+  // pg-boss requires the backstop to be no shorter than the plain poll.
+  return { pollingIntervalSeconds: polling, notifyPollingIntervalSeconds: Math.max(NOTIFY_BACKSTOP_SECONDS, polling) };
 }
 
 export interface JobsOptions {
@@ -94,7 +109,7 @@ export class JobQueue {
 
   private boss(): Promise<PgBoss> {
     const { options } = this;
-    this.loaded ??= import('pg-boss').then(({ PgBoss }) => {
+    this.loaded ??= import('./pg-boss.ts').then(({ PgBoss }) => {
       const boss = new PgBoss({
         connectionString: options.connectionString,
         schema: options.schema,
@@ -145,7 +160,7 @@ export class JobQueue {
       this.workedQueues.add(definition.name);
       await (await this.boss()).work(
         definition.name,
-        { batchSize: 1, pollingIntervalSeconds: 0.5, ...definition.work },
+        { batchSize: 1, ...pollingOf(definition), ...definition.work },
         async (jobs: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }[]) => {
           for (const job of jobs) await this.runOne(definition, deps, job, jobDuration);
         },

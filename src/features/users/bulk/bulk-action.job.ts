@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
-import { defineJob, type JobInfo, type JobQueueSettings, type JobWorkSettings } from '../../../platform/jobs/jobs.ts';
+import { defineJob, type JobInfo } from '../../../platform/jobs/jobs.ts';
 import { recordAudit, systemActor } from '../../audit/audit.service.ts';
 import type { UserFilters } from '../users.filters.ts';
 import { advanceBulkAction, applyBulkAction, type BulkSelection, findBulkAction, lockNextSelected, setBulkActionStatus } from './bulk-actions.repository.ts';
@@ -12,8 +12,7 @@ export const BULK_RETRY_LIMIT = 2;
 export const bulkActionJob = defineJob<{ bulkActionId: string; appId: string }, AppContext>({
   name: 'users.bulk_action',
   payload: z.object({ bulkActionId: z.string().uuid(), appId: z.string().uuid() }),
-  queue: { notify: true, heartbeatSeconds: 10, retryLimit: BULK_RETRY_LIMIT, retryDelay: 2, expireInSeconds: 6 * 3600 } as JobQueueSettings,
-  work: { pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 } as JobWorkSettings,
+  queue: { notify: true, heartbeatSeconds: 10, retryLimit: BULK_RETRY_LIMIT, retryDelay: 2, expireInSeconds: 6 * 3600 },
   handle: (payload, ctx, job) => runBulkAction(ctx, payload, job),
 });
 
