@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { queryable, withDeadlockRetries } from './chunk-transactions.ts';
 import { z } from 'zod';
-import { refreshUserStatisticsIfStale } from '../users/users-statistics.ts';
+import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from '../users/users-statistics.ts';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
@@ -54,13 +54,19 @@ export async function runImport(ctx: AppContext, importId: string, job: Pick<Job
   const merge = { orgId: record.org_id, appId: record.app_id, fileName: record.file_name, actor: { operatorId: starter.id, label: starter.email }, ledger: options.ledger ?? true };
   const started = performance.now();
   let rebuilt = false;
+  // Each chunk probes the unique (app_id, vendor_data) index only while the planner knows how big the application is.
+  const before = await countAppUsersUpTo(ctx.db, record.app_id);
+  await refreshUserStatisticsIfAppOutgrew(ctx.db, record.app_id, before);
+  let created = 0;
   for (;;) {
     if (job.signal.aborted) throw new Error('the job was taken away from this worker');
     let more: boolean;
     try {
-      const applied = { rows: 0 };
+      const applied = { rows: 0, created: 0 };
       more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => applyNextChunk(trx, importId, chunkRows, merge, applied)));
       rowsProcessed.inc({ kind: 'import' }, applied.rows);
+      created += applied.created;
+      if (more) await refreshUserStatisticsIfAppOutgrew(ctx.db, record.app_id, before + created);
     } catch (error) {
       // A database crash empties the unlogged staging table: stage the file again and carry on at the cursor.
       if (!(error instanceof StagingLostError) || rebuilt) throw error;
@@ -88,7 +94,7 @@ async function applyNextChunk(
   importId: string,
   chunkRows: number,
   merge: Omit<MergeContext, 'mode' | 'reason' | 'allowUnblock'>,
-  applied: { rows: number },
+  applied: { rows: number; created: number },
 ): Promise<boolean> {
   // Safe without waiting for the WAL flush: the chunk, its cursor and its counts commit or vanish
   // together, so a database crash can only make the run redo its last chunks, never skip or repeat one.
@@ -105,6 +111,7 @@ async function applyNextChunk(
   const outcome = await mergeStagedChunk(db, { importId, fromRow, toRow }, { ...merge, mode: current.mode, reason: current.status_reason, allowUnblock: current.allow_unblock });
   if (outcome.skips.length > 0) await markRunSkips(db, importId, outcome.skips);
   applied.rows = rows;
+  applied.created = outcome.created;
   const last = toRow >= current.total_rows;
   const updated = await trx
     .updateTable('imports')
