@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
+import type { TestRoster, TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
-import { auditActions, download, parseExportCsv, requestExportAs, waitForExport } from './exports.test-support.ts';
+import { auditActions, download, parseExportCsv, requestExportAs, waitForExport, startRosterWithUsers } from './exports.test-support.ts';
 
 const ROWS = 30_000;
 
@@ -12,14 +12,7 @@ let roster: TestRoster;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  roster = await startTestRoster();
-  await roster.startWorker();
-  tenant = await createTestTenant(roster.ctx);
-  await sql`
-    INSERT INTO users (app_id, vendor_data, display_name, email, created_at)
-    SELECT ${tenant.appId}::uuid, 'crash-' || g, 'Name ' || g, 'u' || g || '@example.com', timestamptz '2026-01-01' + g * interval '1 second'
-    FROM generate_series(1, ${ROWS}) g
-  `.execute(roster.ctx.db);
+  ({ roster, tenant } = await startRosterWithUsers('crash-', ROWS));
 });
 
 afterAll(async () => {

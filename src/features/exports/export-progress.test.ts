@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
+import type { TestRoster, TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
-import { type ExportJsonForTest, requestExportAs, waitForExport } from './exports.test-support.ts';
+import { type ExportJsonForTest, requestExportAs, waitForExport, startRosterWithUsers } from './exports.test-support.ts';
 
 const ROWS = 30_000;
 
@@ -10,14 +9,7 @@ let roster: TestRoster;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  roster = await startTestRoster();
-  await roster.startWorker();
-  tenant = await createTestTenant(roster.ctx);
-  await sql`
-    INSERT INTO users (app_id, vendor_data, display_name, created_at)
-    SELECT ${tenant.appId}::uuid, 'progress-' || g, 'Name ' || g, timestamptz '2026-01-01' + g * interval '1 second'
-    FROM generate_series(1, ${ROWS}) g
-  `.execute(roster.ctx.db);
+  ({ roster, tenant } = await startRosterWithUsers('progress-', ROWS));
 });
 
 afterAll(async () => {

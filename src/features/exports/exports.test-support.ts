@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import Papa from 'papaparse';
 import { SMTPServer } from 'smtp-server';
-import type { TestRoster } from '../../../test/harness.ts';
+import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import type { AppContext } from '../../context.ts';
 import type { UsersTable } from '../../db/schema.ts';
-import type { Insertable } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 
 /** Shared by the export tests: real rows, a real SMTP server, the real HTTP API. */
 
@@ -17,6 +17,22 @@ export async function seedUsers(ctx: AppContext, appId: string, users: SeedUser[
     .insertInto('users')
     .values(users.map((user) => ({ ...user, app_id: appId, created_at: user.created_at as Date | undefined, metadata: user.metadata === undefined ? undefined : JSON.stringify(user.metadata) })))
     .execute();
+}
+
+/**
+ * A roster with a worker, and a tenant whose application holds `rows` numbered users
+ * (`${prefix}1`…, with a name and an email), created one a second from 2026-01-01.
+ */
+export async function startRosterWithUsers(prefix: string, rows: number): Promise<{ roster: TestRoster; tenant: TestTenant }> {
+  const roster = await startTestRoster();
+  await roster.startWorker();
+  const tenant = await createTestTenant(roster.ctx);
+  await sql`
+    INSERT INTO users (app_id, vendor_data, display_name, email, created_at)
+    SELECT ${tenant.appId}::uuid, ${prefix} || g, 'Name ' || g, 'u' || g || '@example.com', timestamptz '2026-01-01' + g * interval '1 second'
+    FROM generate_series(1, ${rows}::int) g
+  `.execute(roster.ctx.db);
+  return { roster, tenant };
 }
 
 export interface ExportJsonForTest {

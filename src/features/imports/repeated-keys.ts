@@ -41,20 +41,15 @@ class IntArray {
 
 /** A growable list of int32. */
 class IntList {
-  private items = new Int32Array(256);
+  private readonly array = new IntArray();
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.items.length) {
-      const grown = new Int32Array(this.items.length * 2);
-      grown.set(this.items);
-      this.items = grown;
-    }
-    this.items[this.length++] = value;
+    this.array.set(this.length++, value);
   }
 
   toArray(): number[] {
-    return Array.from(this.items.subarray(0, this.length));
+    return Array.from(this.array.items.subarray(0, this.length));
   }
 }
 

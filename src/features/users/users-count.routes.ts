@@ -17,6 +17,7 @@ export async function registerUsersCountRoute(scope: FastifyInstance, ctx: AppCo
       schema: {
         tags: ['console: users'],
         security: [{ consoleToken: [] }],
+        // Grouped by hand: toLocaleString would page ICU's locale data into every server (bench:process).
         summary: `How many users match the filters: exact up to ${String(EXACT_COUNT_LIMIT).replace(/\B(?=(\d{3})+$)/g, ',')}, PostgreSQL's estimate beyond (exact: false)`,
         params: z.object({ app_id: z.string() }),
         querystring: userFilterQuerySchema,
