@@ -72,10 +72,34 @@ function embedded(server: PostgresServer, ownsServer: boolean): EmbeddedDatabase
     server,
     supervise: (log) => server.supervise((outcome) => log(`embedded PostgreSQL ${outcome}`)),
     stop: async () => {
-      if (ownsServer) await server.stop('fast');
-      else server.stop('fast').catch(() => {}); // only ends the supervisor: runningPid is someone else's
+      // Whatever happens next, this process no longer restarts the server.
+      server.detach();
+      // A process never stops a cluster it attached to: the pid in postmaster.pid is another process's
+      // server (docs/operations.md, "The embedded database"). The one that started it stops it on its
+      // way out, unless other processes still use it (a server started after this command, say).
+      if (!ownsServer) return;
+      if (await hasOtherClients(server.url)) return;
+      await server.stop('fast');
     },
   };
+}
+
+/** Whether any session besides this check's own is connected (our own pools are closed by now). */
+async function hasOtherClients(maintenanceUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: maintenanceUrl, connectionTimeoutMillis: 2_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const result = await client.query<{ others: number }>(
+      "SELECT count(*)::int AS others FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    );
+    return (result.rows[0]?.others ?? 0) > 0;
+  } catch {
+    // Unreachable: nothing to keep alive, stop() finds no live pid or ends the one there.
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 function loadSettings(file: string): EmbeddedSettings {

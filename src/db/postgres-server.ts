@@ -154,6 +154,13 @@ export class PostgresServer {
     }
   }
 
+  /** Ends this process's supervisor without touching the server (which may be another process's). */
+  detach(): void {
+    this.stopping = true;
+    if (this.supervisor) clearInterval(this.supervisor);
+    this.supervisor = undefined;
+  }
+
   /** Lets the supervisor (if any) run again after a deliberate stop. */
   resume(): void {
     this.stopping = false;
