@@ -6,7 +6,7 @@ import { createTestTenant, startTestRoster, type TestRoster } from '../../../tes
 import { importsUrl, startAndFinish, usersOf } from './imports.test-support.ts';
 import { settledImport } from './migration.test-support.ts';
 
-/** Each preset's sample file is shaped from the vendor's public documentation (see the README's table). */
+/** Each preset's sample file is shaped from the vendor's public documentation (see the tables in docs/vendor-migration.md#presets). */
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/presets');
 const sample = (name: string) => readFileSync(path.join(fixtures, name));
 

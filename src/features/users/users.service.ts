@@ -126,7 +126,7 @@ function isEmptyValue(value: unknown): boolean {
 
 /**
  * Updates the fields sent; metadata is replaced whole. Nothing is written (and updated_at stays)
- * when no field changes. Verified fields and status have their own paths, see the README (Users API).
+ * when no field changes. Verified fields and status have their own paths, see docs/api.md#endpoints.
  */
 export async function patchUser(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>): Promise<UserRow> {
   const write = parseUserWrite(body, { requireVendorData: false });
