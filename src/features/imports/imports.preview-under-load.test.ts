@@ -1,5 +1,5 @@
-// A 100,000-row preview beside other imports and exports: it must not crawl (docs/imports.md, "The preview
-// beside other work"). While it runs, pg_stat_activity is sampled, so a failure says where the time went.
+// A 100,000-row preview beside other imports and exports: it must not crawl (docs/imports.md, "Planner
+// statistics"). While it runs, pg_stat_activity is sampled, so a failure says where the time went.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
