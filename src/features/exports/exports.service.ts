@@ -9,12 +9,13 @@ import { allowedColumns, type ExportRequest, parseExportFilters, resolveExportCo
 import { exportJob } from './export.job.ts';
 import { type ExportRecord, findExport, findExportForDownload, insertExport, listExports, markFailed, revokeExportLink } from './exports.repository.ts';
 import { can } from '../auth/policy.ts';
+import { scopeFiltersToRole } from '../users/index.ts';
 
 export async function requestExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, input: ExportRequest, ip: string | null): Promise<ExportRecord> {
   const app = await loadOwnedApp(ctx, operator, appId);
   authorize(operator, 'exports.request');
   const columns = resolveExportColumns(operator, input.columns);
-  const filters = parseExportFilters(input.filters);
+  const filters = scopeFiltersToRole(operator.role, parseExportFilters(input.filters));
   const exportId = await ctx.db.transaction().execute(async (trx) => {
     const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId });
     await recordAudit(trx, {

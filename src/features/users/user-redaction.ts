@@ -4,12 +4,14 @@ import { can } from '../auth/policy.ts';
 import { personalDataFields } from './user-catalogue.ts';
 import { type FaceResponse } from './faces.service.ts';
 import { faceSchema, type UserResponse, userSchema } from './users.schemas.ts';
+import type { UserFilters } from './users.filters.ts';
 
 /**
  * CONTRACT §6 in the console API: DEVELOPER and READER read users without personal data. Each personal
  * field is null and named in `redacted`; faces keep their id and date but lose their image link. The
  * rule is the export rule (exports.personal_data); the fields are the catalogue's personal ones (the same
- * that restricted exports leave out). Filters and search run on the full row as before.
+ * that restricted exports leave out). Search reads vendor_data alone for them (scopeFiltersToRole), so no
+ * search can tell them whether a hidden value exists (docs/roles.md).
  */
 
 /** The catalogue's personal-data fields (its `personal` flag), by their names in the user object. */
@@ -30,6 +32,15 @@ export const consoleFaceSchema = faceSchema.extend({ image_url: z.string().optio
 export const consoleUserWithFacesSchema = consoleUserSchema.extend({ faces: z.array(consoleFaceSchema) });
 
 export type ConsoleUser = z.infer<typeof consoleUserSchema>;
+
+/**
+ * The filters as the operator's role may apply them: a role that may not read personal data searches
+ * vendor_data alone, else `search=someone@mail` would say whether that person is a customer.
+ */
+export function scopeFiltersToRole<F extends UserFilters>(role: Role, filters: F): F {
+  if (seesPersonalData(role)) return filters.search_scope === 'vendor_data' ? filters : { ...filters, search_scope: undefined };
+  return { ...filters, search_scope: 'vendor_data' };
+}
 
 /** The user as the operator's role may see it. */
 export function redactUser(role: Role, user: UserResponse): ConsoleUser {

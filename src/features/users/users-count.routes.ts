@@ -6,6 +6,7 @@ import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/au
 import { userFilterQuerySchema } from './users.filters.ts';
 import { errorResponse } from './users.schemas.ts';
 import { countUsers, EXACT_COUNT_LIMIT } from './users-count.ts';
+import { scopeFiltersToRole } from './user-redaction.ts';
 
 /** `GET /api/console/apps/{app_id}/users/count?<the list's filters>` → `{"count", "exact"}`. */
 export async function registerUsersCountRoute(scope: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -28,7 +29,7 @@ export async function registerUsersCountRoute(scope: FastifyInstance, ctx: AppCo
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
-      return countUsers(ctx.db, application.id, request.query);
+      return countUsers(ctx.db, application.id, scopeFiltersToRole(operator.role, request.query));
     },
   );
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { facesOfUser } from './faces.service.ts';
 import { listUsersSorted, userSortQuery } from './user-sort.ts';
-import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser } from './user-redaction.ts';
+import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole } from './user-redaction.ts';
 import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
 
@@ -34,7 +34,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const { page_size: pageSize, cursor, sort, ...filters } = request.query;
-      const page = await listUsersSorted(ctx.db, application.id, filters, sort, pageSize, cursor || undefined);
+      const page = await listUsersSorted(ctx.db, application.id, scopeFiltersToRole(operator.role, filters), sort, pageSize, cursor || undefined);
       return { results: page.rows.map((row) => redactUser(operator.role, toUserResponse(row))), next: page.next };
     },
   );

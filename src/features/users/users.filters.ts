@@ -55,6 +55,9 @@ export const userFilterBodySchema = z
     search: searchValue.optional(),
     created_after: isoInstant.optional(),
     created_before: isoInstant.optional(),
+    // Which fields `search` reads: `vendor_data` alone for roles that may not read personal data (set by
+    // scopeFiltersToRole in user-redaction.ts, whatever the request says; docs/roles.md).
+    search_scope: z.enum(['all', 'vendor_data']).optional(),
     // Checked rows of the console's users list ("export the selection"); not a query-string filter.
     didit_internal_id: z.array(z.string().uuid('must be a didit_internal_id (UUID)')).max(10_000, 'at most 10,000 ids').optional(),
   })
@@ -65,6 +68,8 @@ export interface UserFilters {
   country?: string[];
   tags?: string[];
   search?: string;
+  /** `vendor_data`: search reads vendor_data alone (roles that may not read personal data). Default `all`. */
+  search_scope?: 'all' | 'vendor_data';
   created_after?: string;
   created_before?: string;
   didit_internal_id?: string[];
@@ -94,7 +99,7 @@ export function userFilterWhere(appId: string, filters: UserFilters) {
     if (filters.search) {
       const pattern = `%${escapeLike(filters.search)}%`;
       conditions.push(
-        eb.or([
+        filters.search_scope === 'vendor_data' ? eb('users.vendor_data', 'ilike', pattern) : eb.or([
           eb('users.vendor_data', 'ilike', pattern),
           eb('users.display_name', 'ilike', pattern),
           eb('users.full_name', 'ilike', pattern),
