@@ -79,6 +79,8 @@ export const configSchema = z.object({
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
   ROSTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   EXPORT_LINK_TTL: duration('24h'),
+  /** How long the change feed keeps a change (docs/change-feed.md); an older cursor answers 410 cursor_expired. */
+  CHANGE_FEED_RETENTION: duration('90d'),
   IMPORT_MAX_BYTES: byteSize('256MB'),
   /** The largest face ZIP accepted (bulk faces, §10). */
   FACE_IMPORT_MAX_BYTES: byteSize('4GB'),

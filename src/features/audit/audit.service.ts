@@ -21,10 +21,13 @@ export interface SystemActor {
 
 export const systemActor = (label = 'roster'): SystemActor => ({ kind: 'system', label });
 
-/** Writes one audit entry; pass the caller's transaction so the entry commits (or not) with the change. */
-export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<void> {
+/**
+ * Writes one audit entry; pass the caller's transaction so the entry commits (or not) with the change.
+ * Returns the entry's id (a user.* entry is then published to the change feed by its id).
+ */
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<string> {
   const actor = entry.actor;
-  await db
+  const row = await db
     .insertInto('audit_logs')
     .values({
       org_id: entry.orgId,
@@ -39,7 +42,9 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       outcome: entry.outcome ?? 'success',
       ip: entry.ip ?? null,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return String(row.id);
 }
 
 export interface AuditLogView {

@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { defineJob } from '../../platform/jobs/jobs.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { sweepExpiredImports } from '../imports/sweep-imports.job.ts';
+import { pruneChanges } from '../users/index.ts';
 import { failExport } from './export.job.ts';
 import { findExpiredFiles, findStalledExports, markFileDeleted } from './exports.repository.ts';
 
@@ -16,6 +17,7 @@ export interface RetentionReport {
   exportFilesDeleted: number;
   importFilesDeleted: number;
   stalledExportsFailed: number;
+  changesPruned: number;
 }
 
 /**
@@ -28,6 +30,8 @@ export async function runRetention(ctx: AppContext, now = new Date()): Promise<R
     exportFilesDeleted: await deleteExpiredExportFiles(ctx, now),
     importFilesDeleted: await deleteOldImportFiles(ctx, now),
     stalledExportsFailed: await failStalledExports(ctx, now),
+    // The change feed keeps CHANGE_FEED_RETENTION (docs/change-feed.md); older cursors answer 410.
+    changesPruned: await pruneChanges(ctx.db, new Date(now.getTime() - ctx.config.CHANGE_FEED_RETENTION * 1000)),
   };
 }
 
@@ -79,6 +83,9 @@ export const retentionJob = defineJob<Record<string, never>, AppContext>({
     const report = await runRetention(ctx);
     if (report.exportFilesDeleted + report.importFilesDeleted + report.stalledExportsFailed > 0) {
       ctx.log.info(`retention: deleted ${report.exportFilesDeleted} export file(s) and ${report.importFilesDeleted} import file(s); failed ${report.stalledExportsFailed} stalled export(s)`);
+    }
+    if (report.changesPruned > 0) {
+      ctx.log.info(`retention: pruned ${report.changesPruned} change(s) from the change feed`);
     }
   },
 });

@@ -7,6 +7,7 @@ import { registerUsersCountRoute } from './users-count.routes.ts';
 import { bulkActionJob } from './bulk/bulk-action.job.ts';
 import { registerBulkActionRoutes } from './bulk/bulk-actions.routes.ts';
 import { registerUsersApiRoutes } from './users.routes.ts';
+import { registerChangeFeedRoutes } from './user-changes.routes.ts';
 
 /**
  * The users module's public face. Other features read and change users only through what is
@@ -19,6 +20,9 @@ import { registerUsersApiRoutes } from './users.routes.ts';
  *   changed user's audit entry in the same statement (the import ledger, §7).
  * - `revertLedgerChunk` / `forecastRevert`: undo an import from its ledger (§8).
  * - Validators per field (`fieldValidators` for API values, `cellParsers` for CSV cells).
+ * - The change feed (docs/change-feed.md): `user_changes` has one writer, user-changes.repository.ts, which
+ *   every path above calls in the change's transaction. Readers: `readChangeCounter` (an export's
+ *   as_of_seq), `pruneChanges` (retention), and the feed routes.
  */
 export {
   apiWritableFields,
@@ -55,6 +59,7 @@ export const usersFeature: Feature = {
     // Budgets live in PostgreSQL, so every serve process of a deployment counts against one limit.
     const limiter = new RateLimiter(limits, new PostgresBudgetStore(ctx.db));
     await registerUsersApiRoutes(app, ctx, limiter);
+    await registerChangeFeedRoutes(app, ctx, limiter);
     await registerFaceRoutes(app, ctx, limiter);
     await registerConsoleUsersRoutes(app, ctx);
     await registerUsersCountRoute(app, ctx);
@@ -69,3 +74,12 @@ export { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser,
 // What other features may use: bulk faces store images through the same checks and writer as the API.
 export { checkFaceImage, MAX_FACE_BYTES, storeFace } from './faces.service.ts';
 export { findUser, type UsersActor } from './users.service.ts';
+export {
+  publishLedgerEntries,
+  publishUserChanges,
+  pruneChanges,
+  readChangeCounter,
+  type ChangeSourceKind,
+  type ChangeType,
+  type UserChangeInput,
+} from './user-changes.repository.ts';

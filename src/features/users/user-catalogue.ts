@@ -112,3 +112,19 @@ export function effectiveName(user: { display_name: string | null; full_name: st
 export function effectiveNameSql(alias: string): string {
   return `COALESCE(NULLIF(${alias}.display_name, ''), ${alias}.full_name)`;
 }
+
+/**
+ * The API's user object (toUserResponse in users.schemas.ts) built by PostgreSQL from the row `alias`:
+ * same keys, same order, timestamps cut to milliseconds as a JS Date does.
+ */
+export function userJsonSql(alias: string): string {
+  const fields = userCatalogue.map((spec) => {
+    let value: string;
+    if (spec.kind === 'computed') value = effectiveNameSql(alias);
+    else if (spec.kind === 'timestamp') value = `to_char(${alias}.${spec.column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+    else if (spec.kind === 'date') value = `to_char(${alias}.${spec.column}, 'YYYY-MM-DD')`;
+    else value = `${alias}.${spec.column}`;
+    return `'${spec.name}', ${value}`;
+  });
+  return `json_build_object(${fields.join(', ')})`;
+}

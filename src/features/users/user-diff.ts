@@ -69,3 +69,12 @@ export function diffApiWrite(stored: Record<string, unknown>, incoming: Record<s
   }
   return changes;
 }
+
+/** The fields of a user object that differ between two states (updated_at left out: every write moves it). */
+export function diffUserObjects(before: Record<string, unknown>, after: Record<string, unknown>): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const [field, to] of Object.entries(after)) {
+    if (field !== 'updated_at' && !sameJson(before[field] ?? null, to ?? null)) changes[field] = { from: before[field] ?? null, to: to ?? null };
+  }
+  return changes;
+}

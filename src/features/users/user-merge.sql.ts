@@ -106,8 +106,10 @@ WITH staged AS MATERIALIZED (
          $8::jsonb || jsonb_build_object('vendor_data', i.vendor_data, 'changes', ${createdChangesSql()}),
          $2::uuid
     FROM inserted i WHERE $13::boolean
+  RETURNING id
 )
 SELECT (SELECT count(*) FROM staged)::int AS valid,
+       (SELECT array_agg(id) FROM ledger) AS ledger_ids,
        (SELECT count(*) FROM updated)::int AS updated,
        (SELECT count(*) FROM inserted)::int AS created,
        (SELECT count(*) FROM outcome WHERE skip_code IS NULL AND NOT changed)::int AS unchanged,

@@ -1,3 +1,4 @@
+import { publishLedgerEntries } from './user-changes.repository.ts';
 import { mergeChunkSql } from './user-merge.sql.ts';
 import { probeByIndex } from './user-revert.ts';
 
@@ -60,6 +61,8 @@ interface ChunkResult {
   skips: { row: number; code: MergeSkipCode }[];
   not_found: { row: number; code: MergeSkipCode }[];
   lost: string[] | null;
+  /** The ledger entries written, published to the change feed once the chunk is merged. */
+  ledger_ids: string[] | null;
 }
 
 /**
@@ -95,13 +98,19 @@ export async function mergeStagedChunk(db: SqlRunner, chunk: StagedChunk, contex
   };
   let result = await run(null);
   const outcome: MergeOutcome = { valid: result.valid, created: 0, updated: 0, unchanged: 0, skips: [] };
+  const ledgerIds: string[] = [];
   for (let attempt = 0; ; attempt++) {
     outcome.created += result.created;
     outcome.updated += result.updated;
     outcome.unchanged += result.unchanged;
     outcome.skips.push(...result.skips, ...result.not_found);
+    if (result.ledger_ids) ledgerIds.push(...result.ledger_ids);
     // Users another import created after this statement began: the next statement sees and merges them.
-    if (!result.lost || result.lost.length === 0) return outcome;
+    if (!result.lost || result.lost.length === 0) {
+      // Last, once: the feed's counter lock is then held only until the chunk commits (user-changes.repository.ts).
+      await publishLedgerEntries(db, context.appId, ledgerIds);
+      return outcome;
+    }
     if (attempt >= LOST_ROW_RETRIES) throw Object.assign(new Error('rows kept being created concurrently'), { code: '40001' });
     result = await run(result.lost);
   }

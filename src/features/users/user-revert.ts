@@ -1,5 +1,6 @@
 import { currentColumnsSql, currentJsonSql, restoreSetSql } from './user-merge.sql.ts';
 import type { SqlRunner } from './user-merge.ts';
+import { publishLedgerEntries } from './user-changes.repository.ts';
 
 /**
  * Undoing an import from its ledger (§8): the per-user entries its run wrote (audit_logs.batch_id =
@@ -101,8 +102,10 @@ WITH ${stateSql(true)}, updated AS (
   SELECT $2::uuid, $5::uuid, 'operator', $6::text, $7::text, 'user.deleted', 'user', d.user_id::text,
          $8::jsonb || jsonb_build_object('vendor_data', d.vendor_data), $1::uuid
     FROM deletable d
+  RETURNING id
 )
 SELECT (SELECT count(*) FROM entries)::int AS entries,
+       (SELECT array_agg(id) FROM ledger) AS ledger_ids,
        (SELECT coalesce(max(id), 0) FROM entries) AS last_id,
        (SELECT count(*) FROM updated)::int AS reverted,
        (SELECT count(*) FROM deleted)::int AS deleted,
@@ -118,7 +121,7 @@ SELECT (SELECT count(*) FROM restores)::int AS restore,
 export async function revertLedgerChunk(db: SqlRunner, context: RevertContext, afterId: number, limit: number): Promise<RevertChunkOutcome> {
   const details = JSON.stringify({ revert_of: context.importId, file_name: context.fileName });
   await probeByIndex(db);
-  const { rows } = await db.query<{ entries: number; last_id: number | string; reverted: number; deleted: number; conflicts: RevertConflict[] }>(revertChunkSql, [
+  const { rows } = await db.query<{ entries: number; last_id: number | string; reverted: number; deleted: number; conflicts: RevertConflict[]; ledger_ids: string[] | null }>(revertChunkSql, [
     context.importId,
     context.orgId,
     afterId,
@@ -130,6 +133,7 @@ export async function revertLedgerChunk(db: SqlRunner, context: RevertContext, a
     `Revert of import ${context.fileName}`,
   ]);
   const row = rows[0]!;
+  await publishLedgerEntries(db, context.appId, row.ledger_ids ?? []);
   return { entries: row.entries, lastId: Number(row.last_id), reverted: row.reverted, deleted: row.deleted, conflicts: row.conflicts };
 }
 

@@ -1,10 +1,12 @@
 import type { AppContext } from '../../context.ts';
 import { conflict } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { publishLedgerEntries } from './user-changes.repository.ts';
+import { diffUserObjects } from './user-diff.ts';
 import { type FieldError, isStorableText, validateCountry, validateDateOfBirth, validateFullName } from './user-fields.ts';
 import { unexpectedFields, validationError } from './user-input.ts';
 import { applySessionOutcome, concludeReviewedSession, findVerificationSession, insertVerificationSession, type SessionStatus } from './users.repository.ts';
-import type { UserRow } from './users.schemas.ts';
+import { toUserResponse, type UserRow } from './users.schemas.ts';
 import { lockUser, type UsersActor } from './users.service.ts';
 import { parseInstant } from '../../platform/validation/instants.ts';
 
@@ -95,15 +97,17 @@ export async function recordSession(ctx: AppContext, actor: UsersActor, vendorDa
       reviewedFrom,
     });
     const verifiedFields = report.status === 'APPROVED' ? (['full_name', 'date_of_birth'] as const).filter((field) => (field === 'full_name' ? report.fullName : report.dateOfBirth)) : [];
-    await recordAudit(trx, {
+    const changes = diffUserObjects(toUserResponse(user) as unknown as Record<string, unknown>, toUserResponse(updated) as unknown as Record<string, unknown>);
+    const entry = await recordAudit(trx, {
       orgId: actor.principal.orgId,
       appId: actor.appId,
       actor: actor.principal,
       ip: actor.ip,
       action: 'user.session_recorded',
       target: { type: 'user', id: user.didit_internal_id },
-      details: { vendor_data: user.vendor_data, session_id: report.sessionId, status: report.status, ...(reviewedFrom ? { previous_status: reviewedFrom } : {}), issuing_state: report.issuingState ?? null, verified_fields: verifiedFields },
+      details: { vendor_data: user.vendor_data, session_id: report.sessionId, status: report.status, ...(reviewedFrom ? { previous_status: reviewedFrom } : {}), issuing_state: report.issuingState ?? null, verified_fields: verifiedFields, changes },
     });
+    await publishLedgerEntries(trx, actor.appId, [entry]);
     return updated;
   });
 }

@@ -1,7 +1,8 @@
 import { type Kysely, sql, type Updateable, type UpdateObject } from 'kysely';
 import type pg from 'pg';
 import type { Database, UsersTable } from '../../db/schema.ts';
-import { effectiveNameSql, storedUserColumns, userCatalogue } from './user-catalogue.ts';
+import { storedUserColumns, userJsonSql } from './user-catalogue.ts';
+import { feedCtes, ledgerPendingSql } from './user-changes.repository.ts';
 import type { UserCursor } from './user-cursor.ts';
 import type { UserWrite } from './user-input.ts';
 import { type UserFilters, userFilterWhere } from './users.filters.ts';
@@ -26,25 +27,13 @@ export async function findUserByVendorData(pool: pg.Pool, appId: string, vendorD
   return result.rows[0];
 }
 
-const isoMilliseconds = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /**
- * The API's user object (toUserResponse in users.schemas.ts), built by PostgreSQL as JSON text: same keys,
- * same order, timestamps cut to milliseconds as a JS Date does. Reading 22 typed columns and serialising
- * them costs Node about twice the CPU of one text column; on the hottest read that is most of the work.
+ * The API's user object built by PostgreSQL as JSON text (userJsonSql): reading 22 typed columns and
+ * serialising them costs Node about twice the CPU of one text column; on the hottest read that is most of the work.
  */
-const userJsonSql = `json_build_object(${userCatalogue
-  .map((spec) => {
-    let value: string;
-    if (spec.kind === 'computed') value = effectiveNameSql('users');
-    else if (spec.kind === 'timestamp') value = isoMilliseconds(spec.column);
-    else if (spec.kind === 'date') value = `to_char(${spec.column}, 'YYYY-MM-DD')`;
-    else value = spec.column;
-    return `'${spec.name}', ${value}`;
-  })
-  .join(', ')})::text`;
+const userJsonTextSql = `${userJsonSql('users')}::text`;
 
-const findJsonByVendorDataStatement = `SELECT ${userJsonSql} AS user_json FROM users WHERE app_id = $1 AND vendor_data = $2`;
+const findJsonByVendorDataStatement = `SELECT ${userJsonTextSql} AS user_json FROM users WHERE app_id = $1 AND vendor_data = $2`;
 
 /** The user as the API's JSON text, ready to send. */
 export async function findUserJsonByVendorData(pool: pg.Pool, appId: string, vendorData: string): Promise<string | undefined> {
@@ -62,7 +51,8 @@ export interface AuditColumns {
   ip: string | null;
 }
 
-// One statement, so one round trip and an implicit transaction: the user and its user.created entry commit together.
+// One statement, so one round trip and an implicit transaction: the user, its user.created entry and its
+// change (user-changes.repository.ts) commit together.
 const createStatement = `
   WITH inserted AS (
     INSERT INTO users (app_id, vendor_data, display_name, full_name, date_of_birth, email, phone, country, status, tags, metadata)
@@ -73,7 +63,8 @@ const createStatement = `
     INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, outcome, ip)
     SELECT $12::uuid, app_id, $13::text, $14::text, $15::text, 'user.created', 'user', didit_internal_id::text, $16::jsonb, 'success', $17::text
     FROM inserted
-  )
+    RETURNING *
+  ), ${feedCtes('$1::uuid', ledgerPendingSql('audited', 'inserted'))}
   SELECT ${userColumnsSql} FROM inserted`;
 
 /** Inserts the user with its audit entry, or returns undefined (writing nothing) when the vendor_data exists. */

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { Principal } from '../auth/principal.ts';
 import { faceKeysOfUsers } from './faces.repository.ts';
+import { publishLedgerEntries, publishUserChanges } from './user-changes.repository.ts';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
 import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
 import { frozenOnceVerifiedFields } from './user-catalogue.ts';
@@ -150,7 +151,8 @@ export async function patchUser(ctx: AppContext, actor: UsersActor, locator: Use
     if (fields.length === 0) return row;
     const values = Object.fromEntries(fields.map((field) => [field, changes[field]!.to])) as UserWrite;
     const updated = await updateUser(trx, actor.appId, row.didit_internal_id, values);
-    await recordAudit(trx, { ...auditBase(actor), action: 'user.updated', target: { type: 'user', id: row.didit_internal_id }, details: { vendor_data: row.vendor_data, fields, changes } });
+    const entry = await recordAudit(trx, { ...auditBase(actor), action: 'user.updated', target: { type: 'user', id: row.didit_internal_id }, details: { vendor_data: row.vendor_data, fields, changes } });
+    await publishLedgerEntries(trx, actor.appId, [entry]);
     return updated;
   });
 }
@@ -168,12 +170,13 @@ export async function updateUserStatus(ctx: AppContext, actor: UsersActor, locat
     const row = await lockUser(trx, actor.appId, locator);
     if (row.status === status.value) return row;
     const updated = await updateUser(trx, actor.appId, row.didit_internal_id, { status: status.value });
-    await recordAudit(trx, {
+    const entry = await recordAudit(trx, {
       ...auditBase(actor),
       action: 'user.status_changed',
       target: { type: 'user', id: row.didit_internal_id },
       details: { vendor_data: row.vendor_data, from: row.status, to: status.value, reason: reason.value, changes: { status: { from: row.status, to: status.value } } },
     });
+    await publishLedgerEntries(trx, actor.appId, [entry]);
     return updated;
   });
 }
@@ -213,6 +216,15 @@ export async function deleteUsers(ctx: AppContext, actor: UsersActor, body: Reco
     const faceKeys = await faceKeysOfUsers(trx, actor.appId, ids);
     const deleted = await deleteUsersByIds(trx, actor.appId, ids);
     await recordAudit(trx, { ...auditBase(actor), action: 'user.deleted', details: { count: deleted, didit_internal_ids: ids, faces: faceKeys.length } });
+    // One ledger entry lists them all; the feed has one change per user.
+    const { principal } = actor;
+    const changeActor = principal.kind === 'api_key' ? { type: 'api_key' as const, id: principal.keyId } : { type: 'operator' as const, id: principal.operatorId };
+    const source = { kind: principal.kind === 'api_key' ? ('api' as const) : ('console' as const), id: null };
+    await publishUserChanges(
+      trx,
+      actor.appId,
+      users.map((user) => ({ type: 'user.deleted' as const, didit_internal_id: user.didit_internal_id, vendor_data: user.vendor_data, actor: changeActor, source })),
+    );
     return { deleted, faceKeys };
   });
   // After commit: a rollback must not leave users whose images are gone. A failed delete leaves an orphan file, logged.

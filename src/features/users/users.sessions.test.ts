@@ -50,7 +50,15 @@ describe('POST /v3/users/{vendor_data}/sessions/', () => {
     const audit = await roster.ctx.db.selectFrom('audit_logs').selectAll().where('action', '=', 'user.session_recorded').where('target_id', '=', response.json().didit_internal_id).execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor_type: 'api_key', ip: '127.0.0.1' });
-    expect(audit[0].details).toEqual({ vendor_data: 's-approved', session_id: 'ok-1', status: 'APPROVED', issuing_state: 'ESP', verified_fields: ['full_name', 'date_of_birth'] });
+    expect(audit[0].details).toEqual({
+      vendor_data: 's-approved',
+      session_id: 'ok-1',
+      status: 'APPROVED',
+      issuing_state: 'ESP',
+      verified_fields: ['full_name', 'date_of_birth'],
+      // What the session moved, as every other write to a user records it (its change in the feed carries the same).
+      changes: expect.objectContaining({ full_name: { from: 'Typed By Hand', to: 'María José Pérez' }, date_of_birth: { from: null, to: '1985-12-24' }, session_count: { from: 0, to: 1 } }),
+    });
   });
 
   it('does not take a name from a declined session', async () => {

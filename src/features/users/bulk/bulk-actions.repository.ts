@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { faceKeysOfUsers } from '../faces.repository.ts';
+import { publishLedgerEntries } from '../user-changes.repository.ts';
 import { limits } from '../user-fields.ts';
 import { type UserFilters, userFilterWhere } from '../users.filters.ts';
 import type { BulkActionKind, BulkActionStatus } from './bulk-actions.tables.ts';
@@ -47,7 +48,8 @@ export async function countSelected(db: Db, appId: string, selection: BulkSelect
 function auditInsert(appId: string, actor: BulkAuditActor, action: string, details: ReturnType<typeof sql>) {
   return sql`INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, outcome, ip)
     SELECT ${actor.orgId}::uuid, ${appId}::uuid, 'operator', ${actor.operatorId}::text, ${actor.label}::text, ${action}::text, 'user', didit_internal_id::text, ${details}, 'success', ${actor.ip}::text
-    FROM changed`;
+    FROM changed
+    RETURNING id`;
 }
 
 /**
@@ -82,7 +84,7 @@ export async function applyBulkAction(
         sql`jsonb_build_object('vendor_data', vendor_data, 'from', old_status, 'to', ${status}::text, 'reason', ${params.reason ?? null}::text, 'bulk_action_id', ${bulkActionId}::text,
           'changes', jsonb_build_object('status', jsonb_build_object('from', old_status, 'to', ${status}::text)))`,
       )})
-      SELECT count(*)::int AS changed FROM changed`;
+      SELECT count(*)::int AS changed, (SELECT array_agg(id) FROM audited) AS ledger_ids FROM changed`;
   } else if (action === 'add_tag' || action === 'remove_tag') {
     const tag = params.tag!;
     const adding = action === 'add_tag';
@@ -101,7 +103,7 @@ export async function applyBulkAction(
         sql`jsonb_build_object('vendor_data', vendor_data, 'bulk_action_id', ${bulkActionId}::text, 'fields', jsonb_build_array('tags'),
           'changes', jsonb_build_object('tags', jsonb_build_object('from', to_jsonb(old_tags), 'to', to_jsonb(new_tags))))`,
       )})
-      SELECT count(*)::int AS changed FROM changed`;
+      SELECT count(*)::int AS changed, (SELECT array_agg(id) FROM audited) AS ledger_ids FROM changed`;
   } else {
     faceKeys = await faceKeysOfUsers(trx, appId, ids);
     // Faces and verification sessions go with their user (ON DELETE CASCADE).
@@ -111,10 +113,12 @@ export async function applyBulkAction(
         WHERE users.app_id = ${appId}::uuid AND users.didit_internal_id = target.didit_internal_id
         RETURNING users.didit_internal_id, target.vendor_data),
       audited AS (${auditInsert(appId, actor, 'user.deleted', sql`jsonb_build_object('vendor_data', vendor_data, 'bulk_action_id', ${bulkActionId}::text)`)})
-      SELECT count(*)::int AS changed FROM changed`;
+      SELECT count(*)::int AS changed, (SELECT array_agg(id) FROM audited) AS ledger_ids FROM changed`;
   }
   const result = await statement.execute(trx);
-  return { changed: (result.rows[0] as { changed: number }).changed, faceKeys };
+  const row = result.rows[0] as { changed: number; ledger_ids: string[] | null };
+  await publishLedgerEntries(trx, appId, row.ledger_ids ?? []);
+  return { changed: row.changed, faceKeys };
 }
 
 export async function insertBulkAction(
