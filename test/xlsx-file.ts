@@ -49,17 +49,22 @@ export function buildXlsx(rows: readonly (readonly XlsxCell[])[], options: XlsxO
   });
   sheetParts.push('</sheetData></worksheet>');
   const sharedXml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${shared.length}" uniqueCount="${shared.length}">${shared.map((text) => `<si><t xml:space="preserve">${escapeXml(text)}</t></si>`).join('')}</sst>`;
+  return xlsxFromParts(Buffer.from(sheetParts.join(''), 'utf8'), Buffer.from(sharedXml, 'utf8'), options);
+}
 
-  const entries: [string, string][] = [
+/** A workbook around a sheet's XML and a shared-string table as given (hostile files are written this way). */
+export function xlsxFromParts(sheetXml: Buffer | string, sharedStringsXml: Buffer | string, options: XlsxOptions = {}): Buffer {
+
+  const entries: [string, Buffer | string][] = [
     ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'],
     ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
     ['xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Users" sheetId="1" r:id="rId1"/></sheets></workbook>'],
     ['xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'],
   ];
-  const sheet: [string, string] = ['xl/worksheets/sheet1.xml', sheetParts.join('')];
-  const strings: [string, string] = ['xl/sharedStrings.xml', sharedXml];
+  const sheet: [string, Buffer | string] = ['xl/worksheets/sheet1.xml', sheetXml];
+  const strings: [string, Buffer | string] = ['xl/sharedStrings.xml', sharedStringsXml];
   entries.push(...(options.sharedStringsFirst ? [strings, sheet] : [sheet, strings]));
-  return zip(entries.map(([name, text]) => [name, Buffer.from(text, 'utf8')]), options.compress ?? true);
+  return zip(entries.map(([name, text]) => [name, Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')]), options.compress ?? true);
 }
 
 /** A minimal ZIP writer (stored or deflated entries, no ZIP64). */

@@ -1,4 +1,5 @@
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { inputLimits } from '../../platform/untrusted-input.ts';
 
 /**
  * Reads a face ZIP without trusting it: names are decoded by hand (yauzl refuses a whole archive
@@ -7,7 +8,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
  */
 
 /** More entries than this and the archive is refused before anything is read (each entry costs a row). */
-export const MAX_ARCHIVE_ENTRIES = 200_000;
+export const MAX_ARCHIVE_ENTRIES = inputLimits.archiveEntries;
 
 export interface ArchiveFile {
   /** Position in the central directory. */

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { readCsv } from '../imports/csv-reader.ts';
+import { inputGuard, InputLimitError } from '../../platform/untrusted-input.ts';
 import { ArchiveError, type ArchiveFile, type OpenedArchive, readEntry } from './face-archive.ts';
 import type { FaceEntryReason } from './face-imports.tables.ts';
 
@@ -47,11 +48,22 @@ export async function planEntries(archive: OpenedArchive): Promise<PlannedEntry[
   }
   for (const file of files) {
     if (file === manifest || listed.has(file)) continue;
+    countEntry(planned.length + 1, 'The archive with its manifest');
     const match = IMAGE_NAME.exec(baseName(file.name));
     // macOS zips names in NFD; vendor_data typed by people (and sent by APIs) is NFC.
     planned.push(match ? { file: file.name, vendorData: match[1]!.normalize('NFC'), archiveFile: file } : { file: file.name, vendorData: null, archiveFile: file, skip: 'not_an_image' });
   }
   return planned;
+}
+
+/** The input guard's entry limit, failing the face import with its code. */
+function countEntry(n: number, what: string): void {
+  try {
+    inputGuard.entries(n, what);
+  } catch (error) {
+    if (error instanceof InputLimitError) throw new ArchiveError(error.code, error.message);
+    throw error;
+  }
 }
 
 async function readManifest(archive: OpenedArchive, manifest: ArchiveFile): Promise<{ vendorData: string; file: string }[]> {
@@ -71,7 +83,10 @@ async function readManifest(archive: OpenedArchive, manifest: ArchiveFile): Prom
       }
       const vendorData = item.fields[vendorColumn]?.trim() ?? '';
       const file = item.fields[fileColumn]?.trim() ?? '';
-      if (vendorData || file) rows.push({ vendorData, file });
+      if (!vendorData && !file) continue;
+      // The archive's entry count says nothing of its manifest: 4 KB of ZIP held a 1,000,000-row manifest.csv (issue #19).
+      countEntry(rows.length + 1, 'manifest.csv');
+      rows.push({ vendorData, file });
     }
   } catch (error) {
     if (error instanceof ArchiveError) throw error;

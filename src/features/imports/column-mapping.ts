@@ -98,7 +98,9 @@ export function mapColumns(headers: readonly string[], sources: MappingSources =
   });
 
   // One header per field: the stronger match keeps it (manual > saved > exact > synonym, then the earlier synonym, then file order).
+  // Every step is a map or set lookup: the mapping step stays linear in the columns (a scan of the warnings per column was quadratic, issue #19).
   const holder = new Map<string, number>();
+  const lostToDuplicate = new Set<string>();
   columns.forEach((column, index) => {
     if (column.field === null) return;
     const held = holder.get(column.field);
@@ -108,6 +110,7 @@ export function mapColumns(headers: readonly string[], sources: MappingSources =
     const [winner, loser] = rank(column) > rank(other) ? [index, held] : [held, index];
     holder.set(column.field, winner);
     const lost = columns[loser]!;
+    lostToDuplicate.add(lost.source);
     warnings.push({ code: 'duplicate_mapping', column: lost.source, message: `"${lost.source}" would also fill ${lost.field}, which "${columns[winner]!.source}" fills: its cells are not imported.` });
     columns[loser] = { ...lost, field: null, how: lost.how === 'manual' || lost.how === 'saved' ? lost.how : 'none' };
   });
@@ -117,7 +120,7 @@ export function mapColumns(headers: readonly string[], sources: MappingSources =
   let statusReasonPosition: number | undefined;
   columns.forEach((column, index) => {
     if (column.field === null) {
-      if (column.how === 'manual' || column.how === 'saved' || warnings.some((warning) => warning.code === 'duplicate_mapping' && warning.column === column.source)) return;
+      if (column.how === 'manual' || column.how === 'saved' || lostToDuplicate.has(column.source)) return;
       warnings.push(unmappedWarning(column.source, index));
     } else if (column.field === STATUS_REASON_COLUMN) {
       statusReasonPosition = index;

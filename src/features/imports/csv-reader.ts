@@ -7,11 +7,11 @@
  * its start on every chunk (quadratic on an unclosed quote in a 256 MB file).
  */
 import { isAscii, isUtf8 } from 'node:buffer';
+import { inputGuard, inputLimits } from '../../platform/untrusted-input.ts';
 
 export type CsvFileErrorCode =
   | 'empty_file' | 'binary_content' | 'unterminated_quote'
-  | 'missing_vendor_data_column' | 'invalid_encoding' | 'duplicate_column'
-  | 'too_many_columns' | 'header_too_long';
+  | 'missing_vendor_data_column' | 'invalid_encoding' | 'duplicate_column';
 
 export class CsvFileError extends Error {
   constructor(public code: CsvFileErrorCode, message: string, public line?: number) {
@@ -46,12 +46,7 @@ const DELIMITER_CODES = DELIMITERS.map((d) => d.charCodeAt(0));
 const SNIFF_BYTES = 64 * 1024;
 const MAX_HEADER_CHARS = 1 << 20;
 // One record is held whole; past this it is a runaway quote or not a table, never a user row.
-const MAX_RECORD_CHARS = 8 << 20;
-/** The most columns a header may have, and the most characters its names may take together. */
-export const MAX_COLUMNS = 1000;
-export const MAX_HEADER_NAME_CHARS = 256 * 1024;
-/** A row keeps at most this many fields past the header's count; the rest are only counted. */
-export const EXTRA_FIELDS_KEPT = 10;
+const MAX_RECORD_CHARS = inputLimits.recordChars;
 // Text reaches the parser in slices of this size, so the caps above are checked at least this often.
 const PUSH_SLICE_CHARS = 64 * 1024;
 
@@ -121,12 +116,10 @@ export async function* readCsv(source: CsvSource, opts?: ReadCsvOptions): AsyncG
 
 function buildHeader(parser: CsvParser, encoding: CsvHeader['encoding'], required: string | null): CsvHeader {
   const { fields, line } = parser.header!;
-  if (fields.length > MAX_COLUMNS) throw tooManyColumns(line);
+  inputGuard.columns(fields.length, line);
   let nameChars = 0;
   for (const cell of fields) nameChars += cell.length;
-  if (nameChars > MAX_HEADER_NAME_CHARS) {
-    throw new CsvFileError('header_too_long', `The header's column names take ${nameChars} characters; at most ${MAX_HEADER_NAME_CHARS} are read.`, line);
-  }
+  inputGuard.headerChars(nameChars, line);
   const columns = fields.map((cell) => cell.replace(/^\uFEFF+/, '').trim());
   const normalized = columns.map(normalizeColumn);
   const seen = new Set<string>();
@@ -187,7 +180,7 @@ class CsvParser {
   private lastChar = 0;
   /** Fields of the record in hand past the cap (counted, not kept). */
   private dropped = 0;
-  private fieldCap = MAX_COLUMNS;
+  private fieldCap: number = inputLimits.columns;
 
   constructor(readonly delimiter: number, private readonly rejectControl: boolean) {}
 
@@ -288,16 +281,16 @@ class CsvParser {
       // Before the header, a line of whitespace and tab delimiters is blank too, as the sniffer saw it.
       if (fields.every((f) => f.trim() === '')) return [];
       this.header = { fields, line: this.recordLine };
-      this.fieldCap = fields.length + EXTRA_FIELDS_KEPT;
+      this.fieldCap = fields.length + inputLimits.extraFieldsKept;
     }
     this.dropped = 0;
     return [];
   }
 
-  /** A header past MAX_COLUMNS ends the file; a row's fields past the cap are dropped and counted. */
+  /** A header past inputLimits.columns ends the file; a row's fields past the cap are dropped and counted. */
   private capFields(fields: string[]): void {
     if (fields.length <= this.fieldCap) return;
-    if (!this.header) throw tooManyColumns(this.recordLine);
+    if (!this.header) inputGuard.columns(fields.length, this.recordLine);
     this.dropped += fields.length - this.fieldCap;
     fields.length = this.fieldCap;
   }
@@ -312,10 +305,6 @@ class CsvParser {
     }
     throw new CsvFileError('binary_content', `Line ${this.recordLine} runs on for over ${MAX_RECORD_CHARS >> 20} MiB: this is not a CSV table.`, this.recordLine);
   }
-}
-
-function tooManyColumns(line: number): CsvFileError {
-  return new CsvFileError('too_many_columns', `The header has more than ${MAX_COLUMNS} columns; an import file may have at most ${MAX_COLUMNS}.`, line);
 }
 
 function controlCharacter(c: number, line: number): CsvFileError {

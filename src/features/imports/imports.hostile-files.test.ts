@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { MAX_COLUMNS } from './csv-reader.ts';
+import { inputLimits } from '../../platform/untrusted-input.ts';
 import { getImportView, importsUrl, previewRows, uploadCsv, waitForImport } from './imports.test-support.ts';
 import { PREVIEW_CELL_CHARS } from './preview-limits.ts';
 
@@ -135,11 +135,11 @@ describe('hostile import files', () => {
   });
 
   it('collapses repeated warnings into one with a count', async () => {
-    const upload = await uploadCsv(roster, tenant, `vendor_data${','.repeat(MAX_COLUMNS - 1)}\nu-1${','.repeat(MAX_COLUMNS - 1)}\n`);
+    const upload = await uploadCsv(roster, tenant, `vendor_data${','.repeat(inputLimits.columns - 1)}\nu-1${','.repeat(inputLimits.columns - 1)}\n`);
     const ready = await waitForImport(roster, tenant, upload.json().id, ['ready', 'failed']);
     expect(ready.status).toBe('ready');
     const unnamed = ready.warnings.filter((warning) => warning.code === 'unnamed_column_ignored');
-    expect(unnamed).toEqual([{ code: 'unnamed_column_ignored', message: expect.stringContaining('998 more warnings like this one'), count: MAX_COLUMNS - 1 }]);
+    expect(unnamed).toEqual([{ code: 'unnamed_column_ignored', message: expect.stringContaining('998 more warnings like this one'), count: inputLimits.columns - 1 }]);
   });
 
   it('cuts long cells in the preview (truncated: true) and keeps a page of long rows within a few MB', async () => {

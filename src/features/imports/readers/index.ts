@@ -1,3 +1,4 @@
+import { InputLimitError } from '../../../platform/untrusted-input.ts';
 import { readCsvTable } from './csv-table.ts';
 import { readJsonTable } from './json-table.ts';
 import { type ByteStream, type ImportFormat, type OpenFile, TableFileError, type TableItem, type TableReadOptions } from './table-reader.ts';
@@ -9,10 +10,16 @@ const SNIFF_BYTES = 64 * 1024;
 
 /** Reads any import file: the format is found from the content (CONTRACT §9), never from its name. */
 export async function* readImportTable(open: OpenFile, opts: TableReadOptions = {}): AsyncGenerator<TableItem> {
-  const format = await sniffFormat(open);
-  if (format === 'xlsx') yield* readXlsxTable(open, opts);
-  else if (format === 'json' || format === 'ndjson') yield* readJsonTable(open, format, opts);
-  else yield* readCsvTable(open);
+  try {
+    const format = await sniffFormat(open);
+    if (format === 'xlsx') yield* readXlsxTable(open, opts);
+    else if (format === 'json' || format === 'ndjson') yield* readJsonTable(open, format, opts);
+    else yield* readCsvTable(open);
+  } catch (error) {
+    // Past a limit of the input guard: the same file error, whatever the format (docs/security.md).
+    if (error instanceof InputLimitError) throw new TableFileError(error.code, error.message, error.line);
+    throw error;
+  }
 }
 
 /** Looks at the first 64 KB: a ZIP is a workbook; `[` is a JSON array; `{` is NDJSON when its first line is a whole object, else one JSON document. */

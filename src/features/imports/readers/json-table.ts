@@ -1,3 +1,4 @@
+import { inputGuard } from '../../../platform/untrusted-input.ts';
 import { type ByteStream, cellText, type OpenFile, type RecordProblem, TableFileError, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
 
 /**
@@ -7,11 +8,12 @@ import { type ByteStream, cellText, type OpenFile, type RecordProblem, TableFile
  * Two passes over the stored file keep memory flat: the first collects the union of keys (the
  * header), the second hands out rows. A scanner finds where each array element starts and ends
  * (strings skipped with indexOf), and JSON.parse reads the element: V8's parser does the work.
+ * The first pass runs every record through the input guard before anything parses it: keys per
+ * object and in all, nesting depth, number length (docs/security.md). A record nested 200,000 deep
+ * overflowed the stack when turned back into a cell, and one with 200,000 keys became 200,001 columns.
  */
 const QUOTE = 0x22, BACKSLASH = 0x5c, LF = 0x0a, CR = 0x0d, TAB = 0x09, SPACE = 0x20;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d, COMMA = 0x2c, COLON = 0x3a;
-// One element or line is held whole; past this it is not a user record.
-const MAX_ELEMENT_CHARS = 8 << 20;
 
 interface JsonElement {
   line: number;
@@ -25,20 +27,24 @@ export async function* readJsonTable(open: OpenFile, format: 'json' | 'ndjson', 
   const flatten = new Set(opts.flatten ?? []);
   const elements = (parse: boolean) => (format === 'json' ? jsonArrayElements(open(), parse) : ndjsonElements(open(), parse));
 
-  // First pass: the keys only. Scanning an object's top-level keys costs a fraction of JSON.parse;
-  // a record only gets parsed when it seems to bring a new key (or a preset spreads nested objects).
+  // First pass: the keys only, every record checked by the guard. Scanning an object's top-level keys costs
+  // a fraction of JSON.parse; a record only gets parsed when it brings a new key (or a preset spreads nested objects).
   const keyIndex = new Map<string, number>();
-  const addKey = (key: string) => {
-    if (!keyIndex.has(key)) keyIndex.set(key, keyIndex.size);
+  let keyChars = 0;
+  const addKey = (key: string, line: number) => {
+    if (keyIndex.has(key)) return;
+    keyIndex.set(key, keyIndex.size);
+    keyChars += key.length;
+    inputGuard.columns(keyIndex.size, line, 'The records together');
+    inputGuard.headerChars(keyChars, line);
   };
-  for await (const batch of elements(flatten.size > 0)) {
+  for await (const batch of elements(false)) {
     for (const element of batch) {
-      if (element.text !== undefined) {
-        if (!topLevelKeys(element.text).some((key) => !keyIndex.has(key))) continue;
-        element.value = parseOrUndefined(element.text);
-      }
-      const object = asRecord(element.value, flatten);
-      if (object) for (const key in object) addKey(key);
+      if (element.text === undefined) continue;
+      const keys = guardedTopLevelKeys(element.text, element.line);
+      if (flatten.size === 0 && !keys.some((key) => !keyIndex.has(key))) continue;
+      const object = asRecord(parseOrUndefined(element.text), flatten);
+      if (object) for (const key in object) addKey(key, element.line);
     }
   }
   yield { format, encoding: 'utf-8', delimiter: null, columns: [...keyIndex.keys()] };
@@ -119,32 +125,47 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-/** The keys of a JSON object's text at its top level, without parsing its values; [] for anything else. */
-export function topLevelKeys(text: string): string[] {
+const isNumberPart = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+
+/**
+ * The keys of a JSON object's text at its top level, without parsing its values ([] for anything else),
+ * checking the record against the input guard on the way: its depth, its keys and its numbers' length.
+ */
+export function guardedTopLevelKeys(text: string, line: number): string[] {
   const keys: string[] = [];
   let depth = 0;
+  let numberStart = -1;
   const n = text.length;
+  const isObject = text.trimStart().charCodeAt(0) === OPEN_BRACE;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (numberStart >= 0) {
+      if (isNumberPart(c)) continue;
+      inputGuard.numberChars(i - numberStart, line);
+      numberStart = -1;
+    }
     if (c === QUOTE) {
       const end = stringEnd(text, i + 1);
-      if (end < 0) return keys;
-      if (depth === 1) {
+      if (end < 0) break;
+      if (depth === 1 && isObject) {
         let j = end + 1;
         while (j < n && (text.charCodeAt(j) === SPACE || text.charCodeAt(j) === TAB || text.charCodeAt(j) === LF || text.charCodeAt(j) === CR)) j++;
         if (text.charCodeAt(j) === COLON) {
           const raw = text.slice(i + 1, end);
           keys.push(raw.includes('\\') ? (parseOrUndefined(`"${raw}"`) as string | undefined) ?? raw : raw);
+          inputGuard.columns(keys.length, line, `The record on line ${line}`);
         }
       }
       i = end;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-      if (depth === 0 && c === OPEN_BRACKET) return keys;
-      depth++;
+      inputGuard.depth(++depth, line);
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       depth--;
+    } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      numberStart = i;
     }
   }
+  if (numberStart >= 0) inputGuard.numberChars(n - numberStart, line);
   return keys;
 }
 
@@ -176,7 +197,7 @@ async function* ndjsonElements(source: ByteStream, parse = true): AsyncGenerator
       start = end + 1;
     }
     pending += text.slice(start);
-    if (pending.length > MAX_ELEMENT_CHARS) throw new TableFileError('record_too_large', `Line ${line + 1} runs on for over ${MAX_ELEMENT_CHARS >> 20} MiB: this is not a user record.`, line + 1);
+    inputGuard.recordChars(pending.length, line + 1, `Line ${line + 1}`);
     if (out.length > 0) yield out;
   }
   const out: JsonElement[] = [];
@@ -308,7 +329,7 @@ async function* jsonArrayElements(source: ByteStream, parse = true): AsyncGenera
     text = text.slice(keep);
     pos = i - keep;
     if (elementStart >= 0) elementStart = 0;
-    if (text.length > MAX_ELEMENT_CHARS) throw new TableFileError('record_too_large', `The record starting on line ${elementLine || line} is over ${MAX_ELEMENT_CHARS >> 20} MiB: this is not a user record.`, elementLine || line);
+    inputGuard.recordChars(text.length, elementLine || line, `The record starting on line ${elementLine || line}`);
     if (out.length > 0) yield out;
   }
   if (phase === Phase.Start) throw new TableFileError('empty_file', 'The file is empty.');

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
+import { inputGuard, inputLimits } from '../../../platform/untrusted-input.ts';
 import { type OpenFile, TableFileError, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
+import { attribute, brokenXlsx as broken, decodeXml, eachTag, nextTag, textRuns } from './xlsx-xml.ts';
 
 /**
  * The first sheet of an .xlsx workbook, streamed. Read with yauzl and a small scanner rather than
@@ -13,11 +15,12 @@ import { type OpenFile, TableFileError, type TableItem, type TableReadOptions, t
  * `{sharedString: n}` placeholders when xl/sharedStrings.xml comes after the sheet, as Excel
  * writes it (STACK-NOTES). yauzl reads the central directory, so the shared strings are read
  * first, whatever the order. The shared-string table is held in memory (it is the file's
- * distinct texts); the sheet itself streams a row at a time.
+ * distinct texts); the sheet itself streams a row at a time. Every count that makes it allocate
+ * (columns, shared strings, characters, nesting) goes through the input guard first (docs/security.md).
  */
-// Past this the shared strings are not a user table's (a decompression bomb, or not our kind of file).
-const MAX_SHARED_STRING_CHARS = 256 << 20;
-const MAX_ROW_CHARS = 8 << 20;
+// Excel's last column is XFD (16,384): a reference past it is no workbook's, and fails the file.
+const EXCEL_COLUMNS = 16_384;
+const MAX_COLUMN_LETTERS = 3;
 
 export async function* readXlsxTable(open: OpenFile, opts: TableReadOptions = {}): AsyncGenerator<TableItem> {
   // yauzl needs random access: the stored file is copied to a private temporary folder first.
@@ -41,9 +44,6 @@ export async function* readXlsxTable(open: OpenFile, opts: TableReadOptions = {}
   }
 }
 
-function broken(why: string): TableFileError {
-  return new TableFileError('invalid_xlsx', `The file cannot be read as an Excel workbook: ${why}.`);
-}
 
 async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
   const entries = new Map<string, yauzl.Entry>();
@@ -60,13 +60,18 @@ async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
   let header: string[] | undefined;
   let row = 0;
   let batch: TableRecord[] = [];
-  for await (const rows of sheetRows(zip, sheet, shared)) {
-    for (const { number, cells } of rows) {
-      if (cells.every((cell) => cell.trim() === '')) continue;
+  for await (const rows of sheetRows(zip, sheet)) {
+    for (const { number, xml } of rows) {
+      // The header may be as wide as the column limit; a row keeps a few fields past the header, the rest are counted.
+      const { cells, dropped } = rowCells(xml, shared, number, header ? header.length + inputLimits.extraFieldsKept : undefined);
+      if (cells.every((cell) => cell.trim() === '') && dropped === 0) continue;
       if (!header) {
         let width = cells.length;
         while (width > 0 && cells[width - 1]!.trim() === '') width--;
         header = cells.slice(0, width).map((cell) => cell.trim());
+        let nameChars = 0;
+        for (const name of header) nameChars += name.length;
+        inputGuard.headerChars(nameChars, number);
         yield { format: 'xlsx', encoding: null, delimiter: null, columns: header };
         continue;
       }
@@ -75,7 +80,7 @@ async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
       while (width > header.length && cells[width - 1] === '') width--;
       const fields = cells.slice(0, width);
       while (fields.length < header.length) fields.push('');
-      batch.push({ row: ++row, line: number, fields });
+      batch.push({ row: ++row, line: number, fields, ...(dropped > 0 ? { droppedFields: dropped } : {}) });
     }
     if (batch.length > 0) {
       yield batch;
@@ -85,11 +90,12 @@ async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
   if (!header) throw new TableFileError('empty_file', 'The first sheet of the workbook is empty.');
 }
 
+/** A small part of the workbook (workbook.xml, its relationships) read whole, within the guard's bound. */
 async function entryText(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
   let text = '';
   for await (const chunk of entryChunks(zip, entry)) {
     text += chunk;
-    if (text.length > MAX_SHARED_STRING_CHARS) throw broken(`${entry.fileName} is too large`);
+    inputGuard.sharedStringChars(text.length, entry.fileName);
   }
   return text;
 }
@@ -119,69 +125,78 @@ async function firstSheetPath(zip: yauzl.ZipFile, entries: Map<string, yauzl.Ent
     if (entries.has('xl/worksheets/sheet1.xml')) return 'xl/worksheets/sheet1.xml';
     throw broken('it has no xl/workbook.xml (is it an .xlsx file?)');
   }
-  const sheetTag = /<(?:\w+:)?sheet\b[^>]*>/.exec(await entryText(zip, workbook))?.[0];
-  const relId = sheetTag && /\br:id="([^"]+)"/.exec(sheetTag)?.[1];
+  let relId: string | undefined;
+  for (const tag of eachTag(await entryText(zip, workbook))) {
+    if (tag.name !== 'sheet') continue;
+    relId = attribute(tag.text, 'r:id');
+    break;
+  }
   if (relId && rels) {
-    for (const tag of (await entryText(zip, rels)).match(/<Relationship\b[^>]*>/g) ?? []) {
-      if (attribute(tag, 'Id') !== relId) continue;
-      const target = attribute(tag, 'Target') ?? '';
+    for (const tag of eachTag(await entryText(zip, rels))) {
+      if (tag.name !== 'Relationship' || attribute(tag.text, 'Id') !== relId) continue;
+      const target = attribute(tag.text, 'Target') ?? '';
       return target.startsWith('/') ? target.slice(1) : path.posix.normalize(`xl/${target}`);
     }
   }
   return 'xl/worksheets/sheet1.xml';
 }
 
-function attribute(tag: string, name: string): string | undefined {
-  return new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-}
-
+/** The shared-string table: entries and characters counted by the guard as they come (125 million `<si/>` fail early). */
 async function readSharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string[]> {
   const strings: string[] = [];
   let text = '';
   let chars = 0;
+  // Where the search for the open item's `</si>` resumes: earlier text was searched already.
+  let closeFrom = 0;
   for await (const chunk of entryChunks(zip, entry)) {
     text += chunk;
     let start = 0;
-    for (let end = text.indexOf('</si>', start); end >= 0; end = text.indexOf('</si>', start)) {
-      const open = text.indexOf('<si', start);
-      const item = textRuns(text.slice(open, end));
+    for (;;) {
+      const open = nextTag(text, 'si', start);
+      if (open < 0) {
+        // Keep a tag cut by the chunk's end ("<s").
+        start = Math.max(start, text.length - 3);
+        break;
+      }
+      const tagEnd = text.indexOf('>', open);
+      if (tagEnd < 0) {
+        start = open;
+        break;
+      }
+      let item = '';
+      let next = tagEnd + 1;
+      if (text.charCodeAt(tagEnd - 1) !== 0x2f) {
+        const close = text.indexOf('</si>', Math.max(tagEnd, closeFrom));
+        if (close < 0) {
+          inputGuard.recordChars(text.length - open, undefined, `Shared string ${strings.length + 1} of the workbook`);
+          closeFrom = Math.max(tagEnd, text.length - 4);
+          start = open;
+          break;
+        }
+        item = textRuns(text.slice(tagEnd + 1, close));
+        next = close + 5;
+      }
+      inputGuard.sharedStrings(strings.length + 1);
       chars += item.length;
+      inputGuard.sharedStringChars(chars);
       strings.push(item);
-      start = end + 5;
+      start = next;
     }
+    closeFrom -= start;
+    if (closeFrom < 0) closeFrom = 0;
     text = text.slice(start);
-    if (chars + text.length > MAX_SHARED_STRING_CHARS) throw broken('its shared strings are too large');
   }
   return strings;
 }
 
-/** The text of an <si> or <is>: every <t> run, leaving out phonetic guides (<rPh>). */
-function textRuns(xml: string): string {
-  const plain = xml.includes('<rPh') ? xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '') : xml;
-  let out = '';
-  for (const match of plain.matchAll(/<t(?:\s[^>]*)?>([^<]*)<\/t>/g)) out += match[1];
-  return decodeXml(out);
-}
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeXml(text: string): string {
-  let out = text.includes('&')
-    ? text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|\w+);/g, (whole, name: string) => {
-        if (name[0] === '#') return String.fromCodePoint(name[1] === 'x' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1)));
-        return entities[name] ?? whole;
-      })
-    : text;
-  // OOXML escapes characters XML cannot hold as _xHHHH_.
-  if (out.includes('_x')) out = out.replace(/_x([0-9A-Fa-f]{4})_/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
-  return out;
-}
-
+/** The column of a reference such as `AB12` (0 for A), or -1 when it has no letters; past XFD it is Infinity. */
 function columnIndex(reference: string): number {
   let index = 0;
+  let letters = 0;
   for (let i = 0; i < reference.length; i++) {
     const c = reference.charCodeAt(i);
     if (c < 65 || c > 90) break;
+    if (++letters > MAX_COLUMN_LETTERS) return Number.POSITIVE_INFINITY;
     index = index * 26 + (c - 64);
   }
   return index - 1;
@@ -189,18 +204,21 @@ function columnIndex(reference: string): number {
 
 interface SheetRow {
   number: number;
-  cells: string[];
+  /** What is between `<row …>` and `</row>`. */
+  xml: string;
 }
 
-async function* sheetRows(zip: yauzl.ZipFile, sheet: yauzl.Entry, shared: readonly string[]): AsyncGenerator<SheetRow[]> {
+async function* sheetRows(zip: yauzl.ZipFile, sheet: yauzl.Entry): AsyncGenerator<SheetRow[]> {
   let text = '';
   let lastRow = 0;
+  // Where the search for the open row's `</row>` resumes: earlier text was searched already.
+  let closeFrom = 0;
   for await (const chunk of entryChunks(zip, sheet)) {
     text += chunk;
     const rows: SheetRow[] = [];
     let start = 0;
     for (;;) {
-      const open = nextRowTag(text, start);
+      const open = nextTag(text, 'row', start);
       if (open < 0) {
         // Keep a tag cut by the chunk's end ("<ro").
         start = Math.max(start, text.length - 4);
@@ -212,64 +230,81 @@ async function* sheetRows(zip: yauzl.ZipFile, sheet: yauzl.Entry, shared: readon
         break;
       }
       const tag = text.slice(open, tagEnd + 1);
-      const number = Number(attribute(tag, 'r') ?? lastRow + 1);
-      lastRow = number;
+      const stated = Number(attribute(tag, 'r'));
+      const number = Number.isSafeInteger(stated) && stated > 0 ? stated : lastRow + 1;
       if (tag.endsWith('/>')) {
+        lastRow = number;
         start = tagEnd + 1;
         continue;
       }
-      const close = text.indexOf('</row>', tagEnd);
+      const close = text.indexOf('</row>', Math.max(tagEnd, closeFrom));
       if (close < 0) {
+        closeFrom = Math.max(tagEnd, text.length - 5);
         start = open;
-        lastRow = number - 1;
         break;
       }
-      rows.push({ number, cells: rowCells(text.slice(tagEnd + 1, close), shared) });
+      lastRow = number;
+      rows.push({ number, xml: text.slice(tagEnd + 1, close) });
       start = close + 6;
     }
+    closeFrom = Math.max(0, closeFrom - start);
     text = text.slice(start);
-    if (text.length > MAX_ROW_CHARS) throw broken(`row ${lastRow + 1} of the sheet is over ${MAX_ROW_CHARS >> 20} MiB`);
+    inputGuard.recordChars(text.length, lastRow + 1, `Row ${lastRow + 1} of the sheet`);
     if (rows.length > 0) yield rows;
   }
 }
 
-/** The next `<row` tag (not `<rowBreaks>`), or -1. */
-function nextRowTag(text: string, from: number): number {
-  for (let at = text.indexOf('<row', from); at >= 0; at = text.indexOf('<row', at + 4)) {
-    const next = text.charCodeAt(at + 4);
-    if (next === 0x20 || next === 0x3e || next === 0x2f || next === 0x09 || next === 0x0a || next === 0x0d || Number.isNaN(next)) return at;
-  }
-  return -1;
-}
-
-const cellPattern = /<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
-
-function rowCells(xml: string, shared: readonly string[]): string[] {
+/**
+ * The cells of one row, by column. `width` bounds a data row: a value past it is counted, not placed
+ * (an empty string per skipped column up to ZZZZZZZ was finding 1 of issue #19). Without `width` (the
+ * header) a value past the column limit fails the file.
+ */
+function rowCells(xml: string, shared: readonly string[], rowNumber: number, width?: number): { cells: string[]; dropped: number } {
   const cells: string[] = [];
+  let dropped = 0;
   let next = 0;
-  for (const match of xml.matchAll(cellPattern)) {
-    const attributes = match[1]!;
-    const reference = attribute(` ${attributes}`, 'r');
+  for (let open = nextTag(xml, 'c', 0); open >= 0; ) {
+    const tagEnd = xml.indexOf('>', open);
+    if (tagEnd < 0) throw broken(`a cell tag in row ${rowNumber} is never closed`);
+    const tag = xml.slice(open, tagEnd + 1);
+    const reference = attribute(tag, 'r');
     const index = reference ? columnIndex(reference) : next;
     next = index + 1;
-    const body = match[2];
-    if (body === undefined) continue;
-    const type = attribute(` ${attributes}`, 't');
-    let value: string;
-    if (type === 'inlineStr') {
-      value = textRuns(body);
-    } else {
-      const raw = /<v>([^<]*)<\/v>/.exec(body)?.[1];
-      if (raw === undefined) continue;
-      if (type === 's') value = shared[Number(raw)] ?? '';
-      else if (type === 'b') value = raw === '1' ? 'true' : 'false';
-      else if (type === 'str' || type === 'e') value = decodeXml(raw);
-      else value = numberText(raw);
+    if (tag.endsWith('/>')) {
+      open = nextTag(xml, 'c', tagEnd + 1);
+      continue;
+    }
+    const close = xml.indexOf('</c>', tagEnd);
+    if (close < 0) throw broken(`a cell in row ${rowNumber} is never closed`);
+    const value = cellValue(tag, xml.slice(tagEnd + 1, close), shared);
+    open = nextTag(xml, 'c', close + 4);
+    if (value === undefined) continue;
+    if (index < 0) throw broken(`a cell reference in row ${rowNumber} names no column`);
+    if (width === undefined || index >= EXCEL_COLUMNS) inputGuard.columns(index + 1, rowNumber, `Row ${rowNumber} of the sheet`);
+    else if (index >= width) {
+      dropped++;
+      continue;
     }
     while (cells.length < index) cells.push('');
     cells[index] = value;
   }
-  return cells;
+  return { cells, dropped };
+}
+
+/** A cell's text from its tag and body; undefined for a cell with no value. */
+function cellValue(tag: string, body: string, shared: readonly string[]): string | undefined {
+  const type = attribute(tag, 't');
+  if (type === 'inlineStr') return textRuns(body);
+  const valueStart = nextTag(body, 'v', 0);
+  if (valueStart < 0) return undefined;
+  const valueTagEnd = body.indexOf('>', valueStart);
+  const valueEnd = body.indexOf('</v>', valueTagEnd);
+  if (valueTagEnd < 0 || valueEnd < 0) return undefined;
+  const raw = body.slice(valueTagEnd + 1, valueEnd);
+  if (type === 's') return shared[Number(raw)] ?? '';
+  if (type === 'b') return raw === '1' ? 'true' : 'false';
+  if (type === 'str' || type === 'e') return decodeXml(raw);
+  return numberText(raw);
 }
 
 /** A number cell as people typed it: 33612345678, not 3.3612345678E10. */
