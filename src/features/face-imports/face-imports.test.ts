@@ -159,6 +159,14 @@ describe('POST /api/console/apps/{app_id}/face-imports', () => {
     expect(done.processed).toBeGreaterThan(0);
     expect(done.processed).toBeLessThan(50);
   });
+
+  it('fails a few-KB ZIP whose manifest.csv lists 1,000,000 rows with too_many_entries, before any entry is planned (issue #19)', async () => {
+    const manifest = Buffer.from(`vendor_data,file\n${'u,x.jpg\n'.repeat(1_000_000)}`);
+    const zip = buildZip([{ name: 'manifest.csv', data: manifest }]);
+    expect(zip.length).toBeLessThan(32 * 1024);
+    const done = await importZip(roster, tenant, zip);
+    expect(done).toMatchObject({ status: 'failed', error: { code: 'too_many_entries', message: expect.stringContaining('manifest.csv') }, total: 0 });
+  });
 });
 
 describe('who may use bulk faces', () => {
