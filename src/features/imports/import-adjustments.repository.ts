@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import { headerSignature, type MappingInput } from './column-mapping.ts';
 import { presetOf } from './presets.ts';
 import { type FixCode, isFixCode } from './row-fixes.ts';
+import { writeOptionColumns, type WriteOptions } from './write-options.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -93,10 +94,14 @@ export function applyEdits(fields: readonly string[], edits: Record<string, stri
 export interface UploadSettings {
   defaultRegion?: string;
   preset?: string;
+  /** tags_mode, metadata_mode, invalid_cells (write-options.ts). */
+  writeOptions?: WriteOptions;
 }
 
 /** Called in the upload's transaction: the settings chosen with the file, and a preset's fixes accepted up front. */
 export async function recordUploadSettings(trx: Transaction<Database>, importId: string, settings: UploadSettings, operatorId: string): Promise<void> {
+  const options = writeOptionColumns(settings.writeOptions ?? {});
+  if (Object.keys(options).length > 0) await trx.updateTable('imports').set(options).where('id', '=', importId).execute();
   if (!settings.defaultRegion && !settings.preset) return;
   await trx
     .updateTable('imports')

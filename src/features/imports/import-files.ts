@@ -25,7 +25,7 @@ export function errorReportHeader(fileColumns: readonly string[], delimiter = ',
 
 /** One invalid row: where it is, why, and its cells as the file had them. */
 export function errorReportLine(row: StoredRow, fileColumns: readonly string[], delimiter = ','): string {
-  const errors = rowErrors(row);
+  const errors = [...rowErrors(row), ...(row.warnings ?? []).filter((warning) => warning.code === 'cell_cleared')];
   const cells = decodeCells(row.cells);
   while (cells.length < fileColumns.length) cells.push('');
   return csvLine([

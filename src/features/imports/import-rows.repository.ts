@@ -98,12 +98,13 @@ export async function statusChangeGuard(db: Queryable, importId: string): Promis
   return rows[0]!;
 }
 
-export type RowFilter = 'invalid' | 'valid' | RowAction;
+export type RowFilter = 'invalid' | 'valid' | 'warnings' | RowAction;
 
 function filterSql(only: RowFilter | undefined): string {
   if (only === undefined) return '';
   if (only === 'invalid') return ` AND action = 'skip'`;
   if (only === 'valid') return ` AND action <> 'skip'`;
+  if (only === 'warnings') return ` AND warnings IS NOT NULL`;
   return ` AND action = '${only}'`;
 }
 
@@ -144,10 +145,10 @@ export async function pageImportRows(db: Queryable, importId: string, only: RowF
   return { rows: page.rows, total };
 }
 
-/** Keyset pages of invalid rows, for streaming the error report. */
+/** Keyset pages of invalid rows and rows applied without some cells (clear_cell), for streaming the error report. */
 export async function invalidRowsAfter(db: Queryable, importId: string, afterRow: number, limit: number): Promise<StoredRow[]> {
   const { rows } = await db.query<StoredRow>(
-    `SELECT row, line, cells, action, errors, changes, warnings, skip_code FROM import_rows WHERE import_id = $1 AND row > $2 AND action = 'skip' ORDER BY row LIMIT $3`,
+    `SELECT row, line, cells, action, errors, changes, warnings, skip_code FROM import_rows WHERE import_id = $1 AND row > $2 AND (action = 'skip' OR warnings @> '[{"code": "cell_cleared"}]') ORDER BY row LIMIT $3`,
     [importId, afterRow, limit],
   );
   return rows;

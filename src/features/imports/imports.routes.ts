@@ -88,7 +88,8 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
       const actor = await importActor(request, request.params.app_id);
       const declared = Number(request.headers['content-length'] ?? Number.NaN);
       if (declared > maxBytes + (request.isMultipart() ? MULTIPART_OVERHEAD : 0)) throw fileTooLarge(maxBytes);
-      const settings = { defaultRegion: request.query.default_region, preset: request.query.preset };
+      const { tags_mode, metadata_mode, invalid_cells } = request.query;
+      const settings = { defaultRegion: request.query.default_region, preset: request.query.preset, writeOptions: { tags_mode, metadata_mode, invalid_cells } };
       let upload: Upload;
       if (request.isMultipart()) {
         const part = await request.file();
@@ -152,7 +153,7 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
       schema: {
         tags,
         security,
-        summary: 'Run a ready import; optional body {mode, reason, allow_unblock} (status changes need a reason; lifting BLOCKED needs allow_unblock)',
+        summary: 'Run a ready import; optional body {mode, reason, allow_unblock, tags_mode, metadata_mode} (status changes need a reason; lifting BLOCKED needs allow_unblock; invalid_cells must match the preview)',
         params: importParams,
         response: { 202: importSchema, ...errors, 422: errorResponse },
       },

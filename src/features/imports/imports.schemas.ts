@@ -3,6 +3,7 @@ import { importModes } from '../users/index.ts';
 import type { ImportRecord } from './imports.repository.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
 import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './migration.schemas.ts';
+import { writeOptionFields, writeOptionsView, writeOptionsViewFields } from './write-options.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
@@ -14,10 +15,10 @@ export const listImportsQuery = z.object({
   page_size: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 100').max(100, 'must be 1 to 100').default(20),
 });
 
-export const rowFilters = ['invalid', 'valid', 'create', 'update', 'unchanged', 'skip'] as const;
+export const rowFilters = ['invalid', 'valid', 'create', 'update', 'unchanged', 'skip', 'warnings'] as const;
 
 export const listRowsQuery = z.object({
-  only: z.enum(rowFilters).optional().describe('invalid (= skip), valid, or one action'),
+  only: z.enum(rowFilters).optional().describe('invalid (= skip), valid, warnings (rows with any warning, e.g. cell_cleared), or one action'),
   offset: z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more').default(0),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 1000').max(1000, 'must be 1 to 1000').default(100),
 });
@@ -27,6 +28,7 @@ const modeSchema = z.enum(importModes).describe('upsert (default): create and up
 export const uploadQuery = z.object({
   file_name: safeString({ trim: true, max: 255 }).optional().describe('Name to show for a raw text/csv upload (multipart uploads carry their own)'),
   ...uploadMigrationQuery,
+  ...writeOptionFields,
   mode: modeSchema.optional(),
 });
 
@@ -35,6 +37,7 @@ export const startBody = z
     mode: modeSchema.optional().describe("Overrides the upload's mode"),
     reason: safeString({ max: 500, controls: 'whitespace' }).optional().describe('Why: recorded on every status change that has no status_reason of its own'),
     allow_unblock: z.boolean().optional().describe('Consent to move users away from BLOCKED'),
+    ...writeOptionFields,
   })
   .strict()
   .nullish();
@@ -51,6 +54,7 @@ export const importSchema = z.object({
   delimiter: z.string().nullable(),
   columns: z.array(columnMappingSchema).describe("The file's headers as written, each with the field it fills (CONTRACT §9)"),
   ...migrationViewFields,
+  ...writeOptionsViewFields,
   warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string(), count: z.number().optional().describe('How many warnings of this code there were, when collapsed into one') })),
   total_rows: z.number(),
   valid_rows: z.number(),
@@ -96,7 +100,10 @@ export const rowsResponse = z.object({
       truncated: z.boolean().optional().describe('Some cell was longer than 1,000 characters and is cut here (the stored row is whole)'),
       errors: z.array(z.object({ column: z.string().nullable(), code: z.string(), message: z.string() })),
       fixes: z.array(fixSchema).optional().describe('Suggested fixes, not applied until their kind is accepted'),
-      changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional().describe('For an existing user: each field the row changes, from → to'),
+      changes: z
+        .record(z.string(), z.object({ from: z.unknown(), to: z.unknown(), removed: z.union([z.literal(true), z.array(z.string())]).optional(), added: z.array(z.string()).optional() }))
+        .optional()
+        .describe('For an existing user: each field the row changes, from → to; metadata also per key ("metadata.notes", removed: true when the key goes), tags with the tags added and removed'),
       warnings: z.array(z.object({ column: z.string().optional(), code: z.string(), message: z.string() })),
     }),
   ),
@@ -115,6 +122,7 @@ export function toImportView(record: ImportRecord): ImportView {
     encoding: record.encoding,
     delimiter: record.delimiter,
     ...migrationView(record),
+    ...writeOptionsView(record),
     warnings: record.warnings,
     total_rows: record.total_rows,
     valid_rows: record.valid_rows,

@@ -21,6 +21,7 @@ import { runImportJob } from './run-import.job.ts';
 import { validateImportJob } from './validate-import.job.ts';
 import { isWithinCalendar } from '../../platform/validation/instants.ts';
 import { boundPreviewPage } from './preview-limits.ts';
+import { importWriteModes, writeOptionColumns, type WriteOptions } from './write-options.ts';
 
 /** Who asks, for which application, from where: every service call carries it. */
 export interface ImportActor {
@@ -38,7 +39,7 @@ export interface Upload {
   mode?: ImportMode;
 }
 
-export interface StartOptions {
+export interface StartOptions extends WriteOptions {
   mode?: ImportMode;
   reason?: string;
   allow_unblock?: boolean;
@@ -141,10 +142,16 @@ export async function startImport(ctx: AppContext, actor: ImportActor, importId:
     if (current.status !== 'ready') throw conflict('invalid_state', `The import is ${current.status}; only a ready import can start`);
     const mode = options.mode ?? current.mode;
     const allowUnblock = options.allow_unblock === true;
+    // Which rows are valid was decided by the preview: changing it needs validation again.
+    if (options.invalid_cells && options.invalid_cells !== current.invalid_cells) {
+      throw conflict('preview_outdated', `The preview was made with invalid_cells ${current.invalid_cells}; set ${options.invalid_cells} with PUT …/options (which validates again) before starting`);
+    }
     await assertStatusGuard(ctx, importId, mode, reason.value, allowUnblock);
+    const written = writeOptionColumns(options);
+    const modes = importWriteModes({ ...current, ...written }, current.column_map);
     await trx
       .updateTable('imports')
-      .set({ status: 'queued', started_by: actor.operator.operatorId, heartbeat_at: new Date(), mode, status_reason: reason.value, allow_unblock: allowUnblock })
+      .set({ status: 'queued', started_by: actor.operator.operatorId, heartbeat_at: new Date(), mode, status_reason: reason.value, allow_unblock: allowUnblock, ...written })
       .where('id', '=', importId)
       .execute();
     await auditImport(trx, {
@@ -155,7 +162,7 @@ export async function startImport(ctx: AppContext, actor: ImportActor, importId:
       actor: actor.operator,
       operatorId: actor.operator.operatorId,
       ip: actor.ip,
-      details: { file_name: current.file_name, mode, reason: reason.value, allow_unblock: allowUnblock, ...importCounts(current) },
+      details: { file_name: current.file_name, mode, reason: reason.value, allow_unblock: allowUnblock, tags_mode: modes.tags, metadata_mode: modes.metadata, invalid_cells: current.invalid_cells, ...importCounts(current) },
     });
   });
   try {

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ImportMigrationColumns, ImportMigrationTables } from './migration.tables.ts';
 import type { ImportMode } from '../users/user-merge.ts';
+import type { ImportWriteOptionColumns } from './write-options.ts';
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
@@ -29,7 +30,7 @@ export interface RowError {
   message: string;
 }
 
-export interface ImportsTable extends ImportMigrationColumns {
+export interface ImportsTable extends ImportMigrationColumns, ImportWriteOptionColumns {
   id: Generated<string>;
   app_id: string;
   file_name: string;

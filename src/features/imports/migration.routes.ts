@@ -6,7 +6,8 @@ import type { requireOperator } from '../auth/auth.hooks.ts';
 import { errorResponse, importParams, importSchema } from './imports.schemas.ts';
 import type { ImportActor } from './imports.service.ts';
 import { fixesBody, fixSchema, mappingBody, rowEditBody, rowParams } from './migration.schemas.ts';
-import { acceptImportFixes, setImportMapping } from './migration.service.ts';
+import { acceptImportFixes, setImportMapping, setImportOptions } from './migration.service.ts';
+import { writeOptionFields } from './write-options.ts';
 import { presets } from './presets.ts';
 import { editImportRow } from './row-edit.service.ts';
 
@@ -49,6 +50,22 @@ export function registerMigrationRoutes(
     '/api/console/apps/:app_id/imports/:id/mapping',
     { onRequest, schema: { tags, security, summary: 'Map source headers to fields (or metadata.KEY, or null); validates again', params: importParams, body: mappingBody, response: { 200: importSchema, ...errors } } },
     async (request) => setImportMapping(ctx, await importActor(request, request.params.app_id), request.params.id, request.body.mapping),
+  );
+
+  app.put(
+    '/api/console/apps/:app_id/imports/:id/options',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'How the file applies to what users have: tags_mode, metadata_mode, invalid_cells; validates again (the preview follows)',
+        params: importParams,
+        body: z.object(writeOptionFields).strict(),
+        response: { 200: importSchema, ...errors },
+      },
+    },
+    async (request) => setImportOptions(ctx, await importActor(request, request.params.app_id), request.params.id, request.body),
   );
 
   app.post(

@@ -10,6 +10,7 @@ import { lockImport } from './imports.repository.ts';
 import { toImportView, type ImportView } from './imports.schemas.ts';
 import type { FixCode } from './row-fixes.ts';
 import { validateImportJob } from './validate-import.job.ts';
+import { writeOptionColumns, type WriteOptions } from './write-options.ts';
 
 /**
  * Mapping and fixes (CONTRACT §9): each records the decision in a logged table, sends the import
@@ -73,4 +74,14 @@ export async function acceptImportFixes(ctx: AppContext, actor: ImportActor, imp
     const counts = current.fix_counts ?? {};
     return { accepted: codes, rows: Object.fromEntries(codes.map((code) => [code, counts[code] ?? 0])) };
   }, 'import.fixes_accepted');
+}
+
+/** PUT …/options: how the file applies to what users have (write-options.ts); the preview is made again with them. */
+export async function setImportOptions(ctx: AppContext, actor: ImportActor, importId: string, options: WriteOptions): Promise<ImportView> {
+  const columns = writeOptionColumns(options);
+  if (Object.keys(columns).length === 0) throw invalid('invalid_options', 'give at least one of tags_mode, metadata_mode, invalid_cells');
+  return revalidate(ctx, actor, importId, ['ready', 'needs_mapping'], async (trx) => {
+    await trx.updateTable('imports').set(columns).where('id', '=', importId).execute();
+    return { options: columns };
+  }, 'import.options_changed');
 }

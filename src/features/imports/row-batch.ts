@@ -8,6 +8,9 @@ import { adjustRow, type CellFix, type FixSettings } from './row-fixes.ts';
 import { classifyRow, type ExistingUser } from './row-classification.ts';
 import { NO_KEY, vendorDataHash } from './repeated-keys.ts';
 import { validateRow } from './row-validation.ts';
+import type { WriteModes } from '../users/index.ts';
+import { clearInvalidCells } from './cleared-cells.ts';
+import type { InvalidCells, Removals } from './write-options.ts';
 
 /** A slice of an import file, checked as one unit (on the job's thread or on a validation thread). */
 export interface RowBatch {
@@ -21,6 +24,10 @@ export interface RowBatch {
   records: TableRecord[];
   /** Suggested fixes to propose and the kinds accepted (CONTRACT §9); absent: none. */
   fixes?: FixSettings;
+  /** How tags and metadata apply over what users have; absent: both replace. */
+  writeModes?: WriteModes;
+  /** clear_cell: a row whose only errors are in optional cells is applied without them. */
+  invalidCells?: InvalidCells;
 }
 
 export interface BatchCounts {
@@ -39,6 +46,10 @@ export interface BatchCounts {
   statusChanges: Record<string, number>;
   /** Rows with a verified_field_ignored warning. */
   verifiedIgnored: number;
+  /** Rows applied without some of their cells (clear_cell). */
+  cellsCleared: number;
+  /** What the forecast takes away from existing users. */
+  removals: Removals;
 }
 
 export interface BatchResult extends BatchCounts {
@@ -50,7 +61,7 @@ export interface BatchResult extends BatchCounts {
 
 export type FindExistingUsers = (appId: string, vendorData: string[]) => Promise<Map<string, ExistingUser>>;
 
-export const emptyCounts = (): BatchCounts => ({ valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0, toSkip: 0, fieldChanges: {}, statusChanges: {}, verifiedIgnored: 0 });
+export const emptyCounts = (): BatchCounts => ({ valid: 0, invalid: 0, toCreate: 0, toUpdate: 0, unchanged: 0, toSkip: 0, fieldChanges: {}, statusChanges: {}, verifiedIgnored: 0, cellsCleared: 0, removals: {} });
 
 /** Adds `more` into `into` (the job sums its batches this way). */
 export function addCounts(into: BatchCounts, more: BatchCounts): void {
@@ -61,6 +72,8 @@ export function addCounts(into: BatchCounts, more: BatchCounts): void {
   into.unchanged += more.unchanged;
   into.toSkip += more.toSkip;
   into.verifiedIgnored += more.verifiedIgnored;
+  into.cellsCleared += more.cellsCleared;
+  addRemovals(into.removals, more.removals);
   for (const [field, rows] of Object.entries(more.fieldChanges)) into.fieldChanges[field] = (into.fieldChanges[field] ?? 0) + rows;
   for (const [change, rows] of Object.entries(more.statusChanges)) into.statusChanges[change] = (into.statusChanges[change] ?? 0) + rows;
   if (more.fixCounts) {
@@ -100,8 +113,10 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
   const keys = new Int32Array(checked.length);
   const out = new CopyRowBuffer(batch.records.length * 256);
   for (let i = 0; i < checked.length; i++) {
-    const { values, statusReason, errors } = checked[i]!;
     const record = batch.records[i]!;
+    const cleared = batch.invalidCells === 'clear_cell' && !record.problem ? clearInvalidCells(checked[i]!) : null;
+    if (cleared) counts.cellsCleared++;
+    const { values, statusReason, errors } = checked[i]!;
     keys[i] = values.vendor_data === null ? NO_KEY : vendorDataHash(values.vendor_data);
     let action: RowAction = 'skip';
     let changes: string | null = null;
@@ -112,13 +127,11 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
     } else {
       counts.valid++;
       const user = existing.get(values.vendor_data!);
-      const classified = classifyRow(user, values);
+      const classified = classifyRow(user, values, batch.writeModes);
       action = classified.action;
       if (classified.changes) changes = JSON.stringify(classified.changes);
-      if (classified.warnings.length > 0) {
-        warnings = JSON.stringify(classified.warnings);
-        counts.verifiedIgnored++;
-      }
+      if (classified.warnings.length > 0) counts.verifiedIgnored++;
+      if (classified.warnings.length > 0 || cleared) warnings = JSON.stringify([...(cleared ?? []), ...classified.warnings]);
       if (batch.mode === 'create_only' && user) skipCode = 'exists';
       if (batch.mode === 'update_only' && !user) skipCode = 'not_found';
       if (skipCode) {
@@ -127,7 +140,8 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
       } else if (action === 'create') counts.toCreate++;
       else if (action === 'update') {
         counts.toUpdate++;
-        for (const field of Object.keys(classified.changes!)) counts.fieldChanges[field] = (counts.fieldChanges[field] ?? 0) + 1;
+        for (const field of changedFieldKeys(classified.changes!)) counts.fieldChanges[field] = (counts.fieldChanges[field] ?? 0) + 1;
+        if (classified.removed) countRemovals(counts.removals, classified.removed, batch.writeModes);
         const status = classified.changes!.status;
         if (status) counts.statusChanges[`${status.from}>${status.to}`] = (counts.statusChanges[`${status.from}>${status.to}`] ?? 0) + 1;
       } else counts.unchanged++;
@@ -154,4 +168,39 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
   }
   const copyData = out.finish();
   return { copyData, keys, ...counts, fixCounts };
+}
+
+/** field_changes keys of a row's changes: each field, each metadata key (`metadata.KEY`), each tag added (`tags.+TAG`) or removed (`tags.-TAG`). */
+function changedFieldKeys(changes: Record<string, { from: unknown; to: unknown; added?: string[]; removed?: string[] }>): string[] {
+  const keys = Object.keys(changes);
+  const tags = changes.tags;
+  if (tags) for (const [sign, list] of [['+', tags.added], ['-', tags.removed]] as const) for (const tag of list ?? []) keys.push(`tags.${sign}${tag}`);
+  return keys;
+}
+
+/** Only a replace's removals are counted: a `remove` of tags is what was asked. */
+function countRemovals(into: Removals, removed: { metadata: string[]; tags: string[] }, modes: WriteModes | undefined): void {
+  if (removed.metadata.length > 0 && (modes?.metadata ?? 'replace') === 'replace') {
+    into.metadata ??= { users: 0, keys: {} };
+    into.metadata.users++;
+    for (const key of removed.metadata) into.metadata.keys[key] = (into.metadata.keys[key] ?? 0) + 1;
+  }
+  if (removed.tags.length > 0 && (modes?.tags ?? 'replace') === 'replace') {
+    into.tags ??= { users: 0, tags: {} };
+    into.tags.users++;
+    for (const tag of removed.tags) into.tags.tags[tag] = (into.tags.tags[tag] ?? 0) + 1;
+  }
+}
+
+function addRemovals(into: Removals, more: Removals): void {
+  if (more.metadata) {
+    into.metadata ??= { users: 0, keys: {} };
+    into.metadata.users += more.metadata.users;
+    for (const [key, rows] of Object.entries(more.metadata.keys)) into.metadata.keys[key] = (into.metadata.keys[key] ?? 0) + rows;
+  }
+  if (more.tags) {
+    into.tags ??= { users: 0, tags: {} };
+    into.tags.users += more.tags.users;
+    for (const [tag, rows] of Object.entries(more.tags.tags)) into.tags.tags[tag] = (into.tags.tags[tag] ?? 0) + rows;
+  }
 }

@@ -7,6 +7,7 @@ import type { Database } from '../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { auditImport, failImportWithAudit, importCounts } from './import-audit.ts';
 import { mergeStagedChunk, type MergeContext } from '../users/index.ts';
+import { importWriteModes } from './write-options.ts';
 import { countStagedRows, markRunSkips, StagingLostError } from './import-rows.repository.ts';
 import { findImportForJob } from './imports.repository.ts';
 import { rebuildStaging } from './staging-rebuild.ts';
@@ -108,7 +109,13 @@ async function applyNextChunk(
   const rows = toRow - fromRow;
   if ((await countStagedRows(db, importId, fromRow, toRow)) !== rows) throw new StagingLostError(importId);
   // The import's own settings are read under the lock: they cannot change while it runs, but a retry must see them.
-  const outcome = await mergeStagedChunk(db, { importId, fromRow, toRow }, { ...merge, mode: current.mode, reason: current.status_reason, allowUnblock: current.allow_unblock });
+  const outcome = await mergeStagedChunk(db, { importId, fromRow, toRow }, {
+    ...merge,
+    mode: current.mode,
+    reason: current.status_reason,
+    allowUnblock: current.allow_unblock,
+    writeModes: importWriteModes(current, current.column_map),
+  });
   if (outcome.skips.length > 0) await markRunSkips(db, importId, outcome.skips);
   applied.rows = rows;
   applied.created = outcome.created;

@@ -20,6 +20,7 @@ import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatis
 import { rowsProcessed } from '../../platform/metrics.ts';
 import { collapseWarnings } from './preview-limits.ts';
 import { RepeatedKeys } from './repeated-keys.ts';
+import { importWriteModes, removalWarnings } from './write-options.ts';
 
 export const VALIDATE_RETRY_LIMIT = 5;
 // A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
@@ -100,6 +101,10 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
     return { from, to, count };
   });
   const warnings = [...staged.planned.warnings];
+  warnings.push(...removalWarnings(counts.removals));
+  if (counts.cellsCleared > 0) {
+    warnings.push({ code: 'cell_cleared', message: `${counts.cellsCleared} row${counts.cellsCleared === 1 ? ' is' : 's are'} imported without ${counts.cellsCleared === 1 ? 'its' : 'their'} invalid optional cells (invalid_cells: clear_cell); each cell is listed in errors.csv.` });
+  }
   if (counts.verifiedIgnored > 0) {
     warnings.push({ code: 'verified_field_ignored', column: 'full_name', message: `${counts.verifiedIgnored} row${counts.verifiedIgnored === 1 ? '' : 's'} give a verified field a different value; an import never changes verified fields, so those cells are ignored.` });
   }
@@ -107,7 +112,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
     `UPDATE imports SET status = 'ready', encoding = $2, delimiter = $3, columns = $4, warnings = $5,
             total_rows = $6, valid_rows = $7, invalid_rows = $8, to_create = $9, to_update = $10, preview_unchanged = $11,
             to_skip = $12, field_changes = $13, status_changes = $14, verified_ignored = $15,
-            format = $16, column_map = $17, fix_counts = $18, validated_at = now()
+            format = $16, column_map = $17, fix_counts = $18, removals = $19, cells_cleared = $20, validated_at = now()
       WHERE id = $1 AND status = 'validating'`,
     [
       record.id,
@@ -128,6 +133,8 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
       staged.header.format,
       JSON.stringify(staged.columns),
       JSON.stringify(counts.fixCounts ?? {}),
+      JSON.stringify(counts.removals),
+      counts.cellsCleared,
     ],
   );
   // Cancelled while validating: nothing to keep.
@@ -173,7 +180,17 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
   const decisions = await importDecisions(ctx.db, record.app_id, record.id);
   const check = (records: TableRecord[]): Promise<BatchResult> => {
-    const batch: RowBatch = { importId: record.id, appId: record.app_id, plan: planned!.plan, mode: record.mode, lookUpUsers, records, fixes: planned!.fixes };
+    const batch: RowBatch = {
+      importId: record.id,
+      appId: record.app_id,
+      plan: planned!.plan,
+      mode: record.mode,
+      lookUpUsers,
+      records,
+      fixes: planned!.fixes,
+      writeModes: importWriteModes(record, planned!.columns),
+      invalidCells: record.invalid_cells,
+    };
     return pool ? pool.run(database, batch) : processBatch(batch, (appId, keys) => findExistingUsers(ctx.database.pool, appId, keys));
   };
   // Results are written in file order; a few batches run ahead meanwhile (inline: one validates while another's lookup is out).

@@ -48,6 +48,7 @@ export {
 } from './user-catalogue.ts';
 export { cellParsers, fieldValidators, type FieldResult } from './user-fields.ts';
 export { forecastRevert, revertLedgerChunk, type RevertChunkOutcome, type RevertConflict, type RevertConflictReason, type RevertContext, type RevertForecast } from './user-revert.ts';
+export { applyMetadata, applyTags, metadataKeyChanges, metadataModes, resolveWrite, tagChanges, tagsModes, type MetadataMode, type TagsMode, type WriteModes } from './write-modes.ts';
 export { importModes, mergeStagedChunk, type ImportMode, type MergeContext, type MergeOutcome, type MergeSkipCode, type SqlRunner, type StagedChunk } from './user-merge.ts';
 
 export const usersFeature: Feature = {

@@ -7,11 +7,29 @@ import { importChangeFields, type UserFieldSpec } from './user-catalogue.ts';
  */
 
 const fields = importChangeFields as readonly (UserFieldSpec & { column: string })[];
+const insertDefaults: Partial<Record<string, string>> = { status: `'ACTIVE'`, tags: `'{}'`, metadata: `'{}'` };
 
 /** The value a row leaves in a field: the staged value unless the cell was empty, or the field is frozen by a verification. */
 function mergedValue(spec: UserFieldSpec & { column: string }): string {
   const keep = spec.frozenOnceVerified ? `s.${spec.column} IS NULL OR u.verified_at IS NOT NULL` : `s.${spec.column} IS NULL`;
-  return `CASE WHEN ${keep} THEN u.${spec.column} ELSE s.${spec.column} END`;
+  return `CASE WHEN ${keep} THEN u.${spec.column} ELSE ${givenValue(spec, 'u')} END`;
+}
+
+/**
+ * The staged value as the import's write modes apply it over what `alias` (the user; null on create)
+ * holds: $14 tags_mode, $15 metadata_mode (rules in write-modes.ts, which the preview uses).
+ */
+function givenValue(spec: UserFieldSpec & { column: string }, alias: string | null): string {
+  const given = `s.${spec.column}`;
+  const held = alias === null ? `${insertDefaults[spec.column]}::${spec.kind === 'tags' ? 'text[]' : 'jsonb'}` : `coalesce(${alias}.${spec.column}, ${insertDefaults[spec.column]})`;
+  if (spec.kind === 'tags') {
+    return `CASE $14::text
+      WHEN 'merge' THEN ${held} || ARRAY(SELECT t FROM unnest(${given}) WITH ORDINALITY g(t, n) WHERE NOT t = ANY(${held}) ORDER BY n)
+      WHEN 'remove' THEN ARRAY(SELECT t FROM unnest(${held}) WITH ORDINALITY h(t, n) WHERE NOT t = ANY(${given}) ORDER BY n)
+      ELSE ${given} END`;
+  }
+  if (spec.kind === 'metadata') return `CASE $15::text WHEN 'merge' THEN ${held} || ${given} ELSE ${given} END`;
+  return given;
 }
 
 /** `{"field": {"from", "to"}}` for the fields whose value changes (jsonb; '{}' when none). */
@@ -34,8 +52,9 @@ function createdChangesSql(): string {
     .join(' || ');
 }
 
-const insertDefaults: Partial<Record<string, string>> = { status: `'ACTIVE'`, tags: `'{}'`, metadata: `'{}'` };
-const insertValue = (spec: UserFieldSpec & { column: string }) => (insertDefaults[spec.column] ? `coalesce(s.${spec.column}, ${insertDefaults[spec.column]})` : `s.${spec.column}`);
+// A new user holds nothing: tags `remove` leaves it none, `merge` gives it the cell's.
+const insertValue = (spec: UserFieldSpec & { column: string }) =>
+  insertDefaults[spec.column] ? `coalesce(${givenValue(spec, null)}, ${insertDefaults[spec.column]})` : `s.${spec.column}`;
 
 /**
  * One chunk of staged rows merged into `users` with its ledger, as one statement.
@@ -43,6 +62,7 @@ const insertValue = (spec: UserFieldSpec & { column: string }) => (insertDefault
  * $1 app_id · $2 import_id · $3 after row · $4 up to row · $5 org_id · $6 actor id · $7 actor label
  * $8 details every entry carries (jsonb) · $9 mode · $10 import-wide status reason · $11 allow_unblock
  * $12 only these vendor_data (text[], null for all) · $13 write the ledger (false only to measure its cost)
+ * $14 tags_mode · $15 metadata_mode (write-modes.ts)
  *
  * `joined` probes the users index once per staged row (LATERAL) and locks what it finds in
  * vendor_data order, so concurrent imports lock in the same order and the diff's `from` is the value

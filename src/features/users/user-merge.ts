@@ -1,6 +1,7 @@
 import { publishLedgerEntries } from './user-changes.repository.ts';
 import { mergeChunkSql } from './user-merge.sql.ts';
 import { probeByIndex } from './user-revert.ts';
+import type { WriteModes } from './write-modes.ts';
 
 /** How an import treats rows naming existing and unknown users (§8). */
 export type ImportMode = 'upsert' | 'create_only' | 'update_only';
@@ -39,6 +40,8 @@ export interface MergeContext {
   allowUnblock: boolean;
   /** Per-user audit entries; false only to measure what they cost (bench/import.bench.ts). */
   ledger?: boolean;
+  /** How tags and metadata apply over what users have (write-modes.ts); absent: both replace. */
+  writeModes?: WriteModes;
 }
 
 export interface MergeOutcome {
@@ -93,6 +96,8 @@ export async function mergeStagedChunk(db: SqlRunner, chunk: StagedChunk, contex
       context.allowUnblock,
       only,
       context.ledger ?? true,
+      context.writeModes?.tags ?? 'replace',
+      context.writeModes?.metadata ?? 'replace',
     ]);
     return rows[0]!;
   };
