@@ -7,6 +7,7 @@ import { jsonLogger } from './platform/logging.ts';
 import { createApiKey, createApplication, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { mailOwnerWelcome } from './features/auth/passwords.service.ts';
 import { allJobs } from './features/index.ts';
+import { RETIRED_SWEEP_JOBS } from './platform/operations/index.ts';
 import { sweepTemporaryFiles } from './features/upkeep/index.ts';
 
 export interface RunningRoster {
@@ -46,6 +47,8 @@ export async function runRoster(config: Config, options: RunOptions): Promise<Ru
   if (options.http) console.log(`Roster is serving on ${config.PUBLIC_URL} (console at ${config.PUBLIC_URL}/, API docs at ${config.PUBLIC_URL}/docs)`);
   if (options.worker) {
     await retryWhileDatabaseAway(ctx.database, () => ctx.jobs.work(allJobs, ctx));
+    // The sweepers the one operations sweep replaced (docs/operations.md) must not be queued by their old cron.
+    await ctx.jobs.retireSchedules(RETIRED_SWEEP_JOBS).catch(() => {});
     // What a killed predecessor on this machine left behind; the hourly schedule runs on one worker only.
     void sweepTemporaryFiles(ctx).catch((error: Error) => ctx.log.warn(`could not sweep temporary files: ${error.message}`));
     console.log(`Roster worker is running ${allJobs.length} job queue(s)${options.http ? '' : ` (health and metrics on ${config.PUBLIC_URL})`}`);

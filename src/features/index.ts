@@ -1,3 +1,5 @@
+import type { AppContext } from '../context.ts';
+import { operationsSweepJob } from '../platform/operations/index.ts';
 import type { Feature } from './feature.ts';
 import { auditFeature } from './audit/index.ts';
 import { authFeature } from './auth/index.ts';
@@ -10,4 +12,9 @@ import { upkeepFeature } from './upkeep/index.ts';
 
 export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature, overviewFeature, upkeepFeature];
 
-export const allJobs = features.flatMap((feature) => feature.jobs ?? []);
+/** Every kind of long-running work, for the one sweeper (docs/operations.md). */
+export const operationUpkeeps = features.flatMap((feature) => feature.operations ?? []);
+
+export const operationsSweep = operationsSweepJob<AppContext>(() => operationUpkeeps);
+
+export const allJobs = [...features.flatMap((feature) => feature.jobs ?? []), operationsSweep];

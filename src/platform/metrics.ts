@@ -50,3 +50,10 @@ new Gauge({
     for (const { queue, depth } of depths) this.set({ queue }, depth);
   },
 });
+
+export const operationTransitions = new Counter({
+  name: 'roster_operation_transitions_total',
+  help: 'Long-running work moving between states (docs/operations.md), by kind and the state entered',
+  labelNames: ['kind', 'to'] as const,
+  registers: [metricsRegistry],
+});

@@ -210,7 +210,7 @@ export interface ImportRows {
   total: number;
 }
 
-export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
 export interface ExportJob {
   id: string;

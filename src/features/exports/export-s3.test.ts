@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
 import { auditActions, download, parseExportCsv, requestExportAs, waitForExport } from './exports.test-support.ts';
-import { runRetention } from './retention.job.ts';
+import { sweepOperations } from '../../platform/operations/index.ts';
+import { operationUpkeeps } from '../index.ts';
 
 const BUCKET = 'roster-exports-test';
 const ROWS = 20_000;
@@ -106,7 +107,7 @@ describe('exports on S3-compatible storage', () => {
     const { json } = await requestExportAs(roster, owner, tenant.appId, { columns: ['vendor_data'], filters: { tags: ['t0'] } });
     const done = await waitForExport(roster, owner, tenant.appId, json.id);
     expect(await objectKeys(`exports/${tenant.appId}/${json.id}/`)).toHaveLength(1);
-    await runRetention(roster.ctx, new Date(Date.parse(done.expires_at!) + 1000));
+    await sweepOperations(roster.ctx, operationUpkeeps, new Date(Date.parse(done.expires_at!) + 1000));
     expect(await objectKeys(`exports/${tenant.appId}/${json.id}/`)).toEqual([]);
     expect((await download(roster, done.download_url!)).statusCode).toBe(410);
   });

@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import { keepAlive, OperationLeft, transition } from '../../platform/operations/index.ts';
+import { systemActor } from '../audit/audit.service.ts';
 import type { ExportColumn } from '../users/user-columns.ts';
 import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
 import { parseExportFilters } from './export-options.ts';
 import { writeExportInParallel } from './export-parallel.ts';
 import { trackExportProgress } from './export-progress.ts';
-import { type ExportRecord, findExport, markCompleted, markFailed, markRequeued, startAttempt, touchHeartbeat } from './exports.repository.ts';
+import { exportOperation } from './export-operation.ts';
+import { type ExportRecord, findExport, lockAttemptKey } from './exports.repository.ts';
 
 /** Attempts after the first; a worker that dies mid-export is noticed by the missing heartbeat and retried. */
 export const EXPORT_RETRY_LIMIT = 2;
-const HEARTBEAT_MS = 10_000;
+/** Exports of one organization written at once; the queue's other worker serves the other organizations (docs/operations.md). */
+export const EXPORTS_PER_ORGANIZATION = 1;
 
 /** Test-only: lets a test fail an attempt part-way through its file. Never set in production code. */
 export const exportJobTestHooks: { onChunk?: (event: { exportId: string; attempt: number; bytes: number }) => void | Promise<void> } = {};
@@ -26,6 +30,7 @@ export const exportJob = defineJob<{ exportId: string; appId: string }, AppConte
   payload: z.object({ exportId: z.string().uuid(), appId: z.string().uuid() }),
   // heartbeatSeconds brings a killed worker's job back within seconds instead of at expiry.
   queue: { notify: true, heartbeatSeconds: 10, retryLimit: EXPORT_RETRY_LIMIT, retryDelay: 3, expireInSeconds: 6 * 3600 },
+  perOrganization: EXPORTS_PER_ORGANIZATION,
   handle: (payload, ctx, job) => runExport(ctx, payload, job),
 });
 
@@ -38,21 +43,25 @@ const system = systemActor('export worker');
 export async function runExport(ctx: AppContext, payload: { exportId: string; appId: string }, job: Pick<JobInfo, 'retryCount'> & { signal?: AbortSignal }): Promise<void> {
   const { exportId, appId } = payload;
   const attemptKey = `exports/${appId}/${exportId}/${randomUUID()}.csv`;
-  const claim = await ctx.db.transaction().execute((trx) => startAttempt(trx, appId, exportId, attemptKey));
-  if (!claim) return; // Already completed, failed or expired: a duplicate delivery of the job.
+  const claim = await ctx.db.transaction().execute(async (trx) => {
+    const previous = await lockAttemptKey(trx, appId, exportId);
+    if (!previous) return undefined;
+    const moved = await transition(trx, exportOperation, { id: exportId, appId }, { to: 'running', set: { attempt_key: attemptKey, attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, now())` } });
+    return moved ? { previousKey: previous.attempt_key } : undefined;
+  });
+  if (!claim) return; // Already completed, failed, cancelled or expired: a duplicate delivery of the job.
   if (claim.previousKey) await ctx.storage.delete(claim.previousKey).catch(() => {});
   const record = (await findExport(ctx.db, appId, exportId))!;
 
-  const heartbeat = setInterval(() => {
-    touchHeartbeat(ctx.db, appId, exportId, attemptKey).catch(() => {});
-  }, HEARTBEAT_MS);
+  // The heartbeat also notices a cancel (the row left `running`): the next chunk stops the file.
+  const alive = keepAlive(ctx.db, exportOperation, { id: exportId, appId }, { jobSignal: job.signal, where: { attempt_key: attemptKey } });
   try {
     const columns = record.columns as ExportColumn[];
     const filters = parseExportFilters(record.filters);
     const testHook = exportJobTestHooks.onChunk;
     // A shutdown stops the file part-way; the attempt is retried by another worker.
     const onChunk = (bytes: number) => {
-      job.signal?.throwIfAborted();
+      alive.checkpoint();
       return testHook?.({ exportId, attempt: job.retryCount, bytes });
     };
     const progress = trackExportProgress(ctx, appId, exportId, attemptKey);
@@ -71,23 +80,17 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
     }).finally(progress.stop);
     // Whole seconds, so the link's expiry and the export's are the same instant.
     const expiresAt = new Date(Math.floor((Date.now() + ctx.config.EXPORT_LINK_TTL * 1000) / 1000) * 1000);
-    const completed = await ctx.db.transaction().execute(async (trx) => {
-      const owned = await markCompleted(trx, appId, exportId, attemptKey, { rowCount: written.rowCount, bytes: written.bytes, expiresAt });
-      if (owned) {
-        await recordAudit(trx, {
-          orgId: record.org_id,
-          appId,
-          actor: system,
-          action: 'export.completed',
-          target: { type: 'export', id: exportId },
-          details: { row_count: written.rowCount, bytes: written.bytes, requested_by: record.created_by, attempt: claim.attempts },
-        });
-      }
-      return owned;
+    // Only the attempt that still owns the export may complete it, so a stale worker cannot overwrite a newer one.
+    const completed = await transition(ctx.db, exportOperation, { id: exportId, appId }, {
+      to: 'completed',
+      from: ['running'],
+      where: { attempt_key: attemptKey },
+      set: { row_count: written.rowCount, bytes: written.bytes, storage_key: attemptKey, attempt_key: null, expires_at: expiresAt, error: null },
+      audit: { orgId: record.org_id, appId, actor: system, details: { row_count: written.rowCount, bytes: written.bytes, requested_by: record.created_by, attempt: record.attempts } },
     });
     if (completed) rowsProcessed.inc({ kind: 'export' }, written.rowCount);
     if (!completed) {
-      // Another attempt took the export over meanwhile; this file belongs to nobody.
+      // Another attempt took the export over, or it was cancelled, meanwhile: this file belongs to nobody.
       await ctx.storage.delete(attemptKey).catch(() => {});
       return;
     }
@@ -102,37 +105,29 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
     }));
   } catch (error) {
     await ctx.storage.delete(attemptKey).catch(() => {});
+    // Cancelled (or ended by the sweeper): nothing to retry.
+    if (alive.signal.reason instanceof OperationLeft) return;
     const reason = error instanceof Error ? error.message : String(error);
     if (job.retryCount < EXPORT_RETRY_LIMIT || job.signal?.aborted) {
-      ctx.log.warn(`export ${exportId}: attempt ${claim.attempts} failed, will retry: ${reason}`);
-      await markRequeued(ctx.db, appId, exportId, attemptKey);
+      ctx.log.warn(`export ${exportId}: attempt ${record.attempts} failed, will retry: ${reason}`);
+      await transition(ctx.db, exportOperation, { id: exportId, appId }, { to: 'queued', from: ['running'], where: { attempt_key: attemptKey } });
       throw error;
     }
-    ctx.log.error(`export ${exportId}: failed after ${claim.attempts} attempts: ${reason}`);
+    ctx.log.error(`export ${exportId}: failed after ${record.attempts} attempts: ${reason}`);
     // PostgreSQL's own wording goes to the log, not into the export's error and the requester's mail.
     const shown = error instanceof pg.DatabaseError ? 'the database could not run the query (the details are in the server log)' : reason;
     await failExport(ctx, record, `The export could not be written: ${shown}`);
   } finally {
-    clearInterval(heartbeat);
+    alive.stop();
   }
 }
 
 /** Marks an export failed, audits it and tells the requester; a no-op if it already ended. */
 export async function failExport(ctx: AppContext, record: ExportRecord, reason: string): Promise<void> {
-  const failed = await ctx.db.transaction().execute(async (trx) => {
-    const changed = await markFailed(trx, record.app_id, record.id, reason);
-    if (changed) {
-      await recordAudit(trx, {
-        orgId: record.org_id,
-        appId: record.app_id,
-        actor: system,
-        action: 'export.failed',
-        target: { type: 'export', id: record.id },
-        details: { reason, requested_by: record.created_by },
-        outcome: 'failure',
-      });
-    }
-    return changed;
+  const failed = await transition(ctx.db, exportOperation, { id: record.id, appId: record.app_id }, {
+    to: 'failed',
+    set: { error: reason },
+    audit: { orgId: record.org_id, appId: record.app_id, actor: system, details: { reason, requested_by: record.created_by } },
   });
   if (failed) await sendQuietly(ctx, exportFailedMail({ to: record.created_by_email, appName: record.app_name, reason, exportId: record.id }));
 }

@@ -108,14 +108,9 @@ export async function revokeExportLink(db: Db, appId: string, exportId: string, 
   return Number(updated.numUpdatedRows) === 1;
 }
 
-/** Claims the export for one attempt; returns the key a crashed earlier attempt may have left behind. */
-export async function startAttempt(
-  db: Db,
-  appId: string,
-  exportId: string,
-  attemptKey: string,
-): Promise<{ previousKey: string | null; attempts: number } | undefined> {
-  const previous = await db
+/** The key an earlier attempt wrote to (a crashed one leaves its file there), locked for the claim. */
+export async function lockAttemptKey(db: Db, appId: string, exportId: string): Promise<{ attempt_key: string | null } | undefined> {
+  return db
     .selectFrom('exports')
     .select('attempt_key')
     .where('app_id', '=', appId)
@@ -123,96 +118,15 @@ export async function startAttempt(
     .where('status', 'in', ['queued', 'running'])
     .forUpdate()
     .executeTakeFirst();
-  if (!previous) return undefined;
-  const row = await db
-    .updateTable('exports')
-    .set({ status: 'running', attempt_key: attemptKey, attempts: sql`attempts + 1`, started_at: sql`coalesce(started_at, now())`, heartbeat_at: sql`now()` })
-    .where('app_id', '=', appId)
-    .where('id', '=', exportId)
-    .returning('attempts')
-    .executeTakeFirstOrThrow();
-  return { previousKey: previous.attempt_key, attempts: row.attempts };
 }
 
-export async function touchHeartbeat(db: Db, appId: string, exportId: string, attemptKey: string): Promise<void> {
-  await db
-    .updateTable('exports')
-    .set({ heartbeat_at: sql`now()` })
-    .where('app_id', '=', appId)
-    .where('id', '=', exportId)
-    .where('attempt_key', '=', attemptKey)
-    .where('status', '=', 'running')
-    .execute();
-}
-
-/** Only the attempt that still owns the export may complete it, so a stale worker cannot overwrite a newer one. */
-export async function markCompleted(
-  db: Db,
-  appId: string,
-  exportId: string,
-  attemptKey: string,
-  result: { rowCount: number; bytes: number; expiresAt: Date },
-): Promise<boolean> {
-  const updated = await db
-    .updateTable('exports')
-    .set({
-      status: 'completed',
-      row_count: result.rowCount,
-      bytes: result.bytes,
-      storage_key: attemptKey,
-      attempt_key: null,
-      finished_at: sql`now()`,
-      expires_at: result.expiresAt,
-      error: null,
-    })
-    .where('app_id', '=', appId)
-    .where('id', '=', exportId)
-    .where('attempt_key', '=', attemptKey)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
-}
-
-/** Back to the queue between attempts; pg-boss brings the job back. */
-export async function markRequeued(db: Db, appId: string, exportId: string, attemptKey: string): Promise<void> {
-  await db
-    .updateTable('exports')
-    .set({ status: 'queued' })
-    .where('app_id', '=', appId)
-    .where('id', '=', exportId)
-    .where('attempt_key', '=', attemptKey)
-    .where('status', '=', 'running')
-    .execute();
-}
-
-export async function markFailed(db: Db, appId: string, exportId: string, error: string, onlyStatus: ExportStatus[] = ['queued', 'running']): Promise<boolean> {
-  const updated = await db
-    .updateTable('exports')
-    .set({ status: 'failed', error, finished_at: sql`now()` })
-    .where('app_id', '=', appId)
-    .where('id', '=', exportId)
-    .where('status', 'in', onlyStatus)
-    .executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
+/** Exports of one operator that have not ended: the pending cap counts them. */
+export async function countPendingExports(db: Db, operatorId: string, states: readonly ExportStatus[]): Promise<number> {
+  const row = await db.selectFrom('exports').select((eb) => eb.fn.countAll<string>().as('n')).where('created_by', '=', operatorId).where('status', 'in', states).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Completed exports whose link expired before `now`: their files are due for deletion. */
 export async function findExpiredFiles(db: Db, now: Date, limit: number): Promise<ExportRecord[]> {
   return selectExports(db).where('exports.status', '=', 'completed').where('exports.expires_at', '<=', now).orderBy('exports.expires_at').limit(limit).execute();
-}
-
-export async function markFileDeleted(db: Db, appId: string, exportId: string): Promise<boolean> {
-  const updated = await db
-    .updateTable('exports')
-    .set({ status: 'expired', file_deleted_at: sql`now()` })
-    .where('app_id', '=', appId)
-    .where('id', '=', exportId)
-    .where('status', '=', 'completed')
-    .executeTakeFirst();
-  return Number(updated.numUpdatedRows) === 1;
-}
-
-/** Running exports whose worker has not been heard from since `staleBefore`. */
-export async function findStalledExports(db: Db, staleBefore: Date, limit: number): Promise<ExportRecord[]> {
-  return selectExports(db).where('exports.status', '=', 'running').where('exports.heartbeat_at', '<', staleBefore).limit(limit).execute();
 }

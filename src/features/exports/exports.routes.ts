@@ -7,13 +7,13 @@ import { attachmentDisposition } from '../../platform/storage/object-storage.ts'
 import { exportColumns } from '../users/user-columns.ts';
 import { userFilterBodySchema } from '../users/users.filters.ts';
 import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport } from './exports.service.ts';
+import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport, cancelExport } from './exports.service.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
 
 const exportSchema = z.object({
   id: z.string(),
   app_id: z.string(),
-  status: z.enum(['queued', 'running', 'completed', 'failed', 'expired']),
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'expired']),
   filters: z.record(z.string(), z.unknown()),
   columns: z.array(z.string()),
   row_count: z.number().nullable(),
@@ -65,7 +65,7 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
         summary: 'Request a CSV export of the users matching the filters; the file is built in the background and its link emailed',
         params: appParams,
         body: exportRequestBody,
-        response: { 202: exportSchema, 403: errorResponse, 404: errorResponse, 422: errorResponse },
+        response: { 202: exportSchema, 403: errorResponse, 404: errorResponse, 422: errorResponse, 429: errorResponse },
       },
     },
     async (request, reply) => {
@@ -106,6 +106,24 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
     async (request) => {
       const operator = operatorOf(request);
       return presentExport(ctx, await revokeExport(ctx, operator, request.params.app_id, request.params.id, clientIp(request)), operator);
+    },
+  );
+
+  app.post(
+    '/api/console/apps/:app_id/exports/:id/cancel',
+    {
+      preHandler,
+      schema: {
+        tags,
+        security,
+        summary: 'Cancel a queued or running export (its requester, or an OWNER); a running one stops at its next chunk. Cancelling a cancelled export is a no-op',
+        params: appItemParams,
+        response: { 200: exportSchema, 403: errorResponse, 404: errorResponse, 409: errorResponse },
+      },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      return presentExport(ctx, await cancelExport(ctx, operator, request.params.app_id, request.params.id, clientIp(request)), operator);
     },
   );
 

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.ts';
-import { AppError, badRequest, forbidden, notFound } from '../../http/errors.ts';
+import { sql } from 'kysely';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
@@ -7,9 +8,17 @@ import { StorageNotFoundError } from '../../platform/storage/storage.ts';
 import { checkExportLink, signedExportUrl } from './export-link.ts';
 import { allowedColumns, type ExportRequest, parseExportFilters, resolveExportColumns } from './export-options.ts';
 import { exportJob } from './export.job.ts';
-import { type ExportRecord, findExport, findExportForDownload, insertExport, listExports, markFailed, revokeExportLink } from './exports.repository.ts';
+import { transition } from '../../platform/operations/index.ts';
+import { exportOperation, pendingExportStates } from './export-operation.ts';
+import { countPendingExports, type ExportRecord, findExport, findExportForDownload, insertExport, listExports, revokeExportLink } from './exports.repository.ts';
 import { can } from '../auth/policy.ts';
 import { scopeFiltersToRole } from '../users/index.ts';
+
+/**
+ * Exports one operator may have queued or running at once, across applications (docs/operations.md):
+ * enough for any person's work, and a bound on what one account can put in the shared queue.
+ */
+export const MAX_PENDING_EXPORTS_PER_OPERATOR = 10;
 
 export async function requestExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, input: ExportRequest, ip: string | null): Promise<ExportRecord> {
   const app = await loadOwnedApp(ctx, operator, appId);
@@ -17,6 +26,11 @@ export async function requestExport(ctx: AppContext, operator: OperatorPrincipal
   const columns = resolveExportColumns(operator, input.columns);
   const filters = scopeFiltersToRole(operator.role, parseExportFilters(input.filters));
   const exportId = await ctx.db.transaction().execute(async (trx) => {
+    // Requests of one operator are counted one at a time, so two at once cannot both take the last place.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('exports.pending'), hashtext(${operator.operatorId}))`.execute(trx);
+    if ((await countPendingExports(trx, operator.operatorId, pendingExportStates)) >= MAX_PENDING_EXPORTS_PER_OPERATOR) {
+      throw new AppError(429, 'too_many_pending_exports', `You have ${MAX_PENDING_EXPORTS_PER_OPERATOR} exports queued or running; wait for one to finish (or cancel one) before requesting another`);
+    }
     const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId });
     await recordAudit(trx, {
       orgId: app.org_id,
@@ -30,10 +44,10 @@ export async function requestExport(ctx: AppContext, operator: OperatorPrincipal
     return id;
   });
   try {
-    await ctx.jobs.send(exportJob, { exportId, appId: app.id });
+    await ctx.jobs.send(exportJob, { exportId, appId: app.id }, { organizationId: app.org_id });
   } catch (error) {
     // Without a job nothing would ever pick the export up: say so on the export instead of leaving it queued.
-    await markFailed(ctx.db, app.id, exportId, 'The export could not be queued; please request it again');
+    await transition(ctx.db, exportOperation, { id: exportId, appId: app.id }, { to: 'failed', set: { error: 'The export could not be queued; please request it again' } });
     throw error;
   }
   return (await findExport(ctx.db, app.id, exportId))!;
@@ -125,6 +139,30 @@ export async function revokeExport(ctx: AppContext, operator: OperatorPrincipal,
       ip,
     });
   });
+  return (await findExport(ctx.db, app.id, exportId))!;
+}
+
+/**
+ * Cancels a queued or running export: the requester, or an operator who may revoke exports. A running
+ * one stops at its next chunk (its heartbeat notices) and its partial file is deleted. Audited.
+ */
+export async function cancelExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, exportId: string, ip: string | null): Promise<ExportRecord> {
+  const app = await loadOwnedApp(ctx, operator, appId);
+  authorize(operator, 'exports.request');
+  if (!isUuid(exportId)) throw notFound('Export');
+  const current = await findExport(ctx.db, app.id, exportId);
+  if (!current) throw notFound('Export');
+  if (current.created_by !== operator.operatorId && !can(operator.role, 'exports.revoke')) {
+    throw forbidden('not_requester', 'Only the operator who requested this export (or an OWNER) may cancel it');
+  }
+  const cancelled = await transition(ctx.db, exportOperation, { id: exportId, appId: app.id }, {
+    to: 'cancelled',
+    set: { error: null },
+    audit: { orgId: app.org_id, appId: app.id, actor: operator, details: { requested_by: current.created_by, status_before: current.status }, ip },
+  });
+  if (!cancelled && current.status !== 'cancelled') {
+    throw conflict('export_finished', `This export is ${current.status}; only a queued or running export can be cancelled`);
+  }
   return (await findExport(ctx.db, app.id, exportId))!;
 }
 

@@ -3,7 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 
-export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'expired';
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
 export interface ExportsTable {
   id: Generated<string>;

@@ -20,12 +20,12 @@ export async function seedUsers(ctx: AppContext, appId: string, users: SeedUser[
 }
 
 /**
- * A roster with a worker, and a tenant whose application holds `rows` numbered users
+ * A roster with a worker (unless `worker: false`), and a tenant whose application holds `rows` numbered users
  * (`${prefix}1`…, with a name and an email), created one a second from 2026-01-01.
  */
-export async function startRosterWithUsers(prefix: string, rows: number): Promise<{ roster: TestRoster; tenant: TestTenant }> {
+export async function startRosterWithUsers(prefix: string, rows: number, options: { worker?: boolean } = {}): Promise<{ roster: TestRoster; tenant: TestTenant }> {
   const roster = await startTestRoster();
-  await roster.startWorker();
+  if (options.worker !== false) await roster.startWorker();
   const tenant = await createTestTenant(roster.ctx);
   await sql`
     INSERT INTO users (app_id, vendor_data, display_name, email, created_at)

@@ -1,10 +1,11 @@
 import type { Feature } from '../feature.ts';
 import { exportJob } from './export.job.ts';
 import { registerExportRoutes } from './exports.routes.ts';
-import { retentionJob } from './retention.job.ts';
+import { exportUpkeep } from './export-upkeep.ts';
 
 export const exportsFeature: Feature = {
   name: 'exports',
   routes: registerExportRoutes,
-  jobs: [exportJob, retentionJob],
+  jobs: [exportJob],
+  operations: [exportUpkeep],
 };

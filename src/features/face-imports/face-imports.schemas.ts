@@ -17,7 +17,7 @@ export const faceImportSchema = z.object({
   app_id: z.string(),
   file_name: z.string(),
   file_bytes: z.number(),
-  status: z.enum(['queued', 'running', 'completed', 'failed']),
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
   total: z.number().describe('Entries the archive holds (known once processing starts)'),
   processed: z.number().describe('added + skipped + failed'),
   added: z.number(),

@@ -44,7 +44,20 @@ export interface JobDefinition<Payload = unknown, Deps = unknown> {
   work?: JobWorkSettings;
   /** Cron (UTC) for recurring jobs such as retention sweeps. */
   schedule?: string;
+  /**
+   * Fairness between tenants (docs/operations.md): at most this many of the queue's jobs of one
+   * organization run at once, across every worker, so one organization's backlog cannot hold the
+   * queue. Every send must then name the organization.
+   */
+  perOrganization?: number;
   handle(payload: Payload, deps: Deps, job: JobInfo): Promise<void>;
+}
+
+/** pg-boss's group concurrency: a job's group is its organization; each worker runs one more job than one organization may hold. */
+function fairnessOf(definition: JobDefinition<any, any>): JobWorkSettings & { groupConcurrency?: number } {
+  if (!definition.perOrganization) return {};
+  const localConcurrency = Math.max(definition.work?.localConcurrency ?? 1, definition.perOrganization + 1);
+  return { localConcurrency, groupConcurrency: definition.perOrganization };
 }
 
 export function defineJob<Payload, Deps>(definition: JobDefinition<Payload, Deps>): JobDefinition<Payload, Deps> {
@@ -143,13 +156,26 @@ export class JobQueue {
     this.createdQueues.add(definition.name);
   }
 
-  async send<Payload>(definition: JobDefinition<Payload, any>, payload: Payload, options: { singletonKey?: string; startAfterSeconds?: number } = {}): Promise<string | null> {
+  async send<Payload>(
+    definition: JobDefinition<Payload, any>,
+    payload: Payload,
+    options: { singletonKey?: string; startAfterSeconds?: number; organizationId?: string } = {},
+  ): Promise<string | null> {
+    if (definition.perOrganization && !options.organizationId) throw new Error(`job ${definition.name} is shared fairly between organizations: send it with organizationId`);
     await this.ensureQueue(definition);
     const data = definition.payload.parse(payload) as object;
     return (await this.boss()).send(definition.name, data, {
       singletonKey: options.singletonKey,
       startAfter: options.startAfterSeconds,
+      group: options.organizationId ? { id: options.organizationId } : undefined,
     });
+  }
+
+  /** Removes the cron of jobs that no longer exist (replaced by another), so no tick queues them again. */
+  async retireSchedules(names: readonly string[]): Promise<void> {
+    if (!this.options.maintenance) return;
+    const boss = await this.boss();
+    for (const name of names) await boss.unschedule(name).catch(() => {});
   }
 
   /** Starts handling every definition's queue in this process. */
@@ -160,7 +186,7 @@ export class JobQueue {
       this.workedQueues.add(definition.name);
       await (await this.boss()).work(
         definition.name,
-        { batchSize: 1, ...pollingOf(definition), ...definition.work },
+        { batchSize: 1, ...pollingOf(definition), ...definition.work, ...fairnessOf(definition) },
         async (jobs: { id: string; data: unknown; retryCount?: number; signal?: AbortSignal }[]) => {
           for (const job of jobs) await this.runOne(definition, deps, job, jobDuration);
         },
