@@ -24,7 +24,7 @@ export const exportOperation = defineOperationKind<ExportStatus, AuditEntry['act
   audit: {
     targetType: 'export',
     actions: { completed: 'export.completed', failed: 'export.failed', cancelled: 'export.cancelled', expired: 'export.file_deleted' },
-    record: (trx, entry) => recordAudit(trx, entry),
+    record: async (trx, entry) => void (await recordAudit(trx, entry)),
   },
 });
 
