@@ -128,7 +128,17 @@ export const configSchema = z.object({
       return proxies;
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Lets export schedules write to a bucket on a loopback or private address (a MinIO beside Roster): docs/export-schedules.md. */
+  EXPORT_DESTINATION_ALLOW_PRIVATE_NETWORKS: flag(),
 });
+
+/** A true/false variable; anything else is a start-up error naming it. */
+function flag() {
+  return z
+    .enum(['true', 'false', '1', '0', ''], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1');
+}
 
 /** An IPv4 or IPv6 address, optionally with a /prefix length. */
 function isAddressOrCidr(entry: string): boolean {

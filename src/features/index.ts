@@ -4,13 +4,14 @@ import type { Feature } from './feature.ts';
 import { auditFeature } from './audit/index.ts';
 import { authFeature } from './auth/index.ts';
 import { exportsFeature } from './exports/index.ts';
+import { exportSchedulesFeature } from './export-schedules/index.ts';
 import { faceImportsFeature } from './face-imports/index.ts';
 import { importsFeature } from './imports/index.ts';
 import { usersFeature } from './users/index.ts';
 import { overviewFeature } from './overview/index.ts';
 import { upkeepFeature } from './upkeep/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, faceImportsFeature, overviewFeature, upkeepFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature];
 
 /** Every kind of long-running work, for the one sweeper (docs/operations.md). */
 export const operationUpkeeps = features.flatMap((feature) => feature.operations ?? []);

@@ -94,7 +94,8 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       await ctx.storage.delete(attemptKey).catch(() => {});
       return;
     }
-    await sendQuietly(ctx, exportReadyMail({
+    // A scheduled run is not mailed when it works (every few minutes would be noise); its failures are.
+    if (!record.schedule_id) await sendQuietly(ctx, exportReadyMail({
       to: record.created_by_email,
       appName: record.app_name,
       rowCount: written.rowCount,

@@ -30,6 +30,8 @@ export interface ExportRecord {
   file_deleted_at: Date | null;
   error: string | null;
   revoked_at: Date | null;
+  /** The export schedule that made it (src/features/export-schedules), or null for one asked for by hand. */
+  schedule_id: string | null;
   /** The requester as they are now: a download re-checks them (issue #9, finding 12). */
   created_by_role: Role;
   created_by_removed_at: Date | null;
@@ -65,6 +67,7 @@ function selectExports(db: Db) {
       'exports.file_deleted_at',
       'exports.error',
       'exports.revoked_at',
+      'exports.schedule_id',
       'operators.role as created_by_role',
       'operators.removed_at as created_by_removed_at',
     ]);
@@ -72,11 +75,11 @@ function selectExports(db: Db) {
 
 export async function insertExport(
   db: Db,
-  values: { appId: string; filters: Record<string, unknown>; columns: readonly string[]; createdBy: string },
+  values: { appId: string; filters: Record<string, unknown>; columns: readonly string[]; createdBy: string; scheduleId?: string | null },
 ): Promise<string> {
   const row = await db
     .insertInto('exports')
-    .values({ app_id: values.appId, filters: JSON.stringify(values.filters), columns: [...values.columns], created_by: values.createdBy })
+    .values({ app_id: values.appId, filters: JSON.stringify(values.filters), columns: [...values.columns], created_by: values.createdBy, schedule_id: values.scheduleId ?? null })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -25,6 +25,7 @@ const exportSchema = z.object({
   expires_at: z.string().nullable(),
   error: z.string().nullable(),
   revoked_at: z.string().nullable().describe('When an OWNER revoked the download link; the link no longer works'),
+  schedule_id: z.string().nullable().describe('The export schedule whose run made this export; null when asked for by hand'),
 });
 
 const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

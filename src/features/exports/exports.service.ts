@@ -1,5 +1,7 @@
+import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { sql } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
@@ -15,12 +17,25 @@ import { can } from '../auth/policy.ts';
 import { scopeFiltersToRole } from '../users/index.ts';
 
 /**
+/**
  * Exports one operator may have queued or running at once, across applications (docs/operations.md):
  * enough for any person's work, and a bound on what one account can put in the shared queue.
  */
 export const MAX_PENDING_EXPORTS_PER_OPERATOR = 10;
 
-export async function requestExport(ctx: AppContext, operator: OperatorPrincipal, appId: string, input: ExportRequest, ip: string | null): Promise<ExportRecord> {
+/**
+ * `origin.scheduleId`: made by an export schedule's run (src/features/export-schedules), as its creator;
+ * `origin.within` runs in the export's own transaction (the schedule records its run there, so a run and
+ * its export commit or vanish together).
+ */
+export async function requestExport(
+  ctx: AppContext,
+  operator: OperatorPrincipal,
+  appId: string,
+  input: ExportRequest,
+  ip: string | null,
+  origin: { scheduleId?: string; within?: (trx: Transaction<Database>, exportId: string) => Promise<void> } = {},
+): Promise<ExportRecord> {
   const app = await loadOwnedApp(ctx, operator, appId);
   authorize(operator, 'exports.request');
   const columns = resolveExportColumns(operator, input.columns);
@@ -31,16 +46,17 @@ export async function requestExport(ctx: AppContext, operator: OperatorPrincipal
     if ((await countPendingExports(trx, operator.operatorId, pendingExportStates)) >= MAX_PENDING_EXPORTS_PER_OPERATOR) {
       throw new AppError(429, 'too_many_pending_exports', `You have ${MAX_PENDING_EXPORTS_PER_OPERATOR} exports queued or running; wait for one to finish (or cancel one) before requesting another`);
     }
-    const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId });
+    const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId, scheduleId: origin.scheduleId });
     await recordAudit(trx, {
       orgId: app.org_id,
       appId: app.id,
       actor: operator,
       action: 'export.requested',
       target: { type: 'export', id },
-      details: { filters, columns },
+      details: { filters, columns, ...(origin.scheduleId ? { schedule_id: origin.scheduleId } : {}) },
       ip,
     });
+    await origin.within?.(trx, id);
     return id;
   });
   try {
@@ -114,6 +130,7 @@ export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pic
     expires_at: record.expires_at?.toISOString() ?? null,
     error: record.error,
     revoked_at: record.revoked_at?.toISOString() ?? null,
+    schedule_id: record.schedule_id,
   };
 }
 
@@ -238,4 +255,12 @@ export async function openExportDownload(
     throw error;
   }
   return download;
+}
+
+/**
+ * The stored files of a completed export, in the order a copy elsewhere must write them (an export
+ * schedule's destination): the data first; a manifest, when there is one, last.
+ */
+export function exportFiles(record: Pick<ExportRecord, 'storage_key'>): { name: string; key: string }[] {
+  return record.storage_key ? [{ name: 'users.csv', key: record.storage_key }] : [];
 }

@@ -32,6 +32,8 @@ export interface ExportsTable {
   /** An OWNER revoked the download link (2026-11-29T1300-security). */
   revoked_at: NullableTimestamp;
   revoked_by: string | null;
+  /** The export schedule that made it (2026-12-07T2300-export-schedules). */
+  schedule_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Kysely types of the export tables. */

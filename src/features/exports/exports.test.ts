@@ -40,7 +40,7 @@ describe('requesting an export', () => {
       revoked_at: null,
     });
     expect(Object.keys(json).sort()).toEqual(
-      ['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at'].sort(),
+      ['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at', 'schedule_id'].sort(),
     );
   });
 

@@ -9,3 +9,8 @@ export const exportsFeature: Feature = {
   jobs: [exportJob],
   operations: [exportUpkeep],
 };
+
+// What other features may use: export schedules make ordinary exports and deliver their files.
+export { exportFiles, presentExport, requestExport } from './exports.service.ts';
+export { findExport, type ExportRecord } from './exports.repository.ts';
+export { parseExportFilters, resolveExportColumns, type ExportRequest } from './export-options.ts';

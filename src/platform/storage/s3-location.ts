@@ -49,17 +49,7 @@ export function parseStorageUrl(storageUrl: string): S3Location {
   };
 
   const endpoint = param('endpoint');
-  if (endpoint !== undefined) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(endpoint);
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-      throw urlError(`endpoint "${endpoint}" is not an http(s) URL`);
-    }
-  }
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) throw urlError(`endpoint "${endpoint}" is not an http(s) URL`);
 
   const forcePathStyleParam = param('forcePathStyle') ?? 'false';
   if (!/^(true|false|1|0)$/i.test(forcePathStyleParam)) {
@@ -85,3 +75,13 @@ export function parseStorageUrl(storageUrl: string): S3Location {
   };
 }
 
+
+/** Whether `text` is an absolute http: or https: URL (an S3 endpoint). */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
