@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import { readCsv, readCsvBatches } from '../src/features/imports/csv-reader.ts';
+import { readCsv, readCsvBatches } from '../src/features/imports/readers/csv-reader.ts';
 
 interface Result { rows: number; ms: number; cpuMs: number; maxRssMb: number }
 

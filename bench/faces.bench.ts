@@ -25,7 +25,7 @@ import { createApiKey, createApplication, createOperator, createOrganization } f
 import { allJobs } from '../src/features/index.ts';
 import { processFaceImport } from '../src/features/face-imports/face-import.job.ts';
 import { createFaceImport } from '../src/features/face-imports/index.ts';
-import { jpegVariant } from '../src/features/face-imports/face-imports.test-support.ts';
+import { jpegVariant } from '../test/support/face-imports.ts';
 import { buildZip } from '../test/zip-builder.ts';
 import { argument } from './bench-support.ts';
 

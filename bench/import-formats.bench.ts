@@ -23,7 +23,7 @@ import { connectDatabase } from '../src/db/database.ts';
 import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { createApplication, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { insertImport } from '../src/features/imports/imports.repository.ts';
-import { validateImport } from '../src/features/imports/validate-import.job.ts';
+import { validateImport } from '../src/features/imports/validation/validate-import.job.ts';
 import { freePort } from '../test/global-setup.ts';
 import { buildXlsx, type XlsxCell } from '../test/xlsx-file.ts';
 

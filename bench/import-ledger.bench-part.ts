@@ -14,8 +14,8 @@ import { createWriteStream, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../src/context.ts';
 import { createApplication } from '../src/features/auth/tenancy.service.ts';
-import { revertImport } from '../src/features/imports/revert-import.job.ts';
-import { runImport } from '../src/features/imports/run-import.job.ts';
+import { revertImport } from '../src/features/imports/revert/revert-import.job.ts';
+import { runImport } from '../src/features/imports/run/run-import.job.ts';
 
 export interface LedgerBenchSetup {
   ctx: AppContext;

@@ -14,8 +14,8 @@
  */
 import os from 'node:os';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { ColumnPlan } from '../src/features/imports/import-columns.ts';
-import { validateRow } from '../src/features/imports/row-validation.ts';
+import type { ColumnPlan } from '../src/features/imports/validation/import-columns.ts';
+import { validateRow } from '../src/features/imports/validation/row-validation.ts';
 import { fastCountry, fastEmail, fastMetadata, fastName, fastPhone, fastStatus, fastTags, fastVendorData } from '../src/features/users/user-fields-fast.ts';
 
 const sizes = (process.env.VALIDATION_BENCH_SIZES ?? '100000,1000000,5000000').split(',').map((size) => Number(size.trim()));

@@ -19,7 +19,7 @@ const outDir = path.join(root, 'dist');
 
 // Source files built with the packages they import, one self-contained file each (pg stays shared).
 const selfContained = ['platform/jobs/pg-boss.ts'];
-const isServerSource = (file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.test(-support)?\.ts$/.test(file) && !/[.-]test-support\.ts$/.test(file);
+const isServerSource = (file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !/\.test\.ts$/.test(file);
 const entryPoints = readdirSync(sourceDir, { recursive: true })
   .map(String)
   .filter(isServerSource)

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { jpegVariant } from '../src/features/face-imports/face-imports.test-support.ts';
+import { jpegVariant } from './support/face-imports.ts';
 import { buildZip } from './zip-builder.ts';
 
 // Each command starts a process (a few seconds on a busy machine): the tests run several.

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvText, previewOf, startAndFinish } from '../src/features/imports/imports.test-support.ts';
+import { csvText, previewOf, startAndFinish } from './support/imports.ts';
 import { registerErrorHandling } from '../src/http/errors.ts';
 import { registerOperations } from '../src/http/operations.ts';
 import { defineJob } from '../src/platform/jobs/jobs.ts';

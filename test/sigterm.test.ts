@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvText, previewOf } from '../src/features/imports/imports.test-support.ts';
+import { csvText, previewOf } from './support/imports.ts';
 import { createTestTenant, startTestRoster, type TestRoster } from './harness.ts';
 import { eventually, type RosterProcess, spawnRoster } from './support/roster-process.ts';
 

@@ -7,7 +7,7 @@ import type { ImportView } from '../features/imports/imports.schemas.ts';
 import { createImport, getImport, startImport } from '../features/imports/imports.service.ts';
 import { type ImportMode, importModes } from '../features/users/index.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
-import { setImportMapping } from '../features/imports/migration.service.ts';
+import { setImportMapping } from '../features/imports/mapping/migration.service.ts';
 import { cliOperator, loadApplication, startLocalWorker } from './cli-context.ts';
 import { pollUntil, type Terminal } from './terminal.ts';
 

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { jpegVariant } from '../../src/features/face-imports/face-imports.test-support.ts';
+import { jpegVariant } from '../support/face-imports.ts';
 import { buildZip } from '../zip-builder.ts';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot } from './browser.ts';
 import { seedUsers } from './fixtures.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { closeContext, createContext } from '../../context.ts';
 import { connectDatabase } from '../../db/database.ts';
-import { waitForExport } from '../exports/exports.test-support.ts';
+import { waitForExport } from '../../../test/support/exports.ts';
 import { finishScheduledRuns } from './schedule-delivery.ts';
 import { startDueRuns } from './schedules.job.ts';
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRoster, TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
 import { MAX_PENDING_EXPORTS_PER_OPERATOR } from './exports.service.ts';
-import { auditActions, requestExportAs, startRosterWithUsers, waitForExport } from './exports.test-support.ts';
+import { auditActions, requestExportAs, startRosterWithUsers, waitForExport } from '../../../test/support/exports.ts';
 
 const ROWS = 30_000;
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRoster, TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
-import { auditActions, download, parseExportCsv, requestExportAs, waitForExport, startRosterWithUsers } from './exports.test-support.ts';
+import { auditActions, download, parseExportCsv, requestExportAs, waitForExport, startRosterWithUsers } from '../../../test/support/exports.ts';
 
 const ROWS = 30_000;
 

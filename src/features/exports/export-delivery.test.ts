@@ -16,7 +16,7 @@ import {
   startTestSmtp,
   type TestSmtp,
   waitForExport,
-} from './exports.test-support.ts';
+} from '../../../test/support/exports.ts';
 
 let smtp: TestSmtp;
 let roster: TestRoster;

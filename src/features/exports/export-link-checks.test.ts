@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { auditActions, download, requestExportAs, seedUsers, waitForExport } from './exports.test-support.ts';
+import { auditActions, download, requestExportAs, seedUsers, waitForExport } from '../../../test/support/exports.ts';
 
 /**
  * Issue #9 finding 12: on main an export link kept working after its requester was removed or lost the

@@ -7,7 +7,7 @@ import type { UserFilters } from '../users/users.filters.ts';
 import { writeExportInParallel } from './export-parallel.ts';
 import { buildExportCopy } from './export-query.ts';
 import { writeExport } from './export-writer.ts';
-import { type SeedUser, seedUsers } from './exports.test-support.ts';
+import { type SeedUser, seedUsers } from '../../../test/support/exports.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRoster, TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
-import { type ExportJsonForTest, requestExportAs, waitForExport, startRosterWithUsers } from './exports.test-support.ts';
+import { type ExportJsonForTest, requestExportAs, waitForExport, startRosterWithUsers } from '../../../test/support/exports.ts';
 
 const ROWS = 30_000;
 

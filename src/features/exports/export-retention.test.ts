@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { download, requestExportAs, seedUsers, waitForExport } from './exports.test-support.ts';
+import { download, requestExportAs, seedUsers, waitForExport } from '../../../test/support/exports.ts';
 import { operationsSweep, operationUpkeeps } from '../index.ts';
 import { sweepOperations, WORKING_SILENT_MS } from '../../platform/operations/index.ts';
 

@@ -7,7 +7,7 @@ import S3rver from 's3rver';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { exportJobTestHooks } from './export.job.ts';
-import { auditActions, download, parseExportCsv, requestExportAs, waitForExport } from './exports.test-support.ts';
+import { auditActions, download, parseExportCsv, requestExportAs, waitForExport } from '../../../test/support/exports.ts';
 import { sweepOperations } from '../../platform/operations/index.ts';
 import { operationUpkeeps } from '../index.ts';
 

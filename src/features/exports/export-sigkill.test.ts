@@ -14,7 +14,7 @@ import { parseConfig } from '../../config/config.ts';
 import { type AppContext, closeContext, createContext } from '../../context.ts';
 import { connectDatabase } from '../../db/database.ts';
 import { allJobs } from '../index.ts';
-import { download, parseExportCsv, requestExportAs, waitForExport } from './exports.test-support.ts';
+import { download, parseExportCsv, requestExportAs, waitForExport } from '../../../test/support/exports.ts';
 
 /**
  * A real `roster worker` process killed with SIGKILL in the middle of writing an export. The workers

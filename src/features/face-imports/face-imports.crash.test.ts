@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { buildZip } from '../../../test/zip-builder.ts';
 import type { AppContext } from '../../context.ts';
-import { createdUser } from '../users/users.test-support.ts';
+import { createdUser } from '../../../test/support/users.ts';
 import { processFaceImport } from './face-import.job.ts';
-import { jpegVariant } from './face-imports.test-support.ts';
+import { jpegVariant } from '../../../test/support/face-imports.ts';
 import { createFaceImport } from './face-imports.service.ts';
 import { failSilentFaceImports } from './sweep-face-imports.job.ts';
 

@@ -5,8 +5,8 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
 import { buildZip } from '../../../test/zip-builder.ts';
-import { createdUser } from '../users/users.test-support.ts';
-import { importZip, jpegVariant, reportOf } from './face-imports.test-support.ts';
+import { createdUser } from '../../../test/support/users.ts';
+import { importZip, jpegVariant, reportOf } from '../../../test/support/face-imports.ts';
 
 let s3: S3rver;
 let s3Directory: string;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { freePort } from '../../../test/global-setup.ts';
 import { buildZip } from '../../../test/zip-builder.ts';
-import { jpegVariant, uploadZip, waitForFaceImport } from './face-imports.test-support.ts';
+import { jpegVariant, uploadZip, waitForFaceImport } from '../../../test/support/face-imports.ts';
 
 /** A real `roster worker` process killed with SIGKILL halfway through a face import; another worker finishes it. */
 

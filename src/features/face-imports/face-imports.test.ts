@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { buildZip, zerosDeflated } from '../../../test/zip-builder.ts';
-import { createdUser, tinyPng, usersApi } from '../users/users.test-support.ts';
-import { faceImportsUrl, importZip, jpegVariant, reportOf, uploadZip, waitForFaceImport } from './face-imports.test-support.ts';
+import { createdUser, tinyPng, usersApi } from '../../../test/support/users.ts';
+import { faceImportsUrl, importZip, jpegVariant, reportOf, uploadZip, waitForFaceImport } from '../../../test/support/face-imports.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

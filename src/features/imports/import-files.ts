@@ -1,6 +1,6 @@
 import { guardFormula, importColumns, templateExampleRow } from '../users/user-columns.ts';
-import { decodeCells } from './copy-text.ts';
-import { rowErrors, type StoredRow } from './import-rows.repository.ts';
+import { decodeCells } from './staging/copy-text.ts';
+import { rowErrors, type StoredRow } from './staging/import-rows.repository.ts';
 
 /** CSV the import hands back to people: the template and the error report. UTF-8 with BOM so Excel reads it right. */
 const BOM = '\uFEFF';

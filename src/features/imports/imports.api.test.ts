@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import type { Role } from '../../db/schema.ts';
-import { csvText, getImportView, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, uploadCsv, usersOf, waitForImport } from './imports.test-support.ts';
+import { csvText, getImportView, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, uploadCsv, usersOf, waitForImport } from '../../../test/support/imports.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

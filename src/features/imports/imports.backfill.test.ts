@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { csvText, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, usersOf, waitForImport } from './imports.test-support.ts';
-import { errorsCsv, putMapping, settledImport } from './migration.test-support.ts';
+import { csvText, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, usersOf, waitForImport } from '../../../test/support/imports.ts';
+import { errorsCsv, putMapping, settledImport } from '../../../test/support/import-mapping.ts';
 
 let roster: TestRoster;
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
-import { csvText, importsUrl, previewOf, usersOf, waitForImport } from './imports.test-support.ts';
+import { csvText, importsUrl, previewOf, usersOf, waitForImport } from '../../../test/support/imports.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const chunkRows = 100;

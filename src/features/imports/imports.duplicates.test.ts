@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { markDuplicateRows } from './import-rows.repository.ts';
-import { csvText, previewOf, previewRows, startAndFinish, usersOf } from './imports.test-support.ts';
-import { RepeatedKeys, vendorDataHash } from './repeated-keys.ts';
+import { markDuplicateRows } from './staging/import-rows.repository.ts';
+import { csvText, previewOf, previewRows, startAndFinish, usersOf } from '../../../test/support/imports.ts';
+import { RepeatedKeys, vendorDataHash } from './validation/repeated-keys.ts';
 
 /**
  * Repeated vendor_data are found while staging (a hash per row, repeated-keys.ts) and confirmed in

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { inputLimits } from '../../platform/untrusted-input.ts';
-import { getImportView, importsUrl, previewRows, uploadCsv, waitForImport } from './imports.test-support.ts';
-import { PREVIEW_CELL_CHARS } from './preview-limits.ts';
+import { getImportView, importsUrl, previewRows, uploadCsv, waitForImport } from '../../../test/support/imports.ts';
+import { PREVIEW_CELL_CHARS } from './validation/preview-limits.ts';
 
 /**
  * Issue #9 finding 3, the files as reproduced: on main a 7.5 MB CSV whose row has 2.5 M empty fields made

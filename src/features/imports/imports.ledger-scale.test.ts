@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
-import { previewOf, startAndFinish } from './imports.test-support.ts';
+import { previewOf, startAndFinish } from '../../../test/support/imports.ts';
 
 let roster: TestRoster;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { csvText, importsUrl, previewOf, previewRows, uploadCsv, waitForImport } from './imports.test-support.ts';
-import { rebuildStaging } from './staging-rebuild.ts';
+import { csvText, importsUrl, previewOf, previewRows, uploadCsv, waitForImport } from '../../../test/support/imports.ts';
+import { rebuildStaging } from './staging/staging-rebuild.ts';
 
 /** §7 and §8: per-user entries of an import, the diff before running, the status guard and the modes. */
 

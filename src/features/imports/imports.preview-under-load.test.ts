@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { requestExportAs, waitForExport } from '../exports/exports.test-support.ts';
-import { csvText, previewOf, startAndFinish, templateHeader, uploadCsv, waitForImport } from './imports.test-support.ts';
+import { requestExportAs, waitForExport } from '../../../test/support/exports.ts';
+import { csvText, previewOf, startAndFinish, templateHeader, uploadCsv, waitForImport } from '../../../test/support/imports.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

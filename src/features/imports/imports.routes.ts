@@ -5,8 +5,8 @@ import type { AppContext } from '../../context.ts';
 import { invalid } from '../../http/errors.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
-import { previewRevert, requestRevert, revertConflictsReport } from './import-revert.service.ts';
-import { registerMigrationRoutes } from './migration.routes.ts';
+import { previewRevert, requestRevert, revertConflictsReport } from './revert/import-revert.service.ts';
+import { registerMigrationRoutes } from './mapping/migration.routes.ts';
 import {
   appParams,
   errorResponse,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
-import { csvText, importsUrl, previewOf, startAndFinish, templateHeader, uploadCsv, usersOf } from './imports.test-support.ts';
+import { csvText, importsUrl, previewOf, startAndFinish, templateHeader, uploadCsv, usersOf } from '../../../test/support/imports.ts';
 
 let s3: S3rver;
 let s3Directory: string;

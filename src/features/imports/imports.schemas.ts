@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { importModes } from '../users/index.ts';
 import type { ImportRecord } from './imports.repository.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
-import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './migration.schemas.ts';
+import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './mapping/migration.schemas.ts';
 import { writeOptionFields, writeOptionsView, writeOptionsViewFields } from './write-options.ts';
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });

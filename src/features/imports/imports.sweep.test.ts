@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
-import { csvText, getImportView, importsUrl, previewOf, startAndFinish } from './imports.test-support.ts';
+import { csvText, getImportView, importsUrl, previewOf, startAndFinish } from '../../../test/support/imports.ts';
 import { failSilentImports, sweepExpiredImports } from './sweep-imports.job.ts';
 
 let roster: TestRoster;

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { ImportMigrationColumns, ImportMigrationTables } from './migration.tables.ts';
+import type { ImportMigrationColumns, ImportMigrationTables } from './mapping/migration.tables.ts';
 import type { ImportMode } from '../users/user-merge.ts';
 import type { ImportWriteOptionColumns } from './write-options.ts';
 

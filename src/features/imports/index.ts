@@ -1,9 +1,9 @@
 import type { Feature } from '../feature.ts';
 import { registerImportRoutes } from './imports.routes.ts';
-import { revertImportJob } from './revert-import.job.ts';
-import { runImportJob } from './run-import.job.ts';
+import { revertImportJob } from './revert/revert-import.job.ts';
+import { runImportJob } from './run/run-import.job.ts';
 import { sweepImportsJob } from './sweep-imports.job.ts';
-import { validateImportJob } from './validate-import.job.ts';
+import { validateImportJob } from './validation/validate-import.job.ts';
 
 export const importsFeature: Feature = {
   name: 'imports',
@@ -12,4 +12,4 @@ export const importsFeature: Feature = {
 };
 
 /** For a staging table rebuilt from the stored file: re-applies mappings, accepted fixes and cell edits (CONTRACT §9). */
-export { importDecisions } from './stage-plan.ts';
+export { importDecisions } from './staging/stage-plan.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob } from '../../platform/jobs/jobs.ts';
 import { auditImport, failImportWithAudit } from './import-audit.ts';
-import { deleteImportRows } from './import-rows.repository.ts';
+import { deleteImportRows } from './staging/import-rows.repository.ts';
 import { findExpiredImports, findSilentImports, markFileDeleted } from './imports.repository.ts';
 import type { ImportFileError, ImportStatus } from './imports.tables.ts';
 

@@ -2,7 +2,7 @@ import type { ColumnType, Selectable } from 'kysely';
 import { z } from 'zod';
 // Not through users/index.ts: the console's type check reads this file (via imports.tables.ts) and must not pull in the server.
 import { metadataModes, type MetadataMode, tagsModes, type TagsMode, type WriteModes } from '../users/write-modes.ts';
-import type { ColumnMapping } from './column-mapping.ts';
+import type { ColumnMapping } from './mapping/column-mapping.ts';
 
 /**
  * How a file applies to what users already have (docs/imports.md, "Merge or replace"): kept on the

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { createdUser, errorOf, tinyJpeg, tinyPng, usersApi } from './users.test-support.ts';
+import { createdUser, errorOf, tinyJpeg, tinyPng, usersApi } from '../../../test/support/users.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

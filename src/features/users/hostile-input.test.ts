@@ -1,7 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { createdUser, tinyPng } from './users.test-support.ts';
+import { createdUser, tinyPng } from '../../../test/support/users.ts';
 
 /**
  * Every endpoint of the users API (and the console's users endpoints) against input meant to break it:

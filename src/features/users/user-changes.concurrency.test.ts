@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { csvText, previewOf, startAndFinish, templateHeader } from '../imports/imports.test-support.ts';
-import { type FeedChange, feedPage, ledgerChanges } from './user-changes.test-support.ts';
-import { usersApi } from './users.test-support.ts';
+import { csvText, previewOf, startAndFinish, templateHeader } from '../../../test/support/imports.ts';
+import { type FeedChange, feedPage, ledgerChanges } from '../../../test/support/user-changes.ts';
+import { usersApi } from '../../../test/support/users.ts';
 
 /**
  * The feed's promise under concurrency (docs/change-feed.md): 8 writers at once (API creates and

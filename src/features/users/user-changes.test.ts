@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { csvText, getImportView, importsUrl, previewOf, startAndFinish, templateHeader } from '../imports/imports.test-support.ts';
+import { csvText, getImportView, importsUrl, previewOf, startAndFinish, templateHeader } from '../../../test/support/imports.ts';
 import { pruneChanges } from './index.ts';
-import { feedPage, ledgerChanges, readWholeFeed } from './user-changes.test-support.ts';
-import { createdUser, usersApi } from './users.test-support.ts';
+import { feedPage, ledgerChanges, readWholeFeed } from '../../../test/support/user-changes.ts';
+import { createdUser, usersApi } from '../../../test/support/users.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

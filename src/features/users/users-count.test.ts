@@ -2,7 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { userFilterWhere } from './users.filters.ts';
-import { errorOf } from './users.test-support.ts';
+import { errorOf } from '../../../test/support/users.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { csvText, previewOf } from '../imports/imports.test-support.ts';
+import { csvText, previewOf } from '../../../test/support/imports.ts';
 import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from './users-statistics.ts';
 
 let roster: TestRoster;

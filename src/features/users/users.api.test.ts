@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { createdUser, errorOf, usersApi } from './users.test-support.ts';
+import { createdUser, errorOf, usersApi } from '../../../test/support/users.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

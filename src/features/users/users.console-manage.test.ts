@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { createdUser, errorOf, usersApi } from './users.test-support.ts';
+import { createdUser, errorOf, usersApi } from '../../../test/support/users.ts';
 import { EXACT_COUNT_LIMIT } from './users-count.ts';
 
 let roster: TestRoster;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import type { Role } from '../../db/schema.ts';
-import { requestExportAs, seedUsers, waitForExport } from '../exports/exports.test-support.ts';
+import { requestExportAs, seedUsers, waitForExport } from '../../../test/support/exports.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

@@ -1,4 +1,4 @@
-import { CsvFileError, readCsvBatches } from '../csv-reader.ts';
+import { CsvFileError, readCsvBatches } from './csv-reader.ts';
 import { type OpenFile, TableFileError, type TableHeader, type TableItem } from './table-reader.ts';
 
 /** The streaming CSV reader behind the common interface; no required column (mapping decides, §9). */

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { ColumnMapping } from './column-mapping.ts';
+import type { ImportRecord } from '../imports.repository.ts';
+import { presetNames } from './presets.ts';
+import { fixCodes } from './row-fixes.ts';
+
+/** API shapes of mapping, fixes, edits, formats and presets (CONTRACT §9). */
+
+export const columnMappingSchema = z.object({
+  source: z.string(),
+  field: z.string().nullable().describe('An import column, "metadata.KEY", or null when the column is left out'),
+  how: z.enum(['exact', 'synonym', 'saved', 'manual', 'none']),
+  samples: z.array(z.string()).optional().describe('The first few values of the column'),
+});
+
+export const fixSchema = z.object({ column: z.string(), from: z.string(), to: z.string(), code: z.enum(fixCodes) });
+
+const region = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2,3}$/, 'must be a country code such as FR or FRA')
+  .transform((value) => value.toUpperCase());
+
+export const uploadMigrationQuery = {
+  default_region: region.optional().describe('Country for national phone numbers on rows without a country (FR, FRA)'),
+  preset: z.enum(presetNames).optional().describe("A vendor's export: its mapping, fixes and format"),
+};
+
+export const migrationViewFields = {
+  format: z.enum(['csv', 'xlsx', 'json', 'ndjson']).nullable().describe('Found from the content'),
+  default_region: z.string().nullable(),
+  preset: z.string().nullable(),
+  fix_counts: z.record(z.string(), z.number()).describe('Rows carrying a pending fix, per fix code'),
+};
+
+export const mappingBody = z.object({
+  mapping: z.record(z.string().max(1000), z.string().max(200).nullable()).describe('{"Source header": "email" | "metadata.KEY" | null}'),
+});
+
+export const fixesBody = z.object({ accept: z.array(z.enum(fixCodes)).min(1, 'name at least one kind of fix') });
+
+export const rowParams = z.object({ app_id: z.string(), id: z.string(), row: z.coerce.number().int().min(1) });
+
+export const rowEditBody = z.object({
+  values: z.record(z.string().max(1000), z.string().max(1_000_000)).refine((values) => Object.keys(values).length > 0, 'give at least one cell'),
+});
+
+/** The view's mapping fields; an import whose header was never read shows its columns unmapped. */
+export function migrationView(record: ImportRecord) {
+  const columns: ColumnMapping[] = record.column_map ?? record.columns.map((source) => ({ source, field: null, how: 'none' }));
+  return {
+    columns,
+    format: (record.format as 'csv' | 'xlsx' | 'json' | 'ndjson' | null) ?? null,
+    default_region: record.default_region,
+    preset: record.preset,
+    fix_counts: record.fix_counts ?? {},
+  };
+}

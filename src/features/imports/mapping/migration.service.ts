@@ -1,0 +1,87 @@
+import type { Transaction } from 'kysely';
+import type { AppContext } from '../../../context.ts';
+import type { Database } from '../../../db/schema.ts';
+import { conflict, invalid, notFound } from '../../../http/errors.ts';
+import { recordAudit } from '../../audit/audit.service.ts';
+import { type MappingInput, mappingTargetProblem } from './column-mapping.ts';
+import { acceptFixKinds, rememberMapping } from './import-adjustments.repository.ts';
+import { getImport, type ImportActor } from '../imports.service.ts';
+import { lockImport } from '../imports.repository.ts';
+import { toImportView, type ImportView } from '../imports.schemas.ts';
+import type { FixCode } from './row-fixes.ts';
+import { validateImportJob } from '../validation/validate-import.job.ts';
+import { writeOptionColumns, type WriteOptions } from '../write-options.ts';
+
+/**
+ * Mapping and fixes (CONTRACT §9): each records the decision in a logged table, sends the import
+ * back to `validating` and queues validation, which stages every row again with the decision applied.
+ */
+
+async function revalidate(
+  ctx: AppContext,
+  actor: ImportActor,
+  importId: string,
+  allowed: readonly string[],
+  change: (trx: Transaction<Database>, current: NonNullable<Awaited<ReturnType<typeof lockImport>>>) => Promise<Record<string, unknown>>,
+  action: string,
+): Promise<ImportView> {
+  await getImport(ctx, actor.appId, importId);
+  await ctx.db.transaction().execute(async (trx) => {
+    const current = await lockImport(trx, actor.appId, importId);
+    if (!current) throw notFound('Import');
+    if (!allowed.includes(current.status)) throw conflict('invalid_state', `The import is ${current.status}; this needs it ${allowed.join(' or ')}`);
+    const details = await change(trx, current);
+    await trx.updateTable('imports').set({ status: 'validating', heartbeat_at: new Date(), validated_at: null }).where('id', '=', importId).execute();
+    await recordAudit(trx, {
+      orgId: actor.operator.orgId,
+      appId: actor.appId,
+      actor: actor.operator,
+      action,
+      target: { type: 'import', id: importId },
+      details: { file_name: current.file_name, ...details },
+      ip: actor.ip,
+    });
+  });
+  await ctx.jobs.send(validateImportJob, { importId });
+  return toImportView(await getImport(ctx, actor.appId, importId));
+}
+
+/** PUT …/mapping: merged over the import's earlier mapping, remembered for the application, validated again. */
+export async function setImportMapping(ctx: AppContext, actor: ImportActor, importId: string, mapping: MappingInput): Promise<ImportView> {
+  const problems = Object.entries(mapping).flatMap(([source, field]) => (field === null ? [] : [mappingTargetProblem(field)].filter((p): p is string => p !== null).map((p) => `${source}: ${p}`)));
+  if (problems.length > 0) throw invalid('invalid_mapping', problems.join('; '));
+  return revalidate(ctx, actor, importId, ['ready', 'needs_mapping'], async (trx, current) => {
+    const unknown = Object.keys(mapping).filter((source) => !current.columns.includes(source));
+    if (unknown.length > 0) throw invalid('unknown_column', `The file has no column ${unknown.map((name) => `"${name}"`).join(', ')}; its columns are ${current.columns.map((name) => `"${name}"`).join(', ')}`);
+    const merged: MappingInput = { ...current.mapping, ...mapping };
+    const byField = new Map<string, string>();
+    for (const [source, field] of Object.entries(merged)) {
+      if (field === null) continue;
+      const other = byField.get(field);
+      if (other !== undefined) throw invalid('duplicate_mapping', `"${other}" and "${source}" are both mapped to ${field}; a field takes one column`);
+      byField.set(field, source);
+    }
+    await trx.updateTable('imports').set({ mapping: JSON.stringify(merged) }).where('id', '=', importId).execute();
+    await rememberMapping(trx, actor.appId, current.columns, merged, actor.operator.operatorId);
+    return { mapping: merged };
+  }, 'import.mapping_changed');
+}
+
+/** POST …/fixes: the kinds accepted apply to every row once validation has run again. */
+export async function acceptImportFixes(ctx: AppContext, actor: ImportActor, importId: string, codes: readonly FixCode[]): Promise<ImportView> {
+  return revalidate(ctx, actor, importId, ['ready'], async (trx, current) => {
+    await acceptFixKinds(trx, importId, [...new Set(codes)], actor.operator.operatorId);
+    const counts = current.fix_counts ?? {};
+    return { accepted: codes, rows: Object.fromEntries(codes.map((code) => [code, counts[code] ?? 0])) };
+  }, 'import.fixes_accepted');
+}
+
+/** PUT …/options: how the file applies to what users have (write-options.ts); the preview is made again with them. */
+export async function setImportOptions(ctx: AppContext, actor: ImportActor, importId: string, options: WriteOptions): Promise<ImportView> {
+  const columns = writeOptionColumns(options);
+  if (Object.keys(columns).length === 0) throw invalid('invalid_options', 'give at least one of tags_mode, metadata_mode, invalid_cells');
+  return revalidate(ctx, actor, importId, ['ready', 'needs_mapping'], async (trx) => {
+    await trx.updateTable('imports').set(columns).where('id', '=', importId).execute();
+    return { options: columns };
+  }, 'import.options_changed');
+}

@@ -1,0 +1,33 @@
+import type { AppContext } from '../../../context.ts';
+import type { ImportRecord } from '../imports.repository.ts';
+import type { NeedsMapping } from '../staging/stage-plan.ts';
+
+/** No header maps to vendor_data: the import waits in needs_mapping with its columns (CONTRACT §9), and keeps no staged rows. */
+export async function markNeedsMapping(ctx: AppContext, record: ImportRecord, waiting: NeedsMapping): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const moved = await trx
+      .updateTable('imports')
+      .set({
+        status: 'needs_mapping',
+        format: waiting.header.format,
+        encoding: waiting.header.encoding,
+        delimiter: waiting.header.delimiter,
+        columns: waiting.header.columns,
+        column_map: JSON.stringify(waiting.columns),
+        warnings: JSON.stringify(waiting.warnings),
+        fix_counts: JSON.stringify({}),
+        total_rows: 0,
+        valid_rows: 0,
+        invalid_rows: 0,
+        to_create: 0,
+        to_update: 0,
+        preview_unchanged: 0,
+        validated_at: new Date(),
+      })
+      .where('id', '=', record.id)
+      .where('status', '=', 'validating')
+      .executeTakeFirst();
+    if (Number(moved.numUpdatedRows) === 0) return;
+    await trx.deleteFrom('import_rows').where('import_id', '=', record.id).execute();
+  });
+}
