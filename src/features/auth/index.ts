@@ -27,7 +27,7 @@ export const authFeature: Feature = {
     await registerOperatorRoutes(app, ctx);
     await registerApiKeyRoutes(app, ctx);
     await registerConsoleTokenRoutes(app, ctx);
-    await registerPasswordRoutes(app, ctx);
+    await registerPasswordRoutes(app, ctx, passwordCheckGate);
     await followApiKeyRevocations(ctx);
   },
 };

@@ -50,11 +50,21 @@ export function updateOperator(db: Db, orgId: string, operatorId: string, change
     .executeTakeFirstOrThrow();
 }
 
-/** Marks the operator removed and ends every way they had in: sessions go, tokens are revoked. */
+/**
+ * Ends every way the operator had in: sessions go (but `keepSessionHash`, the one making the request, if
+ * given), console tokens are revoked. API keys belong to applications, not to operators, and stay.
+ */
+export async function endOperatorCredentials(trx: Transaction<Database>, operatorId: string, options: { keepSessionHash?: Buffer } = {}): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
+  let sessions = trx.deleteFrom('operator_sessions').where('operator_id', '=', operatorId);
+  if (options.keepSessionHash) sessions = sessions.where('token_hash', '!=', options.keepSessionHash);
+  const ended = await sessions.executeTakeFirst();
+  const tokens = await trx.updateTable('console_tokens').set({ revoked_at: new Date() }).where('operator_id', '=', operatorId).where('revoked_at', 'is', null).executeTakeFirst();
+  return { sessionsEnded: Number(ended.numDeletedRows), tokensRevoked: Number(tokens.numUpdatedRows) };
+}
+
+/** Marks the operator removed and ends every session and token of theirs. */
 export async function removeOperator(trx: Transaction<Database>, orgId: string, operatorId: string): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   const now = new Date();
   await trx.updateTable('operators').set({ removed_at: now, updated_at: now }).where('org_id', '=', orgId).where('id', '=', operatorId).execute();
-  const sessions = await trx.deleteFrom('operator_sessions').where('operator_id', '=', operatorId).executeTakeFirst();
-  const tokens = await trx.updateTable('console_tokens').set({ revoked_at: now }).where('operator_id', '=', operatorId).where('revoked_at', 'is', null).executeTakeFirst();
-  return { sessionsEnded: Number(sessions.numDeletedRows), tokensRevoked: Number(tokens.numUpdatedRows) };
+  return endOperatorCredentials(trx, operatorId);
 }

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { verify as argon2Verify } from '@node-rs/argon2';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { forbidden, invalid, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { hashSecret } from './credentials.ts';
+import { endOperatorCredentials } from './operators.repository.ts';
+import { throttledPasswordAttempt, verifyPassword } from './password-attempt.ts';
+import type { PasswordCheckGate } from './password-check-gate.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import { hashPassword, type RequestMeta } from './tenancy.service.ts';
 
@@ -24,21 +26,36 @@ async function setPassword(trx: AppContext['db'], operatorId: string, password: 
 }
 
 /**
- * Changes the caller's own password after checking the current one. Their other sessions end (a stolen
- * session does not outlive the change); the one they are using goes on.
+ * Changes the caller's own password after checking the current one, through the same throttle and argon2
+ * gate as sign-in (password-attempt.ts): a wrong current password counts as a failed sign-in. Every console
+ * token and every other session ends (a stolen credential does not outlive the change); the session making
+ * the change goes on.
  */
-export async function changeOwnPassword(ctx: AppContext, actor: OperatorPrincipal, input: { current_password: string; new_password: string }, meta: RequestMeta & { sessionTokenHash?: Buffer }): Promise<void> {
-  const row = await ctx.db.selectFrom('operators').select(['password_hash']).where('id', '=', actor.operatorId).where('removed_at', 'is', null).executeTakeFirst();
-  const matches = row?.password_hash ? await argon2Verify(row.password_hash, input.current_password).catch(() => false) : false;
-  if (!matches) throw forbidden('wrong_password', 'The current password is wrong; nothing changed');
+export async function changeOwnPassword(
+  ctx: AppContext,
+  gate: PasswordCheckGate,
+  actor: OperatorPrincipal,
+  input: { current_password: string; new_password: string },
+  meta: { ip: string; sessionTokenHash?: Buffer },
+): Promise<void> {
+  // Checked before the attempt is counted: a weak new password is no guess at the current one.
   checkNewPassword(input.new_password);
   if (input.new_password === input.current_password) throw invalid('same_password', 'The new password is the current one');
+  await throttledPasswordAttempt(ctx, gate, { email: actor.email, ip: meta.ip }, async (check) => {
+    const row = await ctx.db.selectFrom('operators').select(['password_hash']).where('id', '=', actor.operatorId).where('removed_at', 'is', null).executeTakeFirst();
+    if (!(await check(() => verifyPassword(row?.password_hash, input.current_password)))) throw forbidden('wrong_password', 'The current password is wrong; nothing changed');
+  });
   await ctx.db.transaction().execute(async (trx) => {
     await setPassword(trx, actor.operatorId, input.new_password);
-    let others = trx.deleteFrom('operator_sessions').where('operator_id', '=', actor.operatorId);
-    if (meta.sessionTokenHash) others = others.where('token_hash', '!=', meta.sessionTokenHash);
-    await others.execute();
-    await recordAudit(trx, { orgId: actor.orgId, actor, action: 'operator.password_changed', target: { type: 'operator', id: actor.operatorId }, details: { email: actor.email }, ip: meta.ip });
+    const ended = await endOperatorCredentials(trx, actor.operatorId, { keepSessionHash: meta.sessionTokenHash });
+    await recordAudit(trx, {
+      orgId: actor.orgId,
+      actor,
+      action: 'operator.password_changed',
+      target: { type: 'operator', id: actor.operatorId },
+      details: { email: actor.email, sessions_ended: ended.sessionsEnded, tokens_revoked: ended.tokensRevoked },
+      ip: meta.ip,
+    });
   });
 }
 
@@ -81,7 +98,7 @@ export async function mailOwnerWelcome(ctx: AppContext, operator: { id: string; 
   await mailResetLink(ctx, operator, null, 'welcome');
 }
 
-/** Uses a reset link: sets the password, spends the link, and ends every session of that operator. */
+/** Uses a reset link: sets the password, spends the link, and ends every session and console token of that operator. */
 export async function completePasswordReset(ctx: AppContext, input: { token: string; new_password: string }, meta: RequestMeta): Promise<{ email: string }> {
   checkNewPassword(input.new_password);
   const invalidLink = () => invalid('invalid_reset_link', 'This link is not valid, was already used, or has expired; ask an owner for a new one');
@@ -100,8 +117,15 @@ export async function completePasswordReset(ctx: AppContext, input: { token: str
     await setPassword(trx, reset.id, input.new_password);
     // Every earlier link of this operator goes too: the newest password is the only way in.
     await trx.updateTable('operator_password_resets').set({ used_at: sql`now()` }).where('operator_id', '=', reset.id).where('used_at', 'is', null).execute();
-    await trx.deleteFrom('operator_sessions').where('operator_id', '=', reset.id).execute();
-    await recordAudit(trx, { orgId: reset.org_id, actor: systemActor('password reset link'), action: 'operator.password_reset', target: { type: 'operator', id: reset.id }, details: { email: reset.email }, ip: meta.ip });
+    const ended = await endOperatorCredentials(trx, reset.id);
+    await recordAudit(trx, {
+      orgId: reset.org_id,
+      actor: systemActor('password reset link'),
+      action: 'operator.password_reset',
+      target: { type: 'operator', id: reset.id },
+      details: { email: reset.email, sessions_ended: ended.sessionsEnded, tokens_revoked: ended.tokensRevoked },
+      ip: meta.ip,
+    });
     return { email: reset.email };
   });
 }

@@ -4,6 +4,9 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { bootstrapDemoTenant } from '../../runtime.ts';
+import { passwordCheckGate } from './password-check-gate.ts';
+import { signInRules } from './sign-in-throttle.ts';
+import { createConsoleToken } from './tenancy.service.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;
@@ -60,6 +63,54 @@ describe('passwords', () => {
     expect(audit.map((entry) => entry.action)).toContain('operator.password_changed');
   });
 
+  it('puts a password change behind the sign-in throttle and argon2 gate: 40 concurrent wrong guesses are not 40 checks (issue #19, finding 3)', async () => {
+    const me = outsider.operators.READER;
+    const cookie = sessionCookie(await signIn(me.email, me.password));
+    const change = (current: string) =>
+      roster.app.inject({ method: 'POST', url: '/api/console/me/password', payload: { current_password: current, new_password: 'a-brand-new-password' }, headers: { cookie, origin: roster.config.PUBLIC_URL } });
+    const checksBefore = passwordCheckGate.checksStarted;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => change(`wrong-guess-${index}`)));
+    const checks = passwordCheckGate.checksStarted - checksBefore;
+    const statuses = answers.map((answer) => answer.statusCode);
+    const wrong = answers.filter((answer) => answer.statusCode === 403);
+    const throttled = answers.filter((answer) => answer.statusCode === 429);
+    // Only wrong answers and the sign-in's own refusals; each wrong answer is one argon2 check, and no more than the sign-in limit ran.
+    expect(wrong.length + throttled.length, JSON.stringify(statuses)).toBe(40);
+    expect(wrong.every((answer) => answer.json().error.code === 'wrong_password')).toBe(true);
+    expect(throttled.every((answer) => answer.json().error.code === 'too_many_attempts' && Number(answer.headers['retry-after']) > 0)).toBe(true);
+    expect(checks).toBe(wrong.length);
+    expect(checks).toBeLessThanOrEqual(signInRules.emailAndAddress.limit);
+    expect(passwordCheckGate.peakRunning).toBeLessThanOrEqual(passwordCheckGate.maxRunning);
+    // No oracle: past the limit even the right current password is refused unchecked, and so is a sign-in from here.
+    const right = await change(me.password);
+    expect(right.statusCode).toBe(429);
+    expect(passwordCheckGate.checksStarted - checksBefore).toBe(checks);
+    expect((await signIn(me.email, me.password)).statusCode).toBe(429);
+  });
+
+  it('ends every console token and every other session on a password change; API keys stay (issue #19, finding 8)', async () => {
+    const me = outsider.operators.COMPLIANCE_OFFICER;
+    const cookie = sessionCookie(await signIn(me.email, me.password));
+    const other = sessionCookie(await signIn(me.email, me.password));
+    const token = (await createConsoleToken(roster.ctx.db, me.email, { name: 'script' })).token;
+    const asToken = (value: string) => roster.app.inject({ method: 'GET', url: '/api/console/me', headers: { authorization: `Bearer ${value}` } });
+    expect((await asToken(token)).statusCode).toBe(200);
+    const changed = await roster.app.inject({
+      method: 'POST',
+      url: '/api/console/me/password',
+      payload: { current_password: me.password, new_password: 'changed-password-1' },
+      headers: { cookie, origin: roster.config.PUBLIC_URL },
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await asToken(token)).statusCode).toBe(401);
+    expect((await asToken(me.token)).statusCode).toBe(401);
+    expect((await roster.app.inject({ method: 'GET', url: '/api/console/me', headers: { cookie: other } })).statusCode).toBe(401);
+    expect((await roster.app.inject({ method: 'GET', url: '/api/console/me', headers: { cookie } })).statusCode).toBe(200);
+    expect((await roster.app.inject({ method: 'GET', url: '/v3/users/', headers: outsider.keyAuth })).statusCode).toBe(200);
+    const audit = await roster.ctx.db.selectFrom('audit_logs').select('details').where('target_id', '=', me.id).where('action', '=', 'operator.password_changed').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ sessions_ended: 1, tokens_revoked: 2 });
+  });
+
   it('lets an OWNER mail a one-time reset link that sets a new password once and ends the sessions', async () => {
     const target = tenant.operators.READER;
     const oldSession = sessionCookie(await signIn(target.email, target.password));
@@ -75,12 +126,17 @@ describe('passwords', () => {
     expect((await use('made-up-token', 'reset-password-3')).statusCode).toBe(422);
     expect((await signIn(target.email, 'reset-password-1')).statusCode).toBe(200);
     expect((await roster.app.inject({ method: 'GET', url: '/api/console/me', headers: { cookie: oldSession } })).statusCode).toBe(401);
+    // The reset ends the operator's console tokens too (issue #19, finding 8); the application's API key stays.
+    expect((await roster.app.inject({ method: 'GET', url: '/api/console/me', headers: target.auth })).statusCode).toBe(401);
+    expect((await roster.app.inject({ method: 'GET', url: '/v3/users/', headers: tenant.keyAuth })).statusCode).toBe(200);
   });
 
   it('refuses resets to every role but OWNER, and across organizations', async () => {
     const target = tenant.operators.COMPLIANCE_OFFICER;
-    for (const role of ['ADMIN', 'COMPLIANCE_OFFICER', 'READER'] as const) {
-      expect((await roster.app.inject({ method: 'POST', url: `/api/console/operators/${target.id}/password-reset`, headers: tenant.operators[role].auth })).statusCode).toBe(403);
+    // DEVELOPER and READER changed or reset their passwords above, which ended their tokens: they get new ones.
+    const fresh = async (role: 'DEVELOPER' | 'READER') => ({ authorization: `Bearer ${(await createConsoleToken(roster.ctx.db, tenant.operators[role].email)).token}` });
+    for (const auth of [tenant.operators.ADMIN.auth, tenant.operators.COMPLIANCE_OFFICER.auth, await fresh('DEVELOPER'), await fresh('READER')]) {
+      expect((await roster.app.inject({ method: 'POST', url: `/api/console/operators/${target.id}/password-reset`, headers: auth })).statusCode).toBe(403);
     }
     expect((await roster.app.inject({ method: 'POST', url: `/api/console/operators/${target.id}/password-reset`, headers: outsider.operators.OWNER.auth })).statusCode).toBe(404);
   });

@@ -1,14 +1,12 @@
-import { verify as argon2Verify } from '@node-rs/argon2';
 import type { AppContext } from '../../context.ts';
 import type { Role } from '../../db/schema.ts';
-import { AppError, unauthorized } from '../../http/errors.ts';
+import { unauthorized } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { SESSION_IDLE_MS } from './auth.hooks.ts';
 import { hashSecret, newSecret } from './credentials.ts';
+import { type GatedCheck, throttledPasswordAttempt, verifyPassword } from './password-attempt.ts';
 import type { PasswordCheckGate } from './password-check-gate.ts';
 import type { OperatorPrincipal } from './principal.ts';
-import { cancelSignInAttempt, releaseSignInAttempt, reserveSignInAttempt } from './sign-in-throttle.ts';
-import { hashPassword } from './tenancy.service.ts';
 
 export interface SignInInput {
   email: string;
@@ -23,47 +21,15 @@ export interface SignedIn {
   sessionSecret: string;
 }
 
-let dummyHash: Promise<string> | undefined;
-
-/** Verifies against a hash no one knows, so an unknown email costs as long as a wrong password. */
-async function verifyPassword(hash: string | null | undefined, password: string): Promise<boolean> {
-  const target = hash ?? (await (dummyHash ??= hashPassword('no operator has this password')));
-  try {
-    const matches = await argon2Verify(target, password);
-    return matches && Boolean(hash);
-  } catch {
-    return false;
-  }
-}
-
 const wrongCredentials = () => unauthorized('invalid_credentials', 'The email or password is wrong');
 
 export async function signIn(ctx: AppContext, gate: PasswordCheckGate, input: SignInInput): Promise<SignedIn> {
   const email = input.email.trim().toLowerCase();
   // The shared counters first: past a limit the answer is 429 at once, before any password is checked.
-  const reservation = await reserveSignInAttempt(ctx.db, email, input.ip);
-  if (!reservation.ok) {
-    const retryAfter = reservation.retryAfterSeconds;
-    throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${retryAfter} seconds`, undefined, { 'retry-after': String(retryAfter) });
-  }
-  let ticket: ReturnType<PasswordCheckGate['admit']>;
-  try {
-    ticket = gate.admit();
-  } catch (busy) {
-    // Refused unchecked (503): it was no failure, so it gives its place back.
-    await cancelSignInAttempt(ctx.db, reservation.keys);
-    throw busy;
-  }
-  try {
-    const signedIn = await checkAndStartSession(ctx, ticket, email, input);
-    await releaseSignInAttempt(ctx.db, reservation.keys);
-    return signedIn;
-  } finally {
-    ticket.leave();
-  }
+  return throttledPasswordAttempt(ctx, gate, { email, ip: input.ip }, (check) => checkAndStartSession(ctx, check, email, input));
 }
 
-async function checkAndStartSession(ctx: AppContext, ticket: ReturnType<PasswordCheckGate['admit']>, email: string, input: SignInInput): Promise<SignedIn> {
+async function checkAndStartSession(ctx: AppContext, check: GatedCheck, email: string, input: SignInInput): Promise<SignedIn> {
   const operator = await ctx.db
     .selectFrom('operators')
     .innerJoin('organizations', 'organizations.id', 'operators.org_id')
@@ -76,7 +42,7 @@ async function checkAndStartSession(ctx: AppContext, ticket: ReturnType<Password
     ? { kind: 'operator', operatorId: operator.id, orgId: operator.org_id, role: operator.role, email: operator.email, name: operator.name, via: 'session' }
     : null;
 
-  if (!(await ticket.run(() => verifyPassword(operator?.password_hash, input.password))) || !operator || !principal) {
+  if (!(await check(() => verifyPassword(operator?.password_hash, input.password))) || !operator || !principal) {
     // The reservation stays: this attempt counts as a failure.
     // audit_logs needs an organization, so only attempts on a real operator's email are recorded. The write is
     // not awaited: waiting for it would make a known email answer measurably slower than an unknown one.
