@@ -41,7 +41,7 @@ export async function waitForFaceImport(roster: TestRoster, tenant: TestTenant, 
     const response = await roster.app.inject({ method: 'GET', url: faceImportsUrl(tenant, `/${id}`), headers: tenant.operators.ADMIN.auth });
     if (response.statusCode !== 200) throw new Error(`GET face import: ${response.statusCode} ${response.body}`);
     const view = response.json() as FaceImportView;
-    if (view.status === 'completed' || view.status === 'failed') return view;
+    if (view.status === 'completed' || view.status === 'failed' || view.status === 'cancelled') return view;
     if (Date.now() > deadline) throw new Error(`face import ${id} is still ${view.status}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

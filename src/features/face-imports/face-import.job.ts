@@ -7,12 +7,14 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../http/errors.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import { type KeepAlive, keepAlive, type OperationUpkeep, OperationLeft, transition } from '../../platform/operations/index.ts';
+import { systemActor } from '../audit/audit.service.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { checkFaceImage, findUser, MAX_FACE_BYTES, storeFace, type UsersActor } from '../users/index.ts';
 import { ArchiveError, type OpenedArchive, openArchive, readEntry } from './face-archive.ts';
 import { type PlannedEntry, planEntries } from './face-import-plan.ts';
-import { EntryAlreadyRecorded, type EntryOutcome, findFaceImportForJob, finishFaceImport, markRunning, recordEntry, recordedEntries } from './face-imports.repository.ts';
+import { faceImportOperation } from './face-import-operation.ts';
+import { EntryAlreadyRecorded, type EntryOutcome, findFaceImportForJob, recordEntry, recordedEntries } from './face-imports.repository.ts';
 import type { FaceEntryReason, FaceImportError } from './face-imports.tables.ts';
 
 export const FACE_IMPORT_RETRY_LIMIT = 10;
@@ -21,6 +23,8 @@ export const MAX_INFLATION_RATIO = 20;
 export const MIN_INFLATED_ALLOWANCE = 64 * 1024 * 1024;
 /** Entries in flight at once (each holds at most one 2 MB image). */
 const ENTRY_CONCURRENCY = 4;
+/** Face imports of one organization processed at once; the other worker slot serves the other organizations (docs/operations.md). */
+export const FACE_IMPORTS_PER_ORGANIZATION = 1;
 
 /** Processes a stored face ZIP entry by entry; each entry commits with its report row, so a retry skips it. */
 export const faceImportJob = defineJob<{ faceImportId: string }, AppContext>({
@@ -28,7 +32,7 @@ export const faceImportJob = defineJob<{ faceImportId: string }, AppContext>({
   payload: z.object({ faceImportId: z.string().uuid() }),
   // A killed worker stops heartbeating; pg-boss fails its job and the retry resumes at the cursor.
   queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: FACE_IMPORT_RETRY_LIMIT, retryDelay: 1, notify: true },
-  work: { localConcurrency: 1 },
+  perOrganization: FACE_IMPORTS_PER_ORGANIZATION,
   async handle({ faceImportId }, ctx, job) {
     try {
       await processFaceImport(ctx, faceImportId, job);
@@ -47,13 +51,17 @@ export async function processFaceImport(ctx: AppContext, faceImportId: string, j
   if (!record || (record.status !== 'queued' && record.status !== 'running')) return;
   const folder = await mkdtemp(path.join(os.tmpdir(), 'roster-faces-'));
   let archive: OpenedArchive | undefined;
+  let alive: KeepAlive | undefined;
   try {
     // yauzl reads the central directory at the end of the file, so the archive needs a seekable copy.
     const zipPath = path.join(folder, 'faces.zip');
     await pipeline(await ctx.storage.get(record.storage_key), createWriteStream(zipPath));
     archive = await openArchive(zipPath);
     const planned = await planEntries(archive);
-    await markRunning(ctx.db, faceImportId, planned.length);
+    if (!(await transition(ctx.db, faceImportOperation, { id: faceImportId }, { to: 'running', set: { total: planned.length, started_at: new Date() } }))) return;
+    // The heartbeat notices a cancel: the lanes stop before their next entry.
+    alive = keepAlive(ctx.db, faceImportOperation, { id: faceImportId }, { jobSignal: job.signal });
+    const checkpoint = alive.checkpoint;
     const actor: UsersActor = { principal: await operatorPrincipal(ctx, record.created_by, record.org_id), appId: record.app_id, ip: null };
     const inflatedAllowance = Math.max(MIN_INFLATED_ALLOWANCE, record.file_bytes * MAX_INFLATION_RATIO);
     let inflated = Number(record.inflated_bytes);
@@ -64,7 +72,7 @@ export async function processFaceImport(ctx: AppContext, faceImportId: string, j
     let failure: { error: unknown } | undefined;
     const lane = async () => {
       while (!failure && next < pending.length) {
-        if (job.signal.aborted) throw new Error('the job was taken away from this worker');
+        checkpoint();
         const entry = pending[next++]!;
         if (inflated > inflatedAllowance) {
           throw new ArchiveError('zip_bomb', `The archive inflates to more than ${MAX_INFLATION_RATIO} times its size; entries from ${planned[entry]!.file} on were not read`);
@@ -76,11 +84,15 @@ export async function processFaceImport(ctx: AppContext, faceImportId: string, j
     };
     // Every lane ends before the error is passed on, so nothing of this attempt runs on behind the retry.
     await Promise.all(Array.from({ length: ENTRY_CONCURRENCY }, () => lane().catch((error: unknown) => void (failure ??= { error }))));
-    if (failure) throw failure.error;
-    const ended = await finishFaceImport(ctx.db, faceImportId, 'completed');
-    if (ended) await auditEnd(ctx, faceImportId, 'face_import.completed');
+    if (failure) {
+      // Cancelled, or swept: the import has ended already; nothing to retry.
+      if (alive.signal.reason instanceof OperationLeft) return;
+      throw failure.error;
+    }
+    await transition(ctx.db, faceImportOperation, { id: faceImportId }, { to: 'completed', from: ['running'], audit: await endAudit(ctx, faceImportId) });
     await ctx.storage.delete(record.storage_key).catch(() => {});
   } finally {
+    alive?.stop();
     archive?.close();
     await rm(folder, { recursive: true, force: true });
   }
@@ -140,22 +152,27 @@ async function operatorPrincipal(ctx: AppContext, operatorId: string, orgId: str
 export async function endFaceImport(ctx: AppContext, faceImportId: string, error: FaceImportError): Promise<void> {
   const record = await findFaceImportForJob(ctx.db, faceImportId);
   if (!record) return;
-  if (await finishFaceImport(ctx.db, faceImportId, 'failed', error)) {
-    await auditEnd(ctx, faceImportId, 'face_import.failed', { error });
-    await ctx.storage.delete(record.storage_key).catch(() => {});
-  }
+  const ended = await transition(ctx.db, faceImportOperation, { id: faceImportId }, { to: 'failed', set: { error: JSON.stringify(error) }, audit: await endAudit(ctx, faceImportId, { error }) });
+  if (ended) await ctx.storage.delete(record.storage_key).catch(() => {});
 }
 
-async function auditEnd(ctx: AppContext, faceImportId: string, action: 'face_import.completed' | 'face_import.failed', extra: Record<string, unknown> = {}): Promise<void> {
-  const record = await findFaceImportForJob(ctx.db, faceImportId);
-  if (!record) return;
-  await recordAudit(ctx.db, {
+/** The end's audit entry: the counts as they stand (the entries recorded so far). */
+async function endAudit(ctx: AppContext, faceImportId: string, extra: Record<string, unknown> = {}) {
+  const record = (await findFaceImportForJob(ctx.db, faceImportId))!;
+  return {
     orgId: record.org_id,
     appId: record.app_id,
     actor: systemActor(),
-    action,
-    target: { type: 'face_import', id: faceImportId },
     details: { file_name: record.file_name, total: record.total, added: record.added, skipped: record.skipped, failed: record.failed, created_by: record.created_by, ...extra },
-    outcome: action === 'face_import.failed' ? 'failure' : 'success',
-  });
+  };
 }
+
+/** For the one sweeper: a face import whose worker went silent is failed, not left running. */
+export const faceImportUpkeep: OperationUpkeep<AppContext> = {
+  kind: faceImportOperation,
+  async failSilent(ctx, silent) {
+    for (const { id } of silent) {
+      await endFaceImport(ctx, id, { code: 'processing_failed', message: 'The worker handling this face import stopped and did not come back; faces added before stay. Upload the ZIP again to finish it (added faces come out as duplicates).' });
+    }
+  },
+};

@@ -6,10 +6,12 @@ import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } f
 import { buildZip } from '../../../test/zip-builder.ts';
 import type { AppContext } from '../../context.ts';
 import { createdUser } from '../../../test/support/users.ts';
-import { processFaceImport } from './face-import.job.ts';
+import { faceImportUpkeep, processFaceImport } from './face-import.job.ts';
 import { jpegVariant } from '../../../test/support/face-imports.ts';
 import { createFaceImport } from './face-imports.service.ts';
-import { failSilentFaceImports } from './sweep-face-imports.job.ts';
+import { sweepOperations } from '../../platform/operations/index.ts';
+
+const sweep = async () => (await sweepOperations(roster.ctx, [faceImportUpkeep])).failed.face_import;
 
 // No worker runs in this file: each test drives processing itself, as a worker that dies would.
 let roster: TestRoster;
@@ -89,20 +91,20 @@ describe('a face import whose worker dies', () => {
     const id = await queuedImport('abort');
     const controller = new AbortController();
     controller.abort();
-    await expect(processFaceImport(roster.ctx, id, controller)).rejects.toThrow(/taken away/);
+    await expect(processFaceImport(roster.ctx, id, controller)).rejects.toThrow(/interrupted/);
     expect((await state(id)).record.added).toBe(0);
     await processFaceImport(roster.ctx, id, never);
     expect((await state(id)).record).toMatchObject({ status: 'completed', added: 10 });
   });
 
-  it('is failed by the hourly sweep once its worker has been silent for hours, keeping what it added', async () => {
+  it('is failed by the operations sweep once its worker has been silent past WORKING_SILENT_MS, keeping what it added', async () => {
     const id = await queuedImport('silent');
     await roster.ctx.db.updateTable('face_imports').set({ status: 'running', heartbeat_at: new Date(Date.now() - 4 * 3600 * 1000) }).where('id', '=', id).execute();
-    expect(await failSilentFaceImports(roster.ctx, new Date(Date.now() - 3 * 3600 * 1000))).toBe(1);
+    expect(await sweep()).toBe(1);
     expect((await state(id)).record).toMatchObject({ status: 'failed', error: { code: 'processing_failed' } });
     // A fresh one is left alone.
     const fresh = await queuedImport('fresh');
-    expect(await failSilentFaceImports(roster.ctx, new Date(Date.now() - 3 * 3600 * 1000))).toBe(0);
+    expect(await sweep()).toBe(0);
     expect((await state(fresh)).record.status).toBe('queued');
   });
 });

@@ -1,8 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { FaceEntryOutcome, FaceEntryReason, FaceImportError, FaceImportStatus } from './face-imports.tables.ts';
+import type { FaceEntryOutcome, FaceEntryReason } from './face-imports.tables.ts';
 
-/** SQL for face imports. Every status change of a face import is in this file. */
+/** SQL for face imports. Status changes go through the lifecycle (face-import-operation.ts, docs/operations.md). */
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -43,26 +43,6 @@ export function listFaceImportsPage(db: Db, appId: string, limit: number, before
   let query = withCreator(db).where('face_imports.app_id', '=', appId);
   if (beforeSeq !== undefined) query = query.where('face_imports.seq', '<', beforeSeq);
   return query.orderBy('face_imports.seq', 'desc').limit(limit).execute();
-}
-
-export async function markRunning(db: Db, id: string, total: number): Promise<void> {
-  await db
-    .updateTable('face_imports')
-    .set({ status: 'running', total, started_at: new Date(), heartbeat_at: new Date() })
-    .where('id', '=', id)
-    .where('status', 'in', ['queued', 'running'])
-    .execute();
-}
-
-/** Ends the import unless it has ended already; answers whether this call ended it. */
-export async function finishFaceImport(db: Db, id: string, status: Extract<FaceImportStatus, 'completed' | 'failed'>, error: FaceImportError | null = null): Promise<boolean> {
-  const result = await db
-    .updateTable('face_imports')
-    .set({ status, finished_at: new Date(), error: error === null ? null : JSON.stringify(error) })
-    .where('id', '=', id)
-    .where('status', 'in', ['queued', 'running'])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }
 
 export interface EntryOutcome {
@@ -122,9 +102,4 @@ export function entriesAfter(db: Db, faceImportId: string, afterEntry: number, l
     .orderBy('entry')
     .limit(limit)
     .execute();
-}
-
-/** Face imports whose worker went silent (its job gave up or was lost). */
-export function findSilentFaceImports(db: Db, silentSince: Date) {
-  return db.selectFrom('face_imports').select(['id']).where('status', 'in', ['queued', 'running']).where('heartbeat_at', '<', silentSince).limit(100).execute();
 }

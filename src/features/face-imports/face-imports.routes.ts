@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { faceImportListResponse, faceImportParams, faceImportSchema, faceUploadQuery, listFaceImportsQuery } from './face-imports.schemas.ts';
-import { createFaceImport, type FaceImportActor, faceImportReport, getFaceImport, listFaceImports, missingZip, zipTooLarge, type ZipUpload } from './face-imports.service.ts';
+import { cancelFaceImport, createFaceImport, type FaceImportActor, faceImportReport, getFaceImport, listFaceImports, missingZip, zipTooLarge, type ZipUpload } from './face-imports.service.ts';
 
 const security = [{ consoleToken: [] }];
 const tags = ['console: bulk faces'];
@@ -77,6 +77,24 @@ export async function registerFaceImportRoutes(scope: FastifyInstance, ctx: AppC
     async (request) => {
       const actor = await faceImportActor(request, request.params.app_id);
       return getFaceImport(ctx, actor.appId, request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/console/apps/:app_id/face-imports/:id/cancel',
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'Cancel a queued or running face import; a running one stops before its next entry and faces added before stay. Cancelling a cancelled one is a no-op',
+        params: faceImportParams,
+        response: { 200: faceImportSchema, ...errors, 409: errorResponse },
+      },
+    },
+    async (request) => {
+      const actor = await faceImportActor(request, request.params.app_id);
+      return cancelFaceImport(ctx, actor, request.params.id);
     },
   );
 

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.ts';
-import { AppError, badRequest, notFound, tooLarge } from '../../http/errors.ts';
+import { AppError, badRequest, conflict, notFound, tooLarge } from '../../http/errors.ts';
+import { transition } from '../../platform/operations/index.ts';
 import { StorageTooLargeError } from '../../platform/storage/storage.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { csvLine } from '../imports/import-files.ts';
 import { faceImportJob, endFaceImport } from './face-import.job.ts';
+import { faceImportOperation } from './face-import-operation.ts';
 import { entriesAfter, findFaceImport, insertFaceImport, listFaceImportsPage } from './face-imports.repository.ts';
 import { type FaceImportView, toFaceImportView } from './face-imports.schemas.ts';
 
@@ -71,11 +73,27 @@ export async function createFaceImport(ctx: AppContext, actor: FaceImportActor, 
     throw error;
   }
   try {
-    await ctx.jobs.send(faceImportJob, { faceImportId: id });
+    await ctx.jobs.send(faceImportJob, { faceImportId: id }, { organizationId: actor.operator.orgId });
   } catch (error) {
     await endFaceImport(ctx, id, { code: 'queue_unavailable', message: 'Processing could not be queued; upload the ZIP again.' });
     throw error;
   }
+  return getFaceImport(ctx, actor.appId, id);
+}
+
+/**
+ * Cancels a queued or running face import (the import roles; the route has checked them). A running
+ * one stops before its next entry (its heartbeat notices); faces added before stay. Audited.
+ */
+export async function cancelFaceImport(ctx: AppContext, actor: FaceImportActor, id: string): Promise<FaceImportView> {
+  const record = isUuid(id) ? await findFaceImport(ctx.db, actor.appId, id) : undefined;
+  if (!record) throw notFound('Face import');
+  const cancelled = await transition(ctx.db, faceImportOperation, { id, appId: actor.appId }, {
+    to: 'cancelled',
+    audit: { orgId: actor.operator.orgId, appId: actor.appId, actor: actor.operator, ip: actor.ip, details: { file_name: record.file_name, status_before: record.status, created_by: record.created_by } },
+  });
+  if (cancelled) await ctx.storage.delete(record.storage_key).catch(() => {});
+  else if (record.status !== 'cancelled') throw conflict('face_import_finished', `This face import is ${record.status}; only a queued or running one can be cancelled`);
   return getFaceImport(ctx, actor.appId, id);
 }
 

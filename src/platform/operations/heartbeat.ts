@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { JobInterrupted } from '../jobs/jobs.ts';
 import { columnsOf, type OperationKind, type OperationsDb } from './operation-kind.ts';
 import type { OperationRef } from './transition.ts';
 
@@ -47,10 +48,15 @@ export function keepAlive(
   // A failed beat (the database away for a moment) is not a verdict: the next one tries again.
   const timer = setInterval(() => void beat().catch(() => {}), options.everyMs ?? HEARTBEAT_MS);
   timer.unref();
+  // A left operation stops with OperationLeft; a shutdown or a job taken away with JobInterrupted (it is retried).
+  const checkpoint = () => {
+    if (!signal.aborted) return;
+    throw left.signal.aborted ? left.signal.reason : new JobInterrupted();
+  };
   return {
     signal,
-    checkpoint: () => signal.throwIfAborted(),
-    beatNow: () => beat().then(() => signal.throwIfAborted()),
+    checkpoint,
+    beatNow: () => beat().then(checkpoint),
     stop: () => clearInterval(timer),
   };
 }

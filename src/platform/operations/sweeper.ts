@@ -57,7 +57,7 @@ export async function sweepOperations<Ctx extends { db: OperationsDb }>(ctx: Ctx
 }
 
 /** Names of the sweepers this one replaced; their pg-boss schedules are removed at start. */
-export const RETIRED_SWEEP_JOBS: string[] = ['files.retention'];
+export const RETIRED_SWEEP_JOBS: string[] = ['files.retention', 'face-imports.sweep'];
 
 export function operationsSweepJob<Ctx extends { db: OperationsDb; log: { info(line: string): void } }>(upkeeps: () => readonly OperationUpkeep<Ctx>[]): JobDefinition<Record<string, never>, Ctx> {
   return defineJob<Record<string, never>, Ctx>({
