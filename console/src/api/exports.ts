@@ -24,6 +24,17 @@ export function exportFilters(filters: UserFilters): Partial<UserFilters> {
   return body;
 }
 
+/** The requester (or an OWNER): a queued export never starts, a running one stops at its next chunk. */
+export function useCancelExport(appId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (exportId: string) => api<ExportJob>(`/apps/${appId}/exports/${exportId}/cancel`, { method: 'POST' }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['exports', appId] });
+    },
+  });
+}
+
 /** OWNER: the link stops working at once, for everyone who holds it (the email too). */
 export function useRevokeExport(appId: string) {
   const queryClient = useQueryClient();

@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiUrl, upload } from './client.ts';
 import type { Page } from './types.ts';
 
@@ -8,7 +8,7 @@ export interface FaceImport {
   app_id: string;
   file_name: string;
   file_bytes: number;
-  status: 'queued' | 'running' | 'completed' | 'failed';
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
   total: number;
   processed: number;
   added: number;
@@ -40,4 +40,15 @@ export function uploadFaceZip(appId: string, file: File, onProgress: (fraction: 
   const form = new FormData();
   form.append('file', file, file.name);
   return upload<FaceImport>(`/apps/${appId}/face-imports`, form, (sent) => onProgress(sent.total ? sent.loaded / sent.total : 0));
+}
+
+/** The import roles: a queued face import never starts, a running one stops before its next entry (faces added stay). */
+export function useCancelFaceImport(appId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<FaceImport>(`/apps/${appId}/face-imports/${id}/cancel`, { method: 'POST' }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['face-imports', appId] });
+    },
+  });
 }

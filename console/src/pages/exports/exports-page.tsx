@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { exportFilters, useExports, useRequestExport, useRevokeExport } from '../../api/exports.ts';
+import { exportFilters, useCancelExport, useExports, useRequestExport, useRevokeExport } from '../../api/exports.ts';
 import type { ExportJob, UserFilters } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
@@ -33,6 +33,16 @@ function RevokeLink({ appId, job }: { appId: string; job: ExportJob }) {
   );
 }
 
+function CancelExport({ appId, job }: { appId: string; job: ExportJob }) {
+  const cancel = useCancelExport(appId);
+  return (
+    <>
+      <ConfirmButton label="Cancel" confirmLabel="Cancel this export" disabled={cancel.isPending} onConfirm={() => cancel.mutate(job.id)} />
+      <ErrorMessage error={cancel.error} />
+    </>
+  );
+}
+
 function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email: string; appId: string; mayRevoke: boolean }) {
   if (job.revoked_at) return <span className="muted">The link was revoked {formatShortDateTime(job.revoked_at)}.</span>;
   const linkLive = job.status === 'completed' && job.expires_at !== null && new Date(job.expires_at) > new Date();
@@ -57,6 +67,7 @@ function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email:
     return <span className="text-bad">{reason ?? 'The export failed.'}</span>;
   }
   if (job.status === 'expired') return <span className="muted">The link has expired; request the export again.</span>;
+  if (job.status === 'cancelled') return <span className="muted">Cancelled{job.finished_at ? ` ${formatShortDateTime(job.finished_at)}` : ''}.</span>;
   // A completed export without a link: it holds columns this role may not download, or its link expired.
   if (job.status === 'completed') {
     const expired = job.expires_at !== null && new Date(job.expires_at).getTime() <= Date.now();
@@ -66,8 +77,11 @@ function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email:
       </span>
     );
   }
+  // The requester may cancel their own export; an OWNER (who may revoke links) anyone's.
+  const mayCancel = job.created_by?.email === email || mayRevoke;
   return (
     <span className="muted">
+      {mayCancel && <CancelExport appId={appId} job={job} />}{' '}
       {job.status === 'running' && job.rows_written != null ? `Writing… ${countOf(job.rows_written, 'row')} so far. ` : 'Preparing… '}
       {job.created_by?.email === email ? 'You will get an email with the link.' : `${job.created_by?.email ?? 'The requester'} gets an email with the link.`}
     </span>

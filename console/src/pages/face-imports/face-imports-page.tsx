@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FaceImport, faceReportUrl, isFaceImportMoving, uploadFaceZip, useFaceImports } from '../../api/face-imports.ts';
+import { type FaceImport, faceReportUrl, isFaceImportMoving, uploadFaceZip, useCancelFaceImport, useFaceImports } from '../../api/face-imports.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { Badge, ClipCell, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
+import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { Forbidden, PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
 import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
@@ -12,11 +12,24 @@ import { ImportTabs } from '../imports/import-tabs.tsx';
 function Outcome({ item }: { item: FaceImport }) {
   if (item.status === 'failed' && item.error) return <span className="text-bad">{item.error.message}</span>;
   if (item.status === 'queued') return <span className="muted">waiting for a worker…</span>;
+  if (item.status === 'cancelled') {
+    return <span className="muted">Cancelled; {formatNumber(item.added)} face(s) added before stay.</span>;
+  }
   return (
     <span>
       {formatNumber(item.added)} added · {formatNumber(item.skipped)} skipped{item.failed > 0 ? ` · ${formatNumber(item.failed)} unreadable` : ''} of{' '}
       {formatNumber(item.total)}
     </span>
+  );
+}
+
+function CancelFaceImport({ appId, item }: { appId: string; item: FaceImport }) {
+  const cancel = useCancelFaceImport(appId);
+  return (
+    <>
+      <ConfirmButton label="Cancel" confirmLabel="Cancel: stop before the next entry" disabled={cancel.isPending} onConfirm={() => cancel.mutate(item.id)} />
+      <ErrorMessage error={cancel.error} />
+    </>
   );
 }
 
@@ -91,6 +104,7 @@ export function FaceImportsPage() {
                   <Outcome item={item} />
                 </td>
                 <td className="cell-links">
+                  {isFaceImportMoving(item) && <CancelFaceImport appId={appId} item={item} />}
                   {item.processed > 0 && (
                     <a href={faceReportUrl(appId, item.id)} download>
                       Report
