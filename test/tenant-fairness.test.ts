@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestExportAs, waitForExport } from '../src/features/exports/exports.test-support.ts';
-import { faceImportsUrl, jpegVariant, uploadZip, waitForFaceImport } from '../src/features/face-imports/face-imports.test-support.ts';
-import { createdUser } from '../src/features/users/users.test-support.ts';
+import { requestExportAs, waitForExport } from './support/exports.ts';
+import { faceImportsUrl, jpegVariant, uploadZip, waitForFaceImport } from './support/face-imports.ts';
+import { createdUser } from './support/users.ts';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from './harness.ts';
 import { buildZip } from './zip-builder.ts';
 
