@@ -28,7 +28,7 @@ import { connectDatabase } from '../src/db/database.ts';
 import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { createApplication, createConsoleToken, createOperator, createOrganization } from '../src/features/auth/tenancy.service.ts';
 import { allJobs } from '../src/features/index.ts';
-import { exportColumns } from '../src/features/users/user-columns.ts';
+import { exportColumns } from '../src/shared/user-columns.ts';
 import { freePort } from '../test/global-setup.ts';
 import { argument } from './bench-support.ts';
 

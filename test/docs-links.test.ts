@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { policy, roles } from '../src/features/auth/policy.ts';
+import { policy, roles } from '../src/shared/roles.ts';
 import { anchorsOf, brokenReason, documentationFiles, linksOf } from './support/markdown-links.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -24,7 +24,7 @@ describe('the documentation', () => {
     expect(brokenReason({ file: readme, line: 1, target: 'docs/no-such-file.md' }, root)).toMatch(/does not exist/);
   });
 
-  it("lists every permission of src/features/auth/policy.ts in docs/roles.md's table, with the same roles", () => {
+  it("lists every permission of src/shared/roles.ts in docs/roles.md's table, with the same roles", () => {
     const table = readFileSync(`${root}/docs/roles.md`, 'utf8')
       .split('\n')
       .filter((line) => /^\| `[a-z_]+\.[a-z_]+` \|/.test(line));

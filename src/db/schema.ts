@@ -10,8 +10,10 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 
-export type Role = 'OWNER' | 'ADMIN' | 'COMPLIANCE_OFFICER' | 'DEVELOPER' | 'READER';
-export type UserStatus = 'ACTIVE' | 'FLAGGED' | 'BLOCKED';
+import type { Role } from '../shared/roles.ts';
+import type { UserStatus } from '../shared/user-catalogue.ts';
+
+export type { Role, UserStatus };
 
 export interface OrganizationsTable {
   id: Generated<string>;

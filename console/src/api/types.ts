@@ -1,18 +1,9 @@
 /** Shapes of the console API (CONTRACT §4–§5); the server's Zod schemas are the source of truth. */
 
-export type Role = 'OWNER' | 'ADMIN' | 'COMPLIANCE_OFFICER' | 'DEVELOPER' | 'READER';
+import type { Permission, Role } from '../../../src/shared/roles.ts';
+import type { UserStatus } from '../../../src/shared/user-catalogue.ts';
 
-export type Permission =
-  | 'users.read'
-  | 'users.write'
-  | 'imports.manage'
-  | 'exports.request'
-  | 'exports.personal_data'
-  | 'exports.revoke'
-  | 'audit.read'
-  | 'operators.manage'
-  | 'apikeys.manage'
-  | 'apps.manage';
+export type { Permission, Role, UserStatus };
 
 export interface Page<T> {
   results: T[];
@@ -43,8 +34,6 @@ export interface Me {
   applications: Application[];
   permissions: Permission[];
 }
-
-export type UserStatus = 'ACTIVE' | 'FLAGGED' | 'BLOCKED';
 
 export interface User {
   didit_internal_id: string;

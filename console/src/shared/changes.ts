@@ -1,4 +1,4 @@
-import { fieldByCsv, fieldByName } from '../../../src/features/users/user-catalogue.ts';
+import { fieldByCsv, fieldByName } from '../../../src/shared/user-catalogue.ts';
 import type { AuditEntry, FieldChanges } from '../api/types.ts';
 
 /** How the console words a change of a user's fields (the ledger's `changes`, §7). */

@@ -1,12 +1,19 @@
 // The server's own column lists: the server enforces them, the console shows them.
-export { exportColumns, importColumns, type ExportColumn } from '../../../src/features/users/user-columns.ts';
-import { personalDataColumns as personalDataColumnTuple } from '../../../src/features/auth/policy.ts';
+export { exportColumns, importColumns, type ExportColumn } from '../../../src/shared/user-columns.ts';
+import { personalDataColumns as personalDataColumnTuple, type Role } from '../../../src/shared/roles.ts';
 
-export const userStatuses = ['ACTIVE', 'FLAGGED', 'BLOCKED'] as const;
+// Statuses and roles are the server's, from src/shared/ (dependency-free; see docs/architecture.md).
+import { defaultUserStatus, userStatuses, type UserStatus } from '../../../src/shared/user-catalogue.ts';
 
-export const roles = ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'] as const;
+export { defaultUserStatus, userStatuses };
 
-export const roleLabels: Record<(typeof roles)[number], string> = {
+/** The status a change form offers first: away from the default (ACTIVE → FLAGGED), else back to it. */
+export function suggestedStatus(current: UserStatus): UserStatus {
+  return current === defaultUserStatus ? userStatuses.find((status) => status !== defaultUserStatus)! : defaultUserStatus;
+}
+export { roles } from '../../../src/shared/roles.ts';
+
+export const roleLabels: Record<Role, string> = {
   OWNER: 'Owner',
   ADMIN: 'Admin',
   COMPLIANCE_OFFICER: 'Compliance officer',

@@ -5,7 +5,7 @@ import type { Database } from '../../db/schema.ts';
 import { forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import { hashSecret } from './credentials.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
-import { can, type Permission } from './policy.ts';
+import { can, type Permission } from '../../shared/roles.ts';
 import type { ApiKeyPrincipal, OperatorPrincipal } from './principal.ts';
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
-import { roles } from './policy.ts';
+import { roles } from '../../shared/roles.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
 
 /** Shapes shared by the console's auth routes; dates leave as ISO strings. */

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { authorize } from './auth.hooks.ts';
 import { hashSecret, newSecret } from './credentials.ts';
 import { alreadyRegisteredMail, invitationMail } from './invitation-mail.ts';
-import { canManageOperator, roles } from './policy.ts';
+import { canManageOperator, roles } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import { hashPassword, isUniqueViolation, isValidOperatorEmail, type RequestMeta } from './tenancy.service.ts';
 

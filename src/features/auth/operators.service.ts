@@ -5,7 +5,7 @@ import { conflict, forbidden, notFound, unauthorized } from '../../http/errors.t
 import { recordAudit } from '../audit/audit.service.ts';
 import { authorize } from './auth.hooks.ts';
 import * as operators from './operators.repository.ts';
-import { canManageOperator } from './policy.ts';
+import { canManageOperator } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import type { RequestMeta } from './tenancy.service.ts';
 

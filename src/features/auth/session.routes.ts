@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { clientIp, operatorOf, requireOperator, SESSION_COOKIE } from './auth.hooks.ts';
 import { applicationSchema, consoleSecurity, operatorEmailField, operatorSummarySchema, organizationSchema } from './auth.schemas.ts';
-import { type Permission, permissions, permissionsOf } from './policy.ts';
+import { type Permission, permissions, permissionsOf } from '../../shared/roles.ts';
 import type { PasswordCheckGate } from './password-check-gate.ts';
 import { signIn, signOut } from './session.service.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';

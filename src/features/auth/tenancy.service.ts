@@ -5,7 +5,7 @@ import type { Database, Role } from '../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor, type SystemActor } from '../audit/audit.service.ts';
 import { displayPrefix, hashSecret, newSecret } from './credentials.ts';
-import { roles } from './policy.ts';
+import { roles } from '../../shared/roles.ts';
 import { textProblem } from '../../platform/validation/safe-text.ts';
 import type { OperatorPrincipal } from './principal.ts';
 

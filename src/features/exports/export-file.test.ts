@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { exportColumns, guardFormula } from '../users/user-columns.ts';
+import { exportColumns, guardFormula } from '../../shared/user-columns.ts';
 import { inlineParameters, sqlLiteral } from './export-query.ts';
 import { download, parseExportCsv, requestExportAs, type SeedUser, seedUsers, waitForExport } from '../../../test/support/exports.ts';
 

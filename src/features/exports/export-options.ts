@@ -1,7 +1,7 @@
 import { forbidden, invalid } from '../../http/errors.ts';
-import { can } from '../auth/policy.ts';
+import { can } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
-import { exportColumns, type ExportColumn, restrictedExportColumns } from '../users/user-columns.ts';
+import { exportColumns, type ExportColumn, restrictedExportColumns } from '../../shared/user-columns.ts';
 import { userFilterBodySchema, type UserFilters } from '../users/users.filters.ts';
 
 /** What an export request may ask for: filters exactly as the users list reads them, and allowed columns. */

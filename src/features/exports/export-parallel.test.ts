@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { exportColumns } from '../users/user-columns.ts';
+import { exportColumns } from '../../shared/user-columns.ts';
 import type { UserFilters } from '../users/users.filters.ts';
 import { writeExportInParallel } from './export-parallel.ts';
 import { buildExportCopy } from './export-query.ts';

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../../db/schema.ts';
 import type { ObjectStorage } from '../../platform/storage/storage.ts';
-import type { ExportColumn } from '../users/user-columns.ts';
+import type { ExportColumn } from '../../shared/user-columns.ts';
 import type { UserFilters } from '../users/users.filters.ts';
 import { buildExportKeySample, buildExportSelect, exportSessionSettings, type ExportKey } from './export-query.ts';
 import type { CopyProgress } from './export-progress.ts';

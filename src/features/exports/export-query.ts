@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/schema.ts';
 import { effectiveNameSql } from '../users/index.ts';
-import type { ExportColumn } from '../users/user-columns.ts';
+import type { ExportColumn } from '../../shared/user-columns.ts';
 import { type UserFilters, userFilterWhere } from '../users/users.filters.ts';
 
 /**

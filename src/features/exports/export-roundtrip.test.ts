@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { exportColumns } from '../users/user-columns.ts';
+import { exportColumns } from '../../shared/user-columns.ts';
 import { download, parseExportCsv, requestExportAs, waitForExport } from '../../../test/support/exports.ts';
 
 /** The contract: an export of every column is a valid import file that changes nothing. */

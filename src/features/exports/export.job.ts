@@ -8,7 +8,7 @@ import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
 import { keepAlive, OperationLeft, transition } from '../../platform/operations/index.ts';
 import { systemActor } from '../audit/audit.service.ts';
-import type { ExportColumn } from '../users/user-columns.ts';
+import type { ExportColumn } from '../../shared/user-columns.ts';
 import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
 import { parseExportFilters } from './export-options.ts';

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { attachmentDisposition } from '../../platform/storage/object-storage.ts';
-import { exportColumns } from '../users/user-columns.ts';
+import { exportColumns } from '../../shared/user-columns.ts';
 import { userFilterBodySchema } from '../users/users.filters.ts';
 import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport, cancelExport } from './exports.service.ts';

@@ -13,7 +13,7 @@ import { exportJob } from './export.job.ts';
 import { transition } from '../../platform/operations/index.ts';
 import { exportOperation, pendingExportStates } from './export-operation.ts';
 import { countPendingExports, type ExportRecord, findExport, findExportForDownload, insertExport, listExports, revokeExportLink } from './exports.repository.ts';
-import { can } from '../auth/policy.ts';
+import { can } from '../../shared/roles.ts';
 import { scopeFiltersToRole } from '../users/index.ts';
 
 /**

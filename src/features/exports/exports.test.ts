@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { exportColumns, restrictedExportColumns } from '../users/user-columns.ts';
+import { exportColumns, restrictedExportColumns } from '../../shared/user-columns.ts';
 import { download, parseExportCsv, requestExportAs, seedUsers, waitForExport } from '../../../test/support/exports.ts';
 
 let roster: TestRoster;

@@ -1,4 +1,4 @@
-import { guardFormula, importColumns, templateExampleRow } from '../users/user-columns.ts';
+import { guardFormula, importColumns, templateExampleRow } from '../../shared/user-columns.ts';
 import { decodeCells } from './staging/copy-text.ts';
 import { rowErrors, type StoredRow } from './staging/import-rows.repository.ts';
 

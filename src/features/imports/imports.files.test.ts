@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { exportColumns, guardFormula } from '../users/user-columns.ts';
+import { exportColumns, guardFormula } from '../../shared/user-columns.ts';
 import { csvText, previewOf, previewRows, startAndFinish, templateHeader, uploadCsv, usersOf, waitForImport } from '../../../test/support/imports.ts';
 
 let roster: TestRoster;

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { can } from '../auth/policy.ts';
+import { can } from '../../shared/roles.ts';
 import { listExportsPage } from '../exports/exports.service.ts';
 import { listImports } from '../imports/imports.service.ts';
 import { countUsers } from '../users/users-count.ts';

@@ -45,7 +45,7 @@ export {
   type ImportFieldName,
   type UserFieldName,
   type UserFieldSpec,
-} from './user-catalogue.ts';
+} from '../../shared/user-catalogue.ts';
 export { cellParsers, fieldValidators, type FieldResult } from './user-fields.ts';
 export { forecastRevert, revertLedgerChunk, type RevertChunkOutcome, type RevertConflict, type RevertConflictReason, type RevertContext, type RevertForecast } from './user-revert.ts';
 export { applyMetadata, applyTags, metadataKeyChanges, metadataModes, resolveWrite, tagChanges, tagsModes, type MetadataMode, type TagsMode, type WriteModes } from './write-modes.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiWritableFields, effectiveName, frozenOnceVerifiedFields, importChangeFields, personalDataCsvColumns, readOnlyApiFields, userCatalogue } from './user-catalogue.ts';
-import { exportColumns, importColumns, restrictedExportColumns } from './user-columns.ts';
+import { apiWritableFields, effectiveName, frozenOnceVerifiedFields, importChangeFields, personalDataCsvColumns, readOnlyApiFields, userCatalogue } from '../../shared/user-catalogue.ts';
+import { exportColumns, importColumns, restrictedExportColumns } from '../../shared/user-columns.ts';
 import { diffApiWrite, diffUser } from './user-diff.ts';
 import { mergeChunkSql } from './user-merge.sql.ts';
 

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { userJsonSql } from './user-catalogue.ts';
+import { userJsonSql } from '../../shared/user-catalogue.ts';
 import type { SqlRunner } from './user-merge.ts';
 
 /**

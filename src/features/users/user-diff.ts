@@ -1,4 +1,4 @@
-import { type FieldKind, importChangeFields, type UserFieldSpec, userCatalogue } from './user-catalogue.ts';
+import { type FieldKind, importChangeFields, type UserFieldSpec, userCatalogue } from '../../shared/user-catalogue.ts';
 
 /**
  * The one diff of a user record, driven by the field catalogue: the import's preview (classifyRow),

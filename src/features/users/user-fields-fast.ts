@@ -1,8 +1,8 @@
 import { countries } from './countries.ts';
 import { checkPlainPhone } from './phone-validator.ts';
-import type { ImportChangeFieldName } from './user-catalogue.ts';
+import type { ImportChangeFieldName } from '../../shared/user-catalogue.ts';
 import type { UserStatus } from '../../db/schema.ts';
-import { limits } from './user-fields.ts';
+import { limits, userStatuses } from './user-fields.ts';
 
 /**
  * Fast acceptance for the common cell, in front of user-fields.ts's validators (imports check
@@ -29,7 +29,7 @@ const METADATA_CHARS_BELOW_LIMIT = Math.floor(limits.metadataBytes / 3 / 5.25) -
 const mayHoldRefusedJson = /__proto__|constructor|\d[eE][+-]?\d|\d{16}/;
 
 const alpha3 = new Set(Object.keys(countries.getAlpha3Codes()).filter((code) => /^[A-Z]{3}$/.test(code) && countries.alpha3ToAlpha2(code) !== undefined));
-const statuses = new Set<string>(['ACTIVE', 'FLAGGED', 'BLOCKED']);
+const statuses = new Set<string>(userStatuses);
 
 export function fastVendorData(cell: string): string | undefined {
   return cell.length <= limits.vendorDataBytes && plainAscii.test(cell) ? cell : undefined;

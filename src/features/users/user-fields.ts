@@ -3,7 +3,7 @@ import type { UserStatus } from '../../db/schema.ts';
 import { checkInternationalPhone } from './phone-validator.ts';
 import { jsonValueProblem } from '../../platform/validation/json-values.ts';
 import { hasControlCharacters, isStorableText } from '../../platform/validation/safe-text.ts';
-import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } from './user-catalogue.ts';
+import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } from '../../shared/user-catalogue.ts';
 
 export { isStorableText };
 
@@ -20,7 +20,9 @@ export interface FieldError {
 
 export type FieldResult<T> = { ok: true; value: T } | { ok: false; error: FieldError };
 
-export const userStatuses: readonly UserStatus[] = ['ACTIVE', 'FLAGGED', 'BLOCKED'];
+import { userStatuses } from '../../shared/user-catalogue.ts';
+
+export { userStatuses };
 
 export const limits = {
   vendorDataBytes: 2000,

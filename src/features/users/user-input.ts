@@ -1,5 +1,5 @@
 import { AppError, type ErrorDetail } from '../../http/errors.ts';
-import { apiWritableFields, readOnlyApiFields } from './user-catalogue.ts';
+import { apiWritableFields, readOnlyApiFields } from '../../shared/user-catalogue.ts';
 import { type FieldError, isStorableText, type UserProfileInput, validateProfile, validateVendorData } from './user-fields.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { importChangeFields, type UserFieldSpec } from './user-catalogue.ts';
+import { defaultUserStatus, importChangeFields, type UserFieldSpec } from '../../shared/user-catalogue.ts';
 
 /**
  * The import's merge and ledger diff as SQL, generated from the field catalogue: one expression per
@@ -7,7 +7,7 @@ import { importChangeFields, type UserFieldSpec } from './user-catalogue.ts';
  */
 
 const fields = importChangeFields as readonly (UserFieldSpec & { column: string })[];
-const insertDefaults: Partial<Record<string, string>> = { status: `'ACTIVE'`, tags: `'{}'`, metadata: `'{}'` };
+const insertDefaults: Partial<Record<string, string>> = { status: `'${defaultUserStatus}'`, tags: `'{}'`, metadata: `'{}'` };
 
 /** The value a row leaves in a field: the staged value unless the cell was empty, or the field is frozen by a verification. */
 function mergedValue(spec: UserFieldSpec & { column: string }): string {

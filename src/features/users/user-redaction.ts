@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../db/schema.ts';
-import { can } from '../auth/policy.ts';
-import { personalDataFields } from './user-catalogue.ts';
+import { can } from '../../shared/roles.ts';
+import { personalDataFields } from '../../shared/user-catalogue.ts';
 import { type FaceResponse } from './faces.service.ts';
 import { faceSchema, type UserResponse, userSchema } from './users.schemas.ts';
 import type { UserFilters } from './users.filters.ts';

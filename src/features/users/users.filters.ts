@@ -1,6 +1,6 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.ts';
+import type { Database, UserStatus } from '../../db/schema.ts';
 import { invalid } from '../../http/errors.ts';
 import { instantMessage, instantString, parseInstant } from '../../platform/validation/instants.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
@@ -90,7 +90,7 @@ function escapeLike(text: string): string {
 export function userFilterWhere(appId: string, filters: UserFilters) {
   return (eb: ExpressionBuilder<Database, 'users'>): Expression<SqlBool> => {
     const conditions: Expression<SqlBool>[] = [eb('users.app_id', '=', appId)];
-    if (filters.status?.length) conditions.push(eb('users.status', 'in', filters.status as ('ACTIVE' | 'FLAGGED' | 'BLOCKED')[]));
+    if (filters.status?.length) conditions.push(eb('users.status', 'in', filters.status as UserStatus[]));
     if (filters.country?.length) conditions.push(eb('users.country', 'in', filters.country));
     if (filters.tags?.length) conditions.push(sql<SqlBool>`users.tags && ${sql.val(filters.tags)}::text[]`);
     if (filters.created_after) conditions.push(eb('users.created_at', '>=', instantOf('created_after', filters.created_after)));

@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Updateable, type UpdateObject } from 'kysely';
 import type pg from 'pg';
 import type { Database, UsersTable } from '../../db/schema.ts';
-import { storedUserColumns, userJsonSql } from './user-catalogue.ts';
+import { defaultUserStatus, storedUserColumns, userJsonSql } from '../../shared/user-catalogue.ts';
 import { feedCtes, ledgerPendingSql } from './user-changes.repository.ts';
 import type { UserCursor } from './user-cursor.ts';
 import type { UserWrite } from './user-input.ts';
@@ -78,7 +78,7 @@ export async function insertUserAudited(pool: pg.Pool, appId: string, vendorData
     write.email ?? null,
     write.phone ?? null,
     write.country ?? null,
-    write.status ?? 'ACTIVE',
+    write.status ?? defaultUserStatus,
     write.tags ?? [],
     JSON.stringify(write.metadata ?? {}),
     audit.orgId,

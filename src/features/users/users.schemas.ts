@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { UsersTable } from '../../db/schema.ts';
 import { userFilterFields } from './users.filters.ts';
 import { userStatuses } from './user-fields.ts';
-import { effectiveName, userCatalogue } from './user-catalogue.ts';
+import { effectiveName, userCatalogue } from '../../shared/user-catalogue.ts';
 
 /**
  * HTTP shapes of the users API and the console's users pages.
@@ -29,7 +29,7 @@ export const userSchema = z
     email: z.string().nullable(),
     phone: z.string().nullable().describe('E.164'),
     country: z.string().nullable().describe('ISO 3166-1 alpha-3'),
-    status: z.enum(['ACTIVE', 'FLAGGED', 'BLOCKED']),
+    status: z.enum(userStatuses),
     tags: z.array(z.string()),
     metadata: z.record(z.string(), z.unknown()),
     verified_at: timestamp.describe('When an approved session last verified full_name and date_of_birth'),

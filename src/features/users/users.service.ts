@@ -7,7 +7,7 @@ import { faceKeysOfUsers } from './faces.repository.ts';
 import { publishLedgerEntries, publishUserChanges } from './user-changes.repository.ts';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
 import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
-import { frozenOnceVerifiedFields } from './user-catalogue.ts';
+import { defaultUserStatus, frozenOnceVerifiedFields } from '../../shared/user-catalogue.ts';
 import { diffApiWrite } from './user-diff.ts';
 import { parseUserWrite, unexpectedFields, type UserWrite, validateNote, validationError } from './user-input.ts';
 import type { UserFilters } from './users.filters.ts';
@@ -90,7 +90,7 @@ export async function createUser(ctx: AppContext, actor: UsersActor, body: Recor
   const fields = Object.keys(write).filter((field) => field !== 'vendor_data');
   // A created user's fields from nothing, as an import's user.created lists them (status included: it starts ACTIVE).
   const changes = Object.fromEntries(
-    Object.entries(diffApiWrite({}, { status: 'ACTIVE', ...write } as Record<string, unknown>)).filter(([, change]) => !isEmptyValue(change.to)),
+    Object.entries(diffApiWrite({}, { status: defaultUserStatus, ...write } as Record<string, unknown>)).filter(([, change]) => !isEmptyValue(change.to)),
   );
   const { principal } = actor;
   const row = await insertUserAudited(ctx.database.pool, actor.appId, vendorData, write, {

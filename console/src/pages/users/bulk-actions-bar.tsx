@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { type BulkActionKind, type BulkSelection, useBulkAction, useExportSelection, useRequestBulkAction } from '../../api/bulk-actions.ts';
 import type { UserStatus } from '../../api/types.ts';
 import { ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
-import { userStatuses } from '../../shared/columns.ts';
+import { defaultUserStatus, suggestedStatus, userStatuses } from '../../shared/columns.ts';
 import { countOf, formatNumber } from '../../shared/format.ts';
 
 type Choice = BulkActionKind | 'export';
@@ -55,7 +55,7 @@ interface Props {
 export function BulkActionsBar({ appId, selection, describe, onStarted }: Props) {
   const ids = useId();
   const [choice, setChoice] = useState<Choice>('set_status');
-  const [status, setStatus] = useState<UserStatus>('FLAGGED');
+  const [status, setStatus] = useState<UserStatus>(suggestedStatus(defaultUserStatus));
   const [reason, setReason] = useState('');
   const [tag, setTag] = useState('');
   const [confirming, setConfirming] = useState(false);

@@ -2,11 +2,11 @@ import { type FormEvent, useState } from 'react';
 import type { User, UserStatus } from '../../api/types.ts';
 import { useChangeUserStatus } from '../../api/users.ts';
 import { ErrorMessage } from '../../components/feedback.tsx';
-import { userStatuses } from '../../shared/columns.ts';
+import { suggestedStatus, userStatuses } from '../../shared/columns.ts';
 
 export function StatusChangeForm({ appId, user }: { appId: string; user: User }) {
   const change = useChangeUserStatus(appId, user.didit_internal_id);
-  const [status, setStatus] = useState<UserStatus>(user.status === 'ACTIVE' ? 'FLAGGED' : 'ACTIVE');
+  const [status, setStatus] = useState<UserStatus>(suggestedStatus(user.status));
   const [reason, setReason] = useState('');
 
   const submit = (event: FormEvent) => {
@@ -16,7 +16,7 @@ export function StatusChangeForm({ appId, user }: { appId: string; user: User })
       {
         onSuccess: (updated) => {
           setReason('');
-          setStatus(updated.status === 'ACTIVE' ? 'FLAGGED' : 'ACTIVE');
+          setStatus(suggestedStatus(updated.status));
         },
       },
     );

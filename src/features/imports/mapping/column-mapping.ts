@@ -1,4 +1,4 @@
-import { importColumns, type ImportColumn, readOnlyColumns } from '../../users/user-columns.ts';
+import { importColumns, type ImportColumn, readOnlyColumns } from '../../../shared/user-columns.ts';
 import type { ColumnPlan } from '../validation/import-columns.ts';
 import type { ImportWarning } from '../imports.tables.ts';
 import { STATUS_REASON_COLUMN } from '../validation/row-validation.ts';

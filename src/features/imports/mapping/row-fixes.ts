@@ -1,3 +1,4 @@
+import type { UserStatus } from '../../../shared/user-catalogue.ts';
 import { countries } from '../../users/countries.ts';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { validateCountry, validatePhone, validateStatus } from '../../users/user-fields.ts';
@@ -100,11 +101,15 @@ export function phoneFix(cell: string, region: CountryCode | undefined): string 
 
 // ---- statuses ---------------------------------------------------------------------------------
 
-const statusSynonyms: Record<string, 'ACTIVE' | 'FLAGGED' | 'BLOCKED'> = {
-  enabled: 'ACTIVE', activated: 'ACTIVE', ok: 'ACTIVE', live: 'ACTIVE', approved: 'ACTIVE', verified: 'ACTIVE', open: 'ACTIVE',
-  suspended: 'BLOCKED', disabled: 'BLOCKED', banned: 'BLOCKED', locked: 'BLOCKED', deactivated: 'BLOCKED', closed: 'BLOCKED', terminated: 'BLOCKED', rejected: 'BLOCKED', declined: 'BLOCKED',
-  review: 'FLAGGED', 'in review': 'FLAGGED', 'under review': 'FLAGGED', 'on hold': 'FLAGGED', hold: 'FLAGGED', suspicious: 'FLAGGED', watchlist: 'FLAGGED', 'manual review': 'FLAGGED',
+/** Words vendors use for each status (keyed by the catalogue's statuses, so a new status needs its words). */
+const statusWords: Record<UserStatus, readonly string[]> = {
+  ACTIVE: ['enabled', 'activated', 'ok', 'live', 'approved', 'verified', 'open'],
+  BLOCKED: ['suspended', 'disabled', 'banned', 'locked', 'deactivated', 'closed', 'terminated', 'rejected', 'declined'],
+  FLAGGED: ['review', 'in review', 'under review', 'on hold', 'hold', 'suspicious', 'watchlist', 'manual review'],
 };
+const statusSynonyms: Record<string, UserStatus> = Object.fromEntries(
+  Object.entries(statusWords).flatMap(([status, words]) => words.map((word) => [word, status as UserStatus])),
+);
 
 export function statusFix(cell: string): string | undefined {
   return statusSynonyms[cell.trim().toLowerCase().replace(/[\s_-]+/g, ' ')];

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ImportWarning, RowAction, RowError } from '../imports.tables.ts';
-import { importFields } from '../../users/user-catalogue.ts';
+import { importFields } from '../../../shared/user-catalogue.ts';
 import type { ExistingUser } from '../validation/row-classification.ts';
 import type { RepeatCandidates } from '../validation/repeated-keys.ts';
 

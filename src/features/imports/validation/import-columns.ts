@@ -1,4 +1,4 @@
-import { exportColumns, type ImportColumn, importColumns, readOnlyColumns } from '../../users/user-columns.ts';
+import { exportColumns, type ImportColumn, importColumns, readOnlyColumns } from '../../../shared/user-columns.ts';
 import type { CsvHeader } from '../readers/csv-reader.ts';
 import type { ImportWarning } from '../imports.tables.ts';
 import { STATUS_REASON_COLUMN } from './row-validation.ts';

@@ -1,4 +1,4 @@
-import { importFields } from '../../users/user-catalogue.ts';
+import { importFields } from '../../../shared/user-catalogue.ts';
 import type { ImportMode } from '../../users/user-merge.ts';
 import { CopyRowBuffer, copyTextArray, encodeCells } from '../staging/copy-text.ts';
 import type { ColumnPlan } from './import-columns.ts';

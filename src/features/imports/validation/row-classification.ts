@@ -1,5 +1,5 @@
 import { type FieldChanges, diffUser } from '../../users/user-diff.ts';
-import { fieldByName } from '../../users/user-catalogue.ts';
+import { fieldByName } from '../../../shared/user-catalogue.ts';
 import { metadataKeyChanges, resolveWrite, tagChanges, type WriteModes } from '../../users/index.ts';
 import type { ImportWarning, RowAction } from '../imports.tables.ts';
 import type { ImportValues } from './row-validation.ts';

@@ -1,5 +1,5 @@
 import type { UserStatus } from '../../../db/schema.ts';
-import { importChangeFields, type ImportChangeFieldName } from '../../users/user-catalogue.ts';
+import { importChangeFields, type ImportChangeFieldName } from '../../../shared/user-catalogue.ts';
 import { cellParsers, validateVendorData } from '../../users/user-fields.ts';
 import { fastCellChecks, fastVendorData } from '../../users/user-fields-fast.ts';
 import { validateNote } from '../../users/user-input.ts';

@@ -1,6 +1,10 @@
-import type { Role } from '../../db/schema.ts';
+/**
+ * Operator roles and what each may do, declared once for the server and the console (which imports
+ * this file; it imports nothing but the field catalogue beside it). See docs/roles.md.
+ */
 
-export const roles: readonly Role[] = ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'];
+export const roles = ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER', 'DEVELOPER', 'READER'] as const;
+export type Role = (typeof roles)[number];
 
 /** Higher rank outranks lower: OWNER > ADMIN > COMPLIANCE_OFFICER > DEVELOPER > READER. */
 export const roleRank: Record<Role, number> = { OWNER: 5, ADMIN: 4, COMPLIANCE_OFFICER: 3, DEVELOPER: 2, READER: 1 };
@@ -51,4 +55,4 @@ export function canManageOperator(actor: Role, targetRole: Role): boolean {
 }
 
 /** Columns of an export that hold personal data; restricted roles never get them. Declared per field in the users' field catalogue. */
-export { personalDataCsvColumns as personalDataColumns } from '../users/user-catalogue.ts';
+export { personalDataCsvColumns as personalDataColumns } from './user-catalogue.ts';

@@ -4,10 +4,17 @@
  * columns, classification, merge SQL and ledger diff (user-merge.sql.ts), the export's column list,
  * the user object's JSON and the personal-data rule of §6.
  *
- * Pure data (no validators, no Node modules): the console bundle imports it too. Validators per field
+ * Pure data (no validators, no Node modules): the console bundle imports it too (src/shared/ holds
+ * only such dependency-free modules; see docs/architecture.md). Validators per field
  * live in user-fields.ts and are keyed by these names (`fieldValidators`), so a new field that the API
  * or an import may write cannot be added here without its validator.
  */
+
+/** A user's status, declared once (the column's CHECK in src/db/migrations/2026-11-27T0900-core.ts holds the same set). */
+export const userStatuses = ['ACTIVE', 'FLAGGED', 'BLOCKED'] as const;
+export type UserStatus = (typeof userStatuses)[number];
+/** What a user created without a status gets (the column's default). */
+export const defaultUserStatus: UserStatus = 'ACTIVE';
 
 /** How a field is stored and compared; decides its SQL type, its JSON form and its equality. */
 export type FieldKind = 'uuid' | 'text' | 'date' | 'status' | 'tags' | 'metadata' | 'count' | 'timestamp' | 'computed';
@@ -50,7 +57,7 @@ export const userCatalogue = [
   field({ name: 'email', column: 'email', csv: 'email', kind: 'text', personal: true, importWritable: true, apiWritable: true, description: 'An email address' }),
   field({ name: 'phone', column: 'phone', csv: 'phone', kind: 'text', personal: true, importWritable: true, apiWritable: true, description: 'E.164' }),
   field({ name: 'country', column: 'country', csv: 'country', kind: 'text', importWritable: true, apiWritable: true, description: 'ISO 3166-1 alpha-3' }),
-  field({ name: 'status', column: 'status', csv: 'status', kind: 'status', importWritable: true, apiWritable: true, description: 'ACTIVE (default), FLAGGED or BLOCKED' }),
+  field({ name: 'status', column: 'status', csv: 'status', kind: 'status', importWritable: true, apiWritable: true, description: `${userStatuses.join(', ')}; ${defaultUserStatus} by default` }),
   field({ name: 'tags', column: 'tags', csv: 'tags', kind: 'tags', importWritable: true, apiWritable: true, description: 'Strings without commas, at most 50; comma-separated in files' }),
   field({ name: 'metadata', column: 'metadata', csv: 'metadata_json', kind: 'metadata', personal: true, importWritable: true, apiWritable: true, description: 'Any JSON object up to 64 KB; replaced whole' }),
   field({ name: 'verified_at', column: 'verified_at', csv: null, kind: 'timestamp', description: 'When an approved session last verified full_name and date_of_birth' }),
