@@ -8,6 +8,7 @@ import { features } from './features/index.ts';
 import { registerConsoleStatic } from './http/console-static.ts';
 import { errorBody, registerErrorHandling } from './http/errors.ts';
 import { loggingOptions, registerOperations } from './http/operations.ts';
+import { recordRoutes } from './http/route-table.ts';
 import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 
 export interface BuildAppOptions {
@@ -39,6 +40,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  recordRoutes(app);
 
   await app.register(cookie, { secret: ctx.config.ROSTER_SECRET });
   await registerSecurityHeaders(app, ctx.config);

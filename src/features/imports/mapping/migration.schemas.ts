@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeString } from '../../../platform/validation/safe-text.ts';
 import type { ColumnMapping } from './column-mapping.ts';
 import type { ImportRecord } from '../imports.repository.ts';
 import { presetNames } from './presets.ts';
@@ -34,7 +35,8 @@ export const migrationViewFields = {
 };
 
 export const mappingBody = z.object({
-  mapping: z.record(z.string().max(1000), z.string().max(200).nullable()).describe('{"Source header": "email" | "metadata.KEY" | null}'),
+  // A source header may hold any character a file can (but NUL or a lone surrogate); a field name is plain text.
+  mapping: z.record(safeString({ max: 1000, controls: 'any' }), safeString({ max: 200 }).nullable()).describe('{"Source header": "email" | "metadata.KEY" | null}'),
 });
 
 export const fixesBody = z.object({ accept: z.array(z.enum(fixCodes)).min(1, 'name at least one kind of fix') });
@@ -42,7 +44,7 @@ export const fixesBody = z.object({ accept: z.array(z.enum(fixCodes)).min(1, 'na
 export const rowParams = z.object({ app_id: z.string(), id: z.string(), row: z.coerce.number().int().min(1) });
 
 export const rowEditBody = z.object({
-  values: z.record(z.string().max(1000), z.string().max(1_000_000)).refine((values) => Object.keys(values).length > 0, 'give at least one cell'),
+  values: z.record(safeString({ max: 1000, controls: 'any' }), safeString({ max: 1_000_000, controls: 'any' })).refine((values) => Object.keys(values).length > 0, 'give at least one cell'),
 });
 
 /** The view's mapping fields; an import whose header was never read shows its columns unmapped. */
