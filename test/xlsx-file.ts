@@ -4,7 +4,8 @@ import { crc32, deflateRawSync } from 'node:zlib';
  * Builds .xlsx workbooks for tests and benchmarks, with the ZIP entries in the order Excel writes
  * them: the sheet before xl/sharedStrings.xml (the order a streaming reader trips on).
  */
-export type XlsxCell = string | number | boolean | null;
+/** `{ date: serial }`: a number in a date-formatted cell, as Excel writes a date. */
+export type XlsxCell = string | number | boolean | null | { date: number };
 
 export interface XlsxOptions {
   /** Text cells as inline strings instead of shared strings. */
@@ -13,7 +14,12 @@ export interface XlsxOptions {
   sharedStringsFirst?: boolean;
   /** Deflate the entries (default) or store them. */
   compress?: boolean;
+  /** xl/styles.xml, when the cells use styles. */
+  stylesXml?: string;
 }
+
+// Style 1 is a date (built-in format 14, m/d/yyyy): the cells written as { date: serial } use it.
+const dateStylesXml = '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>';
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -32,7 +38,8 @@ export function buildXlsx(rows: readonly (readonly XlsxCell[])[], options: XlsxO
     cells.forEach((cell, c) => {
       if (cell === null || cell === '') return;
       const ref = `${columnName(c)}${r + 1}`;
-      if (typeof cell === 'number') xml += `<c r="${ref}"><v>${cell}</v></c>`;
+      if (typeof cell === 'object') xml += `<c r="${ref}" s="1"><v>${cell.date}</v></c>`;
+      else if (typeof cell === 'number') xml += `<c r="${ref}"><v>${cell}</v></c>`;
       else if (typeof cell === 'boolean') xml += `<c r="${ref}" t="b"><v>${cell ? 1 : 0}</v></c>`;
       else if (options.inlineStrings) xml += `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(cell)}</t></is></c>`;
       else {
@@ -49,7 +56,8 @@ export function buildXlsx(rows: readonly (readonly XlsxCell[])[], options: XlsxO
   });
   sheetParts.push('</sheetData></worksheet>');
   const sharedXml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${shared.length}" uniqueCount="${shared.length}">${shared.map((text) => `<si><t xml:space="preserve">${escapeXml(text)}</t></si>`).join('')}</sst>`;
-  return xlsxFromParts(Buffer.from(sheetParts.join(''), 'utf8'), Buffer.from(sharedXml, 'utf8'), options);
+  const dated = rows.some((cells) => cells.some((cell) => typeof cell === 'object' && cell !== null));
+  return xlsxFromParts(Buffer.from(sheetParts.join(''), 'utf8'), Buffer.from(sharedXml, 'utf8'), dated ? { stylesXml: dateStylesXml, ...options } : options);
 }
 
 /** A workbook around a sheet's XML and a shared-string table as given (hostile files are written this way). */
@@ -64,6 +72,7 @@ export function xlsxFromParts(sheetXml: Buffer | string, sharedStringsXml: Buffe
   const sheet: [string, Buffer | string] = ['xl/worksheets/sheet1.xml', sheetXml];
   const strings: [string, Buffer | string] = ['xl/sharedStrings.xml', sharedStringsXml];
   entries.push(...(options.sharedStringsFirst ? [strings, sheet] : [sheet, strings]));
+  if (options.stylesXml) entries.push(['xl/styles.xml', options.stylesXml]);
   return zip(entries.map(([name, text]) => [name, Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8')]), options.compress ?? true);
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { csvText, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, usersOf, waitForImport } from '../../../test/support/imports.ts';
+import { buildXlsx } from '../../../test/xlsx-file.ts';
 import { errorsCsv, putMapping, settledImport } from '../../../test/support/import-mapping.ts';
 
 let roster: TestRoster;
@@ -152,5 +153,49 @@ describe('keep the good cells (issue 20, measured 3)', () => {
       ['a-1', 'ana@example.com', null],
       ['a-2', 'bo@example.com', '+33612345678'],
     ]);
+  });
+});
+
+describe('types and dates (issue 20, measured 4)', () => {
+  it('NDJSON keeps booleans, numbers and nulls in metadata; a JSON string stays a string', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const file = '{"vendor_data":"n-1","email_verified":true,"logins_count":128,"note":null,"code":"128"}\n{"vendor_data":"n-2","email_verified":false,"logins_count":3.5,"code":"007"}\n';
+    const waiting = await settledImport(roster, tenant, file);
+    const mapping = { email_verified: 'metadata.email_verified', logins_count: 'metadata.logins_count', note: 'metadata.note', code: 'metadata.code' };
+    expect((await putMapping(roster, tenant, waiting.id, mapping)).statusCode).toBe(200);
+    const ready = await waitForImport(roster, tenant, waiting.id, ['ready']);
+    await startAndFinish(roster, tenant, ready.id);
+    expect((await usersOf(roster, tenant)).map((user) => user.metadata)).toEqual([
+      { email_verified: true, logins_count: 128, note: null, code: '128' },
+      { email_verified: false, logins_count: 3.5, code: '007' },
+    ]);
+  });
+
+  it('CSV cells stay their text unless the mapping gives a type; a bad typed cell is an error of that key', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const file = 'vendor_data,payload,score,amount,vip,signed_up\nc-1,"{""a"":1}",102.0,102.0,yes,1589212345000\nc-2,[1],7,seven,no,2024-02-05\n';
+    const waiting = await settledImport(roster, tenant, file, { query: { invalid_cells: 'clear_cell' } });
+    const mapping = { payload: 'metadata.payload', score: 'metadata.score', amount: 'metadata.amount:number', vip: 'metadata.vip:boolean', signed_up: 'metadata.signed_up:date' };
+    expect((await putMapping(roster, tenant, waiting.id, mapping)).statusCode).toBe(200);
+    const ready = await waitForImport(roster, tenant, waiting.id, ['ready']);
+    expect(ready).toMatchObject({ valid_rows: 2, cells_cleared: 1 });
+    await startAndFinish(roster, tenant, ready.id);
+    expect((await usersOf(roster, tenant)).map((user) => user.metadata)).toEqual([
+      { payload: '{"a":1}', score: '102.0', amount: 102, vip: true, signed_up: '2020-05-11T15:52:25.000Z' },
+      { payload: '[1]', score: '7', vip: false, signed_up: '2024-02-05' },
+    ]);
+  });
+
+  it('an xlsx date cell arrives as an ISO date, not a serial number', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const workbook = buildXlsx([
+      ['vendor_data', 'signed_up', 'plain'],
+      ['x-1', { date: 45809 }, 45809],
+    ]);
+    const waiting = await settledImport(roster, tenant, workbook, { fileName: 'users.xlsx' });
+    expect((await putMapping(roster, tenant, waiting.id, { signed_up: 'metadata.signed_up', plain: 'metadata.plain' })).statusCode).toBe(200);
+    const ready = await waitForImport(roster, tenant, waiting.id, ['ready']);
+    await startAndFinish(roster, tenant, ready.id);
+    expect((await usersOf(roster, tenant))[0]!.metadata).toEqual({ signed_up: '2025-06-01', plain: '45809' });
   });
 });

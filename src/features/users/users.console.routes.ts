@@ -6,7 +6,7 @@ import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '
 import { facesOfUser } from './faces.service.ts';
 import { listUsersSorted, userSortQuery } from './user-sort.ts';
 import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole } from './user-redaction.ts';
-import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, toUserResponse, updateStatusBody } from './users.schemas.ts';
+import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, patchUserQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
 
 const appParams = z.object({ app_id: z.string() });
@@ -72,6 +72,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
         security,
         summary: "Edit a user's profile fields, tags and metadata (OWNER, ADMIN, COMPLIANCE_OFFICER); same rules as PATCH /v3/users/{vendor_data}/",
         params: userParams,
+        querystring: patchUserQuery,
         body: patchUserBody,
         response: { 200: consoleUserSchema, ...consoleErrors },
       },
@@ -81,7 +82,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       authorize(operator, 'users.write');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const actor = { principal: operator, appId: application.id, ip: clientIp(request) };
-      return redactUser(operator.role, toUserResponse(await patchUser(ctx, actor, { id: request.params.didit_internal_id }, request.body)));
+      return redactUser(operator.role, toUserResponse(await patchUser(ctx, actor, { id: request.params.didit_internal_id }, request.body, { tags: request.query.tags_mode, metadata: request.query.metadata_mode })));
     },
   );
 

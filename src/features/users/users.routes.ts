@@ -11,6 +11,7 @@ import {
   errorResponse,
   listUsersQuery,
   patchUserBody,
+  patchUserQuery,
   recordSessionBody,
   toUserResponse,
   updateStatusBody,
@@ -88,9 +89,10 @@ export async function registerUsersApiRoutes(scope: FastifyInstance, ctx: AppCon
       url,
       {
         onRequest,
-        schema: { hide, tags, security, summary: 'Update the fields sent (metadata is replaced whole)', params: vendorDataParams, body: patchUserBody, response: { 200: userSchema, ...apiErrors } },
+        schema: { hide, tags, security, summary: 'Update the fields sent (metadata is replaced whole)', params: vendorDataParams, querystring: patchUserQuery,
+        body: patchUserBody, response: { 200: userSchema, ...apiErrors } },
       },
-      async (request) => toUserResponse(await patchUser(ctx, apiActor(request), { vendorData: request.params.vendor_data }, request.body)),
+      async (request) => toUserResponse(await patchUser(ctx, apiActor(request), { vendorData: request.params.vendor_data }, request.body, { tags: request.query.tags_mode, metadata: request.query.metadata_mode })),
     );
   }
 

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import { metadataModes, tagsModes } from './write-modes.ts';
 import type { UsersTable } from '../../db/schema.ts';
 import { userFilterFields } from './users.filters.ts';
 import { userStatuses } from './user-fields.ts';
@@ -139,3 +140,11 @@ export const faceSchema = z.object({
 export const userWithFacesSchema = userSchema.extend({ faces: z.array(faceSchema) });
 
 export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+/** PATCH's query: how the body's tags and metadata apply (write-modes.ts; docs/api.md). */
+export const patchUserQuery = z
+  .object({
+    tags_mode: z.enum(tagsModes).optional().describe('replace (default): the body\'s tags are the whole list · merge: they are added · remove: they are taken away'),
+    metadata_mode: z.enum(metadataModes).optional().describe('replace (default): the body\'s metadata is the whole object · merge: its keys overwrite those keys only'),
+  })
+  .strict();

@@ -1,3 +1,4 @@
+import { resolveWrite, type WriteModes } from './write-modes.ts';
 import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -126,13 +127,15 @@ function isEmptyValue(value: unknown): boolean {
 }
 
 /**
- * Updates the fields sent; metadata is replaced whole. Nothing is written (and updated_at stays)
- * when no field changes. Verified fields and status have their own paths, see docs/api.md#endpoints.
+ * Updates the fields sent; tags and metadata are replaced whole unless `modes` says merge (or, for
+ * tags, remove): write-modes.ts. Nothing is written (and updated_at stays) when no field changes.
+ * Verified fields and status have their own paths, see docs/api.md#endpoints.
  */
-export async function patchUser(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>): Promise<UserRow> {
-  const write = parseUserWrite(body, { requireVendorData: false });
+export async function patchUser(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>, modes?: Partial<WriteModes>): Promise<UserRow> {
+  const parsed = parseUserWrite(body, { requireVendorData: false });
   return ctx.db.transaction().execute(async (trx) => {
     const row = await lockUser(trx, actor.appId, locator);
+    const write = resolveWrite(row as unknown as Record<string, unknown>, parsed, { tags: modes?.tags ?? 'replace', metadata: modes?.metadata ?? 'replace' });
     const problems: FieldError[] = [];
     if (write.vendor_data !== undefined && write.vendor_data !== row.vendor_data) {
       problems.push({ field: 'vendor_data', code: 'vendor_data_immutable', message: 'vendor_data cannot change; create a new user instead' });

@@ -1,5 +1,6 @@
 import { importColumns, type ImportColumn, readOnlyColumns } from '../../../shared/user-columns.ts';
 import type { ColumnPlan } from '../validation/import-columns.ts';
+import { type MetadataCellType, metadataCellTypes, type MetadataColumn } from '../validation/metadata-cells.ts';
 import type { ImportWarning } from '../imports.tables.ts';
 import { STATUS_REASON_COLUMN } from '../validation/row-validation.ts';
 
@@ -56,15 +57,23 @@ const readOnlyKeys = new Set(readOnlyColumns.map((column) => headerKey(column)))
 // The error report's own columns: a fixed report can be uploaded again as it is.
 const reportKeys = new Set(['line', 'row', 'errorcodes', 'errors']);
 
+/** `metadata.KEY` or `metadata.KEY:type` (type: text, number, boolean, date, json; metadata-cells.ts). */
+export function metadataTarget(field: string): { key: string; type?: MetadataCellType } {
+  const key = field.slice(METADATA_PREFIX.length);
+  const colon = key.lastIndexOf(':');
+  const type = colon > 0 ? key.slice(colon + 1) : '';
+  return (metadataCellTypes as readonly string[]).includes(type) ? { key: key.slice(0, colon), type: type as MetadataCellType } : { key };
+}
+
 /** Whether `field` may be a mapping target; returns the problem in words, or null. */
 export function mappingTargetProblem(field: string): string | null {
   if (mappableFields.includes(field)) return null;
   if (field.startsWith(METADATA_PREFIX)) {
-    const key = field.slice(METADATA_PREFIX.length);
+    const { key } = metadataTarget(field);
     if (key.trim() === '' || key.length > 100 || /[\u0000-\u001f\u007f]/.test(key)) return `"${field}": the metadata key must be 1 to 100 printable characters`;
     return null;
   }
-  return `"${field}" is not a field an import writes; use one of ${mappableFields.join(', ')}, or metadata.KEY`;
+  return `"${field}" is not a field an import writes; use one of ${mappableFields.join(', ')}, or metadata.KEY (optionally metadata.KEY:number, :boolean, :date, :json)`;
 }
 
 export interface MappingSources {
@@ -116,7 +125,7 @@ export function mapColumns(headers: readonly string[], sources: MappingSources =
   });
 
   const positions: ColumnPlan['positions'] = {};
-  const metadataKeys: [string, number][] = [];
+  const metadataKeys: MetadataColumn[] = [];
   let statusReasonPosition: number | undefined;
   columns.forEach((column, index) => {
     if (column.field === null) {
@@ -125,7 +134,8 @@ export function mapColumns(headers: readonly string[], sources: MappingSources =
     } else if (column.field === STATUS_REASON_COLUMN) {
       statusReasonPosition = index;
     } else if (column.field.startsWith(METADATA_PREFIX)) {
-      metadataKeys.push([column.field.slice(METADATA_PREFIX.length), index]);
+      const { key, type } = metadataTarget(column.field);
+      metadataKeys.push(type ? [key, index, type] : [key, index]);
     } else {
       positions[column.field as ImportColumn] = index;
     }

@@ -50,10 +50,11 @@ describe('presets', () => {
       given_name: 'Ana',
       family_name: 'López',
       nickname: 'ana.lopez',
-      email_verified: 'true',
-      auth0_created_at: '2021-03-04T10:12:01.123Z',
+      // Types kept (issue 20): a boolean stays a boolean, a count a number; the sign-up date is kept.
+      email_verified: true,
+      source_created_at: '2021-03-04T10:12:01.123Z',
       auth0_last_login: '2024-01-02T08:00:00.000Z',
-      auth0_logins_count: '42',
+      auth0_logins_count: 42,
       user_metadata: { plan: 'gold', locale: 'es' },
       app_metadata: { roles: ['customer'] },
     });
@@ -70,7 +71,7 @@ describe('presets', () => {
       ['8Zkh0qQ1VbT3x9cK2mN4pR6sT8uV', 'carla@example.com', 'Carla Souza', '+5511987654321', 'ACTIVE'],
       ['Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9', 'dmitri@example.com', null, null, 'BLOCKED'],
     ]);
-    expect(users[1]!.metadata).toEqual({ email_verified: 'false', firebase_created_at: '1589212345000', custom_claims: { tier: 'basic', admin: false } });
+    expect(users[1]!.metadata).toEqual({ email_verified: false, source_created_at: '2020-05-11T15:52:25.000Z', custom_claims: { tier: 'basic', admin: false } });
     expect(JSON.stringify(users)).not.toContain('lSrfV15cpx95');
   });
 
@@ -87,7 +88,7 @@ describe('presets', () => {
     ]);
     expect(users[0]!.metadata).toEqual({
       sumsub_applicant_id: '5b594ade0a975a36c9349e66',
-      sumsub_created_at: '2024-02-05 10:11:12',
+      source_created_at: '2024-02-05T10:11:12.000Z',
       sumsub_level: 'basic-kyc-level',
       first_name: 'Eva',
       last_name: 'Martin',

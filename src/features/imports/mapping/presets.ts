@@ -6,7 +6,8 @@ import type { FixCode } from './row-fixes.ts';
  * Presets for other vendors' exports (CONTRACT §9): a saved mapping, the fixes accepted up front,
  * and the format the vendor writes. Chosen at upload (`?preset=auth0`) or in the wizard. Each
  * vendor's fields are listed: a field mapped to null is dropped on purpose (password hashes are
- * never imported). Fields not listed go through ordinary matching. docs/vendor-migration.md#presets has the same table.
+ * never imported). Fields not listed go through ordinary matching. The source's sign-up date is kept
+ * as `metadata.source_created_at` (an ISO instant) by every preset. docs/vendor-migration.md#presets has the same table.
  */
 export interface ImportPreset {
   name: string;
@@ -37,8 +38,8 @@ const auth0: ImportPreset = {
     family_name: 'metadata.family_name',
     nickname: 'metadata.nickname',
     email_verified: 'metadata.email_verified',
-    created_at: 'metadata.auth0_created_at',
-    last_login: 'metadata.auth0_last_login',
+    created_at: 'metadata.source_created_at:date',
+    last_login: 'metadata.auth0_last_login:date',
     logins_count: 'metadata.auth0_logins_count',
     user_metadata: 'metadata.user_metadata',
     app_metadata: 'metadata.app_metadata',
@@ -67,9 +68,9 @@ const firebase: ImportPreset = {
     phoneNumber: 'phone',
     disabled: 'status',
     emailVerified: 'metadata.email_verified',
-    customAttributes: 'metadata.custom_claims',
-    createdAt: 'metadata.firebase_created_at',
-    lastSignedInAt: 'metadata.firebase_last_signed_in_at',
+    customAttributes: 'metadata.custom_claims:json',
+    createdAt: 'metadata.source_created_at:date',
+    lastSignedInAt: 'metadata.firebase_last_signed_in_at:date',
     passwordHash: null,
     salt: null,
     photoUrl: null,
@@ -93,7 +94,7 @@ const sumsub: ImportPreset = {
     phone: 'phone',
     'info.country': 'country',
     id: 'metadata.sumsub_applicant_id',
-    createdAt: 'metadata.sumsub_created_at',
+    createdAt: 'metadata.source_created_at:date',
     'info.firstName': 'metadata.first_name',
     'info.lastName': 'metadata.last_name',
     'info.dob': 'metadata.date_of_birth',

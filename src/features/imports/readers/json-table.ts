@@ -65,8 +65,15 @@ export async function* readJsonTable(open: OpenFile, format: 'json' | 'ndjson', 
         continue;
       }
       const fields = new Array<string>(width).fill('');
-      for (const key in object) fields[keyIndex.get(key)!] = cellText(object[key]);
-      records.push({ row, line: element.line, fields });
+      let typed: number[] | undefined;
+      for (const key in object) {
+        const value = object[key];
+        const position = keyIndex.get(key)!;
+        fields[position] = cellText(value);
+        // Metadata keeps the JSON type (metadata-cells.ts); other fields read the text.
+        if (typeof value !== 'string') (typed ??= []).push(position);
+      }
+      records.push({ row, line: element.line, fields, ...(typed ? { typed } : {}) });
     }
     if (records.length > 0) yield records;
   }

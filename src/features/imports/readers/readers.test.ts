@@ -46,8 +46,9 @@ describe('JSON', () => {
     const { header, records } = await readAll('[\n  {"vendor_data": "a-1", "email": "a@example.com", "tags": ["x", "y"]},\n  {"vendor_data": "a-2", "phone": 33612345678, "active": true, "extra": {"k": "v"}, "email": null}\n]\n');
     expect(header).toMatchObject({ format: 'json', delimiter: null, columns: ['vendor_data', 'email', 'tags', 'phone', 'active', 'extra'] });
     expect(records).toEqual([
-      { row: 1, line: 2, fields: ['a-1', 'a@example.com', '["x","y"]', '', '', ''] },
-      { row: 2, line: 3, fields: ['a-2', '', '', '33612345678', 'true', '{"k":"v"}'] },
+      // typed: the cells that held a JSON value other than a string (metadata keeps their types).
+      { row: 1, line: 2, fields: ['a-1', 'a@example.com', '["x","y"]', '', '', ''], typed: [2] },
+      { row: 2, line: 3, fields: ['a-2', '', '', '33612345678', 'true', '{"k":"v"}'], typed: [3, 4, 5, 1] },
     ]);
   });
 

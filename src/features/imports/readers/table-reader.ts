@@ -27,6 +27,8 @@ export interface TableRecord {
   line: number;
   fields: string[];
   problem?: RecordProblem;
+  /** JSON and NDJSON: positions of cells that held a number, boolean, null, object or array (their JSON text). */
+  typed?: number[];
   /** Fields past the header's count plus a margin, counted but not kept (the CSV reader's cap, issue #9). */
   droppedFields?: number;
 }

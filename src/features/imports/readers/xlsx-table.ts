@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { inputGuard, inputLimits } from '../../../platform/untrusted-input.ts';
 import { type OpenFile, TableFileError, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
+import { excelSerialToIso } from '../validation/cell-dates.ts';
+import { dateStyles } from './xlsx-dates.ts';
 import { attribute, brokenXlsx as broken, decodeXml, eachTag, nextTag, textRuns } from './xlsx-xml.ts';
 
 /**
@@ -56,6 +58,7 @@ async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
   const sheet = entries.get(sheetPath);
   if (!sheet) throw broken(`the first sheet (${sheetPath}) is missing`);
   const shared = entries.has('xl/sharedStrings.xml') ? await readSharedStrings(zip, entries.get('xl/sharedStrings.xml')!) : [];
+  const dates = entries.has('xl/styles.xml') ? dateStyles(await entryText(zip, entries.get('xl/styles.xml')!)) : new Set<number>();
 
   let header: string[] | undefined;
   let row = 0;
@@ -63,7 +66,7 @@ async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
   for await (const rows of sheetRows(zip, sheet)) {
     for (const { number, xml } of rows) {
       // The header may be as wide as the column limit; a row keeps a few fields past the header, the rest are counted.
-      const { cells, dropped } = rowCells(xml, shared, number, header ? header.length + inputLimits.extraFieldsKept : undefined);
+      const { cells, dropped } = rowCells(xml, shared, number, header ? header.length + inputLimits.extraFieldsKept : undefined, dates);
       if (cells.every((cell) => cell.trim() === '') && dropped === 0) continue;
       if (!header) {
         let width = cells.length;
@@ -259,7 +262,7 @@ async function* sheetRows(zip: yauzl.ZipFile, sheet: yauzl.Entry): AsyncGenerato
  * (an empty string per skipped column up to ZZZZZZZ was finding 1 of issue #19). Without `width` (the
  * header) a value past the column limit fails the file.
  */
-function rowCells(xml: string, shared: readonly string[], rowNumber: number, width?: number): { cells: string[]; dropped: number } {
+function rowCells(xml: string, shared: readonly string[], rowNumber: number, width?: number, dates?: ReadonlySet<number>): { cells: string[]; dropped: number } {
   const cells: string[] = [];
   let dropped = 0;
   let next = 0;
@@ -276,7 +279,7 @@ function rowCells(xml: string, shared: readonly string[], rowNumber: number, wid
     }
     const close = xml.indexOf('</c>', tagEnd);
     if (close < 0) throw broken(`a cell in row ${rowNumber} is never closed`);
-    const value = cellValue(tag, xml.slice(tagEnd + 1, close), shared);
+    const value = cellValue(tag, xml.slice(tagEnd + 1, close), shared, dates);
     open = nextTag(xml, 'c', close + 4);
     if (value === undefined) continue;
     if (index < 0) throw broken(`a cell reference in row ${rowNumber} names no column`);
@@ -292,7 +295,7 @@ function rowCells(xml: string, shared: readonly string[], rowNumber: number, wid
 }
 
 /** A cell's text from its tag and body; undefined for a cell with no value. */
-function cellValue(tag: string, body: string, shared: readonly string[]): string | undefined {
+function cellValue(tag: string, body: string, shared: readonly string[], dates?: ReadonlySet<number>): string | undefined {
   const type = attribute(tag, 't');
   if (type === 'inlineStr') return textRuns(body);
   const valueStart = nextTag(body, 'v', 0);
@@ -304,6 +307,8 @@ function cellValue(tag: string, body: string, shared: readonly string[]): string
   if (type === 's') return shared[Number(raw)] ?? '';
   if (type === 'b') return raw === '1' ? 'true' : 'false';
   if (type === 'str' || type === 'e') return decodeXml(raw);
+  // A number in a date-formatted cell is a date (xlsx-dates.ts).
+  if (dates && dates.size > 0 && dates.has(Number(attribute(tag, 's') ?? '-1'))) return excelSerialToIso(Number(raw)) ?? numberText(raw);
   return numberText(raw);
 }
 

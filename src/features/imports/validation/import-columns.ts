@@ -1,5 +1,6 @@
 import { exportColumns, type ImportColumn, importColumns, readOnlyColumns } from '../../../shared/user-columns.ts';
 import type { CsvHeader } from '../readers/csv-reader.ts';
+import type { MetadataColumn } from './metadata-cells.ts';
 import type { ImportWarning } from '../imports.tables.ts';
 import { STATUS_REASON_COLUMN } from './row-validation.ts';
 
@@ -9,7 +10,7 @@ export interface ColumnPlan {
   fieldCount: number;
   positions: Partial<Record<ImportColumn, number>>;
   /** Columns mapped to `metadata.KEY` (CONTRACT §9): [KEY, position]. */
-  metadataKeys?: [string, number][];
+  metadataKeys?: MetadataColumn[];
   /** Where the optional `status_reason` column is (§8: a reason per row for status changes). */
   statusReasonPosition?: number;
 }

@@ -8,8 +8,8 @@ import { adjustRow, type CellFix, type FixSettings } from '../mapping/row-fixes.
 import { classifyRow, type ExistingUser } from './row-classification.ts';
 import { NO_KEY, vendorDataHash } from './repeated-keys.ts';
 import { validateRow } from './row-validation.ts';
-import type { WriteModes } from '../../users/index.ts';
-import { clearInvalidCells } from '../cleared-cells.ts';
+import type { WriteModes } from '../../users/write-modes.ts';
+import { clearInvalidCells } from './cleared-cells.ts';
 import type { InvalidCells, Removals } from '../write-options.ts';
 
 /** A slice of an import file, checked as one unit (on the job's thread or on a validation thread). */
@@ -96,14 +96,14 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
     const totalFields = record.fields.length + (record.droppedFields ?? 0);
     if (!batch.fixes) {
       pendingFixes.push(null);
-      return validateRow(record.fields, batch.plan, totalFields);
+      return validateRow(record.fields, batch.plan, totalFields, record.typed);
     }
     const adjusted = adjustRow(record.fields, batch.plan, batch.fixes);
     // The staged cells are the ones the row will import: accepted fixes applied.
     record.fields = adjusted.fields as string[];
     pendingFixes.push(adjusted.pending.length > 0 ? adjusted.pending : null);
     for (const code of new Set(adjusted.pending.map((fix) => fix.code))) fixCounts[code] = (fixCounts[code] ?? 0) + 1;
-    return validateRow(record.fields, batch.plan, totalFields);
+    return validateRow(record.fields, batch.plan, totalFields, record.typed);
   });
   const lookUps: string[] = [];
   for (const row of checked) if (row.errors.length === 0) lookUps.push(row.values.vendor_data!);

@@ -1,6 +1,6 @@
 import { type FieldChanges, diffUser } from '../../users/user-diff.ts';
 import { fieldByName } from '../../../shared/user-catalogue.ts';
-import { metadataKeyChanges, resolveWrite, tagChanges, type WriteModes } from '../../users/index.ts';
+import { metadataKeyChanges, resolveWrite, tagChanges, type WriteModes } from '../../users/write-modes.ts';
 import type { ImportWarning, RowAction } from '../imports.tables.ts';
 import type { ImportValues } from './row-validation.ts';
 

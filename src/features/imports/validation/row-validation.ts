@@ -63,7 +63,8 @@ function isBlank(cell: string): boolean {
 }
 
 /** `totalFields`: the row's real count when the reader kept only the first fields of a very long row. */
-export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFields = fields.length): ValidatedRow {
+/** `typed`: positions of cells that held a JSON value other than a string (JSON and NDJSON files). */
+export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFields = fields.length, typed?: readonly number[]): ValidatedRow {
   const values = emptyValues();
   if (totalFields !== plan.fieldCount) {
     return {
@@ -97,7 +98,7 @@ export function validateRow(fields: readonly string[], plan: ColumnPlan, totalFi
     if (result.ok) (values as unknown as Record<string, unknown>)[spec.name] = result.value;
     else errors.push(toRowError(spec.csv, result.error));
   }
-  if (plan.metadataKeys) mergeMetadataCells(fields, plan.metadataKeys, values, errors);
+  if (plan.metadataKeys) mergeMetadataCells(fields, plan.metadataKeys, values, errors, typed);
   let statusReason: string | null = null;
   if (plan.statusReasonPosition !== undefined) {
     const reason = validateNote(STATUS_REASON_COLUMN, stripFormulaGuard(fields[plan.statusReasonPosition]!), { required: false, maxChars: MAX_STATUS_REASON_CHARS });

@@ -1,5 +1,5 @@
-import type { ImportWarning } from './imports.tables.ts';
-import { STATUS_REASON_COLUMN, type ValidatedRow } from './validation/row-validation.ts';
+import type { ImportWarning } from '../imports.tables.ts';
+import { STATUS_REASON_COLUMN, type ValidatedRow } from './row-validation.ts';
 
 /**
  * invalid_cells = clear_cell (docs/imports.md, "Keep the good cells"): a row whose only errors are in
