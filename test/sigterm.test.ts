@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvText, previewOf } from './support/imports.ts';
 import { createTestTenant, startTestRoster, type TestRoster } from './harness.ts';
-import { eventually, type RosterProcess, spawnRoster } from './support/roster-process.ts';
+import { eventually, type RosterProcess, sameRosterEnv, spawnRoster } from './support/roster-process.ts';
 
 let roster: TestRoster;
 const processes: RosterProcess[] = [];
@@ -15,14 +15,7 @@ afterAll(async () => {
   await roster?.close();
 });
 
-const processEnv = () => ({
-  DATABASE_URL: roster.databaseUrl,
-  ROSTER_DB_SCHEMA: roster.schema,
-  ROSTER_DATA_DIR: roster.dataDir,
-  ROSTER_SECRET: roster.config.ROSTER_SECRET,
-  PUBLIC_URL: roster.config.PUBLIC_URL,
-  ROSTER_IMPORT_CHUNK_ROWS: String(chunkRows),
-});
+const processEnv = () => sameRosterEnv(roster, { ROSTER_IMPORT_CHUNK_ROWS: String(chunkRows) });
 
 async function start(command: 'worker' | 'serve'): Promise<RosterProcess> {
   const child = await spawnRoster(command, processEnv());

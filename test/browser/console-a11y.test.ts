@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot, seriousAxeViolations, signIn } from './browser.ts';
 import { drawFacePng, importCsv, seedUsers, seedVerifiedUser } from './fixtures.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
 /** Every page, on a desktop and on a 390 px phone: axe-core finds nothing serious, nothing scrolls sideways. */
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;

@@ -3,11 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot, signIn, waitForTransitions } from './browser.ts';
 import { bigImportCsv } from './fixtures.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
 /** Issue #13's "defects seen": each reproduction, as a new operator met it on the old console. */
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let api: RosterApi;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;

@@ -5,9 +5,9 @@ import { buildZip } from '../zip-builder.ts';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot } from './browser.ts';
 import { seedUsers } from './fixtures.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;

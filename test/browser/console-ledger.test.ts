@@ -2,11 +2,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot } from './browser.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
 /** The import ledger in the console (§7, §8): the diff before running, the start options, the user's history, folding, revert. */
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;

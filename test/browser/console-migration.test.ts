@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot } from './browser.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
 /** Day-one migration in the console (CONTRACT §9): mapping step, suggested fixes, cell edits, presets. */
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;

@@ -5,9 +5,9 @@ import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot 
 import { bigImportCsv, drawFacePng, importCsv, seedUsers, seedVerifiedUser } from './fixtures.ts';
 import { mailsTo } from '../outbox.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;

@@ -3,11 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot } from './browser.ts';
 import { seedUsers } from './fixtures.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
 const personalDataColumns = ['full_name', 'display_name', 'effective_name', 'date_of_birth', 'email', 'phone', 'metadata_json'];
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;
 let page: Page;

@@ -3,11 +3,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot, signIn } from './browser.ts';
 import { seedUsers } from './fixtures.ts';
 import { RosterApi } from './roster-api.ts';
-import { type RosterProcess, startRosterProcess } from './roster-process.ts';
+import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
 /** Managing users day to day: totals, sorting, editing, deleting and bulk actions. */
 
-let roster: RosterProcess;
+let roster: FirstStartRoster;
 let api: RosterApi;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;

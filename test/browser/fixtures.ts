@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { RosterApi } from './roster-api.ts';
-import type { RosterProcess } from './roster-process.ts';
+import type { FirstStartRoster } from '../support/roster-process.ts';
 
 const countries = ['ESP', 'FRA', 'DEU', 'ITA', 'PRT', 'NLD'];
 const firstNames = ['Ana', 'Luis', 'Marta', 'Jonas', 'Chloé', 'Pietro', 'Inês', 'Daan', 'Sofía', 'Lena'];
@@ -34,7 +34,7 @@ export async function drawFacePng(page: Page): Promise<string> {
 }
 
 /** A verified user with a session history and a face, for the detail page. */
-export async function seedVerifiedUser(api: RosterApi, roster: RosterProcess, faceBase64: string): Promise<string> {
+export async function seedVerifiedUser(api: RosterApi, roster: FirstStartRoster, faceBase64: string): Promise<string> {
   const user = await api.users<{ didit_internal_id: string }>('POST', '/v3/users/create/', {
     vendor_data: 'verified-0001',
     display_name: 'Ana',

@@ -1,14 +1,14 @@
 import { invitationTokenIn, mailsTo } from '../outbox.ts';
-import type { RosterProcess } from './roster-process.ts';
+import type { FirstStartRoster } from '../support/roster-process.ts';
 
 /** Sets the stage through Roster's own APIs, as a script would: the users API with the key, the console API with a token. */
 export class RosterApi {
   private constructor(
-    private readonly roster: RosterProcess,
+    private readonly roster: FirstStartRoster,
     private readonly token: string,
   ) {}
 
-  static async asOwner(roster: RosterProcess): Promise<RosterApi> {
+  static async asOwner(roster: FirstStartRoster): Promise<RosterApi> {
     const response = await fetch(`${roster.url}/api/console/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,8 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../global-setup.ts';
 
+/**
+ * The one harness for tests and benchmarks that start real `roster` processes (`node bin/roster.js …`):
+ * `spawnRoster` for `start`/`serve`/`worker` on a given database, `startRosterProcess` for a first
+ * `roster start` on a fresh data folder as a user runs it (the browser tests), `eventually` to wait.
+ */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface RosterProcess {
@@ -14,6 +21,8 @@ export interface RosterProcess {
   alive(): boolean;
   /** Resolves with the exit code (or signal name) once it ends. */
   exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL if it has not exited 15 s later; resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 /** Starts `node bin/roster.js COMMAND` on a free port; resolves once it serves /healthz. */
@@ -35,8 +44,16 @@ export async function spawnRoster(command: RosterProcess['command'], env: Record
     output: () => output,
     alive: () => child.exitCode === null && child.signalCode === null,
     exited,
+    async stop() {
+      if (!process_.alive()) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    },
   };
   const deadline = Date.now() + timeoutMs;
+  // `roster start` and `serve` print "Roster is serving on …" (plain text, whatever LOG_LEVEL), a worker "worker is running".
   const ready = command === 'worker' ? 'worker is running' : 'is serving on';
   while (!output.includes(ready)) {
     if (!process_.alive()) throw new Error(`roster ${command} exited before it started:\n${output}`);
@@ -64,4 +81,78 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+/** A first `roster start` on a fresh data folder, with the demo tenant's secrets read from its banner. */
+export interface FirstStartRoster {
+  url: string;
+  dataDir: string;
+  owner: { email: string; password: string };
+  apiKey: string;
+  appId: string;
+  orgId: string;
+  /** Everything the process printed, for failure messages. */
+  output(): string;
+  /** Stops the process and deletes its data folder. */
+  stop(): Promise<void>;
+}
+
+function bannerField(output: string, label: string): string {
+  const match = new RegExp(`${label}:\\s+(\\S+)`).exec(output);
+  if (!match) throw new Error(`Roster's first start did not print "${label}":\n${output}`);
+  return match[1]!;
+}
+
+/**
+ * Starts the real product the way a user does (`node bin/roster.js start`, embedded PostgreSQL) on a
+ * fresh data folder and free ports, and reads the demo tenant's secrets from its first-start banner.
+ */
+export async function startRosterProcess(): Promise<FirstStartRoster> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-browser-'));
+  // The embedded PostgreSQL runs as the postgres OS user when we are root: it must reach the folder.
+  chmodSync(dataDir, 0o755);
+  const roster = await spawnRoster('start', {
+    NODE_ENV: 'production',
+    DATABASE_URL: '',
+    ROSTER_DATA_DIR: dataDir,
+    EMBEDDED_PG_PORT: String(await freePort()),
+    RATE_LIMIT_READS_PER_MINUTE: '0',
+    RATE_LIMIT_WRITES_PER_MINUTE: '0',
+    // Small chunks keep a 60,000-row run going for a few seconds, so progress and cancel can be watched.
+    ROSTER_IMPORT_CHUNK_ROWS: '1000',
+  });
+  const output = roster.output();
+  return {
+    url: roster.url,
+    dataDir,
+    owner: { email: bannerField(output, 'Login'), password: bannerField(output, 'Password') },
+    apiKey: bannerField(output, 'API key'),
+    appId: /application ([0-9a-f-]{36})/.exec(output)?.[1] ?? bannerField(output, 'application'),
+    orgId: bannerField(output, 'Organization'),
+    output: roster.output,
+    async stop() {
+      await roster.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a test's in-process Roster (test/harness.ts) is configured with. */
+interface SharedRoster {
+  databaseUrl: string;
+  schema: string;
+  dataDir: string;
+  config: { ROSTER_SECRET: string; PUBLIC_URL: string };
+}
+
+/** The environment for a `roster` process on the same schema, data folder and secret as a test's in-process Roster. */
+export function sameRosterEnv(roster: SharedRoster, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATABASE_URL: roster.databaseUrl,
+    ROSTER_DB_SCHEMA: roster.schema,
+    ROSTER_DATA_DIR: roster.dataDir,
+    ROSTER_SECRET: roster.config.ROSTER_SECRET,
+    PUBLIC_URL: roster.config.PUBLIC_URL,
+    ...extra,
+  };
 }

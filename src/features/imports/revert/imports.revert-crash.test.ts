@@ -1,11 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../../test/harness.ts';
 import { csvText, getImportView, importsUrl, previewOf, waitForImport } from '../../../../test/support/imports.ts';
+import { sameRosterEnv, spawnRoster } from '../../../../test/support/roster-process.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const chunkRows = 100;
 let roster: TestRoster;
 const workers: ChildProcess[] = [];
@@ -20,32 +18,9 @@ afterAll(async () => {
 });
 
 async function startWorkerProcess(): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, ['bin/roster.js', 'worker'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: roster.databaseUrl,
-      ROSTER_DB_SCHEMA: roster.schema,
-      ROSTER_DATA_DIR: roster.dataDir,
-      ROSTER_SECRET: roster.config.ROSTER_SECRET,
-      PUBLIC_URL: roster.config.PUBLIC_URL,
-      ROSTER_IMPORT_CHUNK_ROWS: String(chunkRows),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  workers.push(worker);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    worker.stdout!.on('data', (data: Buffer) => {
-      output += data.toString();
-      if (output.includes('worker is running')) resolve();
-    });
-    worker.stderr!.on('data', (data: Buffer) => (output += data.toString()));
-    worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before it started:\n${output}`)));
-    setTimeout(() => reject(new Error(`worker did not start in 60 s:\n${output}`)), 60_000).unref();
-  });
-  return worker;
+  const worker = await spawnRoster('worker', sameRosterEnv(roster, { ROSTER_IMPORT_CHUNK_ROWS: String(chunkRows) }));
+  workers.push(worker.child);
+  return worker.child;
 }
 
 describe('a worker killed in the middle of a revert', () => {
