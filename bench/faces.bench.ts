@@ -1,5 +1,5 @@
 /**
- * Bulk faces benchmark (§10): a ZIP of small JPEGs through a face import (stored, then processed entry
+ * Bulk faces benchmark (docs/faces.md): a ZIP of small JPEGs through a face import (stored, then processed entry
  * by entry), against two baselines on the same machine in the same run:
  *   - the old way, one users-API upload per image (POST …/faces/upload/ with base64, through the HTTP stack);
  *   - the floor, raw storage writes of the same images (no checks, no rows, no audit).

@@ -1,5 +1,5 @@
 /**
- * Import formats benchmark (CONTRACT §9): the same users as CSV, .xlsx, JSON and NDJSON, each taken
+ * Import formats benchmark (docs/vendor-migration.md#formats): the same users as CSV, .xlsx, JSON and NDJSON, each taken
  * through the preview (store the file, validate every row, stage it) on the same server; prints each
  * format's preview time as a ratio to CSV's, measured in the same run. The aim is ≤ 2×.
  *

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { policy, roles } from '../src/shared/roles.ts';
@@ -15,6 +16,25 @@ describe('the documentation', () => {
       }),
     );
     expect(broken).toEqual([]);
+  });
+
+  it('resolves every docs/… file and anchor that code comments cite, and no comment cites the contract instead', () => {
+    const codeFiles = (folder: string): string[] =>
+      readdirSync(join(root, folder), { withFileTypes: true }).flatMap((entry) =>
+        entry.name === 'node_modules' || entry.name === 'dist' ? [] : entry.isDirectory() ? codeFiles(join(folder, entry.name)) : /\.(ts|tsx|js|cjs|mjs|sh)$/.test(entry.name) ? [join(folder, entry.name)] : [],
+      );
+    const problems: string[] = [];
+    for (const file of ['src', 'console/src', 'test', 'bench', 'scripts'].flatMap(codeFiles)) {
+      if (file === 'test/docs-links.test.ts') continue;
+      readFileSync(join(root, file), 'utf8').split('\n').forEach((line, index) => {
+        if (/CONTRACT §|CONTRACT\.md/.test(line)) problems.push(`${file}:${index + 1} cites the contract, not a file of the repository`);
+        for (const match of line.matchAll(/\bdocs\/[a-z0-9-]+\.md(#[a-z0-9_-]+)?/g)) {
+          const reason = brokenReason({ file: `${root}/README.md`, line: index + 1, target: match[0] }, root);
+          if (reason) problems.push(`${file}:${index + 1} ${match[0]}: ${reason}`);
+        }
+      });
+    }
+    expect(problems).toEqual([]);
   });
 
   it('finds GitHub-style anchors, so the check above can fail', () => {

@@ -82,7 +82,7 @@ export const configSchema = z.object({
   /** How long the change feed keeps a change (docs/change-feed.md); an older cursor answers 410 cursor_expired. */
   CHANGE_FEED_RETENTION: duration('90d'),
   IMPORT_MAX_BYTES: byteSize('256MB'),
-  /** The largest face ZIP accepted (bulk faces, §10). */
+  /** The largest face ZIP accepted (docs/faces.md). */
   FACE_IMPORT_MAX_BYTES: byteSize('4GB'),
   /** Days an import's source file is kept after the import ends. */
   IMPORT_FILE_RETENTION_DAYS: nonNegativeInt(30),

@@ -6,7 +6,7 @@ import { logContext } from '../platform/logging.ts';
 import { httpRequestDuration, metricsRegistry } from '../platform/metrics.ts';
 import { errorBody } from './errors.ts';
 
-/** Paths every process serves, `roster worker` included (§11). */
+/** Paths every process serves, `roster worker` included (docs/operations.md#health). */
 export const operationsPaths = ['/healthz', '/readyz', '/metrics'];
 
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;

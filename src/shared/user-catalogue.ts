@@ -2,7 +2,7 @@
  * The user record's fields, each declared once. Everything that lists, checks, merges, diffs or
  * exports user fields derives from this table: the API's writable and read-only fields, the import's
  * columns, classification, merge SQL and ledger diff (user-merge.sql.ts), the export's column list,
- * the user object's JSON and the personal-data rule of §6.
+ * the user object's JSON and the personal-data rule of docs/roles.md#personal-data-by-role.
  *
  * Pure data (no validators, no Node modules): the console bundle imports it too (src/shared/ holds
  * only such dependency-free modules; see docs/architecture.md). Validators per field
@@ -27,7 +27,7 @@ export interface UserFieldSpec {
   /** The column name in CSV files (templates, exports, imports); null when files never carry it. */
   readonly csv: string | null;
   readonly kind: FieldKind;
-  /** Personal data (§6): withheld from DEVELOPER and READER, and from their exports. */
+  /** Personal data (docs/roles.md#personal-data-by-role): withheld from DEVELOPER and READER, and from their exports. */
   readonly personal: boolean;
   /** An import may write it (an empty cell leaves it as it is). */
   readonly importWritable: boolean;
@@ -96,7 +96,7 @@ export const frozenOnceVerifiedFields: readonly UserFieldName[] = userCatalogue.
 
 /** API names of personal-data fields. */
 export const personalDataFields: readonly UserFieldName[] = userCatalogue.filter((spec) => spec.personal).map((spec) => spec.name);
-/** CSV names of personal-data columns (the export's restriction, §6). */
+/** CSV names of personal-data columns (the export's restriction, docs/roles.md#personal-data-by-role). */
 export const personalDataCsvColumns: readonly CsvColumnName[] = userCatalogue.filter((spec) => spec.personal && spec.csv !== null).map((spec) => spec.csv as CsvColumnName);
 
 /** Every physical column of `users` the application reads, in the user object's order (app_id aside). */

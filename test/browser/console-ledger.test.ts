@@ -4,7 +4,7 @@ import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot 
 import { RosterApi } from './roster-api.ts';
 import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
-/** The import ledger in the console (§7, §8): the diff before running, the start options, the user's history, folding, revert. */
+/** The import ledger in the console (docs/import-ledger.md): the diff before running, the start options, the user's history, folding, revert. */
 
 let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchBrowser, saveScreenshot } from './browser.ts';
 import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
 
-/** Day-one migration in the console (CONTRACT §9): mapping step, suggested fixes, cell edits, presets. */
+/** Day-one migration in the console (docs/vendor-migration.md): mapping step, suggested fixes, cell edits, presets. */
 let roster: FirstStartRoster;
 let consoleBrowser: ConsoleBrowser;
 let context: BrowserContext;

@@ -4,7 +4,7 @@ import type { Role } from '../../src/db/schema.ts';
 import type { ImportView } from '../../src/features/imports/imports.schemas.ts';
 import { importsUrl, waitForImport } from './imports.ts';
 
-/** Helpers for the mapping, fixes, edits, formats and presets tests (CONTRACT §9). */
+/** Helpers for the mapping, fixes, edits, formats and presets tests (docs/vendor-migration.md#mapping-api). */
 
 export interface FileUpload {
   query?: Record<string, string>;

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { api, apiUrl, upload } from './client.ts';
 import type { Page } from './types.ts';
 
-/** A bulk faces upload (§10): a ZIP processed entry by entry. */
+/** A bulk faces upload (docs/faces.md): a ZIP processed entry by entry. */
 export interface FaceImport {
   id: string;
   app_id: string;

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiUrl } from './client.ts';
 import type { ImportJob, ImportMode, RevertPreview } from './types.ts';
 
-/** Start options, revert and its dry run (§8). */
+/** Start options, revert and its dry run (docs/import-ledger.md#revert). */
 
 export interface StartOptions {
   mode: ImportMode;

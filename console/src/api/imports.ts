@@ -48,7 +48,7 @@ export function useImportRows(appId: string, importId: string, onlyInvalid: bool
   });
 }
 
-/** `options`: a preset and a default region for national phone numbers (CONTRACT §9). */
+/** `options`: a preset and a default region for national phone numbers (docs/vendor-migration.md). */
 export function uploadImport(appId: string, file: File, onProgress: (sent: UploadProgress) => void, options: { preset?: string; defaultRegion?: string } = {}): Promise<ImportJob> {
   const form = new FormData();
   form.append('file', file, file.name);

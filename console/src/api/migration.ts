@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
 import type { ImportJob, ImportPreset, ImportRow } from './types.ts';
 
-/** Mapping, fixes, cell edits and presets of an import (CONTRACT §9). */
+/** Mapping, fixes, cell edits and presets of an import (docs/vendor-migration.md). */
 
 export function usePresets(appId: string) {
   return useQuery({

@@ -1,4 +1,4 @@
-/** Shapes of the console API (CONTRACT §4–§5); the server's Zod schemas are the source of truth. */
+/** Shapes of the console API (docs/api.md, docs/imports.md, docs/exports.md); the server's Zod schemas are the source of truth. */
 
 import type { Permission, Role } from '../../../src/shared/roles.ts';
 import type { UserStatus } from '../../../src/shared/user-catalogue.ts';
@@ -110,7 +110,7 @@ export interface ImportJob {
   skipped: number;
   failed: number;
   file_bytes?: number;
-  /** The file's headers as written, each with the field it fills (CONTRACT §9). */
+  /** The file's headers as written, each with the field it fills (docs/vendor-migration.md). */
   columns?: ColumnMapping[];
   format?: 'csv' | 'xlsx' | 'json' | 'ndjson' | null;
   preset?: string | null;

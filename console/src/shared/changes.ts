@@ -1,7 +1,7 @@
 import { fieldByCsv, fieldByName } from '../../../src/shared/user-catalogue.ts';
 import type { AuditEntry, FieldChanges } from '../api/types.ts';
 
-/** How the console words a change of a user's fields (the ledger's `changes`, §7). */
+/** How the console words a change of a user's fields (the ledger's `changes`, docs/import-ledger.md#per-user-history). */
 
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '(empty)';

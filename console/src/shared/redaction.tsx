@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { User } from '../api/types.ts';
 
-/** The console API withholds personal data from DEVELOPER and READER (CONTRACT §6) and names it in `redacted`. */
+/** The console API withholds personal data from DEVELOPER and READER (docs/roles.md#personal-data-by-role) and names it in `redacted`. */
 export function HiddenForRole() {
   return <span className="muted hidden-for-role">hidden for your role</span>;
 }

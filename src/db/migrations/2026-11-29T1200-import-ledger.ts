@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-/** Import change ledger (§7, §8): per-user audit entries folded under their import, diff, guard, modes, revert. */
+/** Import change ledger (docs/import-ledger.md): per-user audit entries folded under their import, diff, guard, modes, revert. */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     -- The import whose run or revert wrote this per-user entry. The organization's trail lists only

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Day-one migration (CONTRACT §9): column mapping, suggested fixes and cell edits.
+ * Day-one migration (docs/vendor-migration.md#mapping-api): column mapping, suggested fixes and cell edits.
  * Everything a person decides about an import lives in logged tables (imports, import_mappings,
  * import_fix_acceptances, import_row_edits), never only in the unlogged import_rows: a staging
  * table rebuilt from the stored file after a crash gets every decision back.

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 
-/** Bulk faces (§10): face imports, their per-entry report, and the hash that keeps one image off a user twice. */
+/** Bulk faces (docs/faces.md): face imports, their per-entry report, and the hash that keeps one image off a user twice. */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     -- Faces stored before this migration have no hash; every face stored since carries its SHA-256.

@@ -15,7 +15,7 @@ const appParams = z.object({ app_id: z.string() });
 const rawZipTypes = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];
 const MULTIPART_OVERHEAD = 64 * 1024;
 
-/** Bulk faces (§10), for the import roles: upload a ZIP, follow it, read its per-entry report. */
+/** Bulk faces (docs/faces.md), for the import roles: upload a ZIP, follow it, read its per-entry report. */
 export async function registerFaceImportRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
   const maxBytes = ctx.config.FACE_IMPORT_MAX_BYTES;
   // Both only in this feature's scope: the ZIP is streamed to storage, never buffered.

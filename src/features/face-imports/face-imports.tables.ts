@@ -4,7 +4,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 
 export type FaceImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type FaceEntryOutcome = 'added' | 'skipped' | 'failed';
-/** Why an entry was not added; the first five are §10's, the rest name what else can be wrong with a ZIP entry. */
+/** Why an entry was not added; the first five are docs/faces.md's, the rest name what else can be wrong with a ZIP entry. */
 export type FaceEntryReason = 'unknown_user' | 'not_an_image' | 'too_large' | 'face_limit' | 'duplicate' | 'missing_file' | 'unreadable';
 
 export interface FaceImportError {

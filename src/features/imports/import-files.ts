@@ -10,7 +10,7 @@ function csvCell(value: string, delimiter: string): string {
   return /["\r\n]/.test(guarded) || guarded.includes(delimiter) || guarded.trim() !== guarded ? `"${guarded.replace(/"/g, '""')}"` : guarded;
 }
 
-/** One CSV line; `delimiter` is the source file's separator for the error report (CONTRACT §9). */
+/** One CSV line; `delimiter` is the source file's separator for the error report (docs/vendor-migration.md). */
 export function csvLine(cells: readonly string[], delimiter = ','): string {
   return `${cells.map((cell) => csvCell(cell, delimiter)).join(delimiter)}\r\n`;
 }

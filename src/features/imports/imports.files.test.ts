@@ -23,7 +23,7 @@ describe('files from the real world', () => {
   it("reads Excel's semicolon export with a BOM and CRLF line ends", async () => {
     await freshTenant();
     const file = '\uFEFFVendor Data;Display Name;E-Mail Address;Country\r\nxl-1;José;jose@example.com;ESP\r\nxl-2;Zoë;;fra\r\n';
-    // "E-Mail Address" is a synonym of email (CONTRACT §9): the file no longer fails on it.
+    // "E-Mail Address" is a synonym of email (docs/vendor-migration.md): the file no longer fails on it.
     const mapped = await previewOf(roster, tenant, file);
     expect(mapped).toMatchObject({ status: 'ready', valid_rows: 2 });
     expect(mapped.columns[2]).toMatchObject({ source: 'E-Mail Address', field: 'email', how: 'synonym' });

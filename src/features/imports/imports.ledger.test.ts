@@ -3,7 +3,7 @@ import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } f
 import { csvText, importsUrl, previewOf, previewRows, uploadCsv, waitForImport } from '../../../test/support/imports.ts';
 import { rebuildStaging } from './staging/staging-rebuild.ts';
 
-/** §7 and §8: per-user entries of an import, the diff before running, the status guard and the modes. */
+/** docs/import-ledger.md: per-user entries of an import, the diff before running, the status guard and the modes. */
 
 let roster: TestRoster;
 

@@ -174,7 +174,7 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
   );
 }
 
-/** Revert (§8): the job, its dry run and its conflicts report. */
+/** Revert (docs/import-ledger.md#revert): the job, its dry run and its conflicts report. */
 function registerRevertRoutes(app: ReturnType<FastifyInstance['withTypeProvider']>, ctx: AppContext, onRequest: ReturnType<typeof requireOperator>, importActor: (request: FastifyRequest, appId: string) => Promise<ImportActor>) {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.post(

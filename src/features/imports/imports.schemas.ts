@@ -52,7 +52,7 @@ export const importSchema = z.object({
   status: z.enum(['validating', 'needs_mapping', 'ready', 'queued', 'running', 'completed', 'failed', 'cancelled']),
   encoding: z.string().nullable().describe('utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252, once read'),
   delimiter: z.string().nullable(),
-  columns: z.array(columnMappingSchema).describe("The file's headers as written, each with the field it fills (CONTRACT §9)"),
+  columns: z.array(columnMappingSchema).describe("The file's headers as written, each with the field it fills (docs/vendor-migration.md)"),
   ...migrationViewFields,
   ...writeOptionsViewFields,
   warnings: z.array(z.object({ code: z.string(), column: z.string().optional(), message: z.string(), count: z.number().optional().describe('How many warnings of this code there were, when collapsed into one') })),

@@ -33,9 +33,9 @@ export interface ImportActor {
 export interface Upload {
   stream: NodeJS.ReadableStream;
   fileName: string;
-  /** `default_region` and `preset` from the upload's query (CONTRACT §9). */
+  /** `default_region` and `preset` from the upload's query (docs/vendor-migration.md). */
   settings?: UploadSettings;
-  /** The mode the preview forecasts (§8); start may change it. */
+  /** The mode the preview forecasts (docs/import-ledger.md#modes); start may change it. */
   mode?: ImportMode;
 }
 
@@ -130,7 +130,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 /**
  * Moves a ready import to queued and hands it to a worker. Only a ready import can start. The status
- * guard (§8) is checked here against the preview and again by the run against the data as it is then.
+ * guard (docs/import-ledger.md#status-guard) is checked here against the preview and again by the run against the data as it is then.
  */
 export async function startImport(ctx: AppContext, actor: ImportActor, importId: string, options: StartOptions = {}): Promise<ImportView> {
   await getImport(ctx, actor.appId, importId);

@@ -11,5 +11,5 @@ export const importsFeature: Feature = {
   jobs: [validateImportJob, runImportJob, revertImportJob, sweepImportsJob],
 };
 
-/** For a staging table rebuilt from the stored file: re-applies mappings, accepted fixes and cell edits (CONTRACT §9). */
+/** For a staging table rebuilt from the stored file: re-applies mappings, accepted fixes and cell edits (docs/vendor-migration.md). */
 export { importDecisions } from './staging/stage-plan.ts';

@@ -17,8 +17,8 @@ import { registerChangeFeedRoutes } from './user-changes.routes.ts';
  *   with its column, CSV name, API name, personal-data flag, who may write it, and whether a
  *   verification freezes it. Build mappings, validation or column lists from it, never from a copy.
  * - `mergeStagedChunk`: applies one chunk of an import's staged rows to `users` and writes each
- *   changed user's audit entry in the same statement (the import ledger, §7).
- * - `revertLedgerChunk` / `forecastRevert`: undo an import from its ledger (§8).
+ *   changed user's audit entry in the same statement (docs/import-ledger.md#per-user-history).
+ * - `revertLedgerChunk` / `forecastRevert`: undo an import from its ledger (docs/import-ledger.md#revert).
  * - Validators per field (`fieldValidators` for API values, `cellParsers` for CSV cells).
  * - The change feed (docs/change-feed.md): `user_changes` has one writer, user-changes.repository.ts, which
  *   every path above calls in the change's transaction. Readers: `readChangeCounter` (an export's
@@ -70,7 +70,7 @@ export const usersFeature: Feature = {
   },
 };
 
-// Every console answer holding users or faces goes through these (CONTRACT §6: personal data by role).
+// Every console answer holding users or faces goes through these (docs/roles.md#personal-data-by-role).
 export { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole, seesPersonalData } from './user-redaction.ts';
 // What other features may use: bulk faces store images through the same checks and writer as the API.
 export { checkFaceImage, MAX_FACE_BYTES, storeFace } from './faces.service.ts';

@@ -3,11 +3,11 @@ import { mergeChunkSql } from './user-merge.sql.ts';
 import { probeByIndex } from './user-revert.ts';
 import type { WriteModes } from './write-modes.ts';
 
-/** How an import treats rows naming existing and unknown users (§8). */
+/** How an import treats rows naming existing and unknown users (docs/import-ledger.md#modes). */
 export type ImportMode = 'upsert' | 'create_only' | 'update_only';
 export const importModes: readonly ImportMode[] = ['upsert', 'create_only', 'update_only'];
 
-/** Why the run left a valid row alone (§8); each counts in the import's `skipped`. */
+/** Why the run left a valid row alone (docs/import-ledger.md#modes); each counts in the import's `skipped`. */
 export type MergeSkipCode = 'exists' | 'not_found' | 'unblock_not_confirmed' | 'status_reason_required';
 
 /** Any pg-style client: a pool, a client, or a transaction adapter. */

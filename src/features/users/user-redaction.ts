@@ -7,7 +7,7 @@ import { faceSchema, type UserResponse, userSchema } from './users.schemas.ts';
 import type { UserFilters } from './users.filters.ts';
 
 /**
- * CONTRACT §6 in the console API: DEVELOPER and READER read users without personal data. Each personal
+ * docs/roles.md#personal-data-by-role, in the console API: DEVELOPER and READER read users without personal data. Each personal
  * field is null and named in `redacted`; faces keep their id and date but lose their image link. The
  * rule is the export rule (exports.personal_data); the fields are the catalogue's personal ones (the same
  * that restricted exports leave out). Search reads vendor_data alone for them (scopeFiltersToRole), so no
@@ -24,7 +24,7 @@ export function seesPersonalData(role: Role): boolean {
 export const consoleUserSchema = userSchema.extend({
   display_name: z.string().nullable(),
   metadata: z.record(z.string(), z.unknown()).nullable().describe('null when your role may not read personal data'),
-  redacted: z.array(z.string()).describe('Fields withheld from your role (CONTRACT §6): null here; empty for roles that see everything'),
+  redacted: z.array(z.string()).describe('Fields withheld from your role (docs/roles.md#personal-data-by-role): null here; empty for roles that see everything'),
 });
 
 export const consoleFaceSchema = faceSchema.extend({ image_url: z.string().optional().describe('Left out when your role may not read personal data') });

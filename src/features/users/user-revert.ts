@@ -3,7 +3,7 @@ import type { SqlRunner } from './user-merge.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';
 
 /**
- * Undoing an import from its ledger (§8): the per-user entries its run wrote (audit_logs.batch_id =
+ * Undoing an import from its ledger (docs/import-ledger.md#revert): the per-user entries its run wrote (audit_logs.batch_id =
  * the import, without details.revert_of) say what each user was before. A field goes back to `from`
  * where the user's value is still the import's `to`; a user the import created is deleted when nothing
  * changed it since (updated_at), it has no session and no face. Everything else is a conflict, left as

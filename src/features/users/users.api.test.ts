@@ -172,7 +172,7 @@ describe('PATCH /v3/users/{vendor_data}/', () => {
     expect(response.json()).toMatchObject({ display_name: 'New', effective_name: 'New', email: 'old@example.com', metadata: { c: 3 } });
     expect(response.json().updated_at > (user.updated_at as string)).toBe(true);
     const [entry] = await auditOf('user.updated', user.didit_internal_id);
-    // The entry says what changed, from → to (§7): unchanged fields (email) are not listed.
+    // The entry says what changed, from → to (docs/import-ledger.md#per-user-history): unchanged fields (email) are not listed.
     expect(entry.details).toEqual({ vendor_data: 'patch-1', fields: ['display_name', 'metadata'], changes: { display_name: { from: 'Old', to: 'New' }, metadata: { from: { a: 1, b: 2 }, to: { c: 3 } } } });
   });
 

@@ -7,7 +7,7 @@ import { describeChanges } from '../../shared/changes.ts';
 import type { FieldChanges } from '../../api/types.ts';
 import { formatNumber } from '../../shared/format.ts';
 
-/** The per-user entries folded under an import's line (§7): listed on demand, a page at a time. */
+/** The per-user entries folded under an import's line (docs/import-ledger.md#per-user-history): listed on demand, a page at a time. */
 export function AuditChildren({ filter, count }: { filter: NonNullable<AuditEntry['children']>['filter']; count: number }) {
   const children = useInfiniteQuery({
     queryKey: ['audit', 'children', filter],

@@ -2,7 +2,7 @@ import { type KeyboardEvent, useState } from 'react';
 import { useEditRow } from '../../api/migration.ts';
 import type { ImportRow } from '../../api/types.ts';
 
-/** A cell of the preview that can be corrected in place (CONTRACT §9): the row is checked again at once. */
+/** A cell of the preview that can be corrected in place (docs/vendor-migration.md#cell-edits-api): the row is checked again at once. */
 export function CellEditor({ appId, importId, row, column, value }: { appId: string; importId: string; row: ImportRow; column: string; value: string }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(value);

@@ -4,7 +4,7 @@ import type { CellFix, ImportJob } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/feedback.tsx';
 import { formatNumber } from '../../shared/format.ts';
 
-/** Suggested fixes (CONTRACT §9): shown as original → fixed, accepted a kind at a time, never applied silently. */
+/** Suggested fixes (docs/vendor-migration.md#suggested-fixes-api): shown as original → fixed, accepted a kind at a time, never applied silently. */
 
 const fixKinds: Record<string, { noun: string; what: string }> = {
   country_alpha2: { noun: 'country', what: 'Two-letter country codes made three-letter (ISO 3166-1 alpha-3)' },

@@ -5,7 +5,7 @@ import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { columnOfField } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
 
-/** The import's diff before it runs, the start options in plain words, and revert after (§8). */
+/** The import's diff before it runs, the start options in plain words, and revert after (docs/import-ledger.md#revert). */
 
 const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
 

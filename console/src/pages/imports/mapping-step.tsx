@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import './migration.css';
 
-/** The mapping step (CONTRACT §9): each source header, a few of its values, and the field it fills. */
+/** The mapping step (docs/vendor-migration.md#mapping-api): each source header, a few of its values, and the field it fills. */
 
 const LEAVE_OUT = '__none';
 const METADATA = '__metadata';

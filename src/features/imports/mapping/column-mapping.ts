@@ -5,7 +5,7 @@ import type { ImportWarning } from '../imports.tables.ts';
 import { STATUS_REASON_COLUMN } from '../validation/row-validation.ts';
 
 /**
- * Header → field matching (CONTRACT §9). A header matches a field ignoring case, spaces, `-` and
+ * Header → field matching (docs/vendor-migration.md#mapping-api). A header matches a field ignoring case, spaces, `-` and
  * `_`, or through a synonym; a mapping given by an operator, remembered for the application, or
  * brought by a preset comes first. A header matching nothing is left out, with a warning.
  */
@@ -48,7 +48,7 @@ const synonymsByField: Record<ImportColumn, readonly string[]> = {
   metadata_json: ['metadata', 'meta'],
 };
 
-// status_reason is not a user field but a column an import reads (§8: a reason per row for status changes).
+// status_reason is not a user field but a column an import reads (docs/import-ledger.md#status-guard: a reason per row for status changes).
 const mappableFields: readonly string[] = [...importColumns, STATUS_REASON_COLUMN];
 const exactFields = new Map<string, string>(mappableFields.map((column) => [headerKey(column), column]));
 const synonymFields = new Map<string, { field: ImportColumn; rank: number }>();

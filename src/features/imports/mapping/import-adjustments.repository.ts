@@ -8,7 +8,7 @@ import { writeOptionColumns, type WriteOptions } from '../write-options.ts';
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
- * What people decided about an import (CONTRACT §9), all in logged tables: the mapping given for
+ * What people decided about an import (docs/vendor-migration.md#mapping-api), all in logged tables: the mapping given for
  * it, the mapping its application remembers for these headers, the kinds of fix accepted and the
  * cells edited. Staging reads them every time it builds import_rows from the stored file, so a
  * staging table rebuilt after a crash (unlogged tables are emptied) gets every decision back.

@@ -28,7 +28,7 @@ const presetList = z.object({
   results: z.array(z.object({ name: z.string(), label: z.string(), format: z.string(), mapping: z.record(z.string(), z.string().nullable()), accept_fixes: z.array(z.string()) })),
 });
 
-/** Mapping, fixes, row edits and presets (CONTRACT §9); `importActor` is the import routes' own role and tenancy check. */
+/** Mapping, fixes, row edits and presets (docs/vendor-migration.md#mapping-api); `importActor` is the import routes' own role and tenancy check. */
 export function registerMigrationRoutes(
   scope: FastifyInstance,
   onRequest: ReturnType<typeof requireOperator>,

@@ -5,7 +5,7 @@ import type { ImportRecord } from '../imports.repository.ts';
 import { presetNames } from './presets.ts';
 import { fixCodes } from './row-fixes.ts';
 
-/** API shapes of mapping, fixes, edits, formats and presets (CONTRACT §9). */
+/** API shapes of mapping, fixes, edits, formats and presets (docs/vendor-migration.md#mapping-api). */
 
 export const columnMappingSchema = z.object({
   source: z.string(),

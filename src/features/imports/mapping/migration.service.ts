@@ -13,7 +13,7 @@ import { validateImportJob } from '../validation/validate-import.job.ts';
 import { writeOptionColumns, type WriteOptions } from '../write-options.ts';
 
 /**
- * Mapping and fixes (CONTRACT §9): each records the decision in a logged table, sends the import
+ * Mapping and fixes (docs/vendor-migration.md#mapping-api): each records the decision in a logged table, sends the import
  * back to `validating` and queues validation, which stages every row again with the decision applied.
  */
 

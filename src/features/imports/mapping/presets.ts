@@ -3,7 +3,7 @@ import type { ImportFormat } from '../readers/index.ts';
 import type { FixCode } from './row-fixes.ts';
 
 /**
- * Presets for other vendors' exports (CONTRACT §9): a saved mapping, the fixes accepted up front,
+ * Presets for other vendors' exports (docs/vendor-migration.md#presets): a saved mapping, the fixes accepted up front,
  * and the format the vendor writes. Chosen at upload (`?preset=auth0`) or in the wizard. Each
  * vendor's fields are listed: a field mapped to null is dropped on purpose (password hashes are
  * never imported). Fields not listed go through ordinary matching. The source's sign-up date is kept

@@ -15,7 +15,7 @@ import type { CellFix } from './row-fixes.ts';
 import { planStage } from '../staging/stage-plan.ts';
 
 /**
- * PATCH …/rows/{row} (CONTRACT §9): edits the staged row, never the stored file. The edit is
+ * PATCH …/rows/{row} (docs/vendor-migration.md#cell-edits-api): edits the staged row, never the stored file. The edit is
  * kept in import_row_edits (logged), so a later re-validation or a rebuilt staging table applies
  * it again; the row is checked at once and the import's counts follow.
  */

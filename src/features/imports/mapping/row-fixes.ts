@@ -6,7 +6,7 @@ import { stripFormulaGuard } from '../readers/csv-reader.ts';
 import type { ColumnPlan } from '../validation/import-columns.ts';
 
 /**
- * Suggested fixes (CONTRACT §9): corrections proposed for cells that fail validation, applied
+ * Suggested fixes (docs/vendor-migration.md#suggested-fixes-api): corrections proposed for cells that fail validation, applied
  * only once an operator accepts their kind. A value that only differs in letter case is valid
  * already (the validators upper-case), so it never gets a fix.
  */

@@ -1,5 +1,5 @@
 /**
- * Streaming CSV reader for user imports (CONTRACT §5 "Reading a file").
+ * Streaming CSV reader for user imports (docs/imports.md#file-format).
  *
  * A hand-written state machine rather than papaparse: bench/csv-parser.bench.ts measures it
  * faster than raw papaparse, and papaparse cannot give physical line numbers, mixes up CRLF/LF
@@ -37,7 +37,7 @@ type ByteSource = AsyncIterable<Buffer | Uint8Array | string> | NodeJS.ReadableS
  * non-ASCII bytes are valid UTF-8 is checked whole (one extra read) before its text is used, so a
  * bad byte far down reads it all as Windows-1252 instead of failing with `invalid_encoding`. */
 export type CsvSource = ByteSource | (() => ByteSource);
-/** `requiredColumn: null`: no column is required (an import's mapping decides, CONTRACT §9). */
+/** `requiredColumn: null`: no column is required (an import's mapping decides, docs/vendor-migration.md#formats). */
 export interface ReadCsvOptions { requiredColumn?: string | null }
 
 const QUOTE = 0x22, LF = 0x0a, CR = 0x0d, TAB = 0x09, SPACE = 0x20;

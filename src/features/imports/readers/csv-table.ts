@@ -1,7 +1,7 @@
 import { CsvFileError, readCsvBatches } from './csv-reader.ts';
 import { type OpenFile, TableFileError, type TableHeader, type TableItem } from './table-reader.ts';
 
-/** The streaming CSV reader behind the common interface; no required column (mapping decides, §9). */
+/** The streaming CSV reader behind the common interface; no required column (mapping decides, docs/vendor-migration.md#formats). */
 export async function* readCsvTable(open: OpenFile): AsyncGenerator<TableItem> {
   try {
     for await (const item of readCsvBatches(open, { requiredColumn: null })) {

@@ -8,7 +8,7 @@ export { cellText, type ImportFormat, type OpenFile, type RecordProblem, TableFi
 
 const SNIFF_BYTES = 64 * 1024;
 
-/** Reads any import file: the format is found from the content (CONTRACT §9), never from its name. */
+/** Reads any import file: the format is found from the content (docs/vendor-migration.md#formats), never from its name. */
 export async function* readImportTable(open: OpenFile, opts: TableReadOptions = {}): AsyncGenerator<TableItem> {
   try {
     const format = await sniffFormat(open);

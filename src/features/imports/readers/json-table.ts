@@ -2,7 +2,7 @@ import { inputGuard } from '../../../platform/untrusted-input.ts';
 import { type ByteStream, cellText, type OpenFile, type RecordProblem, TableFileError, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
 
 /**
- * JSON imports (CONTRACT §9): an array of objects, an object whose array property holds them
+ * JSON imports (docs/vendor-migration.md#formats): an array of objects, an object whose array property holds them
  * (`{"users": [...]}`, as Firebase's auth:export writes), or NDJSON (one object per line).
  *
  * Two passes over the stored file keep memory flat: the first collects the union of keys (the

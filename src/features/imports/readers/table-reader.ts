@@ -1,5 +1,5 @@
 /**
- * One interface over every file format an import takes (CONTRACT §9): the validate job asks for a
+ * One interface over every file format an import takes (docs/vendor-migration.md#formats): the validate job asks for a
  * header, then batches of records, and never learns which format it read.
  */
 export type ImportFormat = 'csv' | 'xlsx' | 'json' | 'ndjson';

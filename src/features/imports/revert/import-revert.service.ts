@@ -9,7 +9,7 @@ import { lockImport } from '../imports.repository.ts';
 import { toImportView, type ImportView } from '../imports.schemas.ts';
 import { revertImportJob } from './revert-import.job.ts';
 
-/** Reverting an import (§8): once, for an import that applied rows and has ended; the work is a job. */
+/** Reverting an import (docs/import-ledger.md#revert): once, for an import that applied rows and has ended; the work is a job. */
 
 const endedStatuses = ['completed', 'failed', 'cancelled'];
 

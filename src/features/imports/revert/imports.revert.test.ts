@@ -3,7 +3,7 @@ import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } f
 import type { ImportView } from '../imports.schemas.ts';
 import { csvText, getImportView, importsUrl, previewOf, startAndFinish } from '../../../../test/support/imports.ts';
 
-/** §8 revert: fields back where still the import's value, untouched created users deleted, the rest conflicts. */
+/** docs/import-ledger.md#revert: fields back where still the import's value, untouched created users deleted, the rest conflicts. */
 
 let roster: TestRoster;
 

@@ -11,7 +11,7 @@ import { findImportForJob } from '../imports.repository.ts';
 export const REVERT_RETRY_LIMIT = 10;
 
 /**
- * The revert of an import (§8): its ledger is undone chunk by chunk; each chunk commits with the
+ * The revert of an import (docs/import-ledger.md#revert): its ledger is undone chunk by chunk; each chunk commits with the
  * cursor (the last ledger entry handled), its counts and its conflicts, so a worker killed mid-revert
  * leaves a state another worker resumes exactly, with no user restored, deleted or counted twice.
  */

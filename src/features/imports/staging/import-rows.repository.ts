@@ -115,7 +115,7 @@ export interface StoredRow {
   cells: string;
   action: RowAction;
   errors: RowError[] | null;
-  /** Suggested fixes not accepted yet (CONTRACT §9). */
+  /** Suggested fixes not accepted yet (docs/vendor-migration.md). */
   fixes?: unknown[] | null;
   changes: Record<string, { from: unknown; to: unknown }> | null;
   warnings: ImportWarning[] | null;

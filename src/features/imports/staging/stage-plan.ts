@@ -8,7 +8,7 @@ import type { TableHeader, TableReadOptions, TableRecord } from '../readers/inde
 import type { FixSettings } from '../mapping/row-fixes.ts';
 
 /**
- * How staging turns a file's table into checked rows (CONTRACT §9): the mapping (manual, saved or
+ * How staging turns a file's table into checked rows (docs/vendor-migration.md): the mapping (manual, saved or
  * a preset's, else automatic), the preset's cell conversions, cell edits and fix settings. The
  * validate job calls this for every (re)build of import_rows, so nothing decided is ever lost.
  */

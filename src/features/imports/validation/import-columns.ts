@@ -9,9 +9,9 @@ export interface ColumnPlan {
   /** Fields every row must have: the header's count. */
   fieldCount: number;
   positions: Partial<Record<ImportColumn, number>>;
-  /** Columns mapped to `metadata.KEY` (CONTRACT §9): [KEY, position]. */
+  /** Columns mapped to `metadata.KEY` (docs/vendor-migration.md#mapping-api): [KEY, position]. */
   metadataKeys?: MetadataColumn[];
-  /** Where the optional `status_reason` column is (§8: a reason per row for status changes). */
+  /** Where the optional `status_reason` column is (docs/import-ledger.md#status-guard: a reason per row for status changes). */
   statusReasonPosition?: number;
 }
 

@@ -4,7 +4,7 @@ import { isoDate } from './cell-dates.ts';
 import type { RowError } from '../imports.tables.ts';
 
 /**
- * Cells of columns mapped to `metadata.KEY` (CONTRACT §9) become keys of the row's metadata, over
+ * Cells of columns mapped to `metadata.KEY` (docs/vendor-migration.md#mapping-api) become keys of the row's metadata, over
  * any metadata_json object (docs/imports.md, "Types and dates"):
  * - a cell of a CSV or xlsx file is kept as its text, exactly (`102.0` stays "102.0", JSON-looking
  *   text stays text), unless the mapping gives the key a type: `metadata.KEY:number`, `:boolean`,

@@ -2,7 +2,7 @@ import type { AppContext } from '../../../context.ts';
 import type { ImportRecord } from '../imports.repository.ts';
 import type { NeedsMapping } from '../staging/stage-plan.ts';
 
-/** No header maps to vendor_data: the import waits in needs_mapping with its columns (CONTRACT §9), and keeps no staged rows. */
+/** No header maps to vendor_data: the import waits in needs_mapping with its columns (docs/vendor-migration.md#mapping-api), and keeps no staged rows. */
 export async function markNeedsMapping(ctx: AppContext, record: ImportRecord, waiting: NeedsMapping): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const moved = await trx

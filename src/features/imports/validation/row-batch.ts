@@ -22,7 +22,7 @@ export interface RowBatch {
   /** False when the application had no users as validation began: every valid row is then a create. */
   lookUpUsers: boolean;
   records: TableRecord[];
-  /** Suggested fixes to propose and the kinds accepted (CONTRACT §9); absent: none. */
+  /** Suggested fixes to propose and the kinds accepted (docs/vendor-migration.md); absent: none. */
   fixes?: FixSettings;
   /** How tags and metadata apply over what users have; absent: both replace. */
   writeModes?: WriteModes;

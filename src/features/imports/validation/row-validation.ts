@@ -39,7 +39,7 @@ export interface ValidatedRow {
   errors: RowError[];
 }
 
-/** Not a user field: an import's own column giving the reason for a row's status change (§8). */
+/** Not a user field: an import's own column giving the reason for a row's status change (docs/import-ledger.md). */
 export const STATUS_REASON_COLUMN = 'status_reason';
 export const MAX_STATUS_REASON_CHARS = 500;
 
