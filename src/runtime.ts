@@ -6,7 +6,7 @@ import { type AppContext, closeContext, createContext, openDatabase } from './co
 import { jsonLogger } from './platform/logging.ts';
 import { createApiKey, createApplication, createOperator, createOrganization, generatePassword } from './features/auth/tenancy.service.ts';
 import { mailOwnerWelcome } from './features/auth/passwords.service.ts';
-import { allJobs } from './features/index.ts';
+import { allJobs, allServices } from './features/index.ts';
 import { RETIRED_SWEEP_JOBS } from './platform/operations/index.ts';
 import { sweepTemporaryFiles } from './features/upkeep/index.ts';
 
@@ -45,8 +45,10 @@ export async function runRoster(config: Config, options: RunOptions): Promise<Ru
   const app = options.http ? await buildApp(ctx, { logger: true }) : await buildOperationsApp(ctx, { logger: true });
   await app.listen({ port: config.PORT, host: config.HOST });
   if (options.http) console.log(`Roster is serving on ${config.PUBLIC_URL} (console at ${config.PUBLIC_URL}/, API docs at ${config.PUBLIC_URL}/docs)`);
+  const services: { stop(): Promise<void> }[] = [];
   if (options.worker) {
     await retryWhileDatabaseAway(ctx.database, () => ctx.jobs.work(allJobs, ctx));
+    services.push(...allServices.map((start) => start(ctx)));
     // The sweepers the one operations sweep replaced (docs/operations.md) must not be queued by their old cron.
     await ctx.jobs.retireSchedules(RETIRED_SWEEP_JOBS).catch(() => {});
     // What a killed predecessor on this machine left behind; the hourly schedule runs on one worker only.
@@ -58,7 +60,7 @@ export async function runRoster(config: Config, options: RunOptions): Promise<Ru
   const stop = () =>
     (stopping ??= (async () => {
       // Stop taking requests (those in flight finish) and jobs (those running checkpoint) side by side.
-      await Promise.allSettled([app.close(), ctx.jobs.stop(JOB_STOP_TIMEOUT_MS)]);
+      await Promise.allSettled([app.close(), ctx.jobs.stop(JOB_STOP_TIMEOUT_MS), ...services.map((service) => service.stop())]);
       await closeContext(ctx);
       await opened.stopEmbedded();
     })());

@@ -130,6 +130,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Lets export schedules write to a bucket on a loopback or private address (a MinIO beside Roster): docs/export-schedules.md. */
   EXPORT_DESTINATION_ALLOW_PRIVATE_NETWORKS: flag(),
+  /** Lets webhook endpoints use http and loopback or private addresses (a receiver beside Roster): docs/webhooks.md. */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag(),
 });
 
 /** A true/false variable; anything else is a start-up error naming it. */

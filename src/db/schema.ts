@@ -4,6 +4,7 @@ import type { ExportTables } from '../features/exports/exports.tables.ts';
 import type { AuthSecurityTables } from '../features/auth/auth-security.tables.ts';
 import type { BulkActionTables } from '../features/users/bulk/bulk-actions.tables.ts';
 import type { ExportScheduleTables } from '../features/export-schedules/schedules.tables.ts';
+import type { WebhookTables } from '../features/webhooks/webhooks.tables.ts';
 import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -158,4 +159,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables, ExportScheduleTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables, ExportScheduleTables, WebhookTables {}

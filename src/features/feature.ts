@@ -10,4 +10,6 @@ export interface Feature {
   jobs?: JobDefinition<any, AppContext>[];
   /** Its kinds of long-running work, for the one sweeper (docs/operations.md). */
   operations?: OperationUpkeep<AppContext>[];
+  /** Loops that run in every worker process beside the jobs (the webhook deliverer); stopped on shutdown. */
+  services?: ((ctx: AppContext) => { stop(): Promise<void> })[];
 }

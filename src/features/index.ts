@@ -10,8 +10,9 @@ import { importsFeature } from './imports/index.ts';
 import { usersFeature } from './users/index.ts';
 import { overviewFeature } from './overview/index.ts';
 import { upkeepFeature } from './upkeep/index.ts';
+import { webhooksFeature } from './webhooks/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature, webhooksFeature];
 
 /** Every kind of long-running work, for the one sweeper (docs/operations.md). */
 export const operationUpkeeps = features.flatMap((feature) => feature.operations ?? []);
@@ -19,3 +20,5 @@ export const operationUpkeeps = features.flatMap((feature) => feature.operations
 export const operationsSweep = operationsSweepJob<AppContext>(() => operationUpkeeps);
 
 export const allJobs = [...features.flatMap((feature) => feature.jobs ?? []), operationsSweep];
+
+export const allServices = features.flatMap((feature) => feature.services ?? []);

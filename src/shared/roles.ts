@@ -32,6 +32,8 @@ export const policy = {
   'apikeys.manage': ['OWNER', 'ADMIN'],
   // Applications are the tenant boundary.
   'apps.manage': ['OWNER', 'ADMIN'],
+  // A webhook sends every user change to a URL of the business's choosing: its administrators decide where.
+  'webhooks.manage': ['OWNER', 'ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof policy;

@@ -80,7 +80,9 @@ export {
   publishUserChanges,
   pruneChanges,
   readChangeCounter,
+  readChangePage,
   type ChangeSourceKind,
   type ChangeType,
   type UserChangeInput,
 } from './user-changes.repository.ts';
+export type { Change } from './user-changes.service.ts';
