@@ -13,6 +13,7 @@ import { connectDatabase } from '../../db/database.ts';
 import { waitForExport } from '../../../test/support/exports.ts';
 import { finishScheduledRuns } from './schedule-delivery.ts';
 import { startDueRuns } from './schedules.job.ts';
+import { allJobs } from '../index.ts';
 
 const BUCKET = 'warehouse-drop';
 let s3rver: S3rver;
@@ -133,6 +134,7 @@ describe('export schedules', () => {
     await roster.ctx.db.updateTable('export_schedules').set({ next_run_at: tick }).where('id', '=', id).execute();
     // A second process: its own pool and context on the same database.
     const second = await createContext(roster.config, connectDatabase(roster.databaseUrl, { schema: roster.schema, maxConnections: 4 }), { schema: roster.schema });
+    await second.jobs.start(allJobs);
     try {
       const [first, other] = await Promise.all([startDueRuns(roster.ctx), startDueRuns(second)]);
       const runs = await roster.ctx.db.selectFrom('export_schedule_runs').selectAll().where('schedule_id', '=', id).execute();
