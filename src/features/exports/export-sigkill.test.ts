@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -15,6 +14,7 @@ import { type AppContext, closeContext, createContext } from '../../context.ts';
 import { connectDatabase } from '../../db/database.ts';
 import { allJobs } from '../index.ts';
 import { download, parseExportCsv, requestExportAs, waitForExport } from '../../../test/support/exports.ts';
+import { spawnRoster } from '../../../test/support/roster-process.ts';
 
 /**
  * A real `roster worker` process killed with SIGKILL in the middle of writing an export. The workers
@@ -22,7 +22,6 @@ import { download, parseExportCsv, requestExportAs, waitForExport } from '../../
  */
 
 const ROWS = 300_000;
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 let databaseName: string;
 let databaseUrl: string;
@@ -42,10 +41,10 @@ async function adminQuery(statement: string): Promise<void> {
   }
 }
 
-const env = () => ({ ...process.env, PORT: '0', DATABASE_URL: databaseUrl, ROSTER_DATA_DIR: dataDir, ROSTER_SECRET: 'sigkill-test-secret-0123456789', PUBLIC_URL: 'http://roster.test', LOG_LEVEL: 'silent', SMTP_URL: '', STORAGE_URL: '' });
+const env = () => ({ DATABASE_URL: databaseUrl, ROSTER_DATA_DIR: dataDir, ROSTER_SECRET: 'sigkill-test-secret-0123456789', PUBLIC_URL: 'http://roster.test', LOG_LEVEL: 'silent', SMTP_URL: '', STORAGE_URL: '' });
 
-function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/roster.js'), 'worker'], { cwd: repoRoot, env: env(), stdio: 'ignore' });
+async function startWorker(): Promise<ChildProcess> {
+  const { child } = await spawnRoster('worker', env());
   workers.push(child);
   return child;
 }
@@ -96,7 +95,7 @@ describe('a roster worker killed mid-export', () => {
   it('leaves the export unfinished, and another worker completes it with the exact row count', { timeout: 240_000 }, async () => {
     const roster = { app, ctx } as unknown as TestRoster;
     const owner = tenant.operators.OWNER.auth;
-    const first = startWorker();
+    const first = await startWorker();
     const { json } = await requestExportAs(roster, owner, tenant.appId, {});
 
     const deadline = Date.now() + 60_000;
@@ -112,7 +111,7 @@ describe('a roster worker killed mid-export', () => {
     const shown = await requestExportStatus(roster, json.id);
     expect(shown.download_url).toBeNull();
 
-    startWorker();
+    await startWorker();
     const done = await waitForExport(roster, owner, tenant.appId, json.id, 200_000);
     expect(done).toMatchObject({ status: 'completed', row_count: ROWS, error: null });
     const file = parseExportCsv((await download(roster, done.download_url!)).body);

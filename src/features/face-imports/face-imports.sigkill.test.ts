@@ -1,18 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { freePort } from '../../../test/global-setup.ts';
 import { buildZip } from '../../../test/zip-builder.ts';
 import { jpegVariant, uploadZip, waitForFaceImport } from '../../../test/support/face-imports.ts';
+import { sameRosterEnv, spawnRoster } from '../../../test/support/roster-process.ts';
 
 /** A real `roster worker` process killed with SIGKILL halfway through a face import; another worker finishes it. */
 
 const FACES = 300;
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 let roster: TestRoster;
 let tenant: TestTenant;
@@ -40,8 +38,7 @@ describe('a face import whose worker is killed', () => {
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
 
-    const env = { ...process.env, DATABASE_URL: roster.databaseUrl, ROSTER_DB_SCHEMA: roster.schema, ROSTER_DATA_DIR: roster.dataDir, ROSTER_SECRET: 'test-secret-test-secret-test-secret', PORT: String(await freePort()), LOG_LEVEL: 'silent' };
-    worker = spawn(process.execPath, [path.join(repoRoot, 'bin/roster.js'), 'worker'], { cwd: repoRoot, env, stdio: 'ignore' });
+    worker = (await spawnRoster('worker', sameRosterEnv(roster))).child;
     const deadline = Date.now() + 120_000;
     while ((await processed(id)) < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     worker.kill('SIGKILL');
