@@ -1,6 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweepImportsJob } from '../src/features/imports/sweep-imports.job.ts';
+import { operationsSweep } from '../src/features/index.ts';
 import { startTestRoster, type TestRoster } from './harness.ts';
 import { eventually, type RosterProcess, spawnRoster } from './support/roster-process.ts';
 
@@ -30,9 +30,9 @@ afterAll(async () => {
 
 describe('scheduled jobs', () => {
   it('fire once per tick cluster-wide with two worker processes', { timeout: 240_000 }, async () => {
-    // The workers registered the hourly sweep; tick every minute instead (the same schedule row they
-    // both read), so the test sees two ticks in about two minutes rather than two hours.
-    const name = sweepImportsJob.name;
+    // The workers registered the operations sweep (every 5 minutes); tick every minute instead (the same schedule row they
+    // both read), so the test sees two ticks in about two minutes rather than ten.
+    const name = operationsSweep.name;
     await boss.schedule(name, '* * * * *', {}, { tz: 'UTC' });
     const scheduledAt = Date.now();
     const jobs = () => boss.findJobs(name, { limit: 100 });

@@ -20,6 +20,7 @@ export const exportOperation = defineOperationKind<ExportStatus, AuditEntry['act
   },
   waiting: ['queued'],
   working: ['running'],
+  ended: ['completed', 'failed', 'cancelled', 'expired'],
   failures: ['failed'],
   audit: {
     targetType: 'export',

@@ -1,4 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { transition } from '../../platform/operations/index.ts';
+import { importOperation } from './import-operation.ts';
 import type { Database } from '../../db/schema.ts';
 import type { ImportMode } from '../users/index.ts';
 import type { ImportFileError, ImportsTable, ImportStatus, ImportWarning } from './imports.tables.ts';
@@ -59,36 +61,20 @@ export async function insertImport(
     .execute();
 }
 
-export async function setStatus(db: Db, importId: string, status: ImportStatus, extra: { started_by?: string; finished?: boolean } = {}): Promise<void> {
-  await db
-    .updateTable('imports')
-    .set({
-      status,
-      ...(extra.started_by ? { started_by: extra.started_by } : {}),
-      ...(extra.finished ? { finished_at: new Date() } : {}),
-    })
-    .where('id', '=', importId)
-    .execute();
-}
-
 /** Marks a file that could not be read (or a run that gave up); only from a status that is still in progress. */
 export async function failImport(db: Db, importId: string, from: ImportStatus[], error: ImportFileError, extra: Partial<{ encoding: string; delimiter: string; columns: string[]; warnings: ImportWarning[] }> = {}): Promise<boolean> {
-  const result = await db
-    .updateTable('imports')
-    .set({
-      status: 'failed',
+  return transition(db, importOperation, { id: importId }, {
+    to: 'failed',
+    from,
+    set: {
       error: JSON.stringify(error),
-      finished_at: new Date(),
       failed: sql<number>`CASE WHEN started_at IS NULL THEN 0 ELSE total_rows - processed_rows END`,
       ...(extra.encoding ? { encoding: extra.encoding } : {}),
       ...(extra.delimiter ? { delimiter: extra.delimiter } : {}),
       ...(extra.columns ? { columns: extra.columns } : {}),
       ...(extra.warnings ? { warnings: JSON.stringify(extra.warnings) } : {}),
-    })
-    .where('id', '=', importId)
-    .where('status', 'in', from)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+    },
+  });
 }
 
 /** Imports whose file and staged rows have outlived retention. */
@@ -107,16 +93,6 @@ export async function findExpiredImports(db: Db, finishedBefore: Date, limit: nu
     )
     .orderBy('imports.created_at')
     .limit(limit)
-    .execute();
-}
-
-/** Imports in progress whose worker has not been heard from since `silentSince`. */
-export async function findSilentImports(db: Db, silentSince: Date) {
-  return db
-    .selectFrom('imports')
-    .select(['id', 'status'])
-    .where('status', 'in', ['validating', 'queued', 'running'])
-    .where(sql<boolean>`coalesce(heartbeat_at, created_at) < ${silentSince}`)
     .execute();
 }
 

@@ -13,6 +13,8 @@ import { auditImport, importCounts } from './import-audit.ts';
 import { recordUploadSettings, type UploadSettings } from './mapping/import-adjustments.repository.ts';
 import { errorReportHeader, errorReportLine, rowValues } from './import-files.ts';
 import { invalidRowsAfter, pageImportRows, rowErrors, type RowFilter, statusChangeGuard } from './staging/import-rows.repository.ts';
+import { transition } from '../../platform/operations/index.ts';
+import { importOperation } from './import-operation.ts';
 import { failImport, findImport, type ImportRecord, insertImport, listImportsPage, lockImport } from './imports.repository.ts';
 import { toImportView, type ImportView } from './imports.schemas.ts';
 import type { ImportStatus } from './imports.tables.ts';
@@ -85,7 +87,7 @@ export async function createImport(ctx: AppContext, actor: ImportActor, upload: 
     throw error;
   }
   try {
-    await ctx.jobs.send(validateImportJob, { importId });
+    await ctx.jobs.send(validateImportJob, { importId }, { organizationId: actor.operator.orgId });
   } catch (error) {
     await failImport(ctx.db, importId, ['validating'], { code: 'queue_unavailable', message: 'Validation could not be queued; upload the file again.' });
     throw error;
@@ -149,11 +151,11 @@ export async function startImport(ctx: AppContext, actor: ImportActor, importId:
     await assertStatusGuard(ctx, importId, mode, reason.value, allowUnblock);
     const written = writeOptionColumns(options);
     const modes = importWriteModes({ ...current, ...written }, current.column_map);
-    await trx
-      .updateTable('imports')
-      .set({ status: 'queued', started_by: actor.operator.operatorId, heartbeat_at: new Date(), mode, status_reason: reason.value, allow_unblock: allowUnblock, ...written })
-      .where('id', '=', importId)
-      .execute();
+    await transition(trx, importOperation, { id: importId, appId: actor.appId }, {
+      to: 'queued',
+      from: ['ready'],
+      set: { started_by: actor.operator.operatorId, mode, status_reason: reason.value, allow_unblock: allowUnblock, ...written },
+    });
     await auditImport(trx, {
       orgId: actor.operator.orgId,
       appId: actor.appId,
@@ -166,9 +168,9 @@ export async function startImport(ctx: AppContext, actor: ImportActor, importId:
     });
   });
   try {
-    await ctx.jobs.send(runImportJob, { importId });
+    await ctx.jobs.send(runImportJob, { importId }, { organizationId: actor.operator.orgId });
   } catch (error) {
-    await ctx.db.updateTable('imports').set({ status: 'ready', started_by: null }).where('id', '=', importId).where('status', '=', 'queued').execute();
+    await transition(ctx.db, importOperation, { id: importId, appId: actor.appId }, { to: 'ready', from: ['queued'], set: { started_by: null } });
     throw error;
   }
   return toImportView(await getImport(ctx, actor.appId, importId));
@@ -202,12 +204,8 @@ export async function cancelImport(ctx: AppContext, actor: ImportActor, importId
     const current = await lockImport(trx, actor.appId, importId);
     if (!current) throw notFound('Import');
     if (!activeStatuses.includes(current.status)) throw conflict('invalid_state', `The import is ${current.status}; it can no longer be cancelled`);
-    const cancelled = await trx
-      .updateTable('imports')
-      .set({ status: 'cancelled', finished_at: new Date() })
-      .where('id', '=', importId)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    await transition(trx, importOperation, { id: importId, appId: actor.appId }, { to: 'cancelled', from: [current.status] });
+    const cancelled = await trx.selectFrom('imports').selectAll().where('id', '=', importId).executeTakeFirstOrThrow();
     await auditImport(trx, {
       orgId: actor.operator.orgId,
       appId: actor.appId,

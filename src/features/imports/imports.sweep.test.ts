@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
 import { csvText, getImportView, importsUrl, previewOf, startAndFinish } from '../../../test/support/imports.ts';
-import { failSilentImports, sweepExpiredImports } from './sweep-imports.job.ts';
+import { sweepOperations } from '../../platform/operations/index.ts';
+import { importUpkeep, sweepExpiredImports } from './import-upkeep.ts';
 
 let roster: TestRoster;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ describe('import upkeep', () => {
     const ready = await previewOf(roster, tenant, file);
     // As if its run job had been lost hours ago.
     await roster.ctx.db.updateTable('imports').set({ status: 'running', started_at: new Date(), heartbeat_at: new Date(Date.now() - 4 * 3600_000) }).where('id', '=', ready.id).execute();
-    expect(await failSilentImports(roster.ctx, new Date(Date.now() - 3 * 3600_000))).toBeGreaterThanOrEqual(1);
+    expect((await sweepOperations(roster.ctx, [importUpkeep])).failed.import).toBeGreaterThanOrEqual(1);
     expect(await getImportView(roster, tenant, ready.id)).toMatchObject({ status: 'failed', error: { code: 'run_failed' }, failed: 2 });
     const audit = await roster.ctx.db.selectFrom('audit_logs').select(['action', 'actor_type']).where('target_id', '=', ready.id).orderBy('id').execute();
     expect(audit.at(-1)).toEqual({ action: 'import.failed', actor_type: 'system' });

@@ -2,13 +2,15 @@ import type { Feature } from '../feature.ts';
 import { registerImportRoutes } from './imports.routes.ts';
 import { revertImportJob } from './revert/revert-import.job.ts';
 import { runImportJob } from './run/run-import.job.ts';
-import { sweepImportsJob } from './sweep-imports.job.ts';
+import { importUpkeep } from './import-upkeep.ts';
+import { revertUpkeep } from './revert/revert-operation.ts';
 import { validateImportJob } from './validation/validate-import.job.ts';
 
 export const importsFeature: Feature = {
   name: 'imports',
   routes: registerImportRoutes,
-  jobs: [validateImportJob, runImportJob, revertImportJob, sweepImportsJob],
+  jobs: [validateImportJob, runImportJob, revertImportJob],
+  operations: [importUpkeep, revertUpkeep],
 };
 
 /** For a staging table rebuilt from the stored file: re-applies mappings, accepted fixes and cell edits (docs/vendor-migration.md). */

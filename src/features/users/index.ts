@@ -5,6 +5,7 @@ import { registerFaceRoutes } from './faces.routes.ts';
 import { registerConsoleUsersRoutes } from './users.console.routes.ts';
 import { registerUsersCountRoute } from './users-count.routes.ts';
 import { bulkActionJob } from './bulk/bulk-action.job.ts';
+import { bulkActionUpkeep } from './bulk/bulk-action-operation.ts';
 import { registerBulkActionRoutes } from './bulk/bulk-actions.routes.ts';
 import { registerUsersApiRoutes } from './users.routes.ts';
 import { registerChangeFeedRoutes } from './user-changes.routes.ts';
@@ -54,6 +55,7 @@ export { importModes, mergeStagedChunk, type ImportMode, type MergeContext, type
 export const usersFeature: Feature = {
   name: 'users',
   jobs: [bulkActionJob],
+  operations: [bulkActionUpkeep],
   async routes(app, ctx) {
     // One limiter per app instance: separate instances (and test files) keep separate counters.
     const limits = { readsPerMinute: ctx.config.RATE_LIMIT_READS_PER_MINUTE, writesPerMinute: ctx.config.RATE_LIMIT_WRITES_PER_MINUTE };

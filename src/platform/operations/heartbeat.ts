@@ -25,7 +25,7 @@ export interface KeepAlive {
 
 /**
  * The heartbeat of one attempt: every HEARTBEAT_MS it stamps the row, only while the row is in a
- * working state (and meets `where`, e.g. the attempt's key). When the stamp finds no row, the
+ * waiting or working state (and meets `where`, e.g. the attempt's key). When the stamp finds no row, the
  * operation was cancelled or ended elsewhere: the signal aborts and the next checkpoint stops the work.
  */
 export function keepAlive(
@@ -39,7 +39,7 @@ export function keepAlive(
   const columns = columnsOf(kind);
   const beat = async () => {
     if (left.signal.aborted) return;
-    let update = db.updateTable(kind.table).set({ [columns.heartbeat]: sql`now()` }).where('id', '=', ref.id).where(columns.status, 'in', kind.working);
+    let update = db.updateTable(kind.table).set({ [columns.heartbeat]: sql`now()` }).where('id', '=', ref.id).where(columns.status, 'in', [...kind.working, ...kind.waiting]);
     if (ref.appId !== undefined) update = update.where('app_id', '=', ref.appId);
     for (const [column, value] of Object.entries(options.where ?? {})) update = update.where(column, '=', value);
     const touched = Number((await update.executeTakeFirst()).numUpdatedRows);

@@ -38,6 +38,8 @@ export interface OperationKind<Status extends string, Actor = unknown> {
     /** The audit feature's writer, in the transition's transaction. */
     record(db: Transaction<any>, entry: TransitionAudit<Actor> & { action: string; target: { type: string; id: string }; outcome: 'success' | 'failure' }): Promise<void>;
   };
+  /** States in which the work has ended: entering one stamps `finished_at` (once). Default: the final states. */
+  ended?: readonly Status[];
   /** States whose audit entry has outcome `failure`. */
   failures?: readonly Status[];
 }

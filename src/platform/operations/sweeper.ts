@@ -38,7 +38,8 @@ export async function findSilentOperations(db: OperationsDb, kind: OperationKind
           .selectFrom(kind.table)
           .select(['id', sql<string>`${sql.ref(columns.status)}::text`.as('status')])
           .where(columns.status, 'in', states)
-          .where(columns.heartbeat, '<', new Date(now.getTime() - silentMs))
+          // A row never stamped counts from its creation (every operation table has created_at).
+          .where(sql<Date>`coalesce(${sql.ref(columns.heartbeat)}, created_at)`, '<', new Date(now.getTime() - silentMs))
           .limit(BATCH)
           .execute() as Promise<SilentOperation[]>;
   return [...(await rule(kind.working, WORKING_SILENT_MS)), ...(await rule(kind.waiting, WAITING_SILENT_MS))];
@@ -57,7 +58,7 @@ export async function sweepOperations<Ctx extends { db: OperationsDb }>(ctx: Ctx
 }
 
 /** Names of the sweepers this one replaced; their pg-boss schedules are removed at start. */
-export const RETIRED_SWEEP_JOBS: string[] = ['files.retention', 'face-imports.sweep'];
+export const RETIRED_SWEEP_JOBS: string[] = ['files.retention', 'face-imports.sweep', 'imports.sweep'];
 
 export function operationsSweepJob<Ctx extends { db: OperationsDb; log: { info(line: string): void } }>(upkeeps: () => readonly OperationUpkeep<Ctx>[]): JobDefinition<Record<string, never>, Ctx> {
   return defineJob<Record<string, never>, Ctx>({

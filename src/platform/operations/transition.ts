@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Transaction } from 'kysely';
 import { operationTransitions } from '../metrics.ts';
-import { columnsOf, type OperationKind, type OperationsDb, predecessorsOf, type TransitionAudit } from './operation-kind.ts';
+import { columnsOf, isFinal, type OperationKind, type OperationsDb, predecessorsOf, type TransitionAudit } from './operation-kind.ts';
 
 export interface TransitionChange<Status extends string, Actor> {
   to: Status;
@@ -32,27 +32,12 @@ export async function transition<Status extends string, Actor>(
   ref: OperationRef,
   change: TransitionChange<Status, Actor>,
 ): Promise<boolean> {
-  const allowed = predecessorsOf(kind, change.to);
-  const from = change.from ?? allowed;
-  const illegal = from.filter((state) => !allowed.includes(state));
-  if (illegal.length > 0) throw new Error(`operation ${kind.name}: ${illegal.join(', ')} → ${change.to} is not an allowed transition (docs/operations.md)`);
+  const from = checkedFrom(kind, change);
   if (from.length === 0) return false;
   const action = change.audit ? kind.audit.actions[change.to] : undefined;
   if (action && !db.isTransaction) return db.transaction().execute((trx) => transition(trx, kind, ref, change));
 
-  const columns = columnsOf(kind);
-  const stamp: Record<string, unknown> = {};
-  const active = kind.working.includes(change.to) || kind.waiting.includes(change.to);
-  if (active) stamp[columns.heartbeat] = sql`now()`;
-  // The work ended when it first left the active states (completed → expired keeps its end).
-  else if (columns.finished) stamp[columns.finished] = sql`coalesce(${sql.ref(columns.finished)}, now())`;
-  let update = db
-    .updateTable(kind.table)
-    .set({ ...stamp, ...change.set, [columns.status]: change.to })
-    .where('id', '=', ref.id)
-    .where(columns.status, 'in', from);
-  if (ref.appId !== undefined) update = update.where('app_id', '=', ref.appId);
-  for (const [column, value] of Object.entries(change.where ?? {})) update = value === null ? update.where(column, 'is', null) : update.where(column, '=', value);
+  const update = buildUpdate(db, kind, ref, change, from);
   const moved = Number((await update.executeTakeFirst()).numUpdatedRows) === 1;
   if (!moved) return false;
   if (action && change.audit) {
@@ -65,4 +50,52 @@ export async function transition<Status extends string, Actor>(
   }
   operationTransitions.inc({ kind: kind.name, to: change.to });
   return true;
+}
+
+/** The guarded UPDATE of a transition (shared by transition() and transitionOnClient()). */
+function buildUpdate<Status extends string>(db: OperationsDb, kind: OperationKind<Status, any>, ref: OperationRef, change: TransitionChange<Status, any>, from: readonly Status[]) {
+  const columns = columnsOf(kind);
+  const stamp: Record<string, unknown> = {};
+  const active = kind.working.includes(change.to) || kind.waiting.includes(change.to);
+  if (active) stamp[columns.heartbeat] = sql`now()`;
+  // The work ended when it first entered an ended state (completed → expired keeps its end).
+  const ended = kind.ended ? kind.ended.includes(change.to) : isFinal(kind, change.to);
+  if (ended && columns.finished) stamp[columns.finished] = sql`coalesce(${sql.ref(columns.finished)}, now())`;
+  let update = db
+    .updateTable(kind.table)
+    .set({ ...stamp, ...change.set, [columns.status]: change.to })
+    .where('id', '=', ref.id)
+    .where(columns.status, 'in', from);
+  if (ref.appId !== undefined) update = update.where('app_id', '=', ref.appId);
+  for (const [column, value] of Object.entries(change.where ?? {})) update = value === null ? update.where(column, 'is', null) : update.where(column, '=', value);
+  return update;
+}
+
+function checkedFrom<Status extends string>(kind: OperationKind<Status, any>, change: TransitionChange<Status, any>): readonly Status[] {
+  const allowed = predecessorsOf(kind, change.to);
+  const from = change.from ?? allowed;
+  const illegal = from.filter((state) => !allowed.includes(state));
+  if (illegal.length > 0) throw new Error(`operation ${kind.name}: ${illegal.join(', ')} → ${change.to} is not an allowed transition (docs/operations.md)`);
+  return from;
+}
+
+/** Builds SQL only, never connects: for transitionOnClient. */
+const compiler = new Kysely<any>({
+  dialect: { createAdapter: () => new PostgresAdapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new PostgresIntrospector(db), createQueryCompiler: () => new PostgresQueryCompiler() },
+});
+
+/**
+ * transition() on a raw pg client, inside the transaction that client holds (import validation
+ * stages its rows and moves to `ready` on one connection). Not audited: use transition() for that.
+ */
+export async function transitionOnClient<Status extends string>(
+  client: { query(text: string, values: readonly unknown[]): Promise<{ rowCount: number | null }> },
+  kind: OperationKind<Status, any>,
+  ref: OperationRef,
+  change: Omit<TransitionChange<Status, any>, 'audit'>,
+): Promise<boolean> {
+  const compiled = buildUpdate(compiler, kind, ref, change, checkedFrom(kind, change)).compile();
+  const moved = (await client.query(compiled.sql, compiled.parameters)).rowCount === 1;
+  if (moved) operationTransitions.inc({ kind: kind.name, to: change.to });
+  return moved;
 }

@@ -1,4 +1,6 @@
 import type { Transaction } from 'kysely';
+import { transition } from '../../../platform/operations/index.ts';
+import { importOperation } from '../import-operation.ts';
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../../http/errors.ts';
@@ -31,7 +33,7 @@ async function revalidate(
     if (!current) throw notFound('Import');
     if (!allowed.includes(current.status)) throw conflict('invalid_state', `The import is ${current.status}; this needs it ${allowed.join(' or ')}`);
     const details = await change(trx, current);
-    await trx.updateTable('imports').set({ status: 'validating', heartbeat_at: new Date(), validated_at: null }).where('id', '=', importId).execute();
+    await transition(trx, importOperation, { id: importId, appId: actor.appId }, { to: 'validating', from: [current.status], set: { validated_at: null } });
     await recordAudit(trx, {
       orgId: actor.operator.orgId,
       appId: actor.appId,
@@ -42,7 +44,7 @@ async function revalidate(
       ip: actor.ip,
     });
   });
-  await ctx.jobs.send(validateImportJob, { importId });
+  await ctx.jobs.send(validateImportJob, { importId }, { organizationId: actor.operator.orgId });
   return toImportView(await getImport(ctx, actor.appId, importId));
 }
 

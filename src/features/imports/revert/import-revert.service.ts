@@ -1,4 +1,6 @@
 import { Readable } from 'node:stream';
+import { transition } from '../../../platform/operations/index.ts';
+import { failRevert, revertOperation } from './revert-operation.ts';
 import type { AppContext } from '../../../context.ts';
 import { conflict, notFound } from '../../../http/errors.ts';
 import { forecastRevert, type RevertForecast } from '../../users/index.ts';
@@ -22,11 +24,10 @@ export async function requestRevert(ctx: AppContext, actor: ImportActor, importI
     if (current.revert_status !== null && current.revert_status !== 'failed') throw conflict('already_reverted', `This import's revert is ${current.revert_status}; an import is reverted once`);
     if (!endedStatuses.includes(current.status)) throw conflict('invalid_state', `The import is ${current.status}; only an import that has ended can be reverted`);
     if (current.created + current.updated === 0) throw conflict('nothing_to_revert', 'This import created and changed no user: there is nothing to revert');
-    await trx
-      .updateTable('imports')
-      .set({ revert_status: 'queued', reverted_by: actor.operator.operatorId, revert_requested_at: new Date(), revert_heartbeat_at: new Date(), revert_error: null })
-      .where('id', '=', importId)
-      .execute();
+    const asked = { reverted_by: actor.operator.operatorId, revert_requested_at: new Date(), revert_error: null, revert_finished_at: null };
+    if (current.revert_status === 'failed') await transition(trx, revertOperation, { id: importId, appId: actor.appId }, { to: 'queued', from: ['failed'], set: asked });
+    // The request creates the revert (its status was null), as an insert creates an export.
+    else await trx.updateTable('imports').set({ ...asked, revert_status: 'queued', revert_heartbeat_at: new Date() }).where('id', '=', importId).where('revert_status', 'is', null).execute();
     await auditImport(trx, {
       orgId: actor.operator.orgId,
       appId: actor.appId,
@@ -39,9 +40,9 @@ export async function requestRevert(ctx: AppContext, actor: ImportActor, importI
     });
   });
   try {
-    await ctx.jobs.send(revertImportJob, { importId });
+    await ctx.jobs.send(revertImportJob, { importId }, { organizationId: actor.operator.orgId });
   } catch (error) {
-    await ctx.db.updateTable('imports').set({ revert_status: null, reverted_by: null }).where('id', '=', importId).where('revert_status', '=', 'queued').execute();
+    await failRevert(ctx, importId, 'The revert could not be queued; ask for it again.');
     throw error;
   }
   return toImportView(await getImport(ctx, actor.appId, importId));

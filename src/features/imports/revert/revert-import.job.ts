@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../../platform/jobs/jobs.ts';
+import { keepAlive, transition } from '../../../platform/operations/index.ts';
+import { failRevert, revertOperation } from './revert-operation.ts';
 import { type RevertContext, revertLedgerChunk } from '../../users/index.ts';
 import { auditImport } from '../import-audit.ts';
 import { findImportForJob } from '../imports.repository.ts';
@@ -20,6 +22,7 @@ export const revertImportJob = defineJob<{ importId: string }, AppContext>({
   payload: z.object({ importId: z.string().uuid() }),
   queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: REVERT_RETRY_LIMIT, retryDelay: 1, notify: true },
   work: { localConcurrency: 2 },
+  perOrganization: 1,
   async handle({ importId }, ctx, job) {
     try {
       await revertImport(ctx, importId, job);
@@ -35,13 +38,18 @@ export async function revertImport(ctx: AppContext, importId: string, job: Pick<
   if (!record || (record.revert_status !== 'queued' && record.revert_status !== 'running')) return;
   const operator = await ctx.db.selectFrom('operators').select(['id', 'email']).where('id', '=', record.reverted_by ?? record.created_by).executeTakeFirstOrThrow();
   const context: RevertContext = { orgId: record.org_id, appId: record.app_id, importId, fileName: record.file_name, actor: { operatorId: operator.id, label: operator.email } };
-  await ctx.db.updateTable('imports').set({ revert_status: 'running', revert_heartbeat_at: new Date() }).where('id', '=', importId).where('revert_status', '=', 'queued').execute();
+  await transition(ctx.db, revertOperation, { id: importId }, { to: 'running', from: ['queued'] });
   const chunkEntries = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
   const started = performance.now();
-  for (;;) {
-    if (job.signal.aborted) throw new Error('the job was taken away from this worker');
-    const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => revertNextChunk(trx, context, chunkEntries)));
-    if (!more) break;
+  const alive = keepAlive(ctx.db, revertOperation, { id: importId }, { jobSignal: job.signal });
+  try {
+    for (;;) {
+      alive.checkpoint();
+      const more = await withDeadlockRetries(() => ctx.db.transaction().execute((trx) => revertNextChunk(trx, context, chunkEntries)));
+      if (!more) break;
+    }
+  } finally {
+    alive.stop();
   }
   ctx.log.info(`import ${importId}: revert ended in ${Math.round(performance.now() - started)} ms`);
 }
@@ -68,12 +76,11 @@ async function revertNextChunk(trx: Transaction<Database>, context: RevertContex
       reverted: eb('reverted', '+', outcome.reverted),
       deleted: eb('deleted', '+', outcome.deleted),
       conflicts: eb('conflicts', '+', outcome.conflicts.length),
-      ...(last ? { revert_status: 'completed' as const, revert_finished_at: new Date() } : {}),
     }))
     .where('id', '=', context.importId)
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (last) {
+  if (last && (await transition(trx, revertOperation, { id: context.importId }, { to: 'completed', from: ['running'] }))) {
     await auditImport(trx, {
       orgId: context.orgId,
       appId: context.appId,
@@ -89,10 +96,5 @@ async function revertNextChunk(trx: Transaction<Database>, context: RevertContex
 
 async function giveUp(ctx: AppContext, importId: string, error: Error): Promise<void> {
   const message = `The revert stopped after ${REVERT_RETRY_LIMIT + 1} attempts: ${error.message}. Chunks already reverted stay reverted.`;
-  await ctx.db
-    .updateTable('imports')
-    .set({ revert_status: 'failed', revert_finished_at: new Date(), revert_error: JSON.stringify({ code: 'revert_failed', message }) })
-    .where('id', '=', importId)
-    .where('revert_status', 'in', ['queued', 'running'])
-    .execute();
+  await failRevert(ctx, importId, message);
 }

@@ -5,6 +5,8 @@ import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatis
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../../platform/jobs/jobs.ts';
+import { keepAlive, transition } from '../../../platform/operations/index.ts';
+import { importOperation } from '../import-operation.ts';
 import { auditImport, failImportWithAudit, importCounts } from '../import-audit.ts';
 import { mergeStagedChunk, type MergeContext } from '../../users/index.ts';
 import { importWriteModes } from '../write-options.ts';
@@ -24,6 +26,7 @@ export const runImportJob = defineJob<{ importId: string }, AppContext>({
   // A killed worker stops heartbeating; pg-boss fails its job and the retry resumes after the last committed chunk.
   queue: { heartbeatSeconds: 10, expireInSeconds: 6 * 3600, retryLimit: RUN_RETRY_LIMIT, retryDelay: 1, notify: true },
   work: { localConcurrency: 2 },
+  perOrganization: 1,
   async handle({ importId }, ctx, job) {
     try {
       await runImport(ctx, importId, job);
@@ -44,12 +47,18 @@ export const runImportJob = defineJob<{ importId: string }, AppContext>({
 export async function runImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>, options: { ledger?: boolean } = {}): Promise<void> {
   const record = await findImportForJob(ctx.db, importId);
   if (!record || (record.status !== 'queued' && record.status !== 'running')) return;
-  await ctx.db
-    .updateTable('imports')
-    .set({ status: 'running', started_at: new Date(), heartbeat_at: new Date() })
-    .where('id', '=', importId)
-    .where('status', '=', 'queued')
-    .execute();
+  await transition(ctx.db, importOperation, { id: importId }, { to: 'running', from: ['queued'], set: { started_at: new Date() } });
+  // Beats between chunks too (a chunk can take long); the sweeper reads it (docs/operations.md).
+  const alive = keepAlive(ctx.db, importOperation, { id: importId });
+  try {
+    await runChunks(ctx, record, job, options);
+  } finally {
+    alive.stop();
+  }
+}
+
+async function runChunks(ctx: AppContext, record: NonNullable<Awaited<ReturnType<typeof findImportForJob>>>, job: Pick<JobInfo, 'signal'>, options: { ledger?: boolean }): Promise<void> {
+  const importId = record.id;
   const chunkRows = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
   const starter = await ctx.db.selectFrom('operators').select(['id', 'email']).where('id', '=', record.started_by ?? record.created_by).executeTakeFirstOrThrow();
   const merge = { orgId: record.org_id, appId: record.app_id, fileName: record.file_name, actor: { operatorId: starter.id, label: starter.email }, ledger: options.ledger ?? true };
@@ -130,12 +139,11 @@ async function applyNextChunk(
       updated: eb('updated', '+', outcome.updated),
       run_unchanged: eb('run_unchanged', '+', outcome.unchanged),
       skipped: eb('skipped', '+', rows - outcome.valid + outcome.skips.length),
-      ...(last ? { status: 'completed' as const, finished_at: new Date() } : {}),
     }))
     .where('id', '=', importId)
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (last) {
+  if (last && (await transition(trx, importOperation, { id: importId }, { to: 'completed', from: ['running'] }))) {
     await auditImport(trx, {
       orgId: merge.orgId,
       appId: updated.app_id,

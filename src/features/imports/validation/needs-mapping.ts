@@ -1,14 +1,16 @@
 import type { AppContext } from '../../../context.ts';
+import { transition } from '../../../platform/operations/index.ts';
+import { importOperation } from '../import-operation.ts';
 import type { ImportRecord } from '../imports.repository.ts';
 import type { NeedsMapping } from '../staging/stage-plan.ts';
 
 /** No header maps to vendor_data: the import waits in needs_mapping with its columns (docs/vendor-migration.md#mapping-api), and keeps no staged rows. */
 export async function markNeedsMapping(ctx: AppContext, record: ImportRecord, waiting: NeedsMapping): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const moved = await trx
-      .updateTable('imports')
-      .set({
-        status: 'needs_mapping',
+    const moved = await transition(trx, importOperation, { id: record.id }, {
+      to: 'needs_mapping',
+      from: ['validating'],
+      set: {
         format: waiting.header.format,
         encoding: waiting.header.encoding,
         delimiter: waiting.header.delimiter,
@@ -23,11 +25,9 @@ export async function markNeedsMapping(ctx: AppContext, record: ImportRecord, wa
         to_update: 0,
         preview_unchanged: 0,
         validated_at: new Date(),
-      })
-      .where('id', '=', record.id)
-      .where('status', '=', 'validating')
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) === 0) return;
+      },
+    });
+    if (!moved) return;
     await trx.deleteFrom('import_rows').where('import_id', '=', record.id).execute();
   });
 }

@@ -6,7 +6,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
 import { defineJob, type JobInfo } from '../../../platform/jobs/jobs.ts';
+import { keepAlive, transitionOnClient } from '../../../platform/operations/index.ts';
 import { StorageNotFoundError } from '../../../platform/storage/storage.ts';
+import { importOperation } from '../import-operation.ts';
 import { auditImport } from '../import-audit.ts';
 import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCopySql, markDuplicateRows } from '../staging/import-rows.repository.ts';
 import { failImport, findImportForJob, type ImportRecord } from '../imports.repository.ts';
@@ -46,6 +48,7 @@ export const validateImportJob = defineJob<{ importId: string }, AppContext>({
   // The heartbeat lets a crashed worker's job be failed and retried within seconds; a retry starts over.
   queue: { heartbeatSeconds: 10, expireInSeconds: 2 * 3600, retryLimit: VALIDATE_RETRY_LIMIT, retryDelay: 1, notify: true },
   work: { localConcurrency: 2 },
+  perOrganization: 1,
   async handle({ importId }, ctx, job) {
     try {
       await validateImport(ctx, importId, job);
@@ -59,7 +62,8 @@ export const validateImportJob = defineJob<{ importId: string }, AppContext>({
 export async function validateImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {
   const record = await findImportForJob(ctx.db, importId);
   if (!record || record.status !== 'validating') return;
-  await ctx.db.updateTable('imports').set({ heartbeat_at: new Date() }).where('id', '=', importId).execute();
+  // Beats while it reads, however long a step takes; the sweeper reads it (docs/operations.md).
+  const alive = keepAlive(ctx.db, importOperation, { id: importId });
   // Every batch looks its vendor_data up in users: with stale statistics each lookup scans the application.
   // The table-wide rule misses an application that grew by less than a tenth of the table since the last
   // ANALYZE (90,000 users beside 1,000,000: each 500-row lookup read all 90,000, 131 ms against 2 ms, and
@@ -82,6 +86,7 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
     if (!(error instanceof ImportFileProblem)) throw error;
     await failValidation(ctx, record, error.error);
   } finally {
+    alive.stop();
     // A connection left mid-COPY or mid-transaction is closed, which rolls it back.
     client.release(clean ? undefined : true);
   }
@@ -108,38 +113,35 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   if (counts.verifiedIgnored > 0) {
     warnings.push({ code: 'verified_field_ignored', column: 'full_name', message: `${counts.verifiedIgnored} row${counts.verifiedIgnored === 1 ? '' : 's'} give a verified field a different value; an import never changes verified fields, so those cells are ignored.` });
   }
-  const done = await client.query(
-    `UPDATE imports SET status = 'ready', encoding = $2, delimiter = $3, columns = $4, warnings = $5,
-            total_rows = $6, valid_rows = $7, invalid_rows = $8, to_create = $9, to_update = $10, preview_unchanged = $11,
-            to_skip = $12, field_changes = $13, status_changes = $14, verified_ignored = $15,
-            format = $16, column_map = $17, fix_counts = $18, removals = $19, cells_cleared = $20, validated_at = now()
-      WHERE id = $1 AND status = 'validating'`,
-    [
-      record.id,
-      staged.header.encoding,
-      staged.header.delimiter,
-      staged.header.columns,
-      JSON.stringify(collapseWarnings(warnings)),
-      counts.valid + counts.invalid,
-      counts.valid - duplicates,
-      counts.invalid + duplicates,
-      counts.toCreate - lost.actions.create,
-      counts.toUpdate - lost.actions.update,
-      counts.unchanged - lost.actions.unchanged,
-      counts.toSkip - lost.modeSkipped,
-      JSON.stringify(fieldChanges),
-      JSON.stringify(statusChanges),
-      counts.verifiedIgnored,
-      staged.header.format,
-      JSON.stringify(staged.columns),
-      JSON.stringify(counts.fixCounts ?? {}),
-      JSON.stringify(counts.removals),
-      counts.cellsCleared,
-    ],
-  );
+  const done = await transitionOnClient(client, importOperation, { id: record.id }, {
+    to: 'ready',
+    from: ['validating'],
+    set: {
+      encoding: staged.header.encoding,
+      delimiter: staged.header.delimiter,
+      columns: staged.header.columns,
+      warnings: JSON.stringify(collapseWarnings(warnings)),
+      total_rows: counts.valid + counts.invalid,
+      valid_rows: counts.valid - duplicates,
+      invalid_rows: counts.invalid + duplicates,
+      to_create: counts.toCreate - lost.actions.create,
+      to_update: counts.toUpdate - lost.actions.update,
+      preview_unchanged: counts.unchanged - lost.actions.unchanged,
+      to_skip: counts.toSkip - lost.modeSkipped,
+      field_changes: JSON.stringify(fieldChanges),
+      status_changes: JSON.stringify(statusChanges),
+      verified_ignored: counts.verifiedIgnored,
+      format: staged.header.format,
+      column_map: JSON.stringify(staged.columns),
+      fix_counts: JSON.stringify(counts.fixCounts ?? {}),
+      removals: JSON.stringify(counts.removals),
+      cells_cleared: counts.cellsCleared,
+      validated_at: new Date(),
+    },
+  });
   // Cancelled while validating: nothing to keep.
-  await client.query(done.rowCount === 1 ? 'COMMIT' : 'ROLLBACK');
-  if (done.rowCount === 1) rowsProcessed.inc({ kind: 'import_validation' }, counts.valid + counts.invalid);
+  await client.query(done ? 'COMMIT' : 'ROLLBACK');
+  if (done) rowsProcessed.inc({ kind: 'import_validation' }, counts.valid + counts.invalid);
 }
 
 /**

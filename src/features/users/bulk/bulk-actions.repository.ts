@@ -4,7 +4,7 @@ import { faceKeysOfUsers } from '../faces.repository.ts';
 import { publishLedgerEntries } from '../user-changes.repository.ts';
 import { limits } from '../user-fields.ts';
 import { type UserFilters, userFilterWhere } from '../users.filters.ts';
-import type { BulkActionKind, BulkActionStatus } from './bulk-actions.tables.ts';
+import type { BulkActionKind } from './bulk-actions.tables.ts';
 
 /** SQL of bulk actions on users. Every function takes the application id and puts it in the WHERE clause. */
 
@@ -175,20 +175,4 @@ export async function advanceBulkAction(trx: Db, appId: string, id: string, chun
     .where('app_id', '=', appId)
     .where('id', '=', id)
     .execute();
-}
-
-export async function setBulkActionStatus(db: Db, appId: string, id: string, status: BulkActionStatus, extra: { error?: string } = {}): Promise<boolean> {
-  const result = await db
-    .updateTable('user_bulk_actions')
-    .set({
-      status,
-      ...(status === 'running' ? { started_at: sql`COALESCE(started_at, now())` } : {}),
-      ...(status === 'completed' || status === 'failed' ? { finished_at: sql`now()` } : {}),
-      ...(extra.error !== undefined ? { error: extra.error } : {}),
-    })
-    .where('app_id', '=', appId)
-    .where('id', '=', id)
-    .where('status', 'in', status === 'running' ? ['queued', 'running'] : ['queued', 'running'])
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

@@ -111,7 +111,7 @@ export async function requestBulkAction(ctx: AppContext, operator: OperatorPrinc
     });
     return row;
   });
-  await ctx.jobs.send(bulkActionJob, { bulkActionId: created.id, appId });
+  await ctx.jobs.send(bulkActionJob, { bulkActionId: created.id, appId }, { organizationId: operator.orgId });
   return presentBulkAction((await findBulkAction(ctx.db, appId, created.id))!);
 }
 

@@ -21,6 +21,7 @@ export interface UserBulkActionsTable {
   created_by_ip: string | null;
   created_at: Generated<Date>;
   started_at: NullableTimestamp;
+  heartbeat_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   error: string | null;
 }
