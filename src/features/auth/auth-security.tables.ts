@@ -22,7 +22,13 @@ export interface OperatorInvitationsTable {
   created_at: Generated<Date>;
   expires_at: Date;
   accepted_at: NullableTimestamp;
+  /** 2026-12-07T2130-creds-invitations. */
+  revoked_at: NullableTimestamp;
+  revoked_by: string | null;
+  revoked_reason: InvitationEndReason | null;
 }
+
+export type InvitationEndReason = 'revoked' | 'sender_removed' | 'sender_role_changed';
 
 /** Kysely types of the sign-in throttle and the invitations (2026-11-29T1300-security). */
 export interface AuthSecurityTables {

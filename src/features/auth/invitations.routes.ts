@@ -3,8 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
-import { clientIp, SESSION_COOKIE } from './auth.hooks.ts';
-import { operatorSummarySchema, organizationSchema, roleSchema } from './auth.schemas.ts';
+import { clientIp, operatorOf, requireOperator, SESSION_COOKIE } from './auth.hooks.ts';
+import { consoleSecurity, idParams, listOf, operatorSummarySchema, organizationSchema, roleSchema } from './auth.schemas.ts';
+import { listInvitations, revokeInvitation } from './invitation-management.ts';
 import { acceptInvitation, describeInvitation } from './invitations.service.ts';
 import type { PasswordCheckGate } from './password-check-gate.ts';
 import { sessionCookieOptions } from './session.routes.ts';
@@ -15,10 +16,49 @@ const tokenField = safeString({ min: 1, max: 200 });
 
 export const ACCEPT_INVITATION_PATH = '/api/console/invitations/accept';
 
-/** The invitation page (no sign-in: the token is the credential) and its one-time acceptance. */
+const invitationSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  name: z.string(),
+  status: z.enum(['pending', 'accepted', 'expired', 'revoked']),
+  invited_by: z.object({ id: z.string(), email: z.string() }).nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  accepted_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+  revoked_reason: z.enum(['revoked', 'sender_removed', 'sender_role_changed']).nullable(),
+});
+
+/**
+ * The invitation page (no sign-in: the token is the credential) and its one-time acceptance; the list of
+ * an organization's invitations and their revocation (OWNER, ADMIN).
+ */
 export async function registerInvitationRoutes(scope: FastifyInstance, ctx: AppContext, gate: PasswordCheckGate): Promise<void> {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const tags = ['console: invitations'];
+
+  const preHandler = requireOperator(ctx);
+  app.get(
+    '/api/console/invitations',
+    {
+      preHandler,
+      schema: { tags, security: consoleSecurity, summary: "OWNER, ADMIN: the organization's invitations, newest first (200 at most), with their status", response: { 200: listOf(invitationSchema) } },
+    },
+    async (request) => ({ results: await listInvitations(ctx, operatorOf(request)), next: null }),
+  );
+
+  app.delete(
+    '/api/console/invitations/:id',
+    {
+      preHandler,
+      schema: { tags, security: consoleSecurity, summary: 'OWNER, ADMIN (not for OWNER invitations): revoke a pending invitation; its link stops working at once', params: idParams },
+    },
+    async (request, reply) => {
+      await revokeInvitation(ctx, operatorOf(request), request.params.id, { ip: clientIp(request) });
+      return reply.status(204).send();
+    },
+  );
 
   app.post(
     '/api/console/invitations/lookup',

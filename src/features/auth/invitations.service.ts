@@ -85,15 +85,43 @@ export async function inviteOperator(ctx: AppContext, actor: OperatorPrincipal, 
   };
 }
 
+export const invitationRevoked = () =>
+  new AppError(410, 'invitation_revoked', 'This invitation was withdrawn, or the person who sent it may no longer invite; ask for a new one');
+
+/**
+ * Whether the sender may still give this invitation: an invitation is worth only the sender's right to
+ * invite, checked again when it is used (removing the sender or lowering their role also revokes their
+ * pending invitations at once, invitation-management.ts; this check also covers older ones).
+ */
+export function senderMayStillInvite(sender: { role: Role; removed_at: Date | null } | undefined, invitedRole: Role): boolean {
+  return Boolean(sender) && sender!.removed_at === null && canManageOperator(sender!.role, invitedRole);
+}
+
 async function findLiveInvitation(ctx: AppContext, token: string) {
   const invitation = await ctx.db
     .selectFrom('operator_invitations')
     .innerJoin('organizations', 'organizations.id', 'operator_invitations.org_id')
-    .select(['operator_invitations.id', 'operator_invitations.org_id', 'operator_invitations.email', 'operator_invitations.role', 'operator_invitations.name', 'operator_invitations.invited_by', 'operator_invitations.expires_at', 'organizations.name as org_name'])
+    .leftJoin('operators as sender', 'sender.id', 'operator_invitations.invited_by')
+    .select([
+      'operator_invitations.id',
+      'operator_invitations.org_id',
+      'operator_invitations.email',
+      'operator_invitations.role',
+      'operator_invitations.name',
+      'operator_invitations.invited_by',
+      'operator_invitations.expires_at',
+      'operator_invitations.revoked_at',
+      'organizations.name as org_name',
+      'sender.role as sender_role',
+      'sender.removed_at as sender_removed_at',
+    ])
     .where('operator_invitations.token_hash', '=', hashSecret(token))
     .where('operator_invitations.accepted_at', 'is', null)
     .executeTakeFirst();
   if (!invitation) throw notFound('Invitation', 'invitation_not_found');
+  if (invitation.revoked_at) throw invitationRevoked();
+  const sender = invitation.sender_role ? { role: invitation.sender_role, removed_at: invitation.sender_removed_at } : undefined;
+  if (!senderMayStillInvite(sender, invitation.role)) throw invitationRevoked();
   if (invitation.expires_at.getTime() <= Date.now()) throw new AppError(410, 'invitation_expired', 'This invitation has expired; ask for a new one');
   return invitation;
 }
@@ -112,7 +140,19 @@ export async function acceptInvitation(ctx: AppContext, input: { token: string; 
   const emailTaken = () => conflict('operator_exists', 'This address already has a Roster account; sign in with it instead');
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const claimed = await trx.updateTable('operator_invitations').set({ accepted_at: new Date() }).where('id', '=', invitation.id).where('accepted_at', 'is', null).returning('id').executeTakeFirst();
+      // The sender's row is read under a share lock: a removal or role change committing now waits, or is seen.
+      const sender = invitation.invited_by
+        ? await trx.selectFrom('operators').select(['role', 'removed_at']).where('id', '=', invitation.invited_by).forShare().executeTakeFirst()
+        : undefined;
+      if (!senderMayStillInvite(sender, invitation.role)) throw invitationRevoked();
+      const claimed = await trx
+        .updateTable('operator_invitations')
+        .set({ accepted_at: new Date() })
+        .where('id', '=', invitation.id)
+        .where('accepted_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .returning('id')
+        .executeTakeFirst();
       if (!claimed) throw notFound('Invitation', 'invitation_not_found');
       const taken = await trx.selectFrom('operators').select('id').where((eb) => eb(eb.fn('lower', ['email']), '=', invitation.email)).where('removed_at', 'is', null).executeTakeFirst();
       if (taken) throw emailTaken();

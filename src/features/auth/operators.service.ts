@@ -4,6 +4,7 @@ import type { Database, Role } from '../../db/schema.ts';
 import { conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { authorize } from './auth.hooks.ts';
+import { endInvitationsOfSender } from './invitation-management.ts';
 import * as operators from './operators.repository.ts';
 import { canManageOperator } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from './principal.ts';
@@ -74,7 +75,9 @@ export async function changeOperator(ctx: AppContext, actor: OperatorPrincipal, 
     });
     const audit = { orgId: caller.orgId, actor: caller, target: { type: 'operator', id: target.id }, ip: meta.ip };
     if (roleChanges) {
-      await recordAudit(trx, { ...audit, action: 'operator.role_changed', details: { email: target.email, from: target.role, to: updated.role } });
+      // An invitation is worth the sender's right to invite: a lowered role takes back those it may no longer give.
+      const invitationsRevoked = await endInvitationsOfSender(trx, target.id, updated.role, caller.operatorId);
+      await recordAudit(trx, { ...audit, action: 'operator.role_changed', details: { email: target.email, from: target.role, to: updated.role, invitations_revoked: invitationsRevoked } });
     }
     if (nameChanges) {
       await recordAudit(trx, { ...audit, action: 'operator.updated', details: { email: target.email, name: { from: target.name, to: updated.name } } });
@@ -95,12 +98,13 @@ export async function removeOrganizationOperator(ctx: AppContext, actor: Operato
     refuseUnlessManages(caller, target.role);
     if (target.role === 'OWNER' && (await operators.countOwners(trx, caller.orgId)) <= 1) throw lastOwner();
     const ended = await operators.removeOperator(trx, caller.orgId, target.id);
+    const invitationsRevoked = await endInvitationsOfSender(trx, target.id, null, caller.operatorId);
     await recordAudit(trx, {
       orgId: caller.orgId,
       actor: caller,
       action: 'operator.removed',
       target: { type: 'operator', id: target.id },
-      details: { email: target.email, role: target.role, sessions_ended: ended.sessionsEnded, tokens_revoked: ended.tokensRevoked },
+      details: { email: target.email, role: target.role, sessions_ended: ended.sessionsEnded, tokens_revoked: ended.tokensRevoked, invitations_revoked: invitationsRevoked },
       ip: meta.ip,
     });
   });

@@ -136,7 +136,7 @@ describe('changing an operator', () => {
     expect(response.json()).toEqual({ id: team.operators.READER.id, email: team.operators.READER.email, name: 'Renamed Reader', role: 'DEVELOPER', created_at: expect.any(String) });
     const audit = await auditFor(team.operators.READER.id);
     expect(audit.slice(-2)).toEqual([
-      { action: 'operator.role_changed', actor_id: team.operators.OWNER.id, details: { email: team.operators.READER.email, from: 'READER', to: 'DEVELOPER' }, outcome: 'success' },
+      { action: 'operator.role_changed', actor_id: team.operators.OWNER.id, details: { email: team.operators.READER.email, from: 'READER', to: 'DEVELOPER', invitations_revoked: 0 }, outcome: 'success' },
       { action: 'operator.updated', actor_id: team.operators.OWNER.id, details: { email: team.operators.READER.email, name: { from: expect.stringMatching(/^READER /), to: 'Renamed Reader' } }, outcome: 'success' },
     ]);
   });
@@ -227,7 +227,7 @@ describe('removing an operator', () => {
     expect((await auditFor(leaving.id)).at(-1)).toEqual({
       action: 'operator.removed',
       actor_id: team.operators.ADMIN.id,
-      details: { email: leaving.email, role: 'DEVELOPER', sessions_ended: 1, tokens_revoked: 1 },
+      details: { email: leaving.email, role: 'DEVELOPER', sessions_ended: 1, tokens_revoked: 1, invitations_revoked: 0 },
       outcome: 'success',
     });
     expect((await removeOperator(team.operators.ADMIN.auth, leaving.id)).statusCode).toBe(404);
