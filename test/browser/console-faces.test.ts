@@ -53,4 +53,19 @@ describe('the Faces tab of the import pages', () => {
     expect(report).toMatch(/\/face-imports\/[0-9a-f-]{36}\/report\.csv$/);
     await saveScreenshot(page, 'import-faces');
   });
+
+  it('cancels a running face import from its row (issue #19: a long face import could not be stopped)', async () => {
+    // 199,000 manifest rows (the cap is 200,000) of users the application does not have: it runs for minutes.
+    const manifest = Buffer.from(`vendor_data,file\n${Array.from({ length: 199_000 }, (_, i) => `ghost-${i},face.jpg\n`).join('')}`);
+    const zip = buildZip([{ name: 'manifest.csv', data: manifest }, { name: 'face.jpg', data: jpegVariant('ghost') }]);
+    await page.getByLabel('Pick a ZIP…').setInputFiles({ name: 'long-faces.zip', mimeType: 'application/zip', buffer: zip });
+    await page.getByRole('button', { name: 'Upload ZIP' }).click();
+    const row = page.getByRole('row', { name: /long-faces\.zip/ });
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('button', { name: 'Cancel: stop before the next entry' }).click();
+    await row.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
+    await row.getByText(/^Cancelled; 0 face\(s\) added before stay\.$/).waitFor();
+    expect(await row.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
+    await saveScreenshot(page, 'import-faces-cancelled');
+  });
 });
