@@ -82,6 +82,8 @@ export const configSchema = z.object({
   /** How long the change feed keeps a change (docs/change-feed.md); an older cursor answers 410 cursor_expired. */
   CHANGE_FEED_RETENTION: duration('90d'),
   IMPORT_MAX_BYTES: byteSize('256MB'),
+  /** An export's part stays under this size; a larger export is written as several parts (docs/warehouse.md). */
+  EXPORT_PART_BYTES: byteSize('256MB'),
   /** The largest face ZIP accepted (docs/faces.md). */
   FACE_IMPORT_MAX_BYTES: byteSize('4GB'),
   /** Days an import's source file is kept after the import ends. */

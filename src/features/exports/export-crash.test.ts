@@ -48,9 +48,9 @@ describe('an export whose first attempt dies part-way through the file', () => {
     expect(file.rows[0].vendor_data).toBe('crash-1');
     expect(file.rows[ROWS - 1].vendor_data).toBe(`crash-${ROWS}`);
 
-    // Only the completed attempt's file is left: the failed one removed its partial upload.
+    // Only the completed attempt's file and its manifest are left: the failed one removed its partial upload.
     const folder = path.join(roster.dataDir, 'files', 'exports', tenant.appId, json.id);
-    expect(await readdir(folder)).toHaveLength(1);
+    expect(await readdir(folder)).toHaveLength(2);
     const record = await roster.ctx.db.selectFrom('exports').select(['attempts', 'storage_key', 'attempt_key']).where('id', '=', json.id).executeTakeFirstOrThrow();
     expect(record).toMatchObject({ attempts: 2, attempt_key: null });
     const actions = (await auditActions(roster.ctx, tenant.orgId, json.id)).map((entry) => entry.action);

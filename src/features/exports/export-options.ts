@@ -3,12 +3,26 @@ import { can } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { exportColumns, type ExportColumn, restrictedExportColumns } from '../../shared/user-columns.ts';
 import { userFilterBodySchema, type UserFilters } from '../users/users.filters.ts';
+import { type ExportCompression, exportCompressions, type ExportFormat, exportFormats } from './export-formats.ts';
 
 /** What an export request may ask for: filters exactly as the users list reads them, and allowed columns. */
 
 export interface ExportRequest {
   filters?: Record<string, unknown>;
   columns?: string[];
+  format?: string;
+  compression?: string;
+  since_seq?: number | null;
+}
+
+/** Format and compression as asked (docs/warehouse.md); Parquet compresses inside, so it takes no gzip. */
+export function parseExportFormat(input: Pick<ExportRequest, 'format' | 'compression'>): { format: ExportFormat; compression: ExportCompression } {
+  const format = (input.format ?? 'csv') as ExportFormat;
+  const compression = (input.compression ?? 'none') as ExportCompression;
+  if (!exportFormats.includes(format)) throw invalid('invalid_format', `format must be one of ${exportFormats.join(', ')}`);
+  if (!exportCompressions.includes(compression)) throw invalid('invalid_compression', `compression must be one of ${exportCompressions.join(', ')}`);
+  if (format === 'parquet' && compression !== 'none') throw invalid('compression_not_supported', 'Parquet is compressed inside (zstd); ask for compression "none"');
+  return { format, compression };
 }
 
 const knownFilters = Object.keys(userFilterBodySchema.shape);

@@ -60,6 +60,17 @@ export interface ParallelExportOptions {
   onChunk?: (bytesSoFar: number) => void | Promise<void>;
   /** Called once every part's COPY has started, with what progress tracking needs (export-progress.ts). */
   onCopying?: (progress: CopyProgress) => void;
+  /** Typed formats and incremental exports (export-files.ts) bring their own rows, header and sink: */
+  /** The SELECT of one key range (default: the CSV columns of buildExportSelect). */
+  select?: (range: { from?: ExportKey; to?: ExportKey }) => string;
+  /** COPY's options (default `FORMAT csv`). */
+  copyOptions?: string;
+  /** The file's first bytes (default: the CSV header with a byte order mark; null for none). */
+  header?: Buffer | null;
+  /** Runs in the snapshot before any COPY (reads what the rows are as of). */
+  onSnapshot?: (leader: pg.PoolClient) => Promise<void>;
+  /** Stores the body instead of `storage.put(key, …)`. */
+  store?: (body: AsyncIterable<Buffer>) => Promise<{ bytes: number }>;
 }
 
 async function openSnapshotTransaction(client: pg.PoolClient, snapshot?: string): Promise<void> {
@@ -98,7 +109,9 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
     await openSnapshotTransaction(leader);
     const { rows } = await leader.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot');
     const snapshot = rows[0]!.snapshot;
-    const wholeSelect = buildExportSelect(options.db, options.appId, options.filters, options.columns);
+    await options.onSnapshot?.(leader);
+    const selectOf = options.select ?? ((range: { from?: ExportKey; to?: ExportKey }) => buildExportSelect(options.db, options.appId, options.filters, options.columns, range));
+    const wholeSelect = selectOf({});
     const estimate = await estimateExportRows(leader, wholeSelect);
     const wanted = options.parts ?? Math.min(MAX_PARTS, Math.max(1, Math.floor(estimate / ROWS_PER_PART)));
     const boundaries = wanted > 1 ? await partBoundaries(leader, options, estimate, wanted) : [];
@@ -113,8 +126,7 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
         clients.push(client);
         await openSnapshotTransaction(client, snapshot);
       }
-      const select = buildExportSelect(options.db, options.appId, options.filters, options.columns, range);
-      copies.push(client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`)) as unknown as Readable & { rowCount: number });
+      copies.push(client.query(copyTo(`COPY (${selectOf(range)}) TO STDOUT WITH (${options.copyOptions ?? 'FORMAT csv'})`)) as unknown as Readable & { rowCount: number });
     }
     const backends = [leader, ...clients] as unknown as { processID: number }[];
     options.onCopying?.({ pids: backends.map((client) => client.processID), finishedRows: () => copies.reduce((sum, copy) => sum + copy.rowCount, 0) });
@@ -130,11 +142,11 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
       return { file, written };
     });
 
-    const header = Buffer.from(`${UTF8_BOM}${options.columns.join(',')}\n`, 'utf8');
+    const header = options.header === undefined ? Buffer.from(`${UTF8_BOM}${options.columns.join(',')}\n`, 'utf8') : options.header;
     const { onChunk } = options;
     async function* body(): AsyncGenerator<Buffer> {
-      let bytes = header.length;
-      yield header;
+      let bytes = header?.length ?? 0;
+      if (header) yield header;
       for await (const chunk of copies[0]! as AsyncIterable<Buffer>) {
         bytes += chunk.length;
         if (onChunk) await onChunk(bytes);
@@ -151,7 +163,7 @@ export async function writeExportInParallel(options: ParallelExportOptions): Pro
       }
     }
     source = Readable.from(body(), { objectMode: false });
-    const { bytes } = await options.storage.put(options.key, source, { contentType: 'text/csv; charset=utf-8' });
+    const { bytes } = options.store ? await options.store(source) : await options.storage.put(options.key, source, { contentType: 'text/csv; charset=utf-8' });
     for (const client of clients) await client.query('COMMIT');
     await leader.query('COMMIT');
     healthy = true;

@@ -16,7 +16,7 @@ import { type UserFilters, userFilterWhere } from '../users/users.filters.ts';
  * The contract's formula guard (guardFormula in user-columns.ts) in SQL. Codes: 9 tab, 13 CR, 39 ',
  * 43 +, 45 -, 61 =, 64 @. Every trigger is at most 64, so most cells (letters) take the first branch.
  */
-function guarded(value: string): string {
+export function guarded(value: string): string {
   return `CASE WHEN ascii(${value}) > 64 THEN ${value} WHEN ascii(${value}) IN (9, 13, 39, 43, 45, 61, 64) AND ${value} !~ '^[+-]?[0-9]+(\\.[0-9]+)?$' THEN '''' || ${value} ELSE ${value} END`;
 }
 
@@ -100,9 +100,14 @@ export function buildExportSelect(
   range: { from?: ExportKey; to?: ExportKey } = {},
 ): string {
   if (columns.length === 0) throw new RangeError('an export needs at least one column');
+  return buildRowsSelect(db, appId, filters, columns.map((column) => exportColumnSql[column]), range);
+}
+
+/** The same SELECT with other expressions per row (a typed format's one JSON column). */
+export function buildRowsSelect(db: Kysely<Database>, appId: string, filters: UserFilters, expressions: readonly string[], range: { from?: ExportKey; to?: ExportKey } = {}): string {
   let query = db
     .selectFrom('users')
-    .select(columns.map((column, index) => sql.raw<string>(exportColumnSql[column]).as(`c${index}`)))
+    .select(expressions.map((expression, index) => sql.raw<string>(expression).as(`c${index}`)))
     .where(userFilterWhere(appId, filters));
   if (range.from) query = query.where(sql<boolean>`(users.created_at, users.didit_internal_id) >= (${range.from.createdAt}::timestamptz, ${range.from.id}::uuid)`);
   if (range.to) query = query.where(sql<boolean>`(users.created_at, users.didit_internal_id) < (${range.to.createdAt}::timestamptz, ${range.to.id}::uuid)`);
@@ -134,3 +139,37 @@ export const exportSessionSettings = [
   'SET LOCAL standard_conforming_strings = on',
   'SET LOCAL statement_timeout = 0',
 ];
+
+/**
+ * An incremental export's rows (docs/warehouse.md): every user with a change in (sinceSeq, asOfSeq], as it
+ * is in the snapshot when it still matches the filters, else as a deleted row (`deleted` expressions over
+ * `ch`, the change's didit_internal_id and vendor_data). Run in the snapshot that read asOfSeq.
+ */
+export function buildIncrementalSelect(
+  db: Kysely<Database>,
+  appId: string,
+  filters: UserFilters,
+  seqs: { sinceSeq: number; asOfSeq: number },
+  expressions: { present: readonly string[]; deleted: readonly string[] },
+): string {
+  const changed = `SELECT c.didit_internal_id, (array_agg(c.vendor_data ORDER BY c.seq DESC))[1] AS vendor_data
+    FROM user_changes c WHERE c.app_id = ${sqlLiteral(appId)}::uuid AND c.seq > ${Number(seqs.sinceSeq)} AND c.seq <= ${Number(seqs.asOfSeq)}
+   GROUP BY c.didit_internal_id`;
+  const present = db
+    .selectFrom('users')
+    .select(expressions.present.map((expression, index) => sql.raw<string>(expression).as(`c${index}`)))
+    .where(userFilterWhere(appId, filters))
+    .where(sql<boolean>`users.didit_internal_id IN (SELECT didit_internal_id FROM changed)`)
+    .compile();
+  const stillMatching = db
+    .selectFrom('users')
+    .select(sql<number>`1`.as('one'))
+    .where(userFilterWhere(appId, filters))
+    .where(sql<boolean>`users.didit_internal_id = ch.didit_internal_id`)
+    .compile();
+  const deleted = expressions.deleted.map((expression, index) => `${expression} AS c${index}`).join(', ');
+  return `WITH changed AS MATERIALIZED (${changed})
+${inlineParameters(present.sql, present.parameters)}
+UNION ALL
+SELECT ${deleted} FROM changed ch WHERE NOT EXISTS (${inlineParameters(stillMatching.sql, stillMatching.parameters)})`;
+}

@@ -98,15 +98,17 @@ describe('exports on S3-compatible storage', () => {
     expect(failed).toBe(true);
     expect(done).toMatchObject({ status: 'completed', row_count: ROWS });
     const keys = await objectKeys(`exports/${tenant.appId}/${json.id}/`);
-    const record = await roster.ctx.db.selectFrom('exports').select('storage_key').where('id', '=', json.id).executeTakeFirstOrThrow();
-    expect(keys).toEqual([record.storage_key]);
+    const record = await roster.ctx.db.selectFrom('exports').select(['storage_key', 'parts']).where('id', '=', json.id).executeTakeFirstOrThrow();
+    // The completed attempt's part and manifest (docs/warehouse.md), nothing of the failed one.
+    expect(record.parts![0]!.key).toBe(record.storage_key);
+    expect([...keys].sort()).toEqual(record.parts!.map((part) => part.key).sort());
   });
 
   it('delete the object once the link has expired', async () => {
     const owner = tenant.operators.OWNER.auth;
     const { json } = await requestExportAs(roster, owner, tenant.appId, { columns: ['vendor_data'], filters: { tags: ['t0'] } });
     const done = await waitForExport(roster, owner, tenant.appId, json.id);
-    expect(await objectKeys(`exports/${tenant.appId}/${json.id}/`)).toHaveLength(1);
+    expect(await objectKeys(`exports/${tenant.appId}/${json.id}/`)).toHaveLength(2);
     await sweepOperations(roster.ctx, operationUpkeeps, new Date(Date.parse(done.expires_at!) + 1000));
     expect(await objectKeys(`exports/${tenant.appId}/${json.id}/`)).toEqual([]);
     expect((await download(roster, done.download_url!)).statusCode).toBe(410);

@@ -117,10 +117,10 @@ describe('a roster worker killed mid-export', () => {
     const file = parseExportCsv((await download(roster, done.download_url!)).body);
     expect(file.rows).toHaveLength(ROWS);
     expect(new Set(file.rows.map((row) => row.vendor_data)).size).toBe(ROWS);
-    const record = await ctx.db.selectFrom('exports').select(['attempts', 'storage_key']).where('id', '=', json.id).executeTakeFirstOrThrow();
+    const record = await ctx.db.selectFrom('exports').select(['attempts', 'storage_key', 'parts']).where('id', '=', json.id).executeTakeFirstOrThrow();
     expect(record.attempts).toBe(2);
-    // The killed attempt never produced an object: only the completed file is visible under its key.
-    expect(readdirSync(exportFolder(json.id)).filter((name) => !name.startsWith('.'))).toEqual([path.basename(record.storage_key!)]);
+    // The killed attempt never produced an object: only the completed file and its manifest are visible.
+    expect(readdirSync(exportFolder(json.id)).filter((name) => !name.startsWith('.')).sort()).toEqual(record.parts!.map((part) => path.basename(part.key)).sort());
   });
 });
 

@@ -17,6 +17,8 @@ export async function deleteExpiredExportFiles(ctx: AppContext, now: Date): Prom
     const due = await findExpiredFiles(ctx.db, now, BATCH);
     for (const record of due) {
       if (record.storage_key) await ctx.storage.delete(record.storage_key);
+      // Every part and the manifest go with the first (export-files.ts).
+      for (const part of record.parts ?? []) await ctx.storage.delete(part.key);
       const moved = await transition(ctx.db, exportOperation, { id: record.id, appId: record.app_id }, {
         to: 'expired',
         set: { file_deleted_at: new Date() },

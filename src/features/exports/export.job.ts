@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { AppError } from '../../http/errors.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
@@ -11,8 +11,8 @@ import { systemActor } from '../audit/audit.service.ts';
 import type { ExportColumn } from '../../shared/user-columns.ts';
 import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';
-import { parseExportFilters } from './export-options.ts';
-import { writeExportInParallel } from './export-parallel.ts';
+import { writeExportFiles } from './export-files.ts';
+import type { StoredPart } from './export-parts.ts';
 import { trackExportProgress } from './export-progress.ts';
 import { exportOperation } from './export-operation.ts';
 import { type ExportRecord, findExport, lockAttemptKey } from './exports.repository.ts';
@@ -42,7 +42,10 @@ const system = systemActor('export worker');
  */
 export async function runExport(ctx: AppContext, payload: { exportId: string; appId: string }, job: Pick<JobInfo, 'retryCount'> & { signal?: AbortSignal }): Promise<void> {
   const { exportId, appId } = payload;
-  const attemptKey = `exports/${appId}/${exportId}/${randomUUID()}.csv`;
+  // Each attempt's objects carry a prefix of their own; its first part's key is the attempt's key.
+  const keyPrefix = `exports/${appId}/${exportId}/${randomUUID()}-`;
+  const attemptKey = `${keyPrefix}part-1`;
+  const stored: StoredPart[] = [];
   const claim = await ctx.db.transaction().execute(async (trx) => {
     const previous = await lockAttemptKey(trx, appId, exportId);
     if (!previous) return undefined;
@@ -57,7 +60,6 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
   const alive = keepAlive(ctx.db, exportOperation, { id: exportId, appId }, { jobSignal: job.signal, where: { attempt_key: attemptKey } });
   try {
     const columns = record.columns as ExportColumn[];
-    const filters = parseExportFilters(record.filters);
     const testHook = exportJobTestHooks.onChunk;
     // A shutdown stops the file part-way; the attempt is retried by another worker.
     const onChunk = (bytes: number) => {
@@ -65,19 +67,9 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       return testHook?.({ exportId, attempt: job.retryCount, bytes });
     };
     const progress = trackExportProgress(ctx, appId, exportId, attemptKey);
-    // Large results are copied in parallel parts of one snapshot (export-parallel.ts); the file is the same.
-    const written = await writeExportInParallel({
-      pool: ctx.database.pool,
-      db: ctx.db,
-      storage: ctx.storage,
-      key: attemptKey,
-      appId,
-      filters,
-      columns,
-      spoolDir: path.join(ctx.config.dataDir, 'export-parts'),
-      onChunk,
-      onCopying: progress.onCopying,
-    }).finally(progress.stop);
+    // Large results are copied in parallel ranges of one snapshot (export-parallel.ts), into parts and a manifest (export-files.ts).
+    const written = await writeExportFiles(ctx, record, { keyPrefix, stored, onChunk, onCopying: progress.onCopying }).finally(progress.stop);
+    const parts = written.parts.map(({ name, key, rows, bytes, sha256 }) => ({ name, key, rows, bytes, sha256 }));
     // Whole seconds, so the link's expiry and the export's are the same instant.
     const expiresAt = new Date(Math.floor((Date.now() + ctx.config.EXPORT_LINK_TTL * 1000) / 1000) * 1000);
     // Only the attempt that still owns the export may complete it, so a stale worker cannot overwrite a newer one.
@@ -85,13 +77,13 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
       to: 'completed',
       from: ['running'],
       where: { attempt_key: attemptKey },
-      set: { row_count: written.rowCount, bytes: written.bytes, storage_key: attemptKey, attempt_key: null, expires_at: expiresAt, error: null },
-      audit: { orgId: record.org_id, appId, actor: system, details: { row_count: written.rowCount, bytes: written.bytes, requested_by: record.created_by, attempt: record.attempts } },
+      set: { row_count: written.rowCount, bytes: written.bytes, storage_key: attemptKey, attempt_key: null, expires_at: expiresAt, error: null, as_of_seq: written.asOfSeq, parts: JSON.stringify(parts) },
+      audit: { orgId: record.org_id, appId, actor: system, details: { row_count: written.rowCount, bytes: written.bytes, requested_by: record.created_by, attempt: record.attempts, as_of_seq: written.asOfSeq, parts: parts.length } },
     });
     if (completed) rowsProcessed.inc({ kind: 'export' }, written.rowCount);
     if (!completed) {
-      // Another attempt took the export over, or it was cancelled, meanwhile: this file belongs to nobody.
-      await ctx.storage.delete(attemptKey).catch(() => {});
+      // Another attempt took the export over, or it was cancelled, meanwhile: these files belong to nobody.
+      await deleteParts(ctx, stored);
       return;
     }
     // A scheduled run is not mailed when it works (every few minutes would be noise); its failures are.
@@ -106,6 +98,12 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
     }));
   } catch (error) {
     await ctx.storage.delete(attemptKey).catch(() => {});
+    await deleteParts(ctx, stored);
+    // Bad input found only now (the feed was pruned past since_seq since the request): no retry helps.
+    if (error instanceof AppError) {
+      await failExport(ctx, record, error.message);
+      return;
+    }
     // Cancelled (or ended by the sweeper): nothing to retry.
     if (alive.signal.reason instanceof OperationLeft) return;
     const reason = error instanceof Error ? error.message : String(error);
@@ -121,6 +119,11 @@ export async function runExport(ctx: AppContext, payload: { exportId: string; ap
   } finally {
     alive.stop();
   }
+}
+
+/** Deletes an attempt's stored parts (the manifest included); a missing one is no error. */
+export async function deleteParts(ctx: AppContext, parts: readonly { key: string }[]): Promise<void> {
+  await Promise.all(parts.map((part) => ctx.storage.delete(part.key).catch(() => {})));
 }
 
 /** Marks an export failed, audits it and tells the requester; a no-op if it already ended. */

@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
-import type { ExportStatus } from './exports.tables.ts';
+import type { ExportPartRecord, ExportStatus } from './exports.tables.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,6 +35,11 @@ export interface ExportRecord {
   /** The requester as they are now: a download re-checks them (issue #9, finding 12). */
   created_by_role: Role;
   created_by_removed_at: Date | null;
+  format: 'csv' | 'jsonl' | 'parquet';
+  compression: 'none' | 'gzip';
+  as_of_seq: number | null;
+  since_seq: number | null;
+  parts: ExportPartRecord[] | null;
 }
 
 function selectExports(db: Db) {
@@ -70,16 +75,40 @@ function selectExports(db: Db) {
       'exports.schedule_id',
       'operators.role as created_by_role',
       'operators.removed_at as created_by_removed_at',
+      'exports.format',
+      'exports.compression',
+      // Sequence numbers stay far below 2^53: plain numbers in JavaScript.
+      sql<number | null>`exports.as_of_seq::float8`.as('as_of_seq'),
+      sql<number | null>`exports.since_seq::float8`.as('since_seq'),
+      'exports.parts',
     ]);
 }
 
 export async function insertExport(
   db: Db,
-  values: { appId: string; filters: Record<string, unknown>; columns: readonly string[]; createdBy: string; scheduleId?: string | null },
+  values: {
+    appId: string;
+    filters: Record<string, unknown>;
+    columns: readonly string[];
+    createdBy: string;
+    scheduleId?: string | null;
+    format?: ExportRecord['format'];
+    compression?: ExportRecord['compression'];
+    sinceSeq?: number | null;
+  },
 ): Promise<string> {
   const row = await db
     .insertInto('exports')
-    .values({ app_id: values.appId, filters: JSON.stringify(values.filters), columns: [...values.columns], created_by: values.createdBy, schedule_id: values.scheduleId ?? null })
+    .values({
+      app_id: values.appId,
+      filters: JSON.stringify(values.filters),
+      columns: [...values.columns],
+      created_by: values.createdBy,
+      schedule_id: values.scheduleId ?? null,
+      format: values.format ?? 'csv',
+      compression: values.compression ?? 'none',
+      since_seq: values.sinceSeq ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

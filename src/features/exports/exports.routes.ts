@@ -26,6 +26,13 @@ const exportSchema = z.object({
   error: z.string().nullable(),
   revoked_at: z.string().nullable().describe('When an OWNER revoked the download link; the link no longer works'),
   schedule_id: z.string().nullable().describe('The export schedule whose run made this export; null when asked for by hand'),
+  format: z.enum(['csv', 'jsonl', 'parquet']),
+  compression: z.enum(['none', 'gzip']),
+  as_of_seq: z.number().nullable().describe('The change feed seq the rows reflect: the state after exactly the changes up to it'),
+  since_seq: z.number().nullable().describe('Incremental: users changed after this seq (deleted ones as `_deleted` rows)'),
+  parts: z
+    .array(z.object({ name: z.string(), rows: z.number(), bytes: z.number(), sha256: z.string(), download_url: z.string().nullable() }))
+    .describe('The files: data parts (each under EXPORT_PART_BYTES), then manifest.json'),
 });
 
 const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
@@ -39,6 +46,9 @@ const exportRequestBody = z
       .max(exportColumns.length * 2)
       .optional()
       .describe(`Columns in file order; omitted means every column your role may export. Known: ${exportColumns.join(', ')}`),
+    format: z.string().optional().describe('csv (default), jsonl or parquet'),
+    compression: z.string().optional().describe('none (default) or gzip (csv and jsonl)'),
+    since_seq: z.number().nullable().optional().describe('Only users changed after this seq (an earlier export\'s as_of_seq); deleted users as `_deleted` rows'),
   })
   .strict();
 
@@ -63,10 +73,10 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
       schema: {
         tags,
         security,
-        summary: 'Request a CSV export of the users matching the filters; the file is built in the background and its link emailed',
+        summary: 'Request an export (CSV, JSONL or Parquet; full or since a seq) of the users matching the filters; the files are built in the background and the link emailed',
         params: appParams,
         body: exportRequestBody,
-        response: { 202: exportSchema, 403: errorResponse, 404: errorResponse, 422: errorResponse, 429: errorResponse },
+        response: { 202: exportSchema, 403: errorResponse, 404: errorResponse, 410: errorResponse, 422: errorResponse, 429: errorResponse },
       },
     },
     async (request, reply) => {
@@ -136,7 +146,7 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
         tags,
         summary: 'Download an export through its signed link (from the email or `download_url`)',
         params: z.object({ id: z.string() }),
-        querystring: z.object({ expires: safeString({ max: 20 }).optional(), sig: safeString({ max: 200 }).optional() }),
+        querystring: z.object({ part: safeString({ max: 200 }).optional(), expires: safeString({ max: 20 }).optional(), sig: safeString({ max: 200 }).optional() }),
         response: { 403: errorResponse, 410: errorResponse },
       },
     },

@@ -2,19 +2,20 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { AppError, badRequest, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { StorageNotFoundError } from '../../platform/storage/storage.ts';
 import { checkExportLink, signedExportUrl } from './export-link.ts';
-import { allowedColumns, type ExportRequest, parseExportFilters, resolveExportColumns } from './export-options.ts';
+import { allowedColumns, type ExportRequest, parseExportFilters, parseExportFormat, resolveExportColumns } from './export-options.ts';
+import { checkSinceSeq, contentTypes } from './export-files.ts';
 import { exportJob } from './export.job.ts';
 import { transition } from '../../platform/operations/index.ts';
 import { exportOperation, pendingExportStates } from './export-operation.ts';
 import { countPendingExports, type ExportRecord, findExport, findExportForDownload, insertExport, listExports, revokeExportLink } from './exports.repository.ts';
 import { can } from '../../shared/roles.ts';
-import { scopeFiltersToRole } from '../users/index.ts';
+import { readChangeCounter, scopeFiltersToRole } from '../users/index.ts';
 
 /**
 /**
@@ -40,20 +41,26 @@ export async function requestExport(
   authorize(operator, 'exports.request');
   const columns = resolveExportColumns(operator, input.columns);
   const filters = scopeFiltersToRole(operator.role, parseExportFilters(input.filters));
+  const { format, compression } = parseExportFormat(input);
+  const sinceSeq = input.since_seq ?? null;
+  if (sinceSeq !== null) {
+    if (!Number.isSafeInteger(sinceSeq) || sinceSeq < 0) throw invalid('invalid_since_seq', 'since_seq must be a whole number, 0 or more (an export\'s as_of_seq)');
+    checkSinceSeq(sinceSeq, await readChangeCounter(ctx.db, app.id));
+  }
   const exportId = await ctx.db.transaction().execute(async (trx) => {
     // Requests of one operator are counted one at a time, so two at once cannot both take the last place.
     await sql`SELECT pg_advisory_xact_lock(hashtext('exports.pending'), hashtext(${operator.operatorId}))`.execute(trx);
     if ((await countPendingExports(trx, operator.operatorId, pendingExportStates)) >= MAX_PENDING_EXPORTS_PER_OPERATOR) {
       throw new AppError(429, 'too_many_pending_exports', `You have ${MAX_PENDING_EXPORTS_PER_OPERATOR} exports queued or running; wait for one to finish (or cancel one) before requesting another`);
     }
-    const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId, scheduleId: origin.scheduleId });
+    const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId, scheduleId: origin.scheduleId, format, compression, sinceSeq });
     await recordAudit(trx, {
       orgId: app.org_id,
       appId: app.id,
       actor: operator,
       action: 'export.requested',
       target: { type: 'export', id },
-      details: { filters, columns, ...(origin.scheduleId ? { schedule_id: origin.scheduleId } : {}) },
+      details: { filters, columns, format, compression, since_seq: sinceSeq, ...(origin.scheduleId ? { schedule_id: origin.scheduleId } : {}) },
       ip,
     });
     await origin.within?.(trx, id);
@@ -115,6 +122,15 @@ function mayDownload(viewer: Pick<OperatorPrincipal, 'role'>, record: ExportReco
 
 export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pick<OperatorPrincipal, 'role'>, now = new Date()) {
   const linkLive = record.status === 'completed' && record.expires_at !== null && record.expires_at > now;
+  const linked = linkLive && !record.revoked_at && mayDownload(viewer, record);
+  const parts = (record.parts ?? []).map((part, index) => ({
+    name: part.name,
+    rows: part.rows,
+    bytes: part.bytes,
+    sha256: part.sha256,
+    // The first part's link is the export's own download_url.
+    download_url: linked ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!, index === 0 ? undefined : part.name) : null,
+  }));
   return {
     id: record.id,
     app_id: record.app_id,
@@ -126,11 +142,16 @@ export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pic
     created_by: { id: record.created_by, email: record.created_by_email, name: record.created_by_name },
     created_at: record.created_at.toISOString(),
     finished_at: record.finished_at?.toISOString() ?? null,
-    download_url: linkLive && !record.revoked_at && mayDownload(viewer, record) ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!) : null,
+    download_url: linked ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!) : null,
     expires_at: record.expires_at?.toISOString() ?? null,
     error: record.error,
     revoked_at: record.revoked_at?.toISOString() ?? null,
     schedule_id: record.schedule_id,
+    format: record.format,
+    compression: record.compression,
+    as_of_seq: record.as_of_seq,
+    since_seq: record.since_seq,
+    parts,
   };
 }
 
@@ -183,6 +204,11 @@ export async function cancelExport(ctx: AppContext, operator: OperatorPrincipal,
   return (await findExport(ctx.db, app.id, exportId))!;
 }
 
+function contentTypeOf(record: Pick<ExportRecord, 'format' | 'compression'>, fileName: string): string {
+  if (fileName === 'manifest.json') return contentTypes.manifest;
+  return record.compression === 'gzip' ? contentTypes.gzip : contentTypes[record.format];
+}
+
 export function exportFileName(record: Pick<ExportRecord, 'id' | 'created_at'>): string {
   const stamp = record.created_at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   return `users-export-${stamp}-${record.id.slice(0, 8)}.csv`;
@@ -202,11 +228,12 @@ const PRESIGNED_SECONDS = 300;
 export async function openExportDownload(
   ctx: AppContext,
   exportId: string,
-  query: { expires?: unknown; sig?: unknown },
+  query: { expires?: unknown; sig?: unknown; part?: unknown },
   ip: string | null,
   options: { headOnly?: boolean } = {},
 ): Promise<Download> {
-  const check = isUuid(exportId) ? checkExportLink(ctx.config.ROSTER_SECRET, exportId, query.expires, query.sig) : 'invalid';
+  const partName = typeof query.part === 'string' && query.part !== '' ? query.part : undefined;
+  const check = isUuid(exportId) ? checkExportLink(ctx.config.ROSTER_SECRET, exportId, query.expires, query.sig, Date.now(), partName) : 'invalid';
   if (check === 'invalid') throw forbidden('invalid_signature', 'This download link is not valid; use the link from the email or the console');
   const record = await findExportForDownload(ctx.db, exportId);
   if (!record) throw forbidden('invalid_signature', 'This download link is not valid; use the link from the email or the console');
@@ -222,21 +249,27 @@ export async function openExportDownload(
     throw forbidden('requester_not_allowed', 'The requester’s role no longer allows the columns of this export; request a new export');
   }
 
-  const fileName = exportFileName(record);
-  if (options.headOnly) return { kind: 'head', bytes: record.bytes, fileName };
+  // The export's first part, or the part the link names (export-files.ts).
+  const parts = record.parts ?? [];
+  const part = partName === undefined ? parts[0] : parts.find((candidate) => candidate.name === partName);
+  if (partName !== undefined && !part) throw notFound('Export file');
+  const key = part?.key ?? record.storage_key;
+  const fileName = part?.name ?? exportFileName(record);
+  const bytes = part?.bytes ?? record.bytes;
+  if (options.headOnly) return { kind: 'head', bytes, fileName };
   let download: Download;
   if (ctx.storage.kind === 's3') {
-    const url = await ctx.storage.signedUrl(record.storage_key, { expiresInSeconds: PRESIGNED_SECONDS, downloadName: fileName, contentType: 'text/csv; charset=utf-8' });
+    const url = await ctx.storage.signedUrl(key, { expiresInSeconds: PRESIGNED_SECONDS, downloadName: fileName, contentType: contentTypeOf(record, fileName) });
     download = { kind: 'redirect', url };
   } else {
     let body: NodeJS.ReadableStream;
     try {
-      body = await ctx.storage.get(record.storage_key);
+      body = await ctx.storage.get(key);
     } catch (error) {
       if (error instanceof StorageNotFoundError) throw new AppError(410, 'export_expired', 'The file of this export no longer exists; request a new export');
       throw error;
     }
-    download = { kind: 'stream', body, bytes: record.bytes, fileName };
+    download = { kind: 'stream', body, bytes, fileName };
   }
   try {
     await recordAudit(ctx.db, {
@@ -246,7 +279,7 @@ export async function openExportDownload(
       action: 'export.downloaded',
       target: { type: 'export', id: record.id },
       // The link is a bearer link, so the download is the requester's: name them, and where it came from.
-      details: { requested_by: { id: record.created_by, email: record.created_by_email }, via: 'signed_link', row_count: record.row_count },
+      details: { requested_by: { id: record.created_by, email: record.created_by_email }, via: 'signed_link', row_count: record.row_count, ...(partName ? { part: partName } : {}) },
       ip,
     });
   } catch (error) {

@@ -34,6 +34,23 @@ export interface ExportsTable {
   revoked_by: string | null;
   /** The export schedule that made it (2026-12-07T2300-export-schedules). */
   schedule_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** csv | jsonl | parquet, and none | gzip (2026-12-07T2030-feed; docs/warehouse.md). */
+  format: ColumnType<'csv' | 'jsonl' | 'parquet', 'csv' | 'jsonl' | 'parquet' | undefined, 'csv' | 'jsonl' | 'parquet'>;
+  compression: ColumnType<'none' | 'gzip', 'none' | 'gzip' | undefined, 'none' | 'gzip'>;
+  /** The change feed's seq the rows reflect, read in the rows' snapshot. */
+  as_of_seq: ColumnType<string | null, number | null | undefined, number | null>;
+  /** Incremental: only users changed after this seq. */
+  since_seq: ColumnType<string | null, number | null | undefined, number | null>;
+  /** The stored files: data parts, then manifest.json (export-parts.ts). */
+  parts: Json<ExportPartRecord[] | null>;
+}
+
+export interface ExportPartRecord {
+  name: string;
+  key: string;
+  rows: number;
+  bytes: number;
+  sha256: string;
 }
 
 /** Kysely types of the export tables. */

@@ -40,7 +40,11 @@ describe('requesting an export', () => {
       revoked_at: null,
     });
     expect(Object.keys(json).sort()).toEqual(
-      ['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at', 'schedule_id'].sort(),
+      [
+        ...['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at', 'schedule_id'],
+        // docs/warehouse.md
+        ...['format', 'compression', 'as_of_seq', 'since_seq', 'parts'],
+      ].sort(),
     );
   });
 
@@ -138,7 +142,7 @@ describe('requesting an export', () => {
       action: 'export.requested',
       actor_id: tenant.operators.OWNER.id,
       app_id: tenant.appId,
-      details: { filters: { country: ['ESP'], search: 'ana' }, columns: ['vendor_data', 'country'] },
+      details: { filters: { country: ['ESP'], search: 'ana' }, columns: ['vendor_data', 'country'], format: 'csv', compression: 'none', since_seq: null },
     });
   });
 });
