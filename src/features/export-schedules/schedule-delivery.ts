@@ -55,8 +55,8 @@ export async function finishScheduledRuns(ctx: AppContext): Promise<number> {
     const record = await findExport(ctx.db, run.app_id, run.export_id);
     const schedule = await ctx.db.selectFrom('export_schedules').selectAll().where('app_id', '=', run.app_id).where('id', '=', run.schedule_id).executeTakeFirst();
     if (!record || !schedule) continue;
-    // Filled by the change feed's exports; null until then (src/features/exports).
-    const asOfSeq = (record as ExportRecord & { as_of_seq?: number | null }).as_of_seq ?? null;
+    // The seq the export's rows reflect (docs/warehouse.md): the next incremental run starts there.
+    const asOfSeq = record.as_of_seq;
     if (record.status !== 'completed') {
       // The export job has mailed its failure to the requester, the schedule's creator.
       await finishRun(ctx.db, run.app_id, run.export_id, { delivery: 'failed', error: record.error ?? `the export ended ${record.status}` });

@@ -7,8 +7,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { usersApi } from '../users/users.test-support.ts';
-import { download, type ExportJsonForTest, linkPath, parseExportCsv, requestExportAs, waitForExport } from './exports.test-support.ts';
+import { usersApi } from '../../../test/support/users.ts';
+import { download, type ExportJsonForTest, linkPath, parseExportCsv, requestExportAs, waitForExport } from '../../../test/support/exports.ts';
 
 /** JSONL, Parquet and gzip (docs/warehouse.md): DuckDB reads the Parquet with the declared types and the JSONL's values. */
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { usersApi } from '../users/users.test-support.ts';
-import { linkPath, requestExportAs, waitForExport } from './exports.test-support.ts';
+import { usersApi } from '../../../test/support/users.ts';
+import { linkPath, requestExportAs, waitForExport } from '../../../test/support/exports.ts';
 
 /**
  * docs/warehouse.md's promise: a full export as of N taken while writers run, then an incremental export

@@ -294,6 +294,8 @@ export async function openExportDownload(
  * The stored files of a completed export, in the order a copy elsewhere must write them (an export
  * schedule's destination): the data first; a manifest, when there is one, last.
  */
-export function exportFiles(record: Pick<ExportRecord, 'storage_key'>): { name: string; key: string }[] {
+export function exportFiles(record: Pick<ExportRecord, 'storage_key' | 'parts'>): { name: string; key: string }[] {
+  // The data parts in order, then manifest.json (export-files.ts): copied in this order, the manifest lands last.
+  if (record.parts && record.parts.length > 0) return record.parts.map(({ name, key }) => ({ name, key }));
   return record.storage_key ? [{ name: 'users.csv', key: record.storage_key }] : [];
 }
