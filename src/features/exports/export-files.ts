@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../http/errors.ts';
 import { readChangeCounter } from '../users/index.ts';
-import type { ExportColumn } from '../users/user-columns.ts';
+import type { ExportColumn } from '../../shared/user-columns.ts';
 import { deletedColumn, duckdbType, EXPORT_SCHEMA_VERSION, type ExportFormat, jsonlRowSql, type TypedColumn, typedColumn } from './export-formats.ts';
 import { parseExportFilters } from './export-options.ts';
 import { type CopyProgress } from './export-progress.ts';

@@ -1,6 +1,6 @@
 import { fieldByCsv } from '../users/index.ts';
 import { effectiveNameSql } from '../users/index.ts';
-import type { ExportColumn } from '../users/user-columns.ts';
+import type { ExportColumn } from '../../shared/user-columns.ts';
 
 /**
  * The typed formats (docs/warehouse.md): JSONL (one user object a line, the users API's names) and Parquet
