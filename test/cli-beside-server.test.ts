@@ -69,7 +69,8 @@ async function everyCommandBesideTheServer(): Promise<void> {
   delete env.DATABASE_URL;
   delete env.ROSTER_SECRET;
   delete env.ROSTER_DB_SCHEMA;
-  const server = await spawnRoster('start', env as Record<string, string>);
+  // spawnRoster lays this over the test process's environment: an empty DATABASE_URL means "embedded".
+  const server = await spawnRoster('start', { ...(env as Record<string, string>), DATABASE_URL: '' });
   const settings = JSON.parse(readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { clusterDir?: string };
   const clusterDir = settings.clusterDir ?? path.join(dataDir, 'pg');
   const postmasterBefore = runningPostmaster(clusterDir);
