@@ -1,6 +1,5 @@
 // The command line beside a running `roster start` on the embedded default: every command attaches to the
 // server's PostgreSQL and none stops or restarts it (docs/operations.md, "The embedded database").
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,25 +8,10 @@ import pg from 'pg';
 import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { runningPostmaster } from '../src/db/postgres-server.ts';
 import { freePort } from './global-setup.ts';
-import { eventually, spawnRoster } from './support/roster-process.ts';
-
-interface CommandResult {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { type CommandResult, eventually, runRosterCommand, spawnRoster } from './support/roster-process.ts';
 
 /** Runs `roster ARGS` without blocking the event loop, so the /readyz watcher keeps polling meanwhile. */
-function roster(args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/roster.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
-    child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
-    child.once('exit', (status) => resolve({ status, stdout: stdout.trim(), stderr: stderr.trim() }));
-  });
-}
+const roster = (args: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> => runRosterCommand(args, env);
 
 /** Polls /readyz every 100 ms and keeps every answer that was not 200. */
 function watchReadiness(url: string) {

@@ -156,3 +156,23 @@ export function sameRosterEnv(roster: SharedRoster, extra: Record<string, string
     ...extra,
   };
 }
+
+/** What a one-shot `roster` command printed and how it ended. */
+export interface CommandResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `roster ARGS` to its end without blocking the event loop (so watchers in the test keep polling). */
+export function runRosterCommand(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CommandResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/roster.js', ...args], { cwd: repoRoot, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()));
+    if (input !== undefined) child.stdin!.end(input);
+    child.once('exit', (status) => resolve({ status, stdout: stdout.trim(), stderr: stderr.trim() }));
+  });
+}
