@@ -15,17 +15,18 @@ export const usage = `Usage: roster <command> [options]   (every command takes -
   apikey list --app APP                  list an application's API keys
   apikey revoke KEY_ID --app APP         revoke an API key (fails at once)
   operator list --org ORG                list an organization's operators
-  import FILE --app APP [--mapping FILE.json] [--default-region FR] [--mode upsert|create_only|update_only]
+  import FILE --app APP [--preset auth0|firebase|sumsub] [--mapping FILE.json] [--map "Header=field"]…
+         [--default-region FR] [--mode upsert|create_only|update_only] [--accept-fixes CODE,…|all]
+         [--invalid-cells clear|skip] [--tags-mode replace|merge|remove] [--metadata-mode merge|replace]
          [--reason TEXT] [--allow-unblock] [--yes] [--as EMAIL]
-                                         preview a users file, ask, then run it with a progress bar
+                                         preview a users file (with the fixes on offer), ask, then run it with a
+                                         progress bar; "no" discards the import (docs/imports.md)
   export --app APP [--filter key=value]… [--columns a,b] --out FILE [--as EMAIL]
                                          export users to a CSV file
   faces import ZIP --app APP [--as EMAIL]
                                          add the face images of a ZIP (VENDOR_DATA.jpg or manifest.csv)`;
 
-export const { values: flags, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  allowPositionals: true,
+const cliOptions = {
   options: {
     json: { type: 'boolean', default: false },
     org: { type: 'string' },
@@ -46,15 +47,37 @@ export const { values: flags, positionals } = parseArgs({
     columns: { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
+    preset: { type: 'string' },
+    map: { type: 'string', multiple: true },
+    'accept-fixes': { type: 'string' },
+    'invalid-cells': { type: 'string' },
+    'tags-mode': { type: 'string' },
+    'metadata-mode': { type: 'string' },
   },
-  strict: false,
-});
+} as const;
+
+// Not strict here (a wrong flag must answer in the command's own words and --json shape): unknownFlags() names them.
+export const { values: flags, positionals } = parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: cliOptions.options, strict: false });
+
+/** The flags given that no command takes (`--bogus-flag`), or that `command` does not take. */
+export function unknownFlags(allowed?: readonly string[]): string[] {
+  const known = new Set<string>(allowed ?? Object.keys(cliOptions.options));
+  known.add('json');
+  known.add('help');
+  return Object.keys(flags).filter((name) => !known.has(name));
+}
 
 /** One line on stderr (one JSON object with --json), plus the usage text for a mistyped command in prose. */
 export function fail(message: string, code = 'error', options: { usage?: boolean } = {}): never {
   const oneLine = message.replace(/\s*\n\s*/g, ' ');
   console.error(flags.json ? JSON.stringify({ error: { code, message: oneLine } }) : `roster: ${oneLine}${options.usage ? `\n${usage}` : ''}`);
   process.exit(1);
+}
+
+/** Fails naming the first flag given that the command does not take. */
+export function rejectUnknownFlags(command: string, allowed?: readonly string[]): void {
+  const unknown = unknownFlags(allowed);
+  if (unknown.length > 0) fail(`unknown flag --${unknown[0]}${unknown.length > 1 ? ` (and ${unknown.slice(1).map((name) => `--${name}`).join(', ')})` : ''} for "roster ${command}"`, 'unknown_flag', { usage: true });
 }
 
 export function required(value: unknown, flag: string): string {

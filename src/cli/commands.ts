@@ -8,7 +8,7 @@ import { AppError } from '../http/errors.ts';
 import { apiKeyList, apiKeyRevoke, operatorList } from './admin-commands.ts';
 import { idFlag, loadApplication } from './cli-context.ts';
 import { createTerminal } from './terminal.ts';
-import { fail, flags, positionals, print, required, text } from './cli-input.ts';
+import { fail, flags, positionals, print, rejectUnknownFlags, required, text } from './cli-input.ts';
 import { jsonLogger, type Logger } from '../platform/logging.ts';
 
 /** Runs one admin command against the database, starting the embedded server only if no one runs it. */
@@ -24,9 +24,12 @@ async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise
   }
 }
 
+const importFlags = ['app', 'as', 'mapping', 'map', 'preset', 'accept-fixes', 'invalid-cells', 'tags-mode', 'metadata-mode', 'default-region', 'mode', 'reason', 'allow-unblock', 'yes'];
+
 /** Runs the command named on the command line (cli.ts has answered `--help` already). */
 async function run(): Promise<void> {
   const [command, subcommand, ...rest] = positionals;
+  rejectUnknownFlags(command ?? '');
   let config: Config;
   try {
     config = parseConfig();
@@ -130,8 +133,26 @@ async function run(): Promise<void> {
     }
   }
   if (command === 'import') {
+    rejectUnknownFlags('import', importFlags);
     const file = subcommand ?? fail('import needs a FILE', 'missing_argument', { usage: true });
-    const options = { file, appId: required(flags.app, 'app'), as: text(flags.as), mappingFile: text(flags.mapping), defaultRegion: text(flags['default-region']), mode: text(flags.mode), reason: text(flags.reason), allowUnblock: flags['allow-unblock'] === true, yes: flags.yes === true };
+    if (rest.length > 0) fail(`import takes one FILE; also given: ${rest.map((word) => `"${word}"`).join(' ')}`, 'invalid_argument', { usage: true });
+    const options = {
+      file,
+      appId: required(flags.app, 'app'),
+      as: text(flags.as),
+      mappingFile: text(flags.mapping),
+      maps: Array.isArray(flags.map) ? flags.map.filter((value): value is string => typeof value === 'string') : [],
+      preset: text(flags.preset),
+      acceptFixes: text(flags['accept-fixes']),
+      invalidCells: text(flags['invalid-cells']),
+      tagsMode: text(flags['tags-mode']),
+      metadataMode: text(flags['metadata-mode']),
+      defaultRegion: text(flags['default-region']),
+      mode: text(flags.mode),
+      reason: text(flags.reason),
+      allowUnblock: flags['allow-unblock'] === true,
+      yes: flags.yes === true,
+    };
     const { importCommand } = await import('./import-command.ts');
     process.exitCode = await withContext(config, (ctx) => importCommand(ctx, terminal(), options));
     return;

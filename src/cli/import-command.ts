@@ -4,10 +4,15 @@ import path from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import type { ImportView } from '../features/imports/imports.schemas.ts';
-import { createImport, getImport, startImport } from '../features/imports/imports.service.ts';
+import { cancelImport, createImport, getImport, startImport } from '../features/imports/imports.service.ts';
 import { type ImportMode, importModes } from '../features/users/index.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
-import { setImportMapping } from '../features/imports/mapping/migration.service.ts';
+import { acceptImportFixes, setImportMapping } from '../features/imports/mapping/migration.service.ts';
+import type { UploadSettings } from '../features/imports/mapping/import-adjustments.repository.ts';
+import { presetNames } from '../features/imports/mapping/presets.ts';
+import { type FixCode, fixCodes, isFixCode } from '../features/imports/mapping/row-fixes.ts';
+import { invalidCellsChoices } from '../features/imports/write-options.ts';
+import { metadataModes, tagsModes } from '../features/users/write-modes.ts';
 import { cliOperator, loadApplication, startLocalWorker } from './cli-context.ts';
 import { pollUntil, type Terminal } from './terminal.ts';
 
@@ -16,6 +21,15 @@ export interface ImportCommandOptions {
   appId: string;
   as?: string;
   mappingFile?: string;
+  /** `--map "Header=field"`, each one column (over --mapping's). */
+  maps?: string[];
+  preset?: string;
+  /** `--accept-fixes country_alpha2,phone_national` or `all`. */
+  acceptFixes?: string;
+  /** `clear` (clear_cell) or `skip` (skip_row). */
+  invalidCells?: string;
+  tagsMode?: string;
+  metadataMode?: string;
   defaultRegion?: string;
   mode?: string;
   reason?: string;
@@ -30,7 +44,11 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   if (options.defaultRegion !== undefined && !/^[A-Za-z]{2}$/.test(options.defaultRegion)) {
     throw new AppError(400, 'invalid_argument', `--default-region must be a two-letter country code such as FR, got "${options.defaultRegion}"`);
   }
-  const mapping = options.mappingFile ? await readMapping(options.mappingFile) : undefined;
+  const settings = checkedSettings(options);
+  const acceptFixes = checkedFixCodes(options.acceptFixes);
+  const fromFile = options.mappingFile ? await readMapping(options.mappingFile) : undefined;
+  const fromFlags = parseMaps(options.maps ?? []);
+  const mapping = fromFile || fromFlags ? { ...fromFile, ...fromFlags } : undefined;
   const fileStat = await stat(options.file).catch(() => null);
   if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
@@ -41,7 +59,7 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
     stream: createReadStream(options.file),
     fileName: path.basename(options.file),
     mode,
-    settings: { defaultRegion: options.defaultRegion?.toUpperCase() },
+    settings: { ...settings, defaultRegion: options.defaultRegion?.toUpperCase() },
   });
   terminal.note(`Uploaded ${path.basename(options.file)} as import ${created.id}; checking every row…`);
   const read = async () => toImportView(await getImport(ctx, app.id, created.id));
@@ -54,6 +72,13 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
     preview = await validated();
     terminal.endProgress();
   }
+  const offered = acceptFixes === 'all' ? Object.keys(preview.fix_counts) : (acceptFixes ?? []).filter((code) => (preview.fix_counts[code] ?? 0) > 0);
+  if (preview.status === 'ready' && offered.length > 0) {
+    await acceptImportFixes(ctx, actor, preview.id, offered as FixCode[]);
+    terminal.note(`Fixes accepted (${offered.join(', ')}); checking every row again…`);
+    preview = await validated();
+    terminal.endProgress();
+  }
   if (preview.status === 'needs_mapping') {
     const headers = preview.columns.map((column) => `"${column.source}"`).join(', ');
     throw new AppError(422, 'needs_mapping', `No column of the file maps to vendor_data (its columns: ${headers}). Pass --mapping FILE.json, e.g. {"Customer ID": "vendor_data"}`);
@@ -63,7 +88,9 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
 
   terminal.note(previewProse(preview));
   if (!options.yes && !(await terminal.confirm(`Apply ${preview.valid_rows.toLocaleString('en-US')} valid row(s) to the application "${app.name}"?`))) {
-    terminal.result({ error: { code: 'not_confirmed', message: 'Not started; the preview stays in the console' }, import: preview }, `Not started. The preview stays in the console (import ${preview.id}).`);
+    // Declined: nothing is left behind ready to start by mistake.
+    const discarded = await cancelImport(ctx, actor, preview.id);
+    terminal.result({ error: { code: 'not_confirmed', message: 'Not started; the import was discarded' }, import: discarded }, `Not started. Import ${preview.id} was discarded.`);
     return 1;
   }
   await startImport(ctx, actor, preview.id, { mode, reason: options.reason, allow_unblock: options.allowUnblock });
@@ -87,7 +114,58 @@ function previewProse(view: ImportView): string {
     ...(view.to_skip > 0 ? [`  skipped by --mode ${view.mode}:  ${n(view.to_skip)}`] : []),
     ...view.status_changes.map((change) => `  status ${change.from} → ${change.to}:  ${n(change.count)}${change.from === 'BLOCKED' ? '  (needs --allow-unblock)' : ''}`),
     `  invalid:    ${n(view.invalid_rows)}${view.invalid_rows > 0 ? '  (skipped; the console lists them and their reasons in errors.csv)' : ''}`,
+    ...(view.cells_cleared > 0 ? [`  imported without some invalid cells:  ${n(view.cells_cleared)}  (--invalid-cells clear; listed in errors.csv)`] : []),
+    ...fixesOnOffer(view),
+    `  tags: ${view.tags_mode} · metadata: ${view.metadata_mode} · invalid cells: ${view.invalid_cells}`,
+    ...view.warnings.filter((warning) => warning.code === 'removes_metadata_keys' || warning.code === 'removes_tags').map((warning) => `  warning: ${warning.message}`),
   ].join('\n');
+}
+
+/** "fixes on offer: country_alpha2 2,993 rows, phone_national 2,841 rows (accept with --accept-fixes CODES|all)". */
+function fixesOnOffer(view: ImportView): string[] {
+  const offered = Object.entries(view.fix_counts).filter(([, rows]) => rows > 0);
+  if (offered.length === 0) return [];
+  const list = offered.map(([code, rows]) => `${code} ${rows.toLocaleString('en-US')} row(s)`).join(', ');
+  return [`  fixes on offer: ${list}  (accept with --accept-fixes ${offered.map(([code]) => code).join(',')} or --accept-fixes all)`];
+}
+
+function checkedSettings(options: ImportCommandOptions): UploadSettings {
+  const choice = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[], aliases: Record<string, T> = {}): T | undefined => {
+    if (value === undefined) return undefined;
+    const chosen = aliases[value] ?? value;
+    if (!(allowed as readonly string[]).includes(chosen)) throw new AppError(400, 'invalid_argument', `--${flag} must be one of ${[...Object.keys(aliases), ...allowed].join(', ')}, got "${value}"`);
+    return chosen as T;
+  };
+  return {
+    preset: choice('preset', options.preset, presetNames),
+    writeOptions: {
+      invalid_cells: choice('invalid-cells', options.invalidCells, invalidCellsChoices, { clear: 'clear_cell', skip: 'skip_row' }),
+      tags_mode: choice('tags-mode', options.tagsMode, tagsModes),
+      metadata_mode: choice('metadata-mode', options.metadataMode, metadataModes),
+    },
+  };
+}
+
+function checkedFixCodes(value: string | undefined): FixCode[] | 'all' | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'all') return 'all';
+  const codes = value.split(',').map((code) => code.trim()).filter((code) => code !== '');
+  const unknown = codes.filter((code) => !isFixCode(code));
+  if (codes.length === 0 || unknown.length > 0) throw new AppError(400, 'invalid_argument', `--accept-fixes takes all or codes among ${fixCodes.join(', ')}; got "${value}"`);
+  return codes as FixCode[];
+}
+
+/** `--map "Customer ID=vendor_data"`, `--map "Notes=metadata.notes"`, `--map "Password="` (left out). */
+function parseMaps(maps: readonly string[]): Record<string, string | null> | undefined {
+  if (maps.length === 0) return undefined;
+  const mapping: Record<string, string | null> = {};
+  for (const entry of maps) {
+    const at = entry.lastIndexOf('=');
+    if (at <= 0) throw new AppError(400, 'invalid_argument', `--map takes "Header=field" (or "Header=" to leave a column out), got "${entry}"`);
+    const field = entry.slice(at + 1).trim();
+    mapping[entry.slice(0, at)] = field === '' ? null : field;
+  }
+  return mapping;
 }
 
 function resultProse(view: ImportView): string {
