@@ -6,6 +6,7 @@ import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '
 import { facesOfUser } from './faces.service.ts';
 import { listUsersSorted, userSortQuery } from './user-sort.ts';
 import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole } from './user-redaction.ts';
+import { rejectUnknownParameters } from './users.filters.ts';
 import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, patchUserQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
 
@@ -33,6 +34,7 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
+      rejectUnknownParameters(request.url, Object.keys(consoleListQuery.shape));
       const { page_size: pageSize, cursor, sort, ...filters } = request.query;
       const page = await listUsersSorted(ctx.db, application.id, scopeFiltersToRole(operator.role, filters), sort, pageSize, cursor || undefined);
       return { results: page.rows.map((row) => redactUser(operator.role, toUserResponse(row))), next: page.next };

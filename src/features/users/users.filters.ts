@@ -43,6 +43,22 @@ export const userFilterFields = {
   created_before: isoInstant.optional(),
 };
 
+/**
+ * A list's query parameters must all be known: `?updated_after=…` (no such filter) answers 422
+ * `unknown_filter` naming it, as exports do, rather than listing everyone (docs/api.md).
+ */
+export function rejectUnknownParameters(url: string, known: readonly string[]): void {
+  const query = url.indexOf('?');
+  if (query < 0) return;
+  const unknown = [...new Set(new URLSearchParams(url.slice(query + 1)).keys())].filter((name) => !known.includes(name));
+  if (unknown.length === 0) return;
+  throw invalid(
+    'unknown_filter',
+    `Unknown parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${known.join(', ')})`,
+    unknown.map((name) => ({ field: name, code: 'unknown_filter', message: `"${name}" is not a filter or parameter of this list` })),
+  );
+}
+
 /** Filters as query-string parameters (users list, console users page). */
 export const userFilterQuerySchema = z.object(userFilterFields);
 
@@ -86,6 +102,18 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (character) => `\\${character}`);
 }
 
+/**
+ * A search that reads as a phone number ("+44 7700 900123", "06 12 34 56 78": digits with spaces,
+ * dots, dashes, brackets, a leading +) also matches `phone` (E.164) by its digits; national leading
+ * zeros are dropped so a national number finds its international form. Only in the `all` scope:
+ * roles that may not read personal data search vendor_data alone (docs/roles.md).
+ */
+function phoneSearch(eb: ExpressionBuilder<Database, 'users'>, search: string): Expression<SqlBool>[] {
+  if (!/^\+?[\d\s().-]+$/.test(search)) return [];
+  const digits = search.replace(/\D/g, '').replace(/^0+/, '');
+  return digits.length >= 4 ? [eb('users.phone', 'like', `%${digits}%`)] : [];
+}
+
 /** The WHERE clause for an application's users matching `filters` (tenant-scoped by appId). */
 export function userFilterWhere(appId: string, filters: UserFilters) {
   return (eb: ExpressionBuilder<Database, 'users'>): Expression<SqlBool> => {
@@ -104,6 +132,7 @@ export function userFilterWhere(appId: string, filters: UserFilters) {
           eb('users.display_name', 'ilike', pattern),
           eb('users.full_name', 'ilike', pattern),
           eb('users.email', 'ilike', pattern),
+          ...phoneSearch(eb, filters.search),
         ]),
       );
     }

@@ -20,6 +20,7 @@ import {
   userSchema,
   vendorDataParams,
 } from './users.schemas.ts';
+import { rejectUnknownParameters } from './users.filters.ts';
 import { createUser, deleteUsers, findUserJson, listUsers, patchUser, updateUserStatus, type UsersActor } from './users.service.ts';
 
 export const apiKeySecurity = [{ apiKey: [] }];
@@ -63,11 +64,13 @@ export async function registerUsersApiRoutes(scope: FastifyInstance, ctx: AppCon
     );
   }
 
+  const listParameters = Object.keys(listUsersQuery.shape);
   for (const [url, hide] of slashVariants('/v3/users/')) {
     app.get(
       url,
       { onRequest, schema: { hide, tags, security, summary: 'List users, newest first, filtered; page with `cursor`', querystring: listUsersQuery, response: { 200: userListResponse, ...apiErrors } } },
       async (request) => {
+        rejectUnknownParameters(request.url, listParameters);
         const { page_size: pageSize, cursor, ...filters } = request.query;
         const page = await listUsers(ctx, apiActor(request).appId, filters, pageSize, cursor);
         return { results: page.rows.map(toUserResponse), next: page.next };

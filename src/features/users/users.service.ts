@@ -218,7 +218,15 @@ export async function deleteUsers(ctx: AppContext, actor: UsersActor, body: Reco
     const ids = users.map((user) => user.didit_internal_id);
     const faceKeys = await faceKeysOfUsers(trx, actor.appId, ids);
     const deleted = await deleteUsersByIds(trx, actor.appId, ids);
-    await recordAudit(trx, { ...auditBase(actor), action: 'user.deleted', details: { count: deleted, didit_internal_ids: ids, faces: faceKeys.length } });
+    // One entry per user, its target the user: the user's history (audit-logs?target_id=) shows the deletion.
+    for (const user of users) {
+      await recordAudit(trx, {
+        ...auditBase(actor),
+        action: 'user.deleted',
+        target: { type: 'user', id: user.didit_internal_id },
+        details: { vendor_data: user.vendor_data, count: 1, didit_internal_ids: [user.didit_internal_id], deleted_together: deleted, faces: faceKeys.length },
+      });
+    }
     // One ledger entry lists them all; the feed has one change per user.
     const { principal } = actor;
     const changeActor = principal.kind === 'api_key' ? { type: 'api_key' as const, id: principal.keyId } : { type: 'operator' as const, id: principal.operatorId };
