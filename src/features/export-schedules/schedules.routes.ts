@@ -22,20 +22,20 @@ export async function registerScheduleRoutes(scope: FastifyInstance, ctx: AppCon
 
   app.post(base, { preHandler, schema: { tags, security, summary: 'Create an export schedule (cron in a time zone, optional bucket destination)', params: appParams, body: scheduleInputSchema, response: { 201: scheduleSchema, ...errors } } }, async (request, reply) => {
     const schedule = await createSchedule(ctx, operatorOf(request), request.params.app_id, request.body, clientIp(request));
-    return reply.status(201).send(presentSchedule(ctx, schedule));
+    return reply.status(201).send(presentSchedule(ctx, schedule, operatorOf(request)));
   });
 
   app.get(base, { preHandler, schema: { tags, security, summary: "The application's export schedules", params: appParams, response: { 200: z.object({ results: z.array(scheduleSchema) }), ...errors } } }, async (request) => {
     const schedules = await listAppSchedules(ctx, operatorOf(request), request.params.app_id);
-    return { results: schedules.map((schedule) => presentSchedule(ctx, schedule)) };
+    return { results: schedules.map((schedule) => presentSchedule(ctx, schedule, operatorOf(request))) };
   });
 
   app.get(`${base}/:id`, { preHandler, schema: { tags, security, summary: 'One export schedule', params: appItemParams, response: { 200: scheduleSchema, ...errors } } }, async (request) =>
-    presentSchedule(ctx, await getSchedule(ctx, operatorOf(request), request.params.app_id, request.params.id)),
+    presentSchedule(ctx, await getSchedule(ctx, operatorOf(request), request.params.app_id, request.params.id), operatorOf(request)),
   );
 
   app.patch(`${base}/:id`, { preHandler, schema: { tags, security, summary: 'Change an export schedule', params: appItemParams, body: schedulePatchSchema, response: { 200: scheduleSchema, ...errors } } }, async (request) =>
-    presentSchedule(ctx, await changeSchedule(ctx, operatorOf(request), request.params.app_id, request.params.id, request.body, clientIp(request))),
+    presentSchedule(ctx, await changeSchedule(ctx, operatorOf(request), request.params.app_id, request.params.id, request.body, clientIp(request)), operatorOf(request)),
   );
 
   app.delete(`${base}/:id`, { preHandler, schema: { tags, security, summary: 'Delete an export schedule (its past exports stay)', params: appItemParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {

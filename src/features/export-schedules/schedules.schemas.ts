@@ -38,6 +38,7 @@ export const scheduleSchema = z.object({
   format: z.string(),
   compression: z.string(),
   filters: z.record(z.string(), z.unknown()),
+  redacted: z.array(z.string()).describe('Filters withheld from your role, null in `filters`: a search over personal fields'),
   columns: z.array(z.string()).nullable(),
   incremental: z.boolean(),
   destination: z.object({ url: z.string(), access_key_id: z.string().nullable(), secret_set: z.boolean(), secret_readable: z.boolean() }).nullable(),

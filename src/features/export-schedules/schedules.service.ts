@@ -4,6 +4,7 @@ import { secretBox } from '../../platform/crypto/secret-box.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
+import { redactFilters } from '../users/index.ts';
 import { type ExportRecord, parseExportFilters, requestExport, resolveExportColumns } from '../exports/index.ts';
 import { checkDestinationAddress, parseDestinationUrl } from './export-destination.ts';
 import { checkSchedule, nextRun, nextRuns } from './schedule-cron.ts';
@@ -167,7 +168,9 @@ function auditDetails(schedule: ScheduleRecord) {
   };
 }
 
-export function presentSchedule(ctx: AppContext, schedule: ScheduleRecord, now = new Date()) {
+export function presentSchedule(ctx: AppContext, schedule: ScheduleRecord, viewer: Pick<OperatorPrincipal, 'role'>, now = new Date()) {
+  // The filters as the viewer's role may read them: a search over personal fields is withheld from restricted roles.
+  const { filters, redacted } = redactFilters(viewer.role, schedule.filters);
   return {
     id: schedule.id,
     app_id: schedule.app_id,
@@ -176,7 +179,8 @@ export function presentSchedule(ctx: AppContext, schedule: ScheduleRecord, now =
     timezone: schedule.timezone,
     format: schedule.format,
     compression: schedule.compression,
-    filters: schedule.filters,
+    filters,
+    redacted,
     columns: schedule.columns,
     incremental: schedule.incremental,
     destination: schedule.destination_url

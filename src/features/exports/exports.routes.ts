@@ -15,6 +15,7 @@ const exportSchema = z.object({
   app_id: z.string(),
   status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled', 'expired']),
   filters: z.record(z.string(), z.unknown()),
+  redacted: z.array(z.string()).describe('Filters withheld from your role (docs/roles.md#personal-data-by-role), null in `filters`: a search over personal fields'),
   columns: z.array(z.string()),
   row_count: z.number().nullable(),
   rows_written: z.number().nullable().describe('While running: rows written to the file so far (null otherwise)'),

@@ -15,7 +15,7 @@ import { transition } from '../../platform/operations/index.ts';
 import { exportOperation, pendingExportStates } from './export-operation.ts';
 import { countPendingExports, type ExportRecord, findExport, findExportForDownload, insertExport, listExports, revokeExportLink } from './exports.repository.ts';
 import { can } from '../../shared/roles.ts';
-import { readChangeCounter, scopeFiltersToRole } from '../users/index.ts';
+import { readChangeCounter, redactFilters, scopeFiltersToRole } from '../users/index.ts';
 
 /**
 /**
@@ -131,11 +131,13 @@ export function presentExport(ctx: AppContext, record: ExportRecord, viewer: Pic
     // The first part's link is the export's own download_url.
     download_url: linked ? signedExportUrl(ctx.config.PUBLIC_URL, ctx.config.ROSTER_SECRET, record.id, record.expires_at!, index === 0 ? undefined : part.name) : null,
   }));
+  const { filters, redacted } = redactFilters(viewer.role, record.filters);
   return {
     id: record.id,
     app_id: record.app_id,
     status: record.status,
-    filters: record.filters,
+    filters,
+    redacted,
     columns: record.columns,
     row_count: record.row_count,
     rows_written: record.status === 'running' && record.rows_written !== null ? Number(record.rows_written) : null,

@@ -41,7 +41,7 @@ describe('requesting an export', () => {
     });
     expect(Object.keys(json).sort()).toEqual(
       [
-        ...['id', 'app_id', 'status', 'filters', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at', 'schedule_id'],
+        ...['id', 'app_id', 'status', 'filters', 'redacted', 'columns', 'row_count', 'rows_written', 'created_by', 'created_at', 'finished_at', 'download_url', 'expires_at', 'error', 'revoked_at', 'schedule_id'],
         // docs/warehouse.md
         ...['format', 'compression', 'as_of_seq', 'since_seq', 'parts'],
       ].sort(),

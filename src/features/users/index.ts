@@ -73,7 +73,7 @@ export const usersFeature: Feature = {
 };
 
 // Every console answer holding users or faces goes through these (docs/roles.md#personal-data-by-role).
-export { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole, seesPersonalData } from './user-redaction.ts';
+export { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactFilters, redactUser, scopeFiltersToRole, seesPersonalData } from './user-redaction.ts';
 // What other features may use: bulk faces store images through the same checks and writer as the API.
 export { checkFaceImage, MAX_FACE_BYTES, storeFace } from './faces.service.ts';
 export { findUser, type UsersActor } from './users.service.ts';

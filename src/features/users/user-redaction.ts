@@ -42,6 +42,17 @@ export function scopeFiltersToRole<F extends UserFilters>(role: Role, filters: F
   return { ...filters, search_scope: 'vendor_data' };
 }
 
+/**
+ * A stored filter snapshot (an export's, an export schedule's) as the viewer's role may read it. A search
+ * that read personal fields is itself a personal value (`alice@example.com`), so DEVELOPER and READER get
+ * it as null, named in `redacted` (issue #19, finding 7). A search scoped to vendor_data (what their own
+ * exports run) and every other filter (status, country, tags, dates, ids) they may read.
+ */
+export function redactFilters(role: Role, filters: Record<string, unknown>): { filters: Record<string, unknown>; redacted: string[] } {
+  if (seesPersonalData(role) || filters.search === undefined || filters.search === null || filters.search_scope === 'vendor_data') return { filters, redacted: [] };
+  return { filters: { ...filters, search: null }, redacted: ['filters.search'] };
+}
+
 /** The user as the operator's role may see it. */
 export function redactUser(role: Role, user: UserResponse): ConsoleUser {
   if (seesPersonalData(role)) return { ...user, redacted: [] };
