@@ -192,4 +192,46 @@ describe('export schedules', () => {
     const audit = await roster.ctx.db.selectFrom('audit_logs').select('details').where('action', '=', 'export_schedule.delivery_failed').where('target_id', '=', id).execute();
     expect(audit).toHaveLength(1);
   });
+
+  it('chain incremental runs so that a failed delivery in the middle misses and repeats nothing', async () => {
+    const created = await create({ name: 'Chain', cron: '0 4 * * *', incremental: true, format: 'jsonl', destination: { url: destinationUrl(BUCKET, 'chain'), access_key_id: 'S3RVER', secret_access_key: 'S3RVER' } });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    const runOnce = async () => {
+      const run = await roster.app.inject({ method: 'POST', url: url(tenant.appId, `/${id}/run`), headers: tenant.operators.ADMIN.auth });
+      expect(run.statusCode, run.body).toBe(202);
+      const done = await waitForExport(roster, tenant.operators.ADMIN.auth, tenant.appId, run.json().id);
+      expect(done.status).toBe('completed');
+      await finishScheduledRuns(roster.ctx);
+      return done as typeof done & { as_of_seq: number; since_seq: number | null };
+    };
+    const patchUser = (vendor: string, name: string) => roster.app.inject({ method: 'PATCH', url: `/v3/users/${vendor}/`, headers: tenant.keyAuth, payload: { display_name: name } });
+
+    const first = await runOnce();
+    expect(first.since_seq).toBeNull();
+    expect((await patchUser('sched-1', 'during the failed run')).statusCode).toBe(200);
+    // The destination breaks: this run's export completes, its delivery fails.
+    await roster.app.inject({ method: 'PATCH', url: url(tenant.appId, `/${id}`), headers: tenant.operators.ADMIN.auth, payload: { destination: { url: destinationUrl('missing-bucket', 'chain'), access_key_id: 'S3RVER' } } });
+    const failed = await runOnce();
+    expect(failed.since_seq).toBe(first.as_of_seq);
+    expect((await patchUser('sched-2', 'after the failed run')).statusCode).toBe(200);
+    await roster.app.inject({ method: 'PATCH', url: url(tenant.appId, `/${id}`), headers: tenant.operators.ADMIN.auth, payload: { destination: { url: destinationUrl(BUCKET, 'chain'), access_key_id: 'S3RVER' } } });
+    const third = await runOnce();
+    // It starts where the last delivered run ended, so it holds both changes.
+    expect(third.since_seq).toBe(first.as_of_seq);
+    const runs = (await roster.app.inject({ method: 'GET', url: url(tenant.appId, `/${id}/runs`), headers: tenant.operators.ADMIN.auth })).json().results;
+    expect(runs.map((run: { delivery: string }) => run.delivery)).toEqual(['delivered', 'failed', 'delivered']);
+    const keys = await bucketKeys(`chain/Chain/`);
+    const thirdKeys = keys.filter((key) => key.includes(third.id));
+    expect(thirdKeys.some((key) => key.endsWith('manifest.json'))).toBe(true);
+    const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    try {
+      const dataKey = thirdKeys.find((key) => !key.endsWith('manifest.json'))!;
+      const lines = (await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: dataKey }))).Body!.transformToString()).trim().split('\n');
+      const vendors = lines.map((line) => (JSON.parse(line) as { vendor_data: string }).vendor_data).sort();
+      expect(vendors).toEqual(['sched-1', 'sched-2']);
+    } finally {
+      client.destroy();
+    }
+  });
 });
