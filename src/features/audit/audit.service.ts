@@ -44,7 +44,19 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  for (const listener of listeners.get(entry.action) ?? []) await listener(db, entry);
   return String(row.id);
+}
+
+type AuditListener = (db: Kysely<Database> | Transaction<Database>, entry: AuditEntry) => Promise<void>;
+const listeners = new Map<string, AuditListener[]>();
+
+/**
+ * Lets another feature act on an audited event in the same transaction as its entry: an import's or
+ * export's end becomes a webhook event that commits (or not) with it (docs/webhooks.md, "Delivery").
+ */
+export function onAudited(actions: readonly string[], listener: AuditListener): void {
+  for (const action of actions) listeners.set(action, [...(listeners.get(action) ?? []), listener]);
 }
 
 export interface AuditLogView {

@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
+import { onAudited } from '../audit/audit.service.ts';
 import type { Feature } from '../feature.ts';
+import { appEventTypes, recordAppEvent } from './webhook-events.ts';
 import { startWebhookDeliverer } from './webhook-deliverer.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
 
@@ -9,4 +12,18 @@ export const webhooksFeature: Feature = {
   services: [startWebhookDeliverer],
 };
 
-export { recordAppEvent } from './webhook-events.ts';
+// An import's or export's end, audited in the transaction of its transition, becomes a webhook event in
+// that same transaction. An import's event carries the seq range of its users' changes (summary mode).
+onAudited(appEventTypes, async (db, entry) => {
+  if (!entry.appId || !entry.target) return;
+  const type = entry.action as (typeof appEventTypes)[number];
+  const data: Record<string, unknown> = { [`${entry.target.type}_id`]: entry.target.id, ...entry.details };
+  if (type === 'import.completed' || type === 'import.reverted') {
+    const kind = type === 'import.completed' ? 'import' : 'revert';
+    const { rows } = await sql<{ seq_from: number | null; seq_to: number | null }>`
+      SELECT min(seq)::float8 AS seq_from, max(seq)::float8 AS seq_to FROM user_changes
+       WHERE app_id = ${entry.appId}::uuid AND source @> ${JSON.stringify({ kind, id: entry.target.id })}::jsonb`.execute(db);
+    Object.assign(data, rows[0]);
+  }
+  await recordAppEvent(db, { appId: entry.appId, type, data });
+});

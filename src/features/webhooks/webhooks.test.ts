@@ -5,10 +5,13 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { mailsTo } from '../../../test/outbox.ts';
+import { requestExportAs, waitForExport } from '../../../test/support/exports.ts';
+import { csvText, previewOf, startAndFinish, templateHeader } from '../../../test/support/imports.ts';
 import { deliverDue, RETRY_DELAYS_SECONDS } from './webhook-delivery.ts';
 import { dispatchFeed } from './webhook-dispatch.ts';
 
 interface Received {
+  target: string;
   headers: IncomingMessage['headers'];
   body: string;
 }
@@ -26,7 +29,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const entry = { headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const entry = { target: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(entry);
       const reply = answer(entry);
       response.writeHead(reply.status, reply.headers ?? {}).end('ok');
@@ -279,4 +282,28 @@ describe('retries', () => {
     expect(log.json().results.length).toBeGreaterThan(0);
     expect(log.json().results[0].attempts.at(-1)).toMatchObject({ status_code: 200, response_excerpt: 'ok' });
   });
+});
+
+describe('import and export events', () => {
+  it('send an import as one event with its seq range (summary), or each user too (per_user), and an export end', async () => {
+    await roster.startWorker();
+    const summary = (await createEndpoint({ url: `${receiverUrl}?summary`, events: ['user.created', 'import.completed', 'export.completed'] })).json();
+    const perUser = (await createEndpoint({ url: `${receiverUrl}?per_user`, events: ['user.created', 'import.completed'], import_events: 'per_user' })).json();
+    const rows = [templateHeader, ...[1, 2, 3].map((n) => [`imp-${n}`, `Imported ${n}`, '', '', '', '', 'ACTIVE', '', ''])];
+    const preview = await previewOf(roster, tenant, csvText(rows));
+    await startAndFinish(roster, tenant, preview.id);
+    const exported = await requestExportAs(roster, tenant.operators.ADMIN.auth, tenant.appId, {});
+    await waitForExport(roster, tenant.operators.ADMIN.auth, tenant.appId, exported.json.id);
+    await drain({ now: new Date() });
+    const bodies = received.map((entry) => ({ target: entry.target, event: JSON.parse(entry.body) as { type: string; data: Record<string, unknown> } }));
+    const toSummary = bodies.filter((entry) => entry.target.endsWith('?summary')).map((entry) => entry.event);
+    const toPerUser = bodies.filter((entry) => entry.target.endsWith('?per_user')).map((entry) => entry.event);
+    expect(toSummary.map((event) => event.type).sort()).toEqual(['export.completed', 'import.completed']);
+    const completed = toSummary.find((event) => event.type === 'import.completed')!;
+    expect(completed.data).toMatchObject({ import_id: preview.id });
+    expect(Number(completed.data.seq_to) - Number(completed.data.seq_from)).toBe(2);
+    expect(toPerUser.filter((event) => event.type === 'user.created')).toHaveLength(3);
+    expect(toPerUser.filter((event) => event.type === 'import.completed')).toHaveLength(1);
+    for (const endpoint of [summary, perUser]) await roster.app.inject({ method: 'DELETE', url: hooksUrl(tenant.appId, `/${endpoint.id}`), headers: tenant.operators.ADMIN.auth });
+  }, 120_000);
 });
