@@ -45,8 +45,11 @@ export async function getImportView(roster: TestRoster, tenant: TestTenant, id: 
   return response.json();
 }
 
-/** Polls until the import reaches one of `statuses` (fails fast if it ends in another final status). */
-export async function waitForImport(roster: TestRoster, tenant: TestTenant, id: string, statuses: ImportView['status'][], timeoutMs = 30_000): Promise<ImportView> {
+/**
+ * Polls until the import reaches one of `statuses` (fails fast if it ends in another final status). The
+ * default wait is long: on a loaded 2-core CI machine a preview beside other test files took over 30 s.
+ */
+export async function waitForImport(roster: TestRoster, tenant: TestTenant, id: string, statuses: ImportView['status'][], timeoutMs = 180_000): Promise<ImportView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await getImportView(roster, tenant, id);
