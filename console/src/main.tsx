@@ -9,7 +9,11 @@ import './styles.css';
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
-      staleTime: 10_000,
+      // Data is stale at once, so coming back to a page (Users from a user's page) fetches it again while
+      // the last answer stays on screen: a list never shows what was true before a change made elsewhere
+      // (through the API, by another operator). Mutations also invalidate what they change.
+      staleTime: 0,
+      refetchOnMount: true,
       refetchOnWindowFocus: false,
       // Retrying a refusal (4xx) only repeats it; a network blip deserves another try.
       retry: (failures, error) => failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),

@@ -2,14 +2,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 export const screenshotDir = path.resolve(import.meta.dirname, '../../docs/screenshots');
+
+export interface BrowserSession {
+  context: BrowserContext;
+  page: Page;
+  /** The page's console errors and page errors, as they come. */
+  problems: string[];
+}
 
 export interface ConsoleBrowser {
   browser: Browser;
   /** A fresh browser profile (its own cookies) whose pages report console errors and page errors. */
-  newSession(baseURL: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }>;
+  newSession(baseURL: string, options?: BrowserContextOptions): Promise<BrowserSession>;
   close(): Promise<void>;
 }
 
@@ -23,8 +30,8 @@ export async function launchBrowser(): Promise<ConsoleBrowser> {
   });
   return {
     browser,
-    async newSession(baseURL) {
-      const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    async newSession(baseURL, options = {}) {
+      const context = await browser.newContext({ acceptDownloads: true, ...options, baseURL, viewport: options.viewport ?? { width: 1280, height: 860 } });
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('console', (message) => {
@@ -90,11 +97,11 @@ export async function openFromNavigation(page: Page, label: string): Promise<voi
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
 }
 
-/** Signs in through the sign-in page, as a person does, and waits for the console's navigation. */
+/** Signs in through the sign-in page, as a person does, and waits for the console's navigation (folded behind Menu on a phone). */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto('/');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await page.getByRole('navigation', { name: 'Main', includeHidden: true }).waitFor({ state: 'attached' });
 }

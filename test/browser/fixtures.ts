@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import type { RosterApi } from './roster-api.ts';
 import type { FirstStartRoster } from '../support/roster-process.ts';
@@ -79,4 +80,30 @@ export function bigImportCsv(rows: number, prefix = 'migrated'): string {
     lines.push(`${prefix}-${String(index).padStart(6, '0')},Migrated user ${index},${prefix}.${index}@example.com,${countries[index % countries.length]},migrated`);
   }
   return lines.join('\n');
+}
+
+/**
+ * `count` users written straight into the database in one INSERT … SELECT (about 200,000 a few seconds;
+ * through the API it would take minutes), spread over the last 30 days, six countries and three statuses,
+ * so the overview's axes carry six-digit figures. The planner's statistics are refreshed after, as the
+ * product does after its own bulk writes (src/features/users/users-statistics.ts).
+ */
+export async function seedManyUsers(roster: FirstStartRoster, count: number, prefix = 'bulk'): Promise<void> {
+  const client = new pg.Client({ connectionString: roster.databaseUrl });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO users (app_id, vendor_data, display_name, email, country, status, tags, created_at)
+       SELECT $1::uuid, $2 || '-' || lpad(n::text, 7, '0'), 'Bulk user ' || n, $2 || '.' || n || '@example.com',
+              (ARRAY['ESP','FRA','DEU','ITA','PRT','NLD'])[1 + n % 6],
+              CASE WHEN n % 17 = 0 THEN 'BLOCKED' WHEN n % 7 = 0 THEN 'FLAGGED' ELSE 'ACTIVE' END,
+              CASE WHEN n % 3 = 0 THEN ARRAY['vip'] ELSE ARRAY[]::text[] END,
+              now() - (n % 30) * interval '1 day' - (n % 1440) * interval '1 minute'
+         FROM generate_series(1, $3::int) AS n`,
+      [roster.appId, prefix, count],
+    );
+    await client.query('ANALYZE users');
+  } finally {
+    await client.end();
+  }
 }

@@ -35,6 +35,15 @@ export class RosterApi {
     return (response.status === 204 ? undefined : await response.json()) as T;
   }
 
+  /** Uploads a file through the console API (an import, a face ZIP), as the console's form does. */
+  async upload<T>(apiPath: string, name: string, content: string | Buffer, type = 'text/csv'): Promise<T> {
+    const form = new FormData();
+    form.append('file', new Blob([content], { type }), name);
+    const response = await fetch(`${this.roster.url}/api/console${apiPath}`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body: form });
+    if (!response.ok) throw new Error(`upload ${apiPath}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
   async users<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.roster.url}${apiPath}`, {
       method,

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,6 +91,8 @@ export interface FirstStartRoster {
   apiKey: string;
   appId: string;
   orgId: string;
+  /** The embedded PostgreSQL's `roster` database, for set-ups too large to make through the API. */
+  databaseUrl: string;
   /** Everything the process printed, for failure messages. */
   output(): string;
   /** Stops the process and deletes its data folder. */
@@ -111,17 +113,20 @@ export async function startRosterProcess(): Promise<FirstStartRoster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-browser-'));
   // The embedded PostgreSQL runs as the postgres OS user when we are root: it must reach the folder.
   chmodSync(dataDir, 0o755);
+  const pgPort = await freePort();
   const roster = await spawnRoster('start', {
     NODE_ENV: 'production',
     DATABASE_URL: '',
     ROSTER_DATA_DIR: dataDir,
-    EMBEDDED_PG_PORT: String(await freePort()),
+    EMBEDDED_PG_PORT: String(pgPort),
     RATE_LIMIT_READS_PER_MINUTE: '0',
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
     // Small chunks keep a 60,000-row run going for a few seconds, so progress and cancel can be watched.
     ROSTER_IMPORT_CHUNK_ROWS: '1000',
   });
   const output = roster.output();
+  // The embedded server's superuser password and port, kept in the data folder (src/db/embedded-postgres.ts).
+  const embedded = JSON.parse(readFileSync(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { password: string; port?: number };
   return {
     url: roster.url,
     dataDir,
@@ -129,6 +134,7 @@ export async function startRosterProcess(): Promise<FirstStartRoster> {
     apiKey: bannerField(output, 'API key'),
     appId: /application ([0-9a-f-]{36})/.exec(output)?.[1] ?? bannerField(output, 'application'),
     orgId: bannerField(output, 'Organization'),
+    databaseUrl: `postgres://postgres:${encodeURIComponent(embedded.password)}@127.0.0.1:${embedded.port ?? pgPort}/roster`,
     output: roster.output,
     async stop() {
       await roster.stop();

@@ -74,8 +74,10 @@ export function useUser(appId: string, userId: string) {
   return useQuery({
     queryKey: ['user', appId, userId],
     queryFn: ({ signal }) => api<UserWithFaces>(`/apps/${appId}/users/${encodeURIComponent(userId)}`, { signal }),
-    // Face links are signed and expire; refetching now and then keeps the thumbnails loading.
+    // Face links are signed and expire; refetching now and then keeps the thumbnails loading. Opening the
+    // page again always refetches, so it shows changes made since (through the API, say).
     staleTime: 5 * 60_000,
+    refetchOnMount: 'always',
   });
 }
 

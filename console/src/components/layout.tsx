@@ -1,29 +1,22 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useSignOut } from '../api/session.ts';
+import { type ConsolePage, mayOpen } from '../shared/console-page.ts';
 import type { Permission } from '../api/types.ts';
 import { roleLabels } from '../shared/columns.ts';
 import { useSession } from '../shared/session.tsx';
 
-interface NavItem {
-  to: string;
-  label: string;
-  /** Hidden unless the role holds one of these. */
-  anyOf?: Permission[];
-}
-
-const navItems: NavItem[] = [
-  { to: '/', label: 'Overview', anyOf: ['users.read'] },
-  { to: '/users', label: 'Users', anyOf: ['users.read'] },
-  { to: '/imports/new', label: 'Import', anyOf: ['imports.manage'] },
-  { to: '/imports', label: 'Import history', anyOf: ['imports.manage'] },
-  { to: '/exports', label: 'Export', anyOf: ['exports.request'] },
-  { to: '/audit', label: 'Audit log', anyOf: ['audit.read'] },
-  { to: '/settings', label: 'Settings' },
-];
-
-export function visibleNavItems(can: (permission: Permission) => boolean): NavItem[] {
-  return navItems.filter((item) => !item.anyOf || item.anyOf.some(can));
+/** The pages of the main navigation the role may open, in their declared order (console-pages.tsx). */
+export function visibleNavItems(pages: ConsolePage[], can: (permission: Permission) => boolean): { to: string; label: string; end: boolean }[] {
+  const navPages = pages.filter((page) => page.nav !== undefined);
+  return navPages
+    .filter((page) => mayOpen(page, can))
+    .map((page) => ({
+      to: page.path,
+      label: page.nav!,
+      // Highlighted on its own pages too (/users/…), unless another navigation entry lives below it (/imports/new under /imports).
+      end: page.path === '/' || navPages.some((other) => other.path.startsWith(`${page.path}/`)),
+    }));
 }
 
 function AppSwitcher() {
@@ -68,7 +61,7 @@ function useFocusContentOnNavigation() {
   return main;
 }
 
-export function Layout() {
+export function Layout({ pages }: { pages: ConsolePage[] }) {
   const { me, can } = useSession();
   const signOut = useSignOut();
   const main = useFocusContentOnNavigation();
@@ -102,9 +95,9 @@ export function Layout() {
       </header>
       <nav id="main-navigation" className={menuOpen ? 'sidebar sidebar-open' : 'sidebar'} aria-label="Main">
         <ul>
-          {visibleNavItems(can).map((item) => (
+          {visibleNavItems(pages, can).map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to} end={item.to === '/imports' || item.to === '/'}>
+              <NavLink to={item.to} end={item.end}>
                 {item.label}
               </NavLink>
             </li>

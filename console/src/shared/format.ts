@@ -20,6 +20,13 @@ export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : number.format(value);
 }
 
+const compactNumber = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+/** "300K", "1.2M": for chart axes, where a label has a few characters' room. */
+export function formatAxisNumber(value: number): string {
+  return compactNumber.format(value);
+}
+
 export function percent(part: number, whole: number): number {
   if (!whole) return 0;
   return Math.min(100, Math.max(0, Math.round((part / whole) * 100)));

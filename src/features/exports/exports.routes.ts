@@ -9,6 +9,8 @@ import { userFilterBodySchema } from '../users/users.filters.ts';
 import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { getExport, listExportsPage, openExportDownload, presentExport, requestExport, revokeExport, cancelExport } from './exports.service.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
+import { AppError } from '../../http/errors.ts';
+import { sendLinkErrorPage, wantsPage } from '../../http/link-error-page.ts';
 
 const exportSchema = z.object({
   id: z.string(),
@@ -152,7 +154,14 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
       },
     },
     async (request, reply) => {
-      const download = await openExportDownload(ctx, request.params.id, request.query, clientIp(request), { headOnly: request.method === 'HEAD' });
+      let download: Awaited<ReturnType<typeof openExportDownload>>;
+      try {
+        download = await openExportDownload(ctx, request.params.id, request.query, clientIp(request), { headOnly: request.method === 'HEAD' });
+      } catch (error) {
+        // Opened from an email in a browser: a refusal in words, not JSON (src/http/link-error-page.ts).
+        if (error instanceof AppError && wantsPage(request)) return sendLinkErrorPage(reply, error.status, error.code, error.message);
+        throw error;
+      }
       reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');
       if (download.kind === 'redirect') return reply.redirect(download.url, 302);
       reply

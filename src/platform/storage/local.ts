@@ -5,6 +5,7 @@ import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { sendLinkErrorPage, wantsPage } from '../../http/link-error-page.ts';
 import {
   assertHeaderSafe,
   assertValidExpiry,
@@ -187,19 +188,21 @@ export async function localFilesRoutes(
     const key = (request.params as Record<string, string | undefined>)['*'] ?? '';
     const query = (request.query ?? {}) as Record<string, unknown>;
     const check = verifyLocalSignature(secret, key, query);
-    if (check === 'invalid') return sendError(reply, 403, 'invalid_signature', 'This link is not valid.');
-    if (check === 'expired') return sendError(reply, 403, 'link_expired', 'This link has expired; ask for a new one.');
+    // A browser gets the refusal as a page in words (src/http/link-error-page.ts), a script as JSON.
+    const refuse = (status: number, code: string, message: string) => (wantsPage(request) ? sendLinkErrorPage(reply, status, code, message) : sendError(reply, status, code, message));
+    if (check === 'invalid') return refuse(403, 'invalid_signature', 'This link is not valid.');
+    if (check === 'expired') return refuse(403, 'link_expired', 'This link has expired; ask for a new one.');
 
     let stream: NodeJS.ReadableStream;
     let bytes: number;
     try {
       const info = await storage.stat(key);
-      if (!info) return sendError(reply, 404, 'not_found', 'The file no longer exists.');
+      if (!info) return refuse(404, 'not_found', 'The file no longer exists.');
       bytes = info.bytes;
       stream = await storage.get(key);
     } catch (err) {
       if (err instanceof StorageNotFoundError || err instanceof InvalidStorageKeyError) {
-        return sendError(reply, 404, 'not_found', 'The file no longer exists.');
+        return refuse(404, 'not_found', 'The file no longer exists.');
       }
       throw err;
     }

@@ -75,10 +75,11 @@ function AuditRow({ entry, appName }: { entry: AuditEntry; appName: string | und
     <Fragment>
       <tr className={open ? 'row-open' : undefined}>
         <td title={formatDateTime(entry.created_at)}>{formatShortDateTime(entry.created_at)}</td>
-        <td>
+        <td className="cell-wrap">
           <code>{entry.action}</code>
           {entry.children && (
-            <button type="button" className="button-link" aria-expanded={childrenOpen} aria-controls={childrenId} onClick={() => setChildrenOpen(!childrenOpen)}>
+            // On a line of its own: beside the action it made the column so wide that Details fell off the right edge.
+            <button type="button" className="button-link audit-children-toggle" aria-expanded={childrenOpen} aria-controls={childrenId} onClick={() => setChildrenOpen(!childrenOpen)}>
               {childrenOpen ? 'Hide' : 'Show'} {formatNumber(entry.children.count)} user {entry.children.count === 1 ? 'change' : 'changes'}
             </button>
           )}

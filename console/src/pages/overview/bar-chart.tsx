@@ -1,7 +1,7 @@
 import 'chartist/dist/index.css';
 import { BarChart as ChartistBar } from 'chartist';
 import { useEffect, useId, useRef } from 'react';
-import { formatNumber } from '../../shared/format.ts';
+import { formatAxisNumber, formatNumber } from '../../shared/format.ts';
 
 interface Props {
   title: string;
@@ -10,9 +10,14 @@ interface Props {
   labels: string[];
   values: number[];
   horizontal?: boolean;
-  /** Show every nth label on the category axis (30 days do not fit under one chart). */
+  /** Show at most every nth label on the category axis (fewer where they would touch). */
   labelEvery?: number;
   height?: number;
+}
+
+/** A generous width of a short label in the axis font (0.75rem; a digit is at most ~7.5 px wide there). */
+function labelWidth(text: string): number {
+  return Math.ceil(text.length * 7.5) + 6;
 }
 
 /**
@@ -25,19 +30,35 @@ export function BarChart({ title, summary, labels, values, horizontal = false, l
   const id = useId();
   useEffect(() => {
     if (!container.current) return;
+    // An axis label lives in a box of fixed width (Chartist's foreignObject) that clips what does not fit:
+    // the value axis is sized after its longest label, in the short form ("300K"; the table has the rest).
+    const valueLabelWidth = labelWidth(formatAxisNumber(Math.max(0, ...values)));
+    // Category labels are drawn whole, centred under their bar (styles.css), so one may be wider than its
+    // bar's slot (a day under a phone's 9 px bar): show every nth, n large enough that none touch.
+    const slot = Math.max(1, (container.current.clientWidth - valueLabelWidth - 28) / Math.max(1, labels.length));
+    const categoryEvery = horizontal ? 1 : Math.max(labelEvery, Math.ceil((Math.max(0, ...labels.map((label) => labelWidth(label))) + 8) / slot));
     const chart = new ChartistBar(
       container.current,
       { labels, series: [values] },
       {
         horizontalBars: horizontal,
         height: `${height}px`,
-        chartPadding: { top: 10, right: 16, bottom: 4, left: horizontal ? 16 : 4 },
+        // Horizontal: a value label starts at its tick, so the last one needs room right of the chart.
+        chartPadding: { top: 16, right: horizontal ? valueLabelWidth : 16, bottom: 4, left: horizontal ? 16 : 4 },
         axisX: horizontal
-          ? { onlyInteger: true, labelInterpolationFnc: (value: unknown) => formatNumber(Number(value)) }
-          : { showGrid: false, labelInterpolationFnc: (value: unknown, index: number) => (index % labelEvery === 0 ? String(value) : '') },
-        axisY: horizontal ? { offset: 56, showGrid: false } : { onlyInteger: true, offset: 44, labelInterpolationFnc: (value: unknown) => formatNumber(Number(value)) },
+          ? { onlyInteger: true, scaleMinSpace: valueLabelWidth + 8, labelInterpolationFnc: (value: unknown) => formatAxisNumber(Number(value)) }
+          : { showGrid: false, labelInterpolationFnc: (value: unknown, index: number) => (index % categoryEvery === 0 ? String(value) : '') },
+        axisY: horizontal
+          ? { offset: 56, showGrid: false }
+          : { onlyInteger: true, offset: valueLabelWidth + 8, labelInterpolationFnc: (value: unknown) => formatAxisNumber(Number(value)) },
       },
     );
+    // Thirty days on a phone leave ~8 px a bar: a fixed 14 px stroke would paint them into one block.
+    chart.on('draw', (data: { type: string; element: { getNode(): Element }; axisX: { axisLength: number }; axisY: { axisLength: number } }) => {
+      if (data.type !== 'bar') return;
+      const step = (horizontal ? data.axisY.axisLength : data.axisX.axisLength) / Math.max(1, labels.length);
+      (data.element.getNode() as SVGElement).style.strokeWidth = `${Math.max(2, Math.min(14, Math.floor(step * 0.6)))}px`;
+    });
     chart.on('created', () => {
       const svg = container.current?.querySelector('svg');
       if (!svg) return;
@@ -57,7 +78,7 @@ export function BarChart({ title, summary, labels, values, horizontal = false, l
           {summary}
         </p>
       </figcaption>
-      <div ref={container} className="chart-canvas" style={{ height }} aria-hidden={false} />
+      <div ref={container} className={horizontal ? 'chart-canvas' : 'chart-canvas chart-columns'} style={{ height }} aria-hidden={false} />
       <details className="chart-numbers">
         <summary>Show the numbers</summary>
         <table className="data-table">
