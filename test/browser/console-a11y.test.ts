@@ -1,42 +1,21 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, launchBrowser, saveScreenshot, seriousAxeViolations, signIn } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, seriousAxeViolations } from './browser.ts';
 import { drawFacePng, importCsv, seedUsers, seedVerifiedUser } from './fixtures.ts';
-import { RosterApi } from './roster-api.ts';
-import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
+import { consoleTestBed } from './console-test-bed.ts';
 
 /** Every page, on a desktop and on a 390 px phone: axe-core finds nothing serious, nothing scrolls sideways. */
 
-let roster: FirstStartRoster;
-let consoleBrowser: ConsoleBrowser;
-let context: BrowserContext;
-let page: Page;
-let problems: string[];
 let userId: string;
 let importId: string;
 
-beforeAll(async () => {
-  [roster, consoleBrowser] = await Promise.all([startRosterProcess(), launchBrowser()]);
-  const api = await RosterApi.asOwner(roster);
-  await seedUsers(api, 30);
-  const scratch = await consoleBrowser.browser.newPage();
-  const face = await drawFacePng(scratch);
-  await scratch.close();
-  userId = await seedVerifiedUser(api, roster, face);
-  await api.console('POST', `/apps/${roster.appId}/exports`, { filters: { status: ['FLAGGED'] } });
-  const form = new FormData();
-  form.append('file', new Blob([importCsv()], { type: 'text/csv' }), 'a11y.csv');
-  const token = await (await fetch(`${roster.url}/api/console/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(roster.owner) })).headers.get('set-cookie');
-  const created = await fetch(`${roster.url}/api/console/apps/${roster.appId}/imports`, { method: 'POST', body: form, headers: { cookie: /roster_session=[^;]+/.exec(token ?? '')![0], origin: roster.url } });
-  importId = ((await created.json()) as { id: string }).id;
-  ({ context, page, problems } = await consoleBrowser.newSession(roster.url));
-  await signIn(page, roster.owner.email, roster.owner.password);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await consoleBrowser?.close();
-  await roster?.stop();
+const bed = consoleTestBed({
+  async seed({ roster, api, browser }) {
+    await seedUsers(api, 30);
+    userId = await seedVerifiedUser(api, roster, await drawFacePng(browser.browser));
+    await api.console('POST', `/apps/${roster.appId}/exports`, { filters: { status: ['FLAGGED'] } });
+    importId = (await api.upload<{ id: string }>(`/apps/${roster.appId}/imports`, 'a11y.csv', importCsv())).id;
+  },
 });
 
 const pages: { path: string; ready: (page: Page) => Promise<unknown>; screenshot?: string }[] = [
@@ -70,23 +49,19 @@ describe('accessibility and small screens', () => {
   it('has no serious or critical axe-core violation on any page, on a desktop', async () => {
     const found: Record<string, unknown> = {};
     for (const entry of pages) {
-      await page.goto(resolve(entry.path));
-      await entry.ready(page);
-      const violations = await seriousAxeViolations(page);
+      await bed.page.goto(resolve(entry.path));
+      await entry.ready(bed.page);
+      const violations = await seriousAxeViolations(bed.page);
       if (violations.length) found[entry.path] = violations;
     }
     expect(found).toEqual({});
-    expect(problems).toEqual([]);
+    expect(bed.problems).toEqual([]);
   });
 
   it('is usable at 390 px: navigation folds behind Menu, nothing scrolls sideways, axe stays clean', async () => {
-    const phone = await consoleBrowser.browser.newContext({ baseURL: roster.url, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    const phonePage = await phone.newPage();
+    const phone = await bed.newSession({ as: bed.roster.owner, phone: true });
+    const phonePage = phone.page;
     try {
-      await signIn(phonePage, roster.owner.email, roster.owner.password).catch(async () => {
-        // The navigation is folded on a phone: signed in once the Menu button shows.
-        await phonePage.getByRole('button', { name: 'Menu' }).waitFor();
-      });
       const menu = phonePage.getByRole('button', { name: 'Menu' });
       await menu.waitFor();
       const navigation = phonePage.getByRole('navigation', { name: 'Main' });
@@ -110,33 +85,34 @@ describe('accessibility and small screens', () => {
       }
       expect(overflow).toEqual({});
       expect(found).toEqual({});
+      expect(phone.problems).toEqual([]);
     } finally {
-      await phone.close();
+      await phone.context.close();
     }
   });
 
   it('can be used from the keyboard: skip link first, then the navigation', async () => {
-    await page.goto('/users');
-    await page.locator('table.data-table tbody tr').first().waitFor();
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
-    await page.keyboard.press('Enter');
-    expect(await page.evaluate<string>('document.activeElement.id')).toBe('main');
+    await bed.page.goto('/users');
+    await bed.page.locator('table.data-table tbody tr').first().waitFor();
+    await bed.page.keyboard.press('Tab');
+    expect(await bed.page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await bed.page.keyboard.press('Enter');
+    expect(await bed.page.evaluate<string>('document.activeElement.id')).toBe('main');
     // Sort headers and row checkboxes are buttons and inputs, so Tab reaches them.
     let reached = false;
     for (let step = 0; step < 40 && !reached; step += 1) {
-      await page.keyboard.press('Tab');
-      reached = await page.evaluate<boolean>(`document.activeElement?.classList.contains('sort-button') ?? false`);
+      await bed.page.keyboard.press('Tab');
+      reached = await bed.page.evaluate<boolean>(`document.activeElement?.classList.contains('sort-button') ?? false`);
     }
     expect(reached).toBe(true);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/sort=/);
+    await bed.page.keyboard.press('Enter');
+    await bed.page.waitForURL(/sort=/);
   });
 
   it('takes the overview screenshot once its charts have drawn', async () => {
-    await page.goto('/');
-    await page.locator('.chart-canvas svg').first().waitFor();
-    expect(await page.locator('.chart-canvas svg[role="img"]').count()).toBe(3);
-    await saveScreenshot(page, 'overview', { fullPage: true });
+    await bed.page.goto('/');
+    await bed.page.locator('.chart-canvas svg').first().waitFor();
+    expect(await bed.page.locator('.chart-canvas svg[role="img"]').count()).toBe(3);
+    await saveScreenshot(bed.page, 'overview', { fullPage: true });
   });
 });

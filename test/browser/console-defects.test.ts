@@ -1,50 +1,29 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, launchBrowser, saveScreenshot, signIn, waitForTransitions } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, waitForTransitions } from './browser.ts';
 import { bigImportCsv } from './fixtures.ts';
-import { RosterApi } from './roster-api.ts';
-import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
+import { consoleTestBed } from './console-test-bed.ts';
 
 /** Issue #13's "defects seen": each reproduction, as a new operator met it on the old console. */
 
-let roster: FirstStartRoster;
-let api: RosterApi;
-let consoleBrowser: ConsoleBrowser;
-let context: BrowserContext;
-let page: Page;
-let problems: string[];
-
 async function uploadFile(name: string, text: string): Promise<void> {
-  await page.goto('/imports/new');
-  await page.getByLabel('Pick a file…').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
-  await page.getByRole('button', { name: 'Upload and check' }).click();
-  await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+  await bed.page.goto('/imports/new');
+  await bed.page.getByLabel('Pick a file…').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await bed.page.getByRole('button', { name: 'Upload and check' }).click();
+  await bed.page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
 }
 
-beforeAll(async () => {
-  [roster, consoleBrowser] = await Promise.all([startRosterProcess(), launchBrowser()]);
-  api = await RosterApi.asOwner(roster);
-  await api.users('POST', '/v3/users/create/', { vendor_data: 'never-verified', display_name: 'Nora', full_name: 'Nora Typed-By-Hand', email: 'nora@example.com' });
-  await api.addOperator('rita@example.com', 'READER', 'reader-password-1', 'Rita Reader');
-  ({ context, page, problems } = await consoleBrowser.newSession(roster.url));
-  await signIn(page, roster.owner.email, roster.owner.password);
-});
-
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await consoleBrowser?.close();
-  await roster?.stop();
+const bed = consoleTestBed({
+  async seed({ api }) {
+    await api.users('POST', '/v3/users/create/', { vendor_data: 'never-verified', display_name: 'Nora', full_name: 'Nora Typed-By-Hand', email: 'nora@example.com' });
+    await api.addOperator('rita@example.com', 'READER', 'reader-password-1', 'Rita Reader');
+  },
 });
 
 describe('defects a new operator met (issue #13)', () => {
   it('does not call a never-verified full name "verified"', async () => {
-    await page.goto('/users?search=never-verified');
-    await page.getByRole('link', { name: 'never-verified' }).click();
-    const profile = page.getByRole('region', { name: 'Profile' });
+    await bed.page.goto('/users?search=never-verified');
+    await bed.page.getByRole('link', { name: 'never-verified' }).click();
+    const profile = bed.page.getByRole('region', { name: 'Profile' });
     await profile.getByText('Nora Typed-By-Hand').waitFor();
     const text = (await profile.textContent()) ?? '';
     expect(text).not.toContain('(verified)');
@@ -53,9 +32,9 @@ describe('defects a new operator met (issue #13)', () => {
 
   it('says "1 row", not "1 rows", in the import history', async () => {
     await uploadFile('one-row.csv', 'vendor_data,email\none-row-user,one@example.com\n');
-    await page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 60_000 });
-    await page.goto('/imports');
-    const row = page.locator('table.data-table tbody tr', { hasText: 'one-row.csv' });
+    await bed.page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 60_000 });
+    await bed.page.goto('/imports');
+    const row = bed.page.locator('table.data-table tbody tr', { hasText: 'one-row.csv' });
     await expect.poll(() => row.textContent()).toContain('1 row · 1 valid · 0 invalid');
     expect(await row.textContent()).not.toContain('1 rows');
   });
@@ -63,18 +42,18 @@ describe('defects a new operator met (issue #13)', () => {
   it('names an unknown column in a grammatical sentence', async () => {
     await uploadFile('nickname.csv', 'vendor_data,nickname\nnick-1,Nicky\n');
     // Since the mapping step (#12a) an unknown column is a warning, not a failed file; either way the sentence must read right.
-    await page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 30_000 });
+    await bed.page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 30_000 });
     // Since the mapping step (#12a) an unknown column is mapped or reported as a warning; no page says it ungrammatically.
-    expect((await page.locator('main').textContent()) ?? '').not.toContain('has column an import');
+    expect((await bed.page.locator('main').textContent()) ?? '').not.toContain('has column an import');
   });
 
   it('keeps a 2,100-character vendor_data to a few lines and shows every reason beside the row', async () => {
     const longVendorData = `vd-${'x'.repeat(2_097)}`;
     const header = 'vendor_data,display_name,full_name,email,phone,country,tags,status,metadata_json';
     await uploadFile('wide.csv', `${header}\n${longVendorData},Wide,Wide Person,wide@example.com,+34611111111,ESP,a,ASLEEP,{not json\n`);
-    const rowsTable = page.getByRole('region', { name: 'Rows' });
+    const rowsTable = bed.page.getByRole('region', { name: 'Rows' });
     await rowsTable.locator('tbody tr').first().waitFor({ timeout: 60_000 });
-    const viewport = page.viewportSize()!;
+    const viewport = bed.page.viewportSize()!;
     // The vendor_data cell, whatever it holds (the clipped value, or the editor of an invalid cell since #12a).
     const headers = await rowsTable.locator('thead th').allTextContents();
     const vendorDataCell = rowsTable.locator('tbody tr').first().locator('td').nth(headers.indexOf('vendor_data'));
@@ -97,56 +76,55 @@ describe('defects a new operator met (issue #13)', () => {
   });
 
   it('shows upload progress in bytes while a large file is sent', async () => {
-    const cdp = await context.newCDPSession(page);
+    const cdp = await bed.context.newCDPSession(bed.page);
     await cdp.send('Network.enable');
     // About 3 MB at 1 MB/s: long enough to watch the bytes go.
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
     try {
-      await page.goto('/imports/new');
-      await page.getByLabel('Pick a file…').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(bigImportCsv(40_000, 'large')) });
-      await page.getByRole('button', { name: 'Upload and check' }).click();
-      await page.getByText(/^[\d.]+ (KB|MB) of [\d.]+ MB uploaded/).waitFor({ timeout: 20_000 });
-      const bar = page.getByRole('progressbar', { name: 'Upload' });
+      await bed.page.goto('/imports/new');
+      await bed.page.getByLabel('Pick a file…').setInputFiles({ name: 'large.csv', mimeType: 'text/csv', buffer: Buffer.from(bigImportCsv(40_000, 'large')) });
+      await bed.page.getByRole('button', { name: 'Upload and check' }).click();
+      await bed.page.getByText(/^[\d.]+ (KB|MB) of [\d.]+ MB uploaded/).waitFor({ timeout: 20_000 });
+      const bar = bed.page.getByRole('progressbar', { name: 'Upload' });
       expect(Number(await bar.getAttribute('aria-valuemax'))).toBeGreaterThan(1_000_000);
-      await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout: 60_000 });
+      await bed.page.waitForURL(/\/imports\/[0-9a-f-]{36}$/, { timeout: 60_000 });
     } finally {
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     }
-    await page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 90_000 });
+    await bed.page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 90_000 });
   });
 
   it('draws the import progress bar at the width its label says once transitions settle', async () => {
-    await page.getByRole('button', { name: /Start import of 40,000 valid rows/ }).click();
-    const progress = page.getByRole('progressbar', { name: 'Import progress' });
+    await bed.page.getByRole('button', { name: /Start import of 40,000 valid rows/ }).click();
+    const progress = bed.page.getByRole('progressbar', { name: 'Import progress' });
     await expect.poll(async () => Number(await progress.getAttribute('aria-valuenow')), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
-    await waitForTransitions(page);
+    await waitForTransitions(bed.page);
     // Read the drawn width and the label in one go, before the next poll moves either.
-    const drawn = await page.evaluate<{ share: number; label: number }>(`(() => {
+    const drawn = await bed.page.evaluate<{ share: number; label: number }>(`(() => {
       const track = document.querySelector('.progress-track').getBoundingClientRect().width;
       const fill = document.querySelector('.progress-fill').getBoundingClientRect().width;
       return { share: (fill / track) * 100, label: Number(document.querySelector('.progress-text').textContent.replace('%', '')) };
     })()`);
     expect(Math.abs(drawn.share - drawn.label)).toBeLessThan(1.5);
-    await saveScreenshot(page, 'import-progress');
-    await page.getByRole('region', { name: 'Import completed' }).waitFor({ timeout: 120_000 });
+    await saveScreenshot(bed.page, 'import-progress');
+    await bed.page.getByRole('region', { name: 'Import completed' }).waitFor({ timeout: 120_000 });
   });
 
   it('shows no link-looking "—" for audit entries without details', async () => {
-    await page.goto('/audit');
-    const login = page.locator('table.data-table tbody tr', { hasText: 'operator.login' }).first();
+    await bed.page.goto('/audit');
+    const login = bed.page.locator('table.data-table tbody tr', { hasText: 'operator.login' }).first();
     await login.waitFor();
     expect(await login.getByRole('button').count()).toBe(0);
     expect(await login.locator('td').last().textContent()).toBe('—');
   });
 
   it('tells a reader a completed full export is ready but not theirs to download, instead of "Preparing…"', async () => {
-    const requested = await api.console<{ id: string }>('POST', `/apps/${roster.appId}/exports`, { filters: {}, columns: ['vendor_data', 'email'] });
+    const requested = await bed.api.console<{ id: string }>('POST', `/apps/${bed.roster.appId}/exports`, { filters: {}, columns: ['vendor_data', 'email'] });
     await expect
-      .poll(async () => (await api.console<{ status: string }>('GET', `/apps/${roster.appId}/exports/${requested.id}`)).status, { timeout: 60_000 })
+      .poll(async () => (await bed.api.console<{ status: string }>('GET', `/apps/${bed.roster.appId}/exports/${requested.id}`)).status, { timeout: 60_000 })
       .toBe('completed');
-    const reader = await consoleBrowser.newSession(roster.url);
+    const reader = await bed.newSession({ as: { email: 'rita@example.com', password: 'reader-password-1' } });
     try {
-      await signIn(reader.page, 'rita@example.com', 'reader-password-1');
       await reader.page.goto('/exports');
       const row = reader.page.getByRole('region', { name: 'Recent exports' }).locator('tbody tr').first();
       await row.getByText(/personal-data columns your role may not download/).waitFor();

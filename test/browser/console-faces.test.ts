@@ -1,57 +1,31 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jpegVariant } from '../support/face-imports.ts';
 import { buildZip } from '../zip-builder.ts';
-import { type ConsoleBrowser, launchBrowser, saveScreenshot } from './browser.ts';
+import { saveScreenshot } from './browser.ts';
 import { seedUsers } from './fixtures.ts';
-import { RosterApi } from './roster-api.ts';
-import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
+import { consoleTestBed } from './console-test-bed.ts';
 
-let roster: FirstStartRoster;
-let consoleBrowser: ConsoleBrowser;
-let context: BrowserContext;
-let page: Page;
-let problems: string[];
-
-beforeAll(async () => {
-  [roster, consoleBrowser] = await Promise.all([startRosterProcess(), launchBrowser()]);
-  await seedUsers(await RosterApi.asOwner(roster), 3);
-  ({ context, page, problems } = await consoleBrowser.newSession(roster.url));
-});
-
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await consoleBrowser?.close();
-  await roster?.stop();
-});
+const bed = consoleTestBed({ seed: ({ api }) => seedUsers(api, 3) });
 
 describe('the Faces tab of the import pages', () => {
   it('uploads a ZIP of faces, shows its progress and links its report', async () => {
-    await page.goto('/');
-    await page.getByLabel('Email').fill(roster.owner.email);
-    await page.getByLabel('Password').fill(roster.owner.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import history' }).click();
-    await page.getByRole('navigation', { name: 'Import' }).getByRole('link', { name: 'Faces' }).click();
-    await page.getByRole('heading', { name: 'Import faces' }).waitFor();
+    await bed.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import history' }).click();
+    await bed.page.getByRole('navigation', { name: 'Import' }).getByRole('link', { name: 'Faces' }).click();
+    await bed.page.getByRole('heading', { name: 'Import faces' }).waitFor();
 
     const zip = buildZip([
       { name: 'faces/customer-0001.jpg', data: jpegVariant(1) },
       { name: 'faces/customer-0002.jpg', data: jpegVariant(2) },
       { name: 'faces/nobody.jpg', data: jpegVariant(3) },
     ]);
-    await page.getByLabel('Pick a ZIP…').setInputFiles({ name: 'vendor-faces.zip', mimeType: 'application/zip', buffer: zip });
-    await page.getByRole('button', { name: 'Upload ZIP' }).click();
-    const row = page.getByRole('row', { name: /vendor-faces\.zip/ });
+    await bed.page.getByLabel('Pick a ZIP…').setInputFiles({ name: 'vendor-faces.zip', mimeType: 'application/zip', buffer: zip });
+    await bed.page.getByRole('button', { name: 'Upload ZIP' }).click();
+    const row = bed.page.getByRole('row', { name: /vendor-faces\.zip/ });
     await row.getByText('2 added · 1 skipped of 3').waitFor({ timeout: 30_000 });
     expect(await row.getByText('completed').count()).toBe(1);
     const report = await row.getByRole('link', { name: 'Report' }).getAttribute('href');
     expect(report).toMatch(/\/face-imports\/[0-9a-f-]{36}\/report\.csv$/);
-    await saveScreenshot(page, 'import-faces');
+    await saveScreenshot(bed.page, 'import-faces');
   });
 
   it('cancels a running face import from its row (issue #19: a long face import could not be stopped)', async () => {

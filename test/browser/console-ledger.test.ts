@@ -1,43 +1,20 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot } from './browser.ts';
-import { RosterApi } from './roster-api.ts';
-import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
+import { describe, expect, it } from 'vitest';
+import { openFromNavigation, saveScreenshot } from './browser.ts';
+import { consoleTestBed } from './console-test-bed.ts';
 
 /** The import ledger in the console (docs/import-ledger.md): the diff before running, the start options, the user's history, folding, revert. */
 
-let roster: FirstStartRoster;
-let consoleBrowser: ConsoleBrowser;
-let context: BrowserContext;
-let page: Page;
-let problems: string[];
 let blockedId: string;
 
-beforeAll(async () => {
-  [roster, consoleBrowser] = await Promise.all([startRosterProcess(), launchBrowser()]);
-  const api = await RosterApi.asOwner(roster);
-  for (let index = 1; index <= 5; index += 1) {
-    await api.users('POST', '/v3/users/create/', { vendor_data: `ledger-${index}`, email: `old${index}@example.com`, country: 'FRA' });
-  }
-  const blocked = await api.users<{ didit_internal_id: string }>('POST', '/v3/users/create/', { vendor_data: 'ledger-blocked', email: 'blocked@example.com' });
-  blockedId = blocked.didit_internal_id;
-  await api.users('PATCH', '/v3/users/ledger-blocked/update-status/', { status: 'BLOCKED', reason: 'Chargeback on order 1234' });
-  ({ context, page, problems } = await consoleBrowser.newSession(roster.url));
-  await page.goto('/');
-  await page.getByLabel('Email').fill(roster.owner.email);
-  await page.getByLabel('Password').fill(roster.owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).waitFor();
-});
-
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await consoleBrowser?.close();
-  await roster?.stop();
+const bed = consoleTestBed({
+  async seed({ api }) {
+    for (let index = 1; index <= 5; index += 1) {
+      await api.users('POST', '/v3/users/create/', { vendor_data: `ledger-${index}`, email: `old${index}@example.com`, country: 'FRA' });
+    }
+    const blocked = await api.users<{ didit_internal_id: string }>('POST', '/v3/users/create/', { vendor_data: 'ledger-blocked', email: 'blocked@example.com' });
+    blockedId = blocked.didit_internal_id;
+    await api.users('PATCH', '/v3/users/ledger-blocked/update-status/', { status: 'BLOCKED', reason: 'Chargeback on order 1234' });
+  },
 });
 
 const file = [
@@ -50,21 +27,21 @@ const file = [
 
 describe('the import ledger in the console', () => {
   it('shows old → new before running, asks for a reason and consent to unblock, then runs', async () => {
-    await openFromNavigation(page, 'Import');
-    await page.getByLabel('Pick a file…').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
-    await page.getByRole('button', { name: 'Upload and check' }).click();
-    await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
-    const preview = page.getByRole('region', { name: 'Preview' });
+    await openFromNavigation(bed.page, 'Import');
+    await bed.page.getByLabel('Pick a file…').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await bed.page.getByRole('button', { name: 'Upload and check' }).click();
+    await bed.page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    const preview = bed.page.getByRole('region', { name: 'Preview' });
     await preview.waitFor();
     const summary = preview.getByLabel('What the import changes');
     expect(await summary.textContent()).toContain('email on 2 users');
     expect(await summary.textContent()).toContain('country on 1 user');
     expect(await summary.textContent()).toContain('1 user: BLOCKED → ACTIVE');
 
-    const rows = page.getByRole('region', { name: 'Rows' });
+    const rows = bed.page.getByRole('region', { name: 'Rows' });
     const changed = rows.locator('td.cell-changed', { hasText: 'new1@example.com' });
     expect((await changed.textContent())?.replace(/\s+/g, ' ')).toBe('old1@example.com → new1@example.com');
-    await saveScreenshot(page, 'import-diff', { fullPage: true });
+    await saveScreenshot(bed.page, 'import-diff', { fullPage: true });
 
     await preview.getByRole('button', { name: /Start import of 4 valid rows/ }).click();
     await preview.getByText(/without a reason/).waitFor();
@@ -74,15 +51,15 @@ describe('the import ledger in the console', () => {
     await preview.getByLabel(/Yes, unblock 1 user/).check();
     await preview.getByRole('button', { name: /Start import of 4 valid rows/ }).click();
     // The two refusals above were the server's 422s, which the browser logs as failed requests.
-    expect(problems.splice(0).map((problem) => problem.includes('422') && problem.includes('/start'))).toEqual([true, true]);
-    const result = page.getByRole('region', { name: 'Import completed' });
+    expect(bed.problems.splice(0).map((problem) => problem.includes('422') && problem.includes('/start'))).toEqual([true, true]);
+    const result = bed.page.getByRole('region', { name: 'Import completed' });
     await result.waitFor({ timeout: 60_000 });
     expect(await result.getByRole('list', { name: 'Result counts' }).textContent()).toBe('1Created3Updated0Unchanged0Skipped');
   });
 
   it("tells each change in the user's history, newest first", async () => {
-    await page.goto(`/users/${blockedId}`);
-    const history = page.getByRole('region', { name: 'History' });
+    await bed.page.goto(`/users/${blockedId}`);
+    const history = bed.page.getByRole('region', { name: 'History' });
     await history.getByText('Status changed by import customers.csv: status BLOCKED → ACTIVE (reason: Chargeback refunded)').waitFor();
     const lines = await history.locator('li strong').allTextContents();
     expect(lines[0]).toContain('by import customers.csv');
@@ -90,24 +67,24 @@ describe('the import ledger in the console', () => {
   });
 
   it('folds the per-user entries under the import in the audit log, expandable', async () => {
-    await openFromNavigation(page, 'Audit log');
-    const expand = page.getByRole('button', { name: 'Show 4 user changes' });
+    await openFromNavigation(bed.page, 'Audit log');
+    const expand = bed.page.getByRole('button', { name: 'Show 4 user changes' });
     await expand.click();
-    const children = page.getByRole('list', { name: '4 user changes' });
+    const children = bed.page.getByRole('list', { name: '4 user changes' });
     await children.waitFor();
     expect(await children.textContent()).toContain('email old1@example.com → new1@example.com');
-    expect(await page.locator('tr:not(.details-row) > td > code', { hasText: /^user\.updated$/ }).count()).toBe(0);
-    await saveScreenshot(page, 'audit-folded');
+    expect(await bed.page.locator('tr:not(.details-row) > td > code', { hasText: /^user\.updated$/ }).count()).toBe(0);
+    await saveScreenshot(bed.page, 'audit-folded');
   });
 
   it('reverts the import after showing what it will restore, delete and leave', async () => {
-    await openFromNavigation(page, 'Import history');
-    await page.getByRole('link', { name: 'customers.csv' }).first().click();
-    const result = page.getByRole('region', { name: 'Import completed' });
+    await openFromNavigation(bed.page, 'Import history');
+    await bed.page.getByRole('link', { name: 'customers.csv' }).first().click();
+    const result = bed.page.getByRole('region', { name: 'Import completed' });
     await result.getByRole('button', { name: 'Revert this import…' }).click();
     await result.getByText('Reverting restores 3 users, deletes 1 user this import created, and leaves 0 changes as they are').waitFor();
     await result.getByRole('button', { name: 'Revert the import' }).click();
     await result.getByText('3 users restored · 1 user deleted · 0 conflicts left as they are').waitFor({ timeout: 60_000 });
-    await saveScreenshot(page, 'import-reverted');
+    await saveScreenshot(bed.page, 'import-reverted');
   });
 });

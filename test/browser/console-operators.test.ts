@@ -1,40 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleBrowser, launchBrowser, openFromNavigation, saveScreenshot, signIn } from './browser.ts';
-import { RosterApi } from './roster-api.ts';
-import { type FirstStartRoster, startRosterProcess } from '../support/roster-process.ts';
+import { describe, expect, it } from 'vitest';
+import { openFromNavigation, saveScreenshot, signIn } from './browser.ts';
+import { consoleTestBed } from './console-test-bed.ts';
 
 /** Passwords: your own change, and an owner's one-time reset link through the outbox. */
 
-let roster: FirstStartRoster;
-let consoleBrowser: ConsoleBrowser;
-let context: BrowserContext;
-let page: Page;
-let problems: string[];
-
-beforeAll(async () => {
-  [roster, consoleBrowser] = await Promise.all([startRosterProcess(), launchBrowser()]);
-  const api = await RosterApi.asOwner(roster);
-  await api.addOperator('rita@example.com', 'READER', 'reader-password-1', 'Rita Reader');
-  ({ context, page, problems } = await consoleBrowser.newSession(roster.url));
-  await signIn(page, roster.owner.email, roster.owner.password);
-});
-
-afterEach(() => {
-  expect(problems).toEqual([]);
-});
-
-afterAll(async () => {
-  await context?.close();
-  await consoleBrowser?.close();
-  await roster?.stop();
-});
+const bed = consoleTestBed({ seed: ({ api }) => api.addOperator('rita@example.com', 'READER', 'reader-password-1', 'Rita Reader') });
 
 async function resetLinkFor(email: string): Promise<string> {
-  const outbox = path.join(roster.dataDir, 'outbox');
+  const outbox = path.join(bed.roster.dataDir, 'outbox');
   const deadline = Date.now() + 15_000;
   for (;;) {
     for (const name of (await readdir(outbox).catch(() => [])).filter((file) => file.endsWith('.eml'))) {
@@ -49,9 +25,9 @@ async function resetLinkFor(email: string): Promise<string> {
 
 describe('passwords in the console', () => {
   it('changes your own password, and the new one signs in', async () => {
-    await openFromNavigation(page, 'Settings');
-    const section = page.getByRole('region', { name: 'Your password' });
-    await section.getByLabel('Current password').fill(roster.owner.password);
+    await openFromNavigation(bed.page, 'Settings');
+    const section = bed.page.getByRole('region', { name: 'Your password' });
+    await section.getByLabel('Current password').fill(bed.roster.owner.password);
     await section.getByLabel('New password', { exact: true }).fill('owner-new-password');
     await section.getByLabel('New password again').fill('owner-new-passwxrd');
     await section.getByText('The two new passwords differ.').waitFor();
@@ -59,21 +35,21 @@ describe('passwords in the console', () => {
     await section.getByLabel('New password again').fill('owner-new-password');
     await section.getByRole('button', { name: 'Change password' }).click();
     await section.getByText('Password changed.').waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await signIn(page, roster.owner.email, 'owner-new-password');
+    await bed.page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(bed.page, bed.roster.owner.email, 'owner-new-password');
   });
 
   it("lets the owner mail a reader a reset link that sets the reader's new password once", async () => {
-    await openFromNavigation(page, 'Settings');
-    const members = page.getByRole('region', { name: 'Members' });
+    await openFromNavigation(bed.page, 'Settings');
+    const members = bed.page.getByRole('region', { name: 'Members' });
     const row = members.locator('tr', { hasText: 'rita@example.com' });
     await row.getByRole('button', { name: 'Reset password' }).click();
     await row.getByRole('button', { name: 'Mail rita@example.com a reset link' }).click();
     await row.getByText(/Link mailed to rita@example.com/).waitFor();
-    await saveScreenshot(page, 'settings-members');
+    await saveScreenshot(bed.page, 'settings-members');
 
     const link = await resetLinkFor('rita@example.com');
-    const reader = await consoleBrowser.newSession(roster.url);
+    const reader = await bed.newSession();
     try {
       await reader.page.goto(link);
       await reader.page.getByRole('heading', { name: 'Choose a new password' }).waitFor();

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { RosterApi } from './roster-api.ts';
 import type { FirstStartRoster } from '../support/roster-process.ts';
 
@@ -23,15 +23,20 @@ export async function seedUsers(api: RosterApi, count: number): Promise<void> {
   }
 }
 
-/** A face picture drawn by the browser itself, so the upload is a real PNG. */
-export async function drawFacePng(page: Page): Promise<string> {
-  await page.setContent(`<body style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" width="160" height="160" viewBox="0 0 160 160">
+/** A face picture drawn by the browser itself (on a page of its own), so the upload is a real PNG. */
+export async function drawFacePng(browser: Browser): Promise<string> {
+  const page = await browser.newPage();
+  try {
+    await page.setContent(`<body style="margin:0"><svg xmlns="http://www.w3.org/2000/svg" width="160" height="160" viewBox="0 0 160 160">
     <rect width="160" height="160" fill="#dbe7f3"/><circle cx="80" cy="70" r="38" fill="#f1c9a5"/>
     <circle cx="66" cy="64" r="5" fill="#333"/><circle cx="94" cy="64" r="5" fill="#333"/>
     <path d="M64 86 Q80 98 96 86" stroke="#333" stroke-width="4" fill="none"/>
     <rect x="36" y="118" width="88" height="42" rx="20" fill="#2f5d8a"/></svg></body>`);
-  const png = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: 160, height: 160 } });
-  return png.toString('base64');
+    const png = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: 160, height: 160 } });
+    return png.toString('base64');
+  } finally {
+    await page.close();
+  }
 }
 
 /** A verified user with a session history and a face, for the detail page. */
