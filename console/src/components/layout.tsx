@@ -119,11 +119,3 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
-
-export function Forbidden({ what }: { what: string }) {
-  return (
-    <div className="notice notice-info" role="status">
-      Your role may not use {what}. Ask an owner or admin if you need it.
-    </div>
-  );
-}

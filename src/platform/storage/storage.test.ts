@@ -267,6 +267,31 @@ describe('local storage', () => {
       }
     });
 
+    it('answers a browser (Accept: text/html) an expired or altered link with a page in words, a script with JSON', async () => {
+      const key = `exports/${randomUUID()}.csv`;
+      await storage.put(key, Buffer.from('rows'));
+      const url = new URL(await storage.signedUrl(key, { expiresInSeconds: 60, downloadName: 'export.csv' }));
+      const browser = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + 61_000);
+        const expired = await app.inject({ method: 'GET', url: url.pathname + url.search, headers: browser });
+        expect(expired.statusCode).toBe(403);
+        expect(expired.headers['content-type']).toContain('text/html');
+        expect(expired.body).toContain('This link has expired; ask for a new one.');
+        expect(expired.body).toContain('<code>link_expired</code>');
+        expect(expired.body).not.toContain('{"error"');
+      } finally {
+        vi.useRealTimers();
+      }
+      url.searchParams.set('sig', flipLastHex(url.searchParams.get('sig')!));
+      const altered = await app.inject({ method: 'GET', url: url.pathname + url.search, headers: browser });
+      expect(altered.statusCode).toBe(403);
+      expect(altered.body).toContain('<h1>This link does not work</h1>');
+      const scripted = await app.inject({ method: 'GET', url: url.pathname + url.search, headers: { accept: '*/*' } });
+      expect(scripted.json()).toMatchObject({ error: { code: 'invalid_signature' } });
+    });
+
     it('answers 404 not_found when the file is gone', async () => {
       const key = `exports/${randomUUID()}.csv`;
       await storage.put(key, Buffer.from('rows'));
