@@ -32,14 +32,14 @@ describe('the Faces tab of the import pages', () => {
     // 199,000 manifest rows (the cap is 200,000) of users the application does not have: it runs for minutes.
     const manifest = Buffer.from(`vendor_data,file\n${Array.from({ length: 199_000 }, (_, i) => `ghost-${i},face.jpg\n`).join('')}`);
     const zip = buildZip([{ name: 'manifest.csv', data: manifest }, { name: 'face.jpg', data: jpegVariant('ghost') }]);
-    await page.getByLabel('Pick a ZIP…').setInputFiles({ name: 'long-faces.zip', mimeType: 'application/zip', buffer: zip });
-    await page.getByRole('button', { name: 'Upload ZIP' }).click();
-    const row = page.getByRole('row', { name: /long-faces\.zip/ });
+    await bed.page.getByLabel('Pick a ZIP…').setInputFiles({ name: 'long-faces.zip', mimeType: 'application/zip', buffer: zip });
+    await bed.page.getByRole('button', { name: 'Upload ZIP' }).click();
+    const row = bed.page.getByRole('row', { name: /long-faces\.zip/ });
     await row.getByRole('button', { name: 'Cancel' }).click();
     await row.getByRole('button', { name: 'Cancel: stop before the next entry' }).click();
     await row.getByText('cancelled', { exact: true }).waitFor({ timeout: 30_000 });
     await row.getByText(/^Cancelled; 0 face\(s\) added before stay\.$/).waitFor();
     expect(await row.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
-    await saveScreenshot(page, 'import-faces-cancelled');
+    await saveScreenshot(bed.page, 'import-faces-cancelled');
   });
 });
