@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { csvText, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, usersOf, waitForImport } from '../../../test/support/imports.ts';
 import { buildXlsx } from '../../../test/xlsx-file.ts';
-import { errorsCsv, putMapping, settledImport } from '../../../test/support/import-mapping.ts';
+import { errorsCsv, postFixes, putMapping, settledImport } from '../../../test/support/import-mapping.ts';
 
 let roster: TestRoster;
 
@@ -197,5 +197,30 @@ describe('types and dates (issue 20, measured 4)', () => {
     const ready = await waitForImport(roster, tenant, waiting.id, ['ready']);
     await startAndFinish(roster, tenant, ready.id);
     expect((await usersOf(roster, tenant))[0]!.metadata).toEqual({ signed_up: '2025-06-01', plain: '45809' });
+  });
+});
+
+describe('less repetition (issue 20, measured 5)', () => {
+  it('fix kinds accepted on one file apply to the next file of the application', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const first = await settledImport(roster, tenant, 'vendor_data,country\nr-1,FR\n');
+    expect(first.fix_counts).toEqual({ country_alpha2: 1 });
+    expect((await postFixes(roster, tenant, first.id, ['country_alpha2'])).statusCode).toBe(202);
+    expect(await waitForImport(roster, tenant, first.id, ['ready'])).toMatchObject({ valid_rows: 1, fix_counts: {} });
+    const second = await settledImport(roster, tenant, 'vendor_data,email,country\nr-2,r2@example.com,ES\n');
+    expect(second).toMatchObject({ valid_rows: 1, invalid_rows: 0, fix_counts: {} });
+    await startAndFinish(roster, tenant, second.id);
+    expect((await usersOf(roster, tenant)).map((user) => user.country)).toEqual(['ESP']);
+  });
+
+  it('a saved mapping applies column by column to a file with one more column', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const first = await settledImport(roster, tenant, 'Customer,Mail\nc-1,c1@example.com\n');
+    expect(first.status).toBe('needs_mapping');
+    expect((await putMapping(roster, tenant, first.id, { Customer: 'vendor_data' })).statusCode).toBe(200);
+    await waitForImport(roster, tenant, first.id, ['ready']);
+    const second = await settledImport(roster, tenant, 'Customer,Mail,Tier\nc-2,c2@example.com,gold\n');
+    expect(second).toMatchObject({ status: 'ready', valid_rows: 1 });
+    expect(second.columns.find((column) => column.source === 'Customer')).toMatchObject({ field: 'vendor_data', how: 'saved' });
   });
 });

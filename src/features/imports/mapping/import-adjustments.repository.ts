@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
-import { headerSignature, type MappingInput } from './column-mapping.ts';
+import { headerKey, headerSignature, type MappingInput } from './column-mapping.ts';
 import { presetOf } from './presets.ts';
 import { type FixCode, isFixCode } from './row-fixes.ts';
 import { writeOptionColumns, type WriteOptions } from '../write-options.ts';
@@ -24,13 +24,16 @@ export interface ImportAdjustments {
 
 export async function loadImportAdjustments(db: Db, importId: string): Promise<ImportAdjustments> {
   const [record, accepted, edits] = await Promise.all([
-    db.selectFrom('imports').select(['mapping', 'default_region', 'preset']).where('id', '=', importId).executeTakeFirstOrThrow(),
+    db.selectFrom('imports').select(['app_id', 'mapping', 'default_region', 'preset']).where('id', '=', importId).executeTakeFirstOrThrow(),
     db.selectFrom('import_fix_acceptances').select('code').where('import_id', '=', importId).execute(),
     db.selectFrom('import_row_edits').select(['row', 'cells']).where('import_id', '=', importId).execute(),
   ]);
+  // Fix kinds accepted on any earlier file of the application apply to this one too (docs/vendor-migration.md).
+  const remembered = await db.selectFrom('import_mappings').select('accepted_fixes').where('app_id', '=', record.app_id).execute();
+  const codes = new Set([...accepted.map((row) => row.code), ...remembered.flatMap((row) => row.accepted_fixes)]);
   return {
     manual: record.mapping ?? {},
-    accepted: accepted.map((row) => row.code).filter(isFixCode),
+    accepted: [...codes].filter(isFixCode),
     edits: new Map(edits.map((edit) => [edit.row, edit.cells])),
     defaultRegion: record.default_region,
     preset: record.preset,
@@ -40,14 +43,41 @@ export async function loadImportAdjustments(db: Db, importId: string): Promise<I
 /** The mapping to start from for these headers: a preset's, else what the application remembers. */
 export async function savedMappingFor(db: Db, appId: string, headers: readonly string[], preset: string | null): Promise<MappingInput | undefined> {
   const fromPreset = presetOf(preset)?.mapping;
-  const remembered = await db
-    .selectFrom('import_mappings')
-    .select('mapping')
-    .where('app_id', '=', appId)
-    .where('header_key', '=', headerSignature(headers))
-    .executeTakeFirst();
-  if (!fromPreset) return remembered?.mapping;
-  return { ...fromPreset, ...remembered?.mapping };
+  const remembered = await rememberedColumns(db, appId, headers);
+  if (!fromPreset) return remembered;
+  return { ...fromPreset, ...remembered };
+}
+
+/**
+ * Column by column: each of the file's headers takes the field the application last gave a header
+ * of the same key (case, spaces, `-`, `_` ignored), whatever the other headers of that file were, so a
+ * mapping still applies to a file with one more or one fewer column. The mapping saved for exactly
+ * these headers wins over older ones.
+ */
+async function rememberedColumns(db: Db, appId: string, headers: readonly string[]): Promise<MappingInput | undefined> {
+  const signature = headerSignature(headers);
+  const rows = await db.selectFrom('import_mappings').select(['header_key', 'mapping']).where('app_id', '=', appId).orderBy('updated_at', 'desc').execute();
+  rows.sort((a, b) => Number(b.header_key === signature) - Number(a.header_key === signature));
+  const byKey = new Map<string, string | null>();
+  for (const row of rows) for (const [source, field] of Object.entries(row.mapping)) if (!byKey.has(headerKey(source))) byKey.set(headerKey(source), field);
+  const mapping: MappingInput = {};
+  for (const header of headers) if (byKey.has(headerKey(header))) mapping[header] = byKey.get(headerKey(header)) ?? null;
+  return Object.keys(mapping).length > 0 ? mapping : undefined;
+}
+
+/** Remembers accepted fix kinds for the application, filed with the mapping of these headers. */
+export async function rememberFixKinds(db: Db, appId: string, headers: readonly string[], codes: readonly FixCode[], operatorId: string): Promise<void> {
+  if (codes.length === 0) return;
+  await db
+    .insertInto('import_mappings')
+    .values({ app_id: appId, header_key: headerSignature(headers), mapping: JSON.stringify({}), saved_by: operatorId, accepted_fixes: [...codes] })
+    .onConflict((oc) =>
+      oc.columns(['app_id', 'header_key']).doUpdateSet({
+        accepted_fixes: sql<string[]>`ARRAY(SELECT DISTINCT unnest(import_mappings.accepted_fixes || excluded.accepted_fixes))`,
+        updated_at: new Date(),
+      }),
+    )
+    .execute();
 }
 
 export async function rememberMapping(db: Db, appId: string, headers: readonly string[], mapping: MappingInput, operatorId: string): Promise<void> {

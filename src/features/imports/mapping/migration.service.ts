@@ -6,7 +6,7 @@ import type { Database } from '../../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../../http/errors.ts';
 import { recordAudit } from '../../audit/audit.service.ts';
 import { type MappingInput, mappingTargetProblem } from './column-mapping.ts';
-import { acceptFixKinds, rememberMapping } from './import-adjustments.repository.ts';
+import { acceptFixKinds, rememberFixKinds, rememberMapping } from './import-adjustments.repository.ts';
 import { getImport, type ImportActor } from '../imports.service.ts';
 import { lockImport } from '../imports.repository.ts';
 import { toImportView, type ImportView } from '../imports.schemas.ts';
@@ -73,6 +73,7 @@ export async function setImportMapping(ctx: AppContext, actor: ImportActor, impo
 export async function acceptImportFixes(ctx: AppContext, actor: ImportActor, importId: string, codes: readonly FixCode[]): Promise<ImportView> {
   return revalidate(ctx, actor, importId, ['ready'], async (trx, current) => {
     await acceptFixKinds(trx, importId, [...new Set(codes)], actor.operator.operatorId);
+    await rememberFixKinds(trx, actor.appId, current.columns, [...new Set(codes)], actor.operator.operatorId);
     const counts = current.fix_counts ?? {};
     return { accepted: codes, rows: Object.fromEntries(codes.map((code) => [code, counts[code] ?? 0])) };
   }, 'import.fixes_accepted');

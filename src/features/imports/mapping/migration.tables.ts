@@ -20,6 +20,8 @@ export interface ImportMappingsTable {
   mapping: Json<MappingInput>;
   saved_by: string | null;
   updated_at: CreatedAt;
+  /** Fix kinds accepted for the application (migration 2026-12-07T2035-backfill). */
+  accepted_fixes: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ImportFixAcceptancesTable {
