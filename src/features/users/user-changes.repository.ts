@@ -8,7 +8,7 @@ import type { SqlRunner } from './user-merge.ts';
  * transaction of the change, after the change and its ledger entries, as the transaction's last write:
  *
  * - `publishLedgerEntries`: the user.* ledger entries just written (audit_logs ids) become changes.
- * - `publishUserChanges`: changes with no per-user ledger entry of their own (a delete through either API).
+ * - `publishUserChanges`: changes given whole, for a write with no per-user ledger entry of its own.
  * - `feedCtes`: the same, as CTEs inside a statement that writes the ledger (the API's one-statement create).
  *
  * Each numbers its rows from the application's counter row (app_change_counters), whose row lock is then

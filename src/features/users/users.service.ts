@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { Principal } from '../auth/principal.ts';
 import { faceKeysOfUsers } from './faces.repository.ts';
-import { publishLedgerEntries, publishUserChanges } from './user-changes.repository.ts';
+import { publishLedgerEntries } from './user-changes.repository.ts';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
 import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
 import { defaultUserStatus, frozenOnceVerifiedFields } from '../../shared/user-catalogue.ts';
@@ -219,23 +219,18 @@ export async function deleteUsers(ctx: AppContext, actor: UsersActor, body: Reco
     const faceKeys = await faceKeysOfUsers(trx, actor.appId, ids);
     const deleted = await deleteUsersByIds(trx, actor.appId, ids);
     // One entry per user, its target the user: the user's history (audit-logs?target_id=) shows the deletion.
+    const entries: string[] = [];
     for (const user of users) {
-      await recordAudit(trx, {
-        ...auditBase(actor),
-        action: 'user.deleted',
-        target: { type: 'user', id: user.didit_internal_id },
-        details: { vendor_data: user.vendor_data, count: 1, didit_internal_ids: [user.didit_internal_id], deleted_together: deleted, faces: faceKeys.length },
-      });
+      entries.push(
+        await recordAudit(trx, {
+          ...auditBase(actor),
+          action: 'user.deleted',
+          target: { type: 'user', id: user.didit_internal_id },
+          details: { vendor_data: user.vendor_data, count: 1, didit_internal_ids: [user.didit_internal_id], deleted_together: deleted, faces: faceKeys.length },
+        }),
+      );
     }
-    // One ledger entry lists them all; the feed has one change per user.
-    const { principal } = actor;
-    const changeActor = principal.kind === 'api_key' ? { type: 'api_key' as const, id: principal.keyId } : { type: 'operator' as const, id: principal.operatorId };
-    const source = { kind: principal.kind === 'api_key' ? ('api' as const) : ('console' as const), id: null };
-    await publishUserChanges(
-      trx,
-      actor.appId,
-      users.map((user) => ({ type: 'user.deleted' as const, didit_internal_id: user.didit_internal_id, vendor_data: user.vendor_data, actor: changeActor, source })),
-    );
+    await publishLedgerEntries(trx, actor.appId, entries);
     return { deleted, faceKeys };
   });
   // After commit: a rollback must not leave users whose images are gone. A failed delete leaves an orphan file, logged.
