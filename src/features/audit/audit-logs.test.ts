@@ -1,7 +1,8 @@
+import type { AuditAction } from '../../shared/audit-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { createApplication } from '../auth/tenancy.service.ts';
-import { encodeAuditCursor, recordAudit } from './audit.service.ts';
+import { type AuditEntry, encodeAuditCursor, recordAudit } from './audit.service.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;
@@ -15,12 +16,12 @@ beforeAll(async () => {
   const owner = tenant.operators.OWNER;
   const operatorActor = { kind: 'operator' as const, operatorId: owner.id, orgId: tenant.orgId, role: 'OWNER' as const, email: owner.email, name: 'Owner', via: 'token' as const };
   const keyActor = { kind: 'api_key' as const, keyId: '11111111-1111-4111-8111-111111111111', keyPrefix: 'rk_abcdefg', appId: tenant.appId, orgId: tenant.orgId };
-  const history = [
+  const history: Omit<AuditEntry, 'orgId'>[] = [
     { action: 'import.created', actor: operatorActor, appId: tenant.appId, target: { type: 'import', id: 'imp-1' }, details: { file_name: 'a.csv' } },
     { action: 'import.completed', actor: operatorActor, appId: tenant.appId, target: { type: 'import', id: 'imp-1' }, details: { created: 3 } },
     { action: 'user.created', actor: keyActor, appId: tenant.appId, target: { type: 'user', id: 'user-1' } },
     { action: 'export.requested', actor: operatorActor, appId: otherAppId, target: { type: 'export', id: 'exp-1' } },
-    { action: 'import_created_lookalike', actor: operatorActor, appId: tenant.appId },
+    { action: 'import_created_lookalike' as AuditAction, actor: operatorActor, appId: tenant.appId },
   ];
   for (const entry of history) await recordAudit(roster.ctx.db, { orgId: tenant.orgId, ip: '203.0.113.9', ...entry });
   // Two entries at known times, for since/until.

@@ -1,63 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { Principal } from '../auth/principal.ts';
 import { type AuditLogFilters, findAuditLogs } from './audit.repository.ts';
 
-export interface AuditEntry {
-  orgId: string;
-  appId?: string | null;
-  actor: Principal | SystemActor;
-  action: string;
-  target?: { type: string; id: string };
-  details?: Record<string, unknown>;
-  outcome?: 'success' | 'failure';
-  ip?: string | null;
-}
-
-export interface SystemActor {
-  kind: 'system';
-  label: string;
-}
-
-export const systemActor = (label = 'roster'): SystemActor => ({ kind: 'system', label });
-
-/**
- * Writes one audit entry; pass the caller's transaction so the entry commits (or not) with the change.
- * Returns the entry's id (a user.* entry is then published to the change feed by its id).
- */
-export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<string> {
-  const actor = entry.actor;
-  const row = await db
-    .insertInto('audit_logs')
-    .values({
-      org_id: entry.orgId,
-      app_id: entry.appId ?? null,
-      actor_type: actor.kind === 'operator' ? 'operator' : actor.kind === 'api_key' ? 'api_key' : 'system',
-      actor_id: actor.kind === 'operator' ? actor.operatorId : actor.kind === 'api_key' ? actor.keyId : null,
-      actor_label: actor.kind === 'operator' ? actor.email : actor.kind === 'api_key' ? `api key ${actor.keyPrefix}` : actor.label,
-      action: entry.action,
-      target_type: entry.target?.type ?? null,
-      target_id: entry.target?.id ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-      outcome: entry.outcome ?? 'success',
-      ip: entry.ip ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  for (const listener of listeners.get(entry.action) ?? []) await listener(db, entry);
-  return String(row.id);
-}
-
-type AuditListener = (db: Kysely<Database> | Transaction<Database>, entry: AuditEntry) => Promise<void>;
-const listeners = new Map<string, AuditListener[]>();
-
-/**
- * Lets another feature act on an audited event in the same transaction as its entry: an import's or
- * export's end becomes a webhook event that commits (or not) with it (docs/webhooks.md, "Delivery").
- */
-export function onAudited(actions: readonly string[], listener: AuditListener): void {
-  for (const action of actions) listeners.set(action, [...(listeners.get(action) ?? []), listener]);
-}
+export { type AuditActor, type AuditEntry, auditActorOf, onAudited, recordAudit, type SystemActor, systemActor } from './audit-ledger.ts';
 
 export interface AuditLogView {
   id: string;

@@ -1,3 +1,18 @@
+/** The audit trail's one writer (docs/architecture.md, "Audit"); other features write audit_logs only through these. */
+export {
+  type AuditActor,
+  auditActionSql,
+  auditActorOf,
+  type AuditEntry,
+  auditInsertQuery,
+  auditInsertSql,
+  onAudited,
+  type AuditRowsSql,
+  recordAudit,
+  type SystemActor,
+  systemActor,
+} from './audit-ledger.ts';
+
 import type { Feature } from '../feature.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
 

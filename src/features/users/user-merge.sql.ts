@@ -1,3 +1,4 @@
+import { auditActionSql, auditInsertSql } from '../audit/index.ts';
 import { defaultUserStatus, importChangeFields, type UserFieldSpec } from '../../shared/user-catalogue.ts';
 
 /**
@@ -70,6 +71,9 @@ const insertValue = (spec: UserFieldSpec & { column: string }) =>
  * update_only → not_found, a status change off BLOCKED without consent → unblock_not_confirmed, a
  * status change without any reason → status_reason_required.
  */
+/** Columns every per-user entry of a chunk shares: the import's organization, application and starter, the import as batch. */
+const ledgerActor = { org_id: '$5::uuid', app_id: '$1::uuid', actor_type: `'operator'`, actor_id: '$6::text', actor_label: '$7::text', target_type: `'user'`, batch_id: '$2::uuid' };
+
 export const mergeChunkSql = `
 WITH staged AS MATERIALIZED (
   SELECT r.row, r.vendor_data, ${fields.map((spec) => `r.${spec.column}`).join(', ')}, coalesce(r.status_reason, $10::text) AS reason
@@ -113,20 +117,24 @@ WITH staged AS MATERIALIZED (
   ON CONFLICT (app_id, vendor_data) DO NOTHING
   RETURNING didit_internal_id, vendor_data, ${fields.map((spec) => spec.column).join(', ')}
 ), ledger AS (
-  INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, batch_id)
-  SELECT $5::uuid, $1::uuid, 'operator', $6::text, $7::text,
-         CASE WHEN o.status_changed THEN 'user.status_changed' ELSE 'user.updated' END, 'user', o.didit_internal_id::text,
-         $8::jsonb || jsonb_build_object('vendor_data', o.vendor_data, 'changes',
+  ${auditInsertSql([
+    {
+      ...ledgerActor,
+      action: `CASE WHEN o.status_changed THEN ${auditActionSql('user.status_changed')} ELSE ${auditActionSql('user.updated')} END`,
+      target_id: 'o.didit_internal_id::text',
+      details: `$8::jsonb || jsonb_build_object('vendor_data', o.vendor_data, 'changes',
            ${changesJsonSql((c) => `o.o_${c}`, (c) => `o.n_${c}`, (c) => `o.n_${c} IS DISTINCT FROM o.o_${c}`)})
-           || CASE WHEN o.status_changed THEN jsonb_build_object('reason', o.reason) ELSE '{}'::jsonb END,
-         $2::uuid
-    FROM outcome o WHERE $13::boolean AND o.changed AND o.skip_code IS NULL
-  UNION ALL
-  SELECT $5::uuid, $1::uuid, 'operator', $6::text, $7::text, 'user.created', 'user', i.didit_internal_id::text,
-         $8::jsonb || jsonb_build_object('vendor_data', i.vendor_data, 'changes', ${createdChangesSql()}),
-         $2::uuid
-    FROM inserted i WHERE $13::boolean
-  RETURNING id
+           || CASE WHEN o.status_changed THEN jsonb_build_object('reason', o.reason) ELSE '{}'::jsonb END`,
+      from: 'FROM outcome o WHERE $13::boolean AND o.changed AND o.skip_code IS NULL',
+    },
+    {
+      ...ledgerActor,
+      action: auditActionSql('user.created'),
+      target_id: 'i.didit_internal_id::text',
+      details: `$8::jsonb || jsonb_build_object('vendor_data', i.vendor_data, 'changes', ${createdChangesSql()})`,
+      from: 'FROM inserted i WHERE $13::boolean',
+    },
+  ])}
 )
 SELECT (SELECT count(*) FROM staged)::int AS valid,
        (SELECT array_agg(id) FROM ledger) AS ledger_ids,

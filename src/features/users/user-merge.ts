@@ -1,4 +1,5 @@
 import { publishLedgerEntries } from './user-changes.repository.ts';
+import type { AuditActor } from '../audit/index.ts';
 import { mergeChunkSql } from './user-merge.sql.ts';
 import { probeByIndex } from './user-revert.ts';
 import type { WriteModes } from './write-modes.ts';
@@ -32,7 +33,7 @@ export interface MergeContext {
   /** Shown with each per-user entry ("Updated by import customers.csv"). */
   fileName: string;
   /** The operator who started the import: the per-user entries' actor. */
-  actor: { operatorId: string; label: string };
+  actor: AuditActor & { type: 'operator'; id: string };
   mode: ImportMode;
   /** Reason for every status change that has no `status_reason` of its own. */
   reason: string | null;
@@ -88,7 +89,7 @@ export async function mergeStagedChunk(db: SqlRunner, chunk: StagedChunk, contex
       chunk.fromRow,
       chunk.toRow,
       context.orgId,
-      context.actor.operatorId,
+      context.actor.id,
       context.actor.label,
       details,
       context.mode,

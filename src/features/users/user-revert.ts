@@ -1,3 +1,4 @@
+import { type AuditActor, auditActionSql, auditInsertSql } from '../audit/index.ts';
 import { currentColumnsSql, currentJsonSql, restoreSetSql } from './user-merge.sql.ts';
 import type { SqlRunner } from './user-merge.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';
@@ -41,7 +42,7 @@ export interface RevertContext {
   appId: string;
   importId: string;
   fileName: string;
-  actor: { operatorId: string; label: string };
+  actor: AuditActor & { type: 'operator'; id: string };
 }
 
 // $1 import id · $2 org id · $3 after entry id · $4 entries per chunk (null: all) · $5 app id
@@ -81,6 +82,9 @@ entries AS MATERIALIZED (
 )`;
 }
 
+/** Columns every per-user entry of a revert chunk shares: organization, application, the operator, the import as batch. */
+const revertLedgerColumns = { org_id: '$2::uuid', app_id: '$5::uuid', actor_type: `'operator'`, actor_id: '$6::text', actor_label: '$7::text', target_type: `'user'`, batch_id: '$1::uuid' };
+
 // $6 actor id · $7 actor label · $8 details every entry carries · $9 status reason
 const revertChunkSql = `
 WITH ${stateSql(true)}, updated AS (
@@ -91,18 +95,17 @@ WITH ${stateSql(true)}, updated AS (
   DELETE FROM users u USING deletable d WHERE u.app_id = $5::uuid AND u.didit_internal_id = d.user_id
   RETURNING u.didit_internal_id
 ), ledger AS (
-  INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, batch_id)
-  SELECT $2::uuid, $5::uuid, 'operator', $6::text, $7::text, CASE WHEN r.status_restored THEN 'user.status_changed' ELSE 'user.updated' END,
-         'user', r.user_id::text,
-         $8::jsonb || jsonb_build_object('vendor_data', r.vendor_data, 'changes', r.changes)
-           || CASE WHEN r.status_restored THEN jsonb_build_object('reason', $9::text) ELSE '{}'::jsonb END,
-         $1::uuid
-    FROM restores r
-  UNION ALL
-  SELECT $2::uuid, $5::uuid, 'operator', $6::text, $7::text, 'user.deleted', 'user', d.user_id::text,
-         $8::jsonb || jsonb_build_object('vendor_data', d.vendor_data), $1::uuid
-    FROM deletable d
-  RETURNING id
+  ${auditInsertSql([
+    {
+      ...revertLedgerColumns,
+      action: `CASE WHEN r.status_restored THEN ${auditActionSql('user.status_changed')} ELSE ${auditActionSql('user.updated')} END`,
+      target_id: 'r.user_id::text',
+      details: `$8::jsonb || jsonb_build_object('vendor_data', r.vendor_data, 'changes', r.changes)
+           || CASE WHEN r.status_restored THEN jsonb_build_object('reason', $9::text) ELSE '{}'::jsonb END`,
+      from: 'FROM restores r',
+    },
+    { ...revertLedgerColumns, action: auditActionSql('user.deleted'), target_id: 'd.user_id::text', details: `$8::jsonb || jsonb_build_object('vendor_data', d.vendor_data)`, from: 'FROM deletable d' },
+  ])}
 )
 SELECT (SELECT count(*) FROM entries)::int AS entries,
        (SELECT array_agg(id) FROM ledger) AS ledger_ids,
@@ -127,7 +130,7 @@ export async function revertLedgerChunk(db: SqlRunner, context: RevertContext, a
     afterId,
     limit,
     context.appId,
-    context.actor.operatorId,
+    context.actor.id,
     context.actor.label,
     details,
     `Revert of import ${context.fileName}`,

@@ -2,6 +2,7 @@ import { type Kysely, sql, type Updateable, type UpdateObject } from 'kysely';
 import type pg from 'pg';
 import type { Database, UsersTable } from '../../db/schema.ts';
 import { defaultUserStatus, storedUserColumns, userJsonSql } from '../../shared/user-catalogue.ts';
+import { type AuditActor, auditActionSql, auditInsertSql } from '../audit/index.ts';
 import { feedCtes, ledgerPendingSql } from './user-changes.repository.ts';
 import type { UserCursor } from './user-cursor.ts';
 import type { UserWrite } from './user-input.ts';
@@ -44,9 +45,7 @@ export async function findUserJsonByVendorData(pool: pg.Pool, appId: string, ven
 /** The audit columns of an entry, as recordAudit (audit.service.ts) writes them. */
 export interface AuditColumns {
   orgId: string;
-  actorType: 'operator' | 'api_key';
-  actorId: string;
-  actorLabel: string;
+  actor: AuditActor;
   details: Record<string, unknown>;
   ip: string | null;
 }
@@ -60,10 +59,15 @@ const createStatement = `
     ON CONFLICT (app_id, vendor_data) DO NOTHING
     RETURNING ${userColumnsSql}
   ), audited AS (
-    INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, outcome, ip)
-    SELECT $12::uuid, app_id, $13::text, $14::text, $15::text, 'user.created', 'user', didit_internal_id::text, $16::jsonb, 'success', $17::text
-    FROM inserted
-    RETURNING *
+    ${auditInsertSql(
+      [
+        {
+          org_id: '$12::uuid', app_id: 'app_id', actor_type: '$13::text', actor_id: '$14::text', actor_label: '$15::text', action: auditActionSql('user.created'),
+          target_type: `'user'`, target_id: 'didit_internal_id::text', details: '$16::jsonb', ip: '$17::text', from: 'FROM inserted',
+        },
+      ],
+      '*',
+    )}
   ), ${feedCtes('$1::uuid', ledgerPendingSql('audited', 'inserted'))}
   SELECT ${userColumnsSql} FROM inserted`;
 
@@ -82,9 +86,9 @@ export async function insertUserAudited(pool: pg.Pool, appId: string, vendorData
     write.tags ?? [],
     JSON.stringify(write.metadata ?? {}),
     audit.orgId,
-    audit.actorType,
-    audit.actorId,
-    audit.actorLabel,
+    audit.actor.type,
+    audit.actor.id,
+    audit.actor.label,
     JSON.stringify(audit.details),
     audit.ip,
   ];

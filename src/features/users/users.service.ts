@@ -1,7 +1,7 @@
 import { resolveWrite, type WriteModes } from './write-modes.ts';
 import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditActorOf, recordAudit } from '../audit/index.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { Principal } from '../auth/principal.ts';
 import { faceKeysOfUsers } from './faces.repository.ts';
@@ -96,10 +96,7 @@ export async function createUser(ctx: AppContext, actor: UsersActor, body: Recor
   const { principal } = actor;
   const row = await insertUserAudited(ctx.database.pool, actor.appId, vendorData, write, {
     orgId: principal.orgId,
-    // The same actor columns recordAudit writes.
-    actorType: principal.kind,
-    actorId: principal.kind === 'api_key' ? principal.keyId : principal.operatorId,
-    actorLabel: principal.kind === 'api_key' ? `api key ${principal.keyPrefix}` : principal.email,
+    actor: auditActorOf(principal),
     details: { vendor_data: vendorData, fields, changes },
     ip: actor.ip,
   });

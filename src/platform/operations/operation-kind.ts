@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditAction } from '../../shared/audit-actions.ts';
 
 /** Any database handle; the lifecycle names tables by string, each kind says which. */
 export type OperationsDb = Kysely<any> | Transaction<any>;
@@ -34,9 +35,9 @@ export interface OperationKind<Status extends string, Actor = unknown> {
   /** The audit entry of a transition into a state (none: that transition is not audited). */
   audit: {
     targetType: string;
-    actions: Partial<Record<Status, string>>;
+    actions: Partial<Record<Status, AuditAction>>;
     /** The audit feature's writer, in the transition's transaction. */
-    record(db: Transaction<any>, entry: TransitionAudit<Actor> & { action: string; target: { type: string; id: string }; outcome: 'success' | 'failure' }): Promise<void>;
+    record(db: Transaction<any>, entry: TransitionAudit<Actor> & { action: AuditAction; target: { type: string; id: string }; outcome: 'success' | 'failure' }): Promise<void>;
   };
   /** States in which the work has ended: entering one stamps `finished_at` (once). Default: the final states. */
   ended?: readonly Status[];

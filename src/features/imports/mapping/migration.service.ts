@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { transition } from '../../../platform/operations/index.ts';
 import { importOperation } from '../import-operation.ts';
+import type { AuditAction } from '../../../shared/audit-actions.ts';
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../../http/errors.ts';
@@ -25,7 +26,7 @@ async function revalidate(
   importId: string,
   allowed: readonly string[],
   change: (trx: Transaction<Database>, current: NonNullable<Awaited<ReturnType<typeof lockImport>>>) => Promise<Record<string, unknown>>,
-  action: string,
+  action: AuditAction,
 ): Promise<ImportView> {
   await getImport(ctx, actor.appId, importId);
   await ctx.db.transaction().execute(async (trx) => {

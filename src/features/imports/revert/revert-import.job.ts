@@ -37,7 +37,7 @@ export async function revertImport(ctx: AppContext, importId: string, job: Pick<
   const record = await findImportForJob(ctx.db, importId);
   if (!record || (record.revert_status !== 'queued' && record.revert_status !== 'running')) return;
   const operator = await ctx.db.selectFrom('operators').select(['id', 'email']).where('id', '=', record.reverted_by ?? record.created_by).executeTakeFirstOrThrow();
-  const context: RevertContext = { orgId: record.org_id, appId: record.app_id, importId, fileName: record.file_name, actor: { operatorId: operator.id, label: operator.email } };
+  const context: RevertContext = { orgId: record.org_id, appId: record.app_id, importId, fileName: record.file_name, actor: { type: 'operator', id: operator.id, label: operator.email } };
   await transition(ctx.db, revertOperation, { id: importId }, { to: 'running', from: ['queued'] });
   const chunkEntries = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
   const started = performance.now();
@@ -87,7 +87,7 @@ async function revertNextChunk(trx: Transaction<Database>, context: RevertContex
       importId: context.importId,
       action: 'import.reverted',
       actor: 'system',
-      operatorId: context.actor.operatorId,
+      operatorId: context.actor.id,
       details: { file_name: updated.file_name, reverted: updated.reverted, deleted: updated.deleted, conflicts: updated.conflicts },
     });
   }

@@ -61,7 +61,7 @@ async function runChunks(ctx: AppContext, record: NonNullable<Awaited<ReturnType
   const importId = record.id;
   const chunkRows = ctx.config.ROSTER_IMPORT_CHUNK_ROWS;
   const starter = await ctx.db.selectFrom('operators').select(['id', 'email']).where('id', '=', record.started_by ?? record.created_by).executeTakeFirstOrThrow();
-  const merge = { orgId: record.org_id, appId: record.app_id, fileName: record.file_name, actor: { operatorId: starter.id, label: starter.email }, ledger: options.ledger ?? true };
+  const merge = { orgId: record.org_id, appId: record.app_id, fileName: record.file_name, actor: { type: 'operator' as const, id: starter.id, label: starter.email }, ledger: options.ledger ?? true };
   const started = performance.now();
   let rebuilt = false;
   // Each chunk probes the unique (app_id, vendor_data) index only while the planner knows how big the application is.

@@ -32,7 +32,7 @@ export async function runBulkAction(ctx: AppContext, payload: { bulkActionId: st
   if (!(await transition(ctx.db, bulkActionOperation, { id: bulkActionId, appId }, { to: 'running', set: { started_at: sql`coalesce(started_at, now())` } }))) return;
   const alive = keepAlive(ctx.db, bulkActionOperation, { id: bulkActionId, appId }, { jobSignal: job.signal });
   const selection: BulkSelection = record.selection.ids ? { ids: record.selection.ids } : { filters: (record.selection.filters ?? {}) as UserFilters };
-  const actor = { orgId: record.org_id, operatorId: record.created_by, label: record.created_by_email, ip: record.created_by_ip };
+  const actor = { orgId: record.org_id, actor: { type: 'operator' as const, id: record.created_by, label: record.created_by_email }, ip: record.created_by_ip };
   let cursor = record.cursor_id;
   try {
     for (;;) {

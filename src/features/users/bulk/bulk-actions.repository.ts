@@ -1,4 +1,6 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { AuditAction } from '../../../shared/audit-actions.ts';
+import { type AuditActor, auditInsertQuery } from '../../audit/index.ts';
 import type { Database } from '../../../db/schema.ts';
 import { faceKeysOfUsers } from '../faces.repository.ts';
 import { publishLedgerEntries } from '../user-changes.repository.ts';
@@ -12,10 +14,10 @@ type Db = Kysely<Database>;
 
 export type BulkSelection = { ids: string[] } | { filters: UserFilters };
 
+/** Who runs the action (the operator who requested it), where, and from which address. */
 export interface BulkAuditActor {
   orgId: string;
-  operatorId: string;
-  label: string;
+  actor: AuditActor;
   ip: string | null;
 }
 
@@ -45,11 +47,21 @@ export async function countSelected(db: Db, appId: string, selection: BulkSelect
 }
 
 /** INSERT … SELECT of one audit entry per changed user, in the shape recordAudit writes. */
-function auditInsert(appId: string, actor: BulkAuditActor, action: string, details: ReturnType<typeof sql>) {
-  return sql`INSERT INTO audit_logs (org_id, app_id, actor_type, actor_id, actor_label, action, target_type, target_id, details, outcome, ip)
-    SELECT ${actor.orgId}::uuid, ${appId}::uuid, 'operator', ${actor.operatorId}::text, ${actor.label}::text, ${action}::text, 'user', didit_internal_id::text, ${details}, 'success', ${actor.ip}::text
-    FROM changed
-    RETURNING id`;
+function auditInsert(appId: string, actor: BulkAuditActor, action: AuditAction, details: RawBuilder<unknown>) {
+  return auditInsertQuery({
+    org_id: sql`${actor.orgId}::uuid`,
+    app_id: sql`${appId}::uuid`,
+    actor_type: sql`${actor.actor.type}::text`,
+    actor_id: sql`${actor.actor.id}::text`,
+    actor_label: sql`${actor.actor.label}::text`,
+    action: sql`${action}::text`,
+    target_type: sql`'user'`,
+    target_id: sql`didit_internal_id::text`,
+    details,
+    outcome: sql`'success'`,
+    ip: sql`${actor.ip}::text`,
+    from: sql`FROM changed`,
+  });
 }
 
 /**

@@ -1,0 +1,108 @@
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { ActorType, AuditAction } from '../../shared/audit-actions.ts';
+import type { Principal } from '../auth/principal.ts';
+
+/**
+ * The only module that writes audit_logs (docs/architecture.md, "Audit"): `recordAudit` for one entry,
+ * `auditInsertSql` / `auditInsertQuery` for the set-based writers that add one entry per user inside
+ * the statement that changes the users (import run and revert, user create, bulk actions).
+ */
+
+export interface SystemActor {
+  kind: 'system';
+  label: string;
+}
+
+export const systemActor = (label = 'roster'): SystemActor => ({ kind: 'system', label });
+
+/** Who acts, in the one shape every writer of the trail takes. */
+export interface AuditActor {
+  type: ActorType;
+  id: string | null;
+  label: string;
+}
+
+export function auditActorOf(actor: Principal | SystemActor | AuditActor): AuditActor {
+  if ('type' in actor) return actor;
+  if (actor.kind === 'operator') return { type: 'operator', id: actor.operatorId, label: actor.email };
+  if (actor.kind === 'api_key') return { type: 'api_key', id: actor.keyId, label: `api key ${actor.keyPrefix}` };
+  return { type: 'system', id: null, label: actor.label };
+}
+
+export interface AuditEntry {
+  orgId: string;
+  appId?: string | null;
+  actor: Principal | SystemActor | AuditActor;
+  action: AuditAction;
+  target?: { type: string; id: string };
+  details?: Record<string, unknown>;
+  outcome?: 'success' | 'failure';
+  ip?: string | null;
+}
+
+/**
+ * Writes one audit entry; pass the caller's transaction so the entry commits (or not) with the change.
+ * Returns the entry's id (a user.* entry is then published to the change feed by its id).
+ */
+export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<string> {
+  const actor = auditActorOf(entry.actor);
+  const row = await db
+    .insertInto('audit_logs')
+    .values({
+      org_id: entry.orgId,
+      app_id: entry.appId ?? null,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      actor_label: actor.label,
+      action: entry.action,
+      target_type: entry.target?.type ?? null,
+      target_id: entry.target?.id ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+      outcome: entry.outcome ?? 'success',
+      ip: entry.ip ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (const listener of listeners.get(entry.action) ?? []) await listener(db, entry);
+  return String(row.id);
+}
+
+type AuditListener = (db: Kysely<Database> | Transaction<Database>, entry: AuditEntry) => Promise<void>;
+const listeners = new Map<AuditAction, AuditListener[]>();
+
+/**
+ * Lets another feature act on an audited event in the same transaction as its entry: an import's or
+ * export's end becomes a webhook event that commits (or not) with it (docs/webhooks.md, "Delivery").
+ */
+export function onAudited(actions: readonly AuditAction[], listener: AuditListener): void {
+  for (const action of actions) listeners.set(action, [...(listeners.get(action) ?? []), listener]);
+}
+
+/** An action as a SQL literal, for CASE expressions of set-based writers (typed, so only catalogued actions). */
+export function auditActionSql(action: AuditAction): string {
+  return `'${action}'`;
+}
+
+const columns = ['org_id', 'app_id', 'actor_type', 'actor_id', 'actor_label', 'action', 'target_type', 'target_id', 'details', 'batch_id', 'outcome', 'ip'] as const;
+type AuditColumn = (typeof columns)[number];
+
+/** One SELECT of a set-based write, as SQL text: each column's expression, then its FROM … WHERE …. */
+export type AuditRowsSql = Record<Exclude<AuditColumn, 'batch_id' | 'outcome' | 'ip'>, string> & Partial<Record<'batch_id' | 'outcome' | 'ip', string>> & { from: string };
+
+const defaults = { batch_id: 'NULL::uuid', outcome: `'success'`, ip: 'NULL::text' };
+
+/** `INSERT INTO audit_logs … SELECT … [UNION ALL SELECT …] RETURNING id`, for statements written as text (pg). */
+export function auditInsertSql(selects: AuditRowsSql[], returning = 'id'): string {
+  const body = selects.map((select) => `SELECT ${columns.map((column) => ({ ...defaults, ...select })[column]).join(', ')}\n    ${select.from}`).join('\n  UNION ALL\n  ');
+  return `INSERT INTO audit_logs (${columns.join(', ')})\n  ${body}\n  RETURNING ${returning}`;
+}
+
+/** The same for statements built with Kysely's `sql`: values are parameters, expressions are SQL. */
+export function auditInsertQuery(select: Record<Exclude<AuditColumn, 'batch_id'>, RawBuilder<unknown>> & { from: RawBuilder<unknown> }): RawBuilder<unknown> {
+  const selected = columns.filter((column) => column !== 'batch_id');
+  return sql`INSERT INTO audit_logs (${sql.raw(selected.join(', '))})
+    SELECT ${sql.join(selected.map((column) => select[column]))}
+    ${select.from}
+    RETURNING id`;
+}

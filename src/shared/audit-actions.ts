@@ -1,0 +1,69 @@
+/**
+ * Every action the audit trail records, declared once (docs/audit.md). The audit writer
+ * (src/features/audit/audit-ledger.ts) takes only these, so a new action is added here first.
+ * Dependency-free: the console imports it too.
+ */
+export const auditActions = [
+  // Users, one entry per user changed (API, console, import run and revert, bulk actions).
+  'user.created',
+  'user.updated',
+  'user.status_changed',
+  'user.deleted',
+  'user.session_recorded',
+  'face.uploaded',
+  'users.bulk_requested',
+  'users.bulk_completed',
+  // Imports and face imports.
+  'import.created',
+  'import.started',
+  'import.completed',
+  'import.failed',
+  'import.cancelled',
+  'import.mapping_changed',
+  'import.fixes_accepted',
+  'import.options_changed',
+  'import.row_edited',
+  'import.revert_requested',
+  'import.reverted',
+  'import.file_deleted',
+  'face_import.created',
+  'face_import.completed',
+  'face_import.failed',
+  'face_import.cancelled',
+  // Exports and their schedules.
+  'export.requested',
+  'export.downloaded',
+  'export.revoked',
+  'export.completed',
+  'export.failed',
+  'export.cancelled',
+  'export.file_deleted',
+  'export_schedule.created',
+  'export_schedule.updated',
+  'export_schedule.deleted',
+  'export_schedule.delivery_failed',
+  // Operators, sessions and credentials.
+  'operator.created',
+  'operator.invited',
+  'operator.updated',
+  'operator.role_changed',
+  'operator.removed',
+  'operator.login',
+  'operator.login_failed',
+  'operator.logout',
+  'operator.password_changed',
+  'operator.password_reset_requested',
+  'operator.password_reset',
+  'token.created',
+  'token.revoked',
+  'api_key.created',
+  'api_key.revoked',
+  // Tenancy.
+  'organization.created',
+  'application.created',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
+
+/** Who acts, as the trail stores it. */
+export type ActorType = 'operator' | 'api_key' | 'system';
