@@ -42,6 +42,12 @@ export const auditActions = [
   'export_schedule.updated',
   'export_schedule.deleted',
   'export_schedule.delivery_failed',
+  // Webhook endpoints.
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.disabled',
+  'webhook.secret_rotated',
   // Operators, sessions and credentials.
   'operator.created',
   'operator.invited',
