@@ -51,6 +51,7 @@ export const auditActions = [
   // Operators, sessions and credentials.
   'operator.created',
   'operator.invited',
+  'operator.invitation_revoked',
   'operator.updated',
   'operator.role_changed',
   'operator.removed',
