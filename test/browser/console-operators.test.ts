@@ -69,4 +69,16 @@ describe('passwords in the console', () => {
       await reader.context.close();
     }
   });
+
+  it('lists a pending invitation and revokes it (issue #19, finding 4)', async () => {
+    await openFromNavigation(page, 'Settings');
+    const members = page.getByRole('region', { name: 'Members' });
+    await members.getByLabel('Email').fill('invited-later@example.com');
+    await members.getByRole('button', { name: 'Send invitation' }).click();
+    await members.getByText(/Invitation sent to invited-later@example.com/).waitFor();
+    const row = members.getByRole('table', { name: 'Pending invitations' }).locator('tr', { hasText: 'invited-later@example.com' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Revoke the invitation of invited-later@example.com' }).click();
+    await members.getByText('No pending invitations.').waitFor();
+  });
 });

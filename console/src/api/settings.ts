@@ -26,16 +26,34 @@ export interface InvitationSent {
 }
 
 export const useAddOperator = () =>
-  useSettingsMutation((input: { email: string; name?: string; role: Role }) => api<InvitationSent>('/operators', { method: 'POST', body: input }), [['operators']]);
+  useSettingsMutation((input: { email: string; name?: string; role: Role }) => api<InvitationSent>('/operators', { method: 'POST', body: input }), [['operators'], ['invitations']]);
+
+/** An invitation as GET /api/console/invitations lists it (docs/roles.md#operators). */
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  name: string;
+  status: 'pending' | 'accepted' | 'expired' | 'revoked';
+  invited_by: { id: string; email: string } | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export function useInvitations(enabled = true) {
+  return useQuery({ queryKey: ['invitations'], queryFn: ({ signal }) => api<Page<Invitation>>('/invitations', { signal }), enabled });
+}
+
+export const useRevokeInvitation = () => useSettingsMutation((id: string) => api<void>(`/invitations/${id}`, { method: 'DELETE' }), [['invitations']]);
 
 export const useChangeOperator = () =>
   useSettingsMutation(
     ({ id, ...change }: { id: string; role?: Role; name?: string }) => api<Operator>(`/operators/${id}`, { method: 'PATCH', body: change }),
-    [['operators'], ['me']],
+    [['operators'], ['me'], ['invitations']],
   );
 
 export const useRemoveOperator = () =>
-  useSettingsMutation((id: string) => api<void>(`/operators/${id}`, { method: 'DELETE' }), [['operators']]);
+  useSettingsMutation((id: string) => api<void>(`/operators/${id}`, { method: 'DELETE' }), [['operators'], ['invitations']]);
 
 export function useApiKeys(appId: string, enabled = true) {
   return useQuery({ queryKey: ['api-keys', appId], queryFn: ({ signal }) => api<Page<ApiKey>>(`/apps/${appId}/api-keys`, { signal }), enabled });

@@ -3,6 +3,7 @@ import { useAddOperator, useChangeOperator, useOperators, useRemoveOperator } fr
 import type { Operator, Role } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { InvitationsSection } from './invitations-section.tsx';
 import { ResetPasswordButton } from './password-section.tsx';
 import { roleLabels, roles } from '../../shared/columns.ts';
 import { formatDate } from '../../shared/format.ts';
@@ -134,6 +135,7 @@ export function MembersSection() {
             ))}
         </DataTable>
       )}
+      <InvitationsSection canManage={(target) => canManage(actorRole, target)} />
     </section>
   );
 }
