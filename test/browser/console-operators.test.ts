@@ -71,8 +71,8 @@ describe('passwords in the console', () => {
   });
 
   it('lists a pending invitation and revokes it (issue #19, finding 4)', async () => {
-    await openFromNavigation(page, 'Settings');
-    const members = page.getByRole('region', { name: 'Members' });
+    await openFromNavigation(bed.page, 'Settings');
+    const members = bed.page.getByRole('region', { name: 'Members' });
     await members.getByLabel('Email').fill('invited-later@example.com');
     await members.getByRole('button', { name: 'Send invitation' }).click();
     await members.getByText(/Invitation sent to invited-later@example.com/).waitFor();
