@@ -13,7 +13,7 @@ export const TEMPORARY_FILE_MAX_AGE_MS = 6 * 3600 * 1000;
 export const WORK_FOLDER_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** The work folders Roster makes with mkdtemp in the system temporary folder. */
-export const WORK_FOLDER_PREFIXES = ['roster-faces-', 'roster-xlsx-'];
+export const WORK_FOLDER_PREFIXES = ['roster-faces-', 'roster-xlsx-', 'roster-read-'];
 
 const isTemporaryName = (name: string) => name.startsWith('.') && name.endsWith('.tmp');
 

@@ -4,6 +4,7 @@ import { readJsonTable } from './json-table.ts';
 import { type ByteStream, type ImportFormat, type OpenFile, TableFileError, type TableItem, type TableReadOptions } from './table-reader.ts';
 import { readXlsxTable } from './xlsx-table.ts';
 
+export { readImportTableIsolated } from './isolated-reader.ts';
 export { cellText, type ImportFormat, type OpenFile, type RecordProblem, TableFileError, type TableHeader, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
 
 const SNIFF_BYTES = 64 * 1024;

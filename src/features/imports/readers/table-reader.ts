@@ -48,8 +48,8 @@ export type OpenFile = () => ByteStream;
 export interface TableReadOptions {
   /** JSON only: object-valued keys spread into `key.child` columns (a preset's choice). */
   flatten?: readonly string[];
-  /** Where temporary copies go (xlsx needs random access to its ZIP directory). */
-  tempDir?: string;
+  /** The file is on this machine's disk at this path: xlsx reads its ZIP directory there instead of copying it. */
+  localFile?: string;
 }
 
 export type TableItem = TableHeader | TableRecord[];

@@ -25,27 +25,31 @@ const EXCEL_COLUMNS = 16_384;
 const MAX_COLUMN_LETTERS = 3;
 
 export async function* readXlsxTable(open: OpenFile, opts: TableReadOptions = {}): AsyncGenerator<TableItem> {
+  if (opts.localFile) return yield* readZipFile(opts.localFile);
   // yauzl needs random access: the stored file is copied to a private temporary folder first.
-  const folder = await mkdtemp(path.join(opts.tempDir ?? os.tmpdir(), 'roster-xlsx-'));
+  const folder = await mkdtemp(path.join(os.tmpdir(), 'roster-xlsx-'));
   try {
     const file = path.join(folder, 'workbook.xlsx');
     await pipeline(Readable.from(open()), createWriteStream(file, { mode: 0o600 }));
-    let zip: yauzl.ZipFile;
-    try {
-      zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: false });
-    } catch (error) {
-      throw broken(`it is not a ZIP archive (${(error as Error).message})`);
-    }
-    try {
-      yield* readWorkbook(zip);
-    } finally {
-      zip.close();
-    }
+    yield* readZipFile(file);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
+async function* readZipFile(file: string): AsyncGenerator<TableItem> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, strictFileNames: false });
+  } catch (error) {
+    throw broken(`it is not a ZIP archive (${(error as Error).message})`);
+  }
+  try {
+    yield* readWorkbook(zip);
+  } finally {
+    zip.close();
+  }
+}
 
 async function* readWorkbook(zip: yauzl.ZipFile): AsyncGenerator<TableItem> {
   const entries = new Map<string, yauzl.Entry>();

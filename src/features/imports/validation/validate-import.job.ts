@@ -14,7 +14,7 @@ import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCop
 import { failImport, findImportForJob, type ImportRecord } from '../imports.repository.ts';
 import type { ImportFileError } from '../imports.tables.ts';
 import { markNeedsMapping } from './needs-mapping.ts';
-import { readImportTable, TableFileError, type TableHeader, type TableRecord } from '../readers/index.ts';
+import { readImportTableIsolated, TableFileError, type TableHeader, type TableRecord } from '../readers/index.ts';
 import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from '../staging/stage-plan.ts';
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
@@ -57,6 +57,11 @@ export const validateImportJob = defineJob<{ importId: string }, AppContext>({
       throw error;
     }
   },
+  // Its process died twice while validating (platform/jobs/job-runs.ts): the import fails instead of a third try.
+  async poisoned({ importId }, ctx, message) {
+    const record = await findImportForJob(ctx.db, importId);
+    if (record?.status === 'validating') await failValidation(ctx, record, { code: 'job_crashed', message });
+  },
 });
 
 export async function validateImport(ctx: AppContext, importId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {
@@ -97,7 +102,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   // Transaction-scoped: a second worker on the same import waits its turn through a retry.
   const { rows: lock } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('roster:import:' || $1, 0)) AS locked`, [record.id]);
   if (!lock[0]?.locked) throw new Error(`import ${record.id} is being validated by another worker`);
-  const { staged, lost } = await stageFromFile(ctx, client, record, (rowsRead) => reportProgress(ctx, record.id, rowsRead, signal));
+  const { staged, lost } = await stageFromFile(ctx, client, record, (rowsRead) => reportProgress(ctx, record.id, rowsRead, signal), signal);
   const duplicates = lost.actions.create + lost.actions.update + lost.actions.unchanged + lost.modeSkipped;
   const counts = staged.counts;
   const fieldChanges = subtractCounts(counts.fieldChanges, lost.fieldChanges);
@@ -154,11 +159,12 @@ export async function stageFromFile(
   client: pg.PoolClient,
   record: ImportRecord,
   onProgress: (rowsRead: number) => Promise<void>,
+  signal?: AbortSignal,
 ): Promise<{ staged: Staged; lost: Awaited<ReturnType<typeof markDuplicateRows>> }> {
   // A retry after a crash starts over.
   await deleteImportRows(client, record.id);
   const copy = new CopyWriter(client.query(copyFrom(importRowsCopySql)));
-  const staged = await readAndStage(ctx, record, copy, onProgress);
+  const staged = await readAndStage(ctx, record, copy, onProgress, signal);
   await copy.end();
   const lost = await markDuplicateRows(client, record.id, staged.repeats.candidates());
   return { staged, lost };
@@ -174,7 +180,7 @@ interface Staged {
   repeats: RepeatedKeys;
 }
 
-async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, onProgress: (rowsRead: number) => Promise<void>): Promise<Staged> {
+async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, onProgress: (rowsRead: number) => Promise<void>, signal?: AbortSignal): Promise<Staged> {
   const useThreads = record.file_bytes >= THREADS_FROM_BYTES;
   const pool = useThreads ? validationPool(ctx.config.IMPORT_VALIDATION_THREADS) : undefined;
   const database = { url: ctx.database.url, schema: ctx.database.schema };
@@ -224,7 +230,13 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   let rowsRead = 0;
   let nextCheck = Date.now() + CANCEL_CHECK_MS;
   try {
-    for await (const item of readImportTable(() => storedFile(ctx, record.storage_key), decisions.readOptions)) {
+    // Parsed in a child process: a file that kills its parser fails this import, not the service (readers/isolated-reader.ts).
+    const read = readImportTableIsolated(() => storedFile(ctx, record.storage_key), {
+      ...decisions.readOptions,
+      ...(signal ? { signal } : {}),
+      onCrash: (detail) => ctx.log.warn(`import ${record.id}: ${detail}`),
+    });
+    for await (const item of read) {
       if (!Array.isArray(item)) {
         header = item;
         planned = await decisions.plan(item);
