@@ -6,6 +6,7 @@ import { DatabaseEvents } from './db/database-events.ts';
 import { retryWhileDatabaseAway, waitForDatabase } from './db/database-availability.ts';
 import type { Database } from './db/schema.ts';
 import { JobQueue } from './platform/jobs/jobs.ts';
+import { jobRunsIn } from './platform/jobs/job-runs.ts';
 import { createMailer, type Mailer } from './platform/mail/index.ts';
 import { createStorage, type ObjectStorage } from './platform/storage/storage.ts';
 
@@ -62,6 +63,7 @@ export async function createContext(config: Config, database: DatabaseHandle, op
     maintenance: options.maintenance ?? false,
     onError: throttled((message) => log.warn(`job queue: ${message}`)),
     log: (message) => log.warn(message),
+    runs: jobRunsIn(database.db),
     waitForDatabase: (signal) =>
       waitForDatabase(database, { signal, onBack: (waitedMs) => log.info(`the database is back after ${Math.round(waitedMs / 1000)} s`) }),
   });

@@ -44,6 +44,10 @@ export const faceImportJob = defineJob<{ faceImportId: string }, AppContext>({
       throw error;
     }
   },
+  // Its process died twice on this archive (platform/jobs/job-runs.ts): it fails instead of a third try.
+  async poisoned({ faceImportId }, ctx, message) {
+    await endFaceImport(ctx, faceImportId, { code: 'job_crashed', message: `${message} Faces added before stay.` });
+  },
 });
 
 export async function processFaceImport(ctx: AppContext, faceImportId: string, job: Pick<JobInfo, 'signal'>): Promise<void> {

@@ -2,6 +2,7 @@ import type { PgBoss } from './pg-boss.ts';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '../../db/database-availability.ts';
 import { logContext } from '../logging.ts';
+import { type JobRuns, POISON_CRASHES } from './job-runs.ts';
 
 /** What a queue is allowed to tune; everything else keeps pg-boss defaults. */
 export interface JobQueueSettings {
@@ -51,6 +52,11 @@ export interface JobDefinition<Payload = unknown, Deps = unknown> {
    */
   perOrganization?: number;
   handle(payload: Payload, deps: Deps, job: JobInfo): Promise<void>;
+  /**
+   * The job crashed its process POISON_CRASHES times (job-runs.ts): it is not run again. Say so where
+   * people look (the import fails with `job_crashed`); the job then completes without running.
+   */
+  poisoned?(payload: Payload, deps: Deps, message: string): Promise<void>;
 }
 
 /** pg-boss's group concurrency: a job's group is its organization; each worker runs one more job than one organization may hold. */
@@ -89,6 +95,8 @@ export interface JobsOptions {
   /** Resolves once the database answers again (rejects if the signal aborts first). */
   waitForDatabase?: (signal: AbortSignal) => Promise<void>;
   log?: (message: string) => void;
+  /** Where jobs taken by a worker are marked running, to find the ones that crash their process. */
+  runs?: JobRuns;
 }
 
 /** How often one job may be carried over a database outage in the same worker before it counts as a failed attempt. */
@@ -148,6 +156,7 @@ export class JobQueue {
     await (await this.boss()).start();
     await this.loadMetrics();
     for (const definition of definitions) await this.ensureQueue(definition);
+    if (this.options.maintenance) await this.options.runs?.prune().catch(() => {});
   }
 
   private async ensureQueue(definition: JobDefinition<any, any>): Promise<void> {
@@ -219,6 +228,32 @@ export class JobQueue {
     jobDuration: (typeof import('../metrics.ts'))['jobDuration'],
   ): Promise<void> {
     const payload = definition.payload.parse(job.data);
+    const { runs } = this.options;
+    // Checked where a job is taken: a job that took its process down twice is not given to a third.
+    const crashes = runs ? await runs.claim(job.id, definition.name) : 0;
+    if (crashes >= POISON_CRASHES) {
+      const message = `The job stopped its process ${crashes} times (out of memory or a fatal error); it is not run again.`;
+      this.options.log?.(`job ${definition.name} ${job.id}: ${message}`);
+      await definition.poisoned?.(payload, deps, message);
+      await runs!.finish(job.id, 'completed');
+      return;
+    }
+    let outcome: 'completed' | 'failed' = 'failed';
+    try {
+      await this.runAttempts(definition, deps, job, payload, jobDuration);
+      outcome = 'completed';
+    } finally {
+      await runs?.finish(job.id, outcome).catch(() => {});
+    }
+  }
+
+  private async runAttempts<Deps>(
+    definition: JobDefinition<any, Deps>,
+    deps: Deps,
+    job: { id: string; retryCount?: number; signal?: AbortSignal },
+    payload: unknown,
+    jobDuration: (typeof import('../metrics.ts'))['jobDuration'],
+  ): Promise<void> {
     const signal = job.signal ? AbortSignal.any([job.signal, this.shutdown.signal]) : this.shutdown.signal;
     const timer = jobDuration.startTimer({ kind: definition.name });
     for (let resume = 0; ; resume++) {
