@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster } from '../../../test/harness.ts';
 import { eventually, type RosterProcess, spawnRoster } from '../../../test/support/roster-process.ts';
 import { POISON_CRASHES } from '../../platform/jobs/job-runs.ts';
-import { csvText, getImportView, uploadCsv } from './imports.test-support.ts';
+import { csvText, getImportView, uploadCsv } from '../../../test/support/imports.ts';
 
 /**
  * A job that takes its process down is not handed to the next one (issue #19): a validation that
