@@ -62,7 +62,7 @@ export async function insertImport(
 }
 
 /** Marks a file that could not be read (or a run that gave up); only from a status that is still in progress. */
-export async function failImport(db: Db, importId: string, from: ImportStatus[], error: ImportFileError, extra: Partial<{ encoding: string; delimiter: string; columns: string[]; warnings: ImportWarning[] }> = {}): Promise<boolean> {
+export async function failImport(db: Db, importId: string, from: ImportStatus[], error: ImportFileError, extra: Partial<{ encoding: string; delimiter: string; columns: string[]; warnings: ImportWarning[]; totalRows: number }> = {}): Promise<boolean> {
   return transition(db, importOperation, { id: importId }, {
     to: 'failed',
     from,
@@ -73,6 +73,7 @@ export async function failImport(db: Db, importId: string, from: ImportStatus[],
       ...(extra.delimiter ? { delimiter: extra.delimiter } : {}),
       ...(extra.columns ? { columns: extra.columns } : {}),
       ...(extra.warnings ? { warnings: JSON.stringify(extra.warnings) } : {}),
+      ...(extra.totalRows === undefined ? {} : { total_rows: extra.totalRows }),
     },
   });
 }

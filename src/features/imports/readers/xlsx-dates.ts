@@ -33,7 +33,12 @@ export function dateStyles(stylesXml: string): Set<number> {
   return styles;
 }
 
+// Excel's own limit on a number format's code; a longer one is no workbook's (and the patterns below
+// would rescan it once per unclosed bracket: no pattern runs over unbounded untrusted text, issue #19).
+const MAX_FORMAT_CODE_CHARS = 255;
+
 function isDateFormatCode(code: string): boolean {
+  if (code.length > MAX_FORMAT_CODE_CHARS) return false;
   const bare = code
     .replace(/&quot;/g, '"')
     .replace(/"[^"]*"/g, '')

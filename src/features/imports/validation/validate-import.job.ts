@@ -312,7 +312,8 @@ async function reportProgress(ctx: AppContext, importId: string, rowsRead: numbe
 
 async function failValidation(ctx: AppContext, record: ImportRecord & { org_id: string }, error: ImportFileError): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    if (!(await failImport(trx, record.id, ['validating'], error))) return;
+    // A file that fails as a whole has no rows: the count shown while it was read goes.
+    if (!(await failImport(trx, record.id, ['validating'], error, { totalRows: 0 }))) return;
     await auditImport(trx, {
       orgId: record.org_id,
       appId: record.app_id,
