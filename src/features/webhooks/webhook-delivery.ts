@@ -31,7 +31,7 @@ interface LeasedDelivery {
 }
 
 /** Leases up to `limit` due deliveries (with the rules above) and returns them. */
-export async function leaseDueDeliveries(ctx: AppContext, limit: number, now = new Date()): Promise<LeasedDelivery[]> {
+export async function leaseDueDeliveries(ctx: AppContext, limit: number, now = new Date(), busyEndpoints: readonly string[] = []): Promise<LeasedDelivery[]> {
   return ctx.db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ id: string }>`
       SELECT d.id FROM webhook_deliveries d
@@ -41,6 +41,7 @@ export async function leaseDueDeliveries(ctx: AppContext, limit: number, now = n
              FROM webhook_deliveries c
              JOIN webhook_endpoints e ON e.id = c.endpoint_id AND e.enabled AND e.deleted_at IS NULL
             WHERE ((c.status = 'pending' AND c.next_attempt_at <= ${now}) OR (c.status = 'sending' AND c.lease_until < ${now}))
+              AND c.endpoint_id <> ALL(${busyEndpoints}::uuid[])
               AND NOT EXISTS (
                 SELECT 1 FROM webhook_deliveries p
                  WHERE p.endpoint_id = c.endpoint_id AND p.user_id = c.user_id AND p.seq < c.seq AND p.status IN ('pending', 'sending'))

@@ -9,6 +9,7 @@ import { requestExportAs, waitForExport } from '../../../test/support/exports.ts
 import { csvText, previewOf, startAndFinish, templateHeader } from '../../../test/support/imports.ts';
 import { deliverDue, RETRY_DELAYS_SECONDS } from './webhook-delivery.ts';
 import { dispatchFeed } from './webhook-dispatch.ts';
+import { startWebhookDeliverer } from './webhook-deliverer.ts';
 
 interface Received {
   target: string;
@@ -306,4 +307,34 @@ describe('import and export events', () => {
     expect(toPerUser.filter((event) => event.type === 'import.completed')).toHaveLength(1);
     for (const endpoint of [summary, perUser]) await roster.app.inject({ method: 'DELETE', url: hooksUrl(tenant.appId, `/${endpoint.id}`), headers: tenant.operators.ADMIN.auth });
   }, 120_000);
+});
+
+describe('the delivery loop of a worker', () => {
+  it('keeps delivering to one endpoint while another never answers', async () => {
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const hanging = (await createEndpoint({ url: `http://127.0.0.1:${(silent.address() as { port: number }).port}/never`, events: ['user.created'] })).json();
+    const healthy = (await createEndpoint({ url: `${receiverUrl}?healthy`, events: ['user.created'] })).json();
+    const deliverer = startWebhookDeliverer(roster.ctx, { idleMs: 50 });
+    try {
+      const healthyCount = () => received.filter((entry) => entry.target.endsWith('?healthy')).length;
+      const waitFor = async (count: number, withinMs: number) => {
+        const deadline = Date.now() + withinMs;
+        while (healthyCount() < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        return healthyCount();
+      };
+      await userApi('POST', '/v3/users/create/', { vendor_data: 'loop-first' });
+      expect(await waitFor(1, 10_000)).toBe(1);
+      // The silent receiver now holds an attempt for up to 15 s; what follows must not wait for it.
+      for (let user = 0; user < 12; user += 1) await userApi('POST', '/v3/users/create/', { vendor_data: `loop-${user}` });
+      expect(await waitFor(13, 8_000)).toBe(13);
+      const stuck = await roster.ctx.db.selectFrom('webhook_deliveries').select('status').where('endpoint_id', '=', hanging.id).where('status', '=', 'sending').execute();
+      expect(stuck.length).toBeGreaterThan(0);
+    } finally {
+      await deliverer.stop();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+      for (const endpoint of [hanging, healthy]) await roster.app.inject({ method: 'DELETE', url: hooksUrl(tenant.appId, `/${endpoint.id}`), headers: tenant.operators.ADMIN.auth });
+    }
+  }, 60_000);
 });
