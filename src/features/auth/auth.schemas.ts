@@ -21,7 +21,7 @@ export const nameField = safeString({ trim: true, min: 1, max: 200 });
 /** An operator's email as typed at sign-in or when inviting: no NUL, no control characters. */
 export const operatorEmailField = safeString({ trim: true, min: 1, max: 320 });
 
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+export { errorResponse } from '../../http/error-response.ts';
 
 /** Every list answers `{results, next}`; these lists are short enough to come whole, so next is null. */
 export function listOf<T extends z.ZodType>(item: T) {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { errorResponse } from '../../http/error-response.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -38,7 +39,6 @@ const exportSchema = z.object({
     .describe('The files: data parts (each under EXPORT_PART_BYTES), then manifest.json'),
 });
 
-const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
 // Unknown filter names pass the schema so the service can answer `unknown_filter` naming them.
 const exportRequestBody = z

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { errorResponse } from '../../http/error-response.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +10,6 @@ import { cancelFaceImport, createFaceImport, type FaceImportActor, faceImportRep
 
 const security = [{ consoleToken: [] }];
 const tags = ['console: bulk faces'];
-const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 const errors = { 400: errorResponse, 401: errorResponse, 403: errorResponse, 404: errorResponse, 413: errorResponse };
 const appParams = z.object({ app_id: z.string() });
 const rawZipTypes = ['application/zip', 'application/x-zip-compressed', 'application/octet-stream'];

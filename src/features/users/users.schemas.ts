@@ -139,7 +139,7 @@ export const faceSchema = z.object({
 
 export const userWithFacesSchema = userSchema.extend({ faces: z.array(faceSchema) });
 
-export const errorResponse = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+export { errorResponse } from '../../http/error-response.ts';
 
 /** PATCH's query: how the body's tags and metadata apply (write-modes.ts; docs/api.md). */
 export const patchUserQuery = z
