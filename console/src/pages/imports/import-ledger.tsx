@@ -52,6 +52,11 @@ export function StartImportForm({ job, appId }: { job: ImportJob; appId: string 
   const statusChanges = (job.status_changes ?? []).reduce((sum, change) => sum + change.count, 0);
   const unblocks = (job.status_changes ?? []).filter((change) => change.from === 'BLOCKED').reduce((sum, change) => sum + change.count, 0);
   const asksStatus = statusChanges > 0 && mode !== 'create_only';
+  // Start waits for what the run needs (docs/imports.md): a reason unless the file brings its own per
+  // row, and the tick before any user leaves BLOCKED, so the API's own words never have to appear.
+  const rowReasons = (job.columns ?? []).some((column) => column.field === 'status_reason');
+  const needsReason = asksStatus && !rowReasons && reason.trim() === '';
+  const needsTick = asksStatus && unblocks > 0 && !allowUnblock;
   return (
     <form
       className="start-form"
@@ -84,9 +89,15 @@ export function StartImportForm({ job, appId }: { job: ImportJob; appId: string 
           {unblocks === 1 ? 'is' : 'are'} BLOCKED now
         </label>
       )}
+      {(needsReason || needsTick) && (
+        <p className="hint" role="status">
+          {needsReason ? 'Give a reason for the status changes' : ''}
+          {needsReason && needsTick ? ', and tick the box to confirm the unblocking' : needsTick ? 'Tick the box to confirm that these users may be unblocked' : ''} before starting.
+        </p>
+      )}
       <ErrorMessage error={start.error} title="The import did not start." />
       <div className="actions">
-        <button type="submit" className="button-primary" disabled={start.isPending || job.valid_rows === 0}>
+        <button type="submit" className="button-primary" disabled={start.isPending || job.valid_rows === 0 || needsReason || needsTick}>
           {start.isPending ? 'Starting…' : `Start import of ${plural(job.valid_rows, 'valid row', 'valid rows')}`}
         </button>
       </div>
