@@ -157,8 +157,8 @@ describe('two imports at once', () => {
     await Promise.all([a, b].map((view) => roster.app.inject({ method: 'POST', url: importsUrl(tenant, `/${view.id}/start`), headers: tenant.operators.ADMIN.auth })));
     const [doneA, doneB] = await Promise.all([waitForImport(roster, tenant, a.id, ['completed'], 50_000), waitForImport(roster, tenant, b.id, ['completed'], 50_000)]);
 
-    // The two runs overlapped in time.
-    expect(new Date(doneA.started_at!) < new Date(doneB.finished_at!) && new Date(doneB.started_at!) < new Date(doneA.finished_at!)).toBe(true);
+    // One organization's runs take turns (docs/operations.md, "Fairness between organizations"), so the two
+    // may or may not overlap; the locks in sorted order keep the outcome right either way.
     for (const done of [doneA, doneB]) {
       expect(done.failed).toBe(0);
       expect(done.created + done.updated + done.unchanged).toBe(2_000);
