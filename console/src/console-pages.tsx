@@ -3,6 +3,7 @@ import { matchPath } from 'react-router-dom';
 import { Loading } from './components/feedback.tsx';
 import type { ConsolePage } from './shared/console-page.ts';
 import { AuditPage } from './pages/audit/audit-page.tsx';
+import { ExportSchedulesPage } from './pages/export-schedules/export-schedules-page.tsx';
 import { ExportsPage } from './pages/exports/exports-page.tsx';
 import { FaceImportsPage } from './pages/face-imports/face-imports-page.tsx';
 import { ImportHistoryPage } from './pages/imports/import-history-page.tsx';
@@ -11,6 +12,7 @@ import { NewImportPage } from './pages/imports/new-import-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
 import { UserPage } from './pages/users/user-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
+import { WebhooksPage } from './pages/webhooks/webhooks-page.tsx';
 
 // The overview brings the chart library: it loads only when the page is opened.
 const OverviewPage = lazy(() => import('./pages/overview/overview-page.tsx'));
@@ -36,8 +38,10 @@ export const consolePages: ConsolePage[] = [
   { path: '/imports/faces', title: 'Import faces', anyOf: ['imports.manage'], purpose: 'import faces', element: <FaceImportsPage /> },
   { path: '/imports/:importId', title: 'Import', anyOf: ['imports.manage'], purpose: 'see or run imports', element: <ImportPage /> },
   { path: '/exports', title: 'Export', nav: 'Export', anyOf: ['exports.request'], purpose: 'export users', element: <ExportsPage /> },
+  { path: '/exports/schedules', title: 'Scheduled exports', nav: 'Scheduled exports', anyOf: ['exports.request'], purpose: 'schedule exports', element: <ExportSchedulesPage /> },
   { path: '/audit', title: 'Audit log', nav: 'Audit log', anyOf: ['audit.read'], purpose: 'read the audit log', element: <AuditPage /> },
   { path: '/settings', title: 'Settings', nav: 'Settings', purpose: 'change settings', element: <SettingsPage /> },
+  { path: '/settings/webhooks', title: 'Webhooks', nav: 'Webhooks', anyOf: ['webhooks.manage'], purpose: 'manage webhooks', element: <WebhooksPage /> },
 ];
 
 /** The page a location shows (the first declared match: /imports/new before /imports/:importId). */

@@ -36,6 +36,8 @@ export interface ConsoleTestBedOptions {
   /** Fail each test whose page logged a console error or threw. Default true. */
   failOnProblems?: boolean;
   viewport?: { width: number; height: number };
+  /** Settings for the roster process (e.g. WEBHOOK_ALLOW_PRIVATE_NETWORKS for a receiver on this machine). */
+  env?: Record<string, string>;
 }
 
 export function consoleTestBed(options: ConsoleTestBedOptions = {}): ConsoleTestBed {
@@ -75,7 +77,7 @@ export function consoleTestBed(options: ConsoleTestBedOptions = {}): ConsoleTest
   };
 
   beforeAll(async () => {
-    [roster, browser] = await Promise.all([startRosterProcess(), launchBrowser()]);
+    [roster, browser] = await Promise.all([startRosterProcess(options.env), launchBrowser()]);
     api = await RosterApi.asOwner(roster);
     await options.seed?.({ roster, api, browser });
     session = await bed.newSession({ as: options.signIn === false ? undefined : roster.owner, viewport: options.viewport });

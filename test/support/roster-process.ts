@@ -108,8 +108,9 @@ function bannerField(output: string, label: string): string {
 /**
  * Starts the real product the way a user does (`node bin/roster.js start`, embedded PostgreSQL) on a
  * fresh data folder and free ports, and reads the demo tenant's secrets from its first-start banner.
+ * `extraEnv` adds settings a test needs (a webhook to 127.0.0.1 needs WEBHOOK_ALLOW_PRIVATE_NETWORKS).
  */
-export async function startRosterProcess(): Promise<FirstStartRoster> {
+export async function startRosterProcess(extraEnv: Record<string, string> = {}): Promise<FirstStartRoster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'roster-browser-'));
   // The embedded PostgreSQL runs as the postgres OS user when we are root: it must reach the folder.
   chmodSync(dataDir, 0o755);
@@ -123,6 +124,7 @@ export async function startRosterProcess(): Promise<FirstStartRoster> {
     RATE_LIMIT_WRITES_PER_MINUTE: '0',
     // Small chunks keep a 60,000-row run going for a few seconds, so progress and cancel can be watched.
     ROSTER_IMPORT_CHUNK_ROWS: '1000',
+    ...extraEnv,
   });
   const output = roster.output();
   // The embedded server's superuser password and port, kept in the data folder (src/db/embedded-postgres.ts).

@@ -7,10 +7,9 @@ import type { Change } from '../users/index.ts';
  * imports' and exports' own. A user event is the feed's change itself (same event_id, same seq): the
  * webhook is a hint, the feed is the truth.
  */
-export const userEventTypes = ['user.created', 'user.updated', 'user.status_changed', 'user.deleted', 'user.erased'] as const;
-export const appEventTypes = ['import.completed', 'import.failed', 'import.reverted', 'export.completed', 'export.failed'] as const;
-export const webhookEventTypes = [...userEventTypes, ...appEventTypes] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+// Declared in src/shared/ so the console's webhook form offers the same list.
+import type { appEventTypes } from '../../shared/webhook-events.ts';
+export { appEventTypes, userEventTypes, webhookEventTypes, type WebhookEventType } from '../../shared/webhook-events.ts';
 export const TEST_EVENT = 'webhook.test';
 
 export interface EventBody {
