@@ -95,6 +95,18 @@ describe('scheduled exports and webhooks pages', () => {
     await expect.poll(() => deliveries.count()).toBeGreaterThan(0);
     await saveScreenshot(bed.page, 'webhooks', { fullPage: true });
 
+    // Rotating shows the new secret, once, after a confirmation.
+    await card.getByRole('button', { name: 'Rotate secret' }).click();
+    await card.getByRole('button', { name: /^Rotate: / }).click();
+    const rotated = await card.getByTestId('new-secret').textContent();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+
+    // Nothing failed, so recovering since yesterday queues nothing, and says so.
+    await card.getByLabel('Recover failed deliveries since').fill(new Date(Date.now() - 86_400_000).toISOString().slice(0, 16));
+    await card.getByRole('button', { name: 'Recover since' }).click();
+    await card.getByText('0 failed deliveries queued again.').waitFor();
+
     await card.getByRole('button', { name: 'Disable' }).click();
     await card.getByText('Disabled').waitFor();
   });
