@@ -15,6 +15,8 @@ const expected: Record<string, Role[]> = {
   'operators.manage': ['OWNER', 'ADMIN'],
   'apikeys.manage': ['OWNER', 'ADMIN'],
   'apps.manage': ['OWNER', 'ADMIN'],
+  // docs/webhooks.md: where a webhook sends user changes is an administrator's decision.
+  'webhooks.manage': ['OWNER', 'ADMIN'],
 };
 
 describe('the role policy table', () => {
