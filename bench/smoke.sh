@@ -16,3 +16,4 @@ run npm run --silent bench:process -- --rows 20000 --idle-seconds 3
 run env API_BENCH_SECONDS=2 API_BENCH_CONNECTIONS=10 API_BENCH_USERS=20000 npm run --silent bench:api
 run npm run --silent bench:workers -- 20000
 run npm run --silent bench:hostile-files -- --fields 250000 --commas 50000
+run npm run --silent bench:webhooks -- --rows 2000 --seconds 3

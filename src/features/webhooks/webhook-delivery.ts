@@ -4,7 +4,7 @@ import { transition } from '../../platform/operations/index.ts';
 import { postJson, type PostOutcome } from './webhook-http.ts';
 import { signedHeaders } from './webhook-signing.ts';
 import { deliveryOperation } from './delivery-operation.ts';
-import { endpointSecrets, noteEndpointOutcome } from './webhook-endpoint-health.ts';
+import { noteEndpointOutcome, signingSecrets } from './webhook-endpoint-health.ts';
 
 /**
  * Sending (docs/webhooks.md, "Delivery"). A round leases the due deliveries, at most PER_ENDPOINT_ROUND
@@ -28,6 +28,9 @@ interface LeasedDelivery {
   body: string;
   attempts: number;
   url: string;
+  secret_sealed: string;
+  previous_secret_sealed: string | null;
+  previous_secret_until: Date | null;
 }
 
 /** Leases up to `limit` due deliveries (with the rules above) and returns them. */
@@ -49,24 +52,28 @@ export async function leaseDueDeliveries(ctx: AppContext, limit: number, now = n
             LIMIT ${limit * 4}
          ) ranked WHERE place <= ${PER_ENDPOINT_ROUND}
        )
+         -- Checked again on the locked row: a row another worker leased and committed meanwhile is not due any more.
+         AND ((d.status = 'pending' AND d.next_attempt_at <= ${now}) OR (d.status = 'sending' AND d.lease_until < ${now}))
        ORDER BY d.next_attempt_at
        LIMIT ${limit}
        FOR UPDATE OF d SKIP LOCKED`.execute(trx);
-    const leased: LeasedDelivery[] = [];
+    const moved: string[] = [];
     for (const { id } of rows) {
-      const moved = await transition(trx, deliveryOperation, { id }, {
+      const leased = await transition(trx, deliveryOperation, { id }, {
         to: 'sending',
         set: { lease_until: new Date(now.getTime() + LEASE_SECONDS * 1000), attempts: sql`attempts + 1` },
       });
-      if (!moved) continue;
-      const row = await trx
-        .selectFrom('webhook_deliveries as d')
-        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
-        .select(['d.id', 'd.app_id', 'd.endpoint_id', 'd.event_id', 'd.body', 'd.attempts', 'e.url'])
-        .where('d.id', '=', id)
-        .executeTakeFirstOrThrow();
-      leased.push(row);
+      if (leased) moved.push(id);
     }
+    if (moved.length === 0) return [];
+    // One read for the batch, with the endpoint's sealed secrets (opened once per secret: webhook-endpoint-health.ts).
+    const leased = await trx
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .select(['d.id', 'd.app_id', 'd.endpoint_id', 'd.event_id', 'd.body', 'd.attempts', 'e.url', 'e.secret_sealed', 'e.previous_secret_sealed', 'e.previous_secret_until'])
+      .where('d.id', 'in', moved)
+      .orderBy('d.next_attempt_at')
+      .execute();
     return leased;
   });
 }
@@ -83,7 +90,7 @@ export function nextStep(outcome: Pick<PostOutcome, 'status' | 'retryAfterSecond
 
 /** One attempt of a leased delivery, recorded in the log; the delivery and its endpoint move on from it. */
 export async function attemptDelivery(ctx: AppContext, delivery: LeasedDelivery, clock: () => Date = () => new Date()): Promise<void> {
-  const secrets = await endpointSecrets(ctx, delivery.endpoint_id, clock());
+  const secrets = signingSecrets(ctx, delivery, clock());
   const outcome = await postJson(delivery.url, delivery.body, signedHeaders(secrets, delivery.event_id, delivery.body, clock()), {
     allowPrivateNetworks: ctx.config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
   });

@@ -13,12 +13,22 @@ export const FAILING_DISABLES_AFTER_MS = 5 * 24 * 3600 * 1000;
 
 export const webhookSecrets = (ctx: AppContext) => secretBox(ctx.config.ROSTER_SECRET, 'webhook-secret');
 
-/** The secrets that sign now: the current one, and the previous one for 24 h after a rotation. */
-export async function endpointSecrets(ctx: AppContext, endpointId: string, now: Date): Promise<string[]> {
-  const endpoint = await ctx.db.selectFrom('webhook_endpoints').select(['secret_sealed', 'previous_secret_sealed', 'previous_secret_until']).where('id', '=', endpointId).executeTakeFirstOrThrow();
-  const box = webhookSecrets(ctx);
-  const secrets = [box.open(endpoint.secret_sealed)];
-  if (endpoint.previous_secret_sealed && endpoint.previous_secret_until && endpoint.previous_secret_until > now) secrets.push(box.open(endpoint.previous_secret_sealed));
+/** Opened secrets by their sealed text: a delivery must not pay a decryption per attempt (bench/RESULTS.md, webhooks). */
+const openedSecrets = new Map<string, string>();
+function openSecret(ctx: AppContext, sealed: string): string {
+  let opened = openedSecrets.get(sealed);
+  if (opened === undefined) {
+    if (openedSecrets.size >= 1000) openedSecrets.clear();
+    opened = webhookSecrets(ctx).open(sealed);
+    openedSecrets.set(sealed, opened);
+  }
+  return opened;
+}
+
+/** The secrets that sign now, from an endpoint row read with the delivery (the current one, and the previous one for 24 h after a rotation). */
+export function signingSecrets(ctx: AppContext, endpoint: { secret_sealed: string; previous_secret_sealed: string | null; previous_secret_until: Date | null }, now: Date): string[] {
+  const secrets = [openSecret(ctx, endpoint.secret_sealed)];
+  if (endpoint.previous_secret_sealed && endpoint.previous_secret_until && endpoint.previous_secret_until > now) secrets.push(openSecret(ctx, endpoint.previous_secret_sealed));
   return secrets;
 }
 
