@@ -62,7 +62,8 @@ describe('fairness between organizations', () => {
 
     // The busy organization's work was still under way when the quiet one's had finished.
     const bigNow = await roster.ctx.db.selectFrom('face_imports').select(['status', 'total', 'added', 'skipped', 'failed']).where('id', '=', big.json().id).executeTakeFirstOrThrow();
-    expect(bigNow.status).toBe('running');
+    // Still under way: running, or not yet started when the machine served the quiet organization first.
+    expect(['queued', 'running']).toContain(bigNow.status);
     expect(bigNow.added + bigNow.skipped + bigNow.failed).toBeLessThan(MANIFEST_ROWS);
     const busyPending = await roster.ctx.db.selectFrom('exports').select('id').where('id', 'in', busyExports).where('status', 'in', ['queued', 'running']).execute();
     expect(busyPending.length).toBeGreaterThan(0);
