@@ -3,7 +3,7 @@ import { ForbiddenAddressError } from '../../platform/outbound/address-guard.ts'
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { exportFiles, type ExportRecord, findExport } from '../exports/index.ts';
 import { checkDestinationAddress, type Destination, openDestination, parseDestinationUrl } from './export-destination.ts';
-import { findRunsToFinish, finishRun, findSchedule, type ScheduleRecord } from './schedules.repository.ts';
+import { findRunsToFinish, finishRun, type ScheduleRecord } from './schedules.repository.ts';
 import { destinationSecrets } from './schedules.service.ts';
 
 /**
@@ -66,7 +66,7 @@ export async function finishScheduledRuns(ctx: AppContext): Promise<number> {
       await finishRun(ctx.db, run.app_id, run.export_id, { delivery: 'none', asOfSeq });
       continue;
     }
-    const folder = (await ctx.db.selectFrom('export_schedule_runs').select('destination_prefix').where('export_id', '=', run.export_id).executeTakeFirst())?.destination_prefix ?? run.export_id;
+    const folder = run.destination_prefix ?? run.export_id;
     try {
       await deliver(ctx, schedule, record, folder);
       await finishRun(ctx.db, run.app_id, run.export_id, { delivery: 'delivered', asOfSeq });
@@ -120,4 +120,3 @@ export async function testDestination(ctx: AppContext, schedule: ScheduleRecord)
   }
 }
 
-export { findSchedule };

@@ -138,11 +138,11 @@ export async function listRuns(db: Db, appId: string, scheduleId: string, limit 
 }
 
 /** Runs whose export has ended and whose delivery is still to do, oldest first (any application: the delivery job's own scan). */
-export async function findRunsToFinish(db: Db, limit = 20): Promise<{ export_id: string; schedule_id: string; app_id: string; export_status: string }[]> {
+export async function findRunsToFinish(db: Db, limit = 20): Promise<{ export_id: string; schedule_id: string; app_id: string; destination_prefix: string | null; export_status: string }[]> {
   return db
     .selectFrom('export_schedule_runs as r')
     .innerJoin('exports as e', 'e.id', 'r.export_id')
-    .select(['r.export_id', 'r.schedule_id', 'r.app_id', 'e.status as export_status'])
+    .select(['r.export_id', 'r.schedule_id', 'r.app_id', 'r.destination_prefix', 'e.status as export_status'])
     .where('r.delivery', '=', 'pending')
     .where('e.status', 'not in', ['queued', 'running'])
     .orderBy('r.created_at', 'asc')
