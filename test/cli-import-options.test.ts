@@ -63,8 +63,10 @@ describe('roster import, as capable as the console (issue 20)', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/fixes on offer: country_alpha2 2 row\(s\), phone_national 2 row\(s\)/);
     expect(run.stdout).toMatch(/^Not started\. Import .* was discarded/);
-    const { rows } = await client.query(`SELECT status FROM ${schema}.imports WHERE app_id = $1`, [appId]);
-    expect(rows.map((row) => row.status)).toEqual(['cancelled']);
+    const { rows } = await client.query(`SELECT id, status, error->>'code' AS code, file_deleted_at IS NOT NULL AS file_deleted FROM ${schema}.imports WHERE app_id = $1`, [appId]);
+    expect(rows.map((row) => [row.status, row.code, row.file_deleted])).toEqual([['cancelled', 'discarded', true]]);
+    const audit = await client.query(`SELECT action FROM ${schema}.audit_logs WHERE target_id = $1 ORDER BY id`, [rows[0].id]);
+    expect(audit.rows.map((row) => row.action)).toEqual(['import.created', 'import.discarded']);
   });
 
   it('applies --accept-fixes all on the xlsx', async () => {

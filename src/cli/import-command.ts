@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
 import type { ImportView } from '../features/imports/imports.schemas.ts';
-import { cancelImport, createImport, getImport, startImport } from '../features/imports/imports.service.ts';
+import { createImport, getImport, startImport } from '../features/imports/imports.service.ts';
+import { discardImport } from '../features/imports/discard-import.service.ts';
 import { type ImportMode, importModes } from '../features/users/index.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
 import { acceptImportFixes, setImportMapping } from '../features/imports/mapping/migration.service.ts';
@@ -88,8 +89,8 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
 
   terminal.note(previewProse(preview));
   if (!options.yes && !(await terminal.confirm(`Apply ${preview.valid_rows.toLocaleString('en-US')} valid row(s) to the application "${app.name}"?`))) {
-    // Declined: nothing is left behind ready to start by mistake.
-    const discarded = await cancelImport(ctx, actor, preview.id);
+    // Declined: nothing is left behind ready to start by mistake, and the file goes now (docs/imports.md#discard).
+    const discarded = await discardImport(ctx, actor, preview.id);
     terminal.result({ error: { code: 'not_confirmed', message: 'Not started; the import was discarded' }, import: discarded }, `Not started. Import ${preview.id} was discarded.`);
     return 1;
   }

@@ -19,6 +19,7 @@ export const auditActions = [
   'import.completed',
   'import.failed',
   'import.cancelled',
+  'import.discarded',
   'import.mapping_changed',
   'import.fixes_accepted',
   'import.options_changed',

@@ -6,7 +6,7 @@ import type { AppContext } from '../../context.ts';
 import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
 import type { ImportFileError, ImportStatus } from './imports.tables.ts';
 
-export type ImportAuditAction = 'import.created' | 'import.started' | 'import.completed' | 'import.failed' | 'import.cancelled' | 'import.file_deleted' | 'import.revert_requested' | 'import.reverted';
+export type ImportAuditAction = 'import.created' | 'import.started' | 'import.completed' | 'import.failed' | 'import.cancelled' | 'import.discarded' | 'import.file_deleted' | 'import.revert_requested' | 'import.reverted';
 
 /** The counts every import audit entry carries, so the trail alone tells what an import did. */
 export function importCounts(record: Pick<ImportRecord, 'total_rows' | 'valid_rows' | 'invalid_rows' | 'to_create' | 'to_update' | 'preview_unchanged' | 'processed_rows' | 'created' | 'updated' | 'run_unchanged' | 'skipped' | 'failed'>) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import type { Role } from '../../db/schema.ts';
 import { csvText, getImportView, importsUrl, previewOf, previewRows, startAndFinish, templateHeader, uploadCsv, usersOf, waitForImport } from '../../../test/support/imports.ts';
+import { settledImport } from '../../../test/support/import-mapping.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;
@@ -158,6 +159,46 @@ describe('running an import', () => {
     expect((await auditActions(ready.id)).map((entry) => entry.action)).toEqual(['import.created', 'import.cancelled']);
   });
 
+  it('discards a previewed import (issue 20): ends cancelled with code discarded, audited, its file and rows deleted at once', async () => {
+    const tenant = await createTestTenant(roster.ctx);
+    const ready = await previewOf(roster, tenant, sample);
+    const { storage_key } = await roster.ctx.db.selectFrom('imports').select('storage_key').where('id', '=', ready.id).executeTakeFirstOrThrow();
+    expect(await roster.ctx.storage.stat(storage_key)).not.toBeNull();
+    const discard = await roster.app.inject({ method: 'POST', url: importsUrl(tenant, `/${ready.id}/discard`), headers: tenant.operators.COMPLIANCE_OFFICER.auth });
+    expect(discard.statusCode).toBe(200);
+    expect(discard.json()).toMatchObject({ status: 'cancelled', processed_rows: 0, error: { code: 'discarded' } });
+    expect(discard.json().finished_at).not.toBeNull();
+    expect(await roster.ctx.storage.stat(storage_key)).toBeNull();
+    const staged = await roster.ctx.db.selectFrom('import_rows').select('row').where('import_id', '=', ready.id).execute();
+    expect(staged).toEqual([]);
+    const rows = await roster.app.inject({ method: 'GET', url: importsUrl(tenant, `/${ready.id}/rows`), headers: tenant.operators.ADMIN.auth });
+    expect(rows.statusCode).toBe(410);
+    const entries = await auditActions(ready.id);
+    expect(entries.map((entry) => entry.action)).toEqual(['import.created', 'import.discarded']);
+    expect(entries[1]).toMatchObject({ actor_id: tenant.operators.COMPLIANCE_OFFICER.id });
+    expect(entries[1]!.details).toMatchObject({ discarded_while: 'ready', valid_rows: 2, invalid_rows: 1 });
+    for (const action of ['start', 'discard']) {
+      const again = await roster.app.inject({ method: 'POST', url: importsUrl(tenant, `/${ready.id}/${action}`), headers: tenant.operators.ADMIN.auth });
+      expect([action, again.statusCode, again.json().error.code]).toEqual([action, 409, 'invalid_state']);
+    }
+    expect(await usersOf(roster, tenant)).toEqual([]);
+  });
+
+  it('discards an import waiting for its mapping, and refuses one that ran (409, cancel is for running work)', async () => {
+    const waiting = await settledImport(roster, tenant, 'Customer,Mail\nc-1,c@example.com\n');
+    expect(waiting.status).toBe('needs_mapping');
+    const discard = await roster.app.inject({ method: 'POST', url: importsUrl(tenant, `/${waiting.id}/discard`), headers: tenant.operators.ADMIN.auth });
+    expect(discard.statusCode).toBe(200);
+    expect((await auditActions(waiting.id)).at(-1)!.details).toMatchObject({ discarded_while: 'needs_mapping' });
+
+    const own = await createTestTenant(roster.ctx);
+    const ran = await previewOf(roster, own, sample);
+    await startAndFinish(roster, own, ran.id);
+    const late = await roster.app.inject({ method: 'POST', url: importsUrl(own, `/${ran.id}/discard`), headers: own.operators.ADMIN.auth });
+    expect(late.statusCode).toBe(409);
+    expect((await getImportView(roster, own, ran.id)).status).toBe('completed');
+  });
+
   it('records import.failed for a file that cannot be read', async () => {
     const response = await uploadCsv(roster, tenant, 'vendor_data,display_name\nq-1,"never closed\n');
     const failed = await waitForImport(roster, tenant, response.json().id, ['failed']);
@@ -197,6 +238,7 @@ describe('roles and tenancy', () => {
     ['GET', `/api/console/apps/${appId}/imports/${importId}/errors.csv`],
     ['POST', `/api/console/apps/${appId}/imports/${importId}/start`],
     ['POST', `/api/console/apps/${appId}/imports/${importId}/cancel`],
+    ['POST', `/api/console/apps/${appId}/imports/${importId}/discard`],
   ];
 
   it('answers 403 forbidden_role to DEVELOPER and READER on every import endpoint', async () => {

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.ts';
 import { invalid } from '../../http/errors.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
 import { templateCsv } from './import-files.ts';
+import { discardImport } from './discard-import.service.ts';
 import { previewRevert, requestRevert, revertConflictsReport } from './revert/import-revert.service.ts';
 import { registerMigrationRoutes } from './mapping/migration.routes.ts';
 import {
@@ -171,6 +172,15 @@ export async function registerImportRoutes(scope: FastifyInstance, ctx: AppConte
     '/api/console/apps/:app_id/imports/:id/cancel',
     { onRequest, schema: { tags, security, summary: 'Cancel an import that has not finished (a run stops between chunks)', params: importParams, response: { 202: importSchema, ...errors } } },
     async (request, reply) => reply.status(202).send(await cancelImport(ctx, await importActor(request, request.params.app_id), request.params.id)),
+  );
+
+  app.post(
+    '/api/console/apps/:app_id/imports/:id/discard',
+    {
+      onRequest,
+      schema: { tags, security, summary: 'Discard a previewed import that was never started (ready or needs_mapping): it ends cancelled (error discarded), its file and staged rows are deleted now', params: importParams, response: { 200: importSchema, ...errors } },
+    },
+    async (request) => discardImport(ctx, await importActor(request, request.params.app_id), request.params.id),
   );
 }
 

@@ -222,7 +222,9 @@ export async function cancelImport(ctx: AppContext, actor: ImportActor, importId
 
 function assertRowsAvailable(record: ImportRecord): void {
   if (record.status === 'validating') throw conflict('invalid_state', 'The import is still validating; its rows appear once it is ready');
-  if (record.file_deleted_at) throw new AppError(410, 'rows_expired', 'The rows of this import have passed their retention period');
+  if (record.file_deleted_at) {
+    throw new AppError(410, 'rows_expired', record.error?.code === 'discarded' ? 'This import was discarded: its file and rows are deleted' : 'The rows of this import have passed their retention period');
+  }
 }
 
 export async function listImportRows(ctx: AppContext, appId: string, importId: string, query: { only?: RowFilter; offset: number; limit: number }) {

@@ -26,6 +26,7 @@ const knownActions = [
   'import.completed',
   'import.failed',
   'import.cancelled',
+  'import.discarded',
   'export.requested',
   'export.completed',
   'export.failed',
