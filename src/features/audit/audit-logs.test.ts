@@ -2,7 +2,7 @@ import type { AuditAction } from '../../shared/audit-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { createApplication } from '../auth/tenancy.service.ts';
-import { type AuditEntry, encodeAuditCursor, recordAudit } from './audit.service.ts';
+import { type AuditEntry, auditCursor, recordAudit } from './audit.service.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;
@@ -134,14 +134,19 @@ describe('the audit log API', () => {
     expect(second.next).toBeNull();
   });
 
-  it('answers 400 invalid_parameter to a malformed time, limit, cursor or application id', async () => {
-    for (const query of ['?since=yesterday', '?until=2020-13-45', '?limit=0', '?limit=201', '?limit=ten', '?cursor=not-a-cursor', `?cursor=${Buffer.from('a:x').toString('base64url')}`]) {
+  it('answers 400 invalid_parameter to a malformed time or limit, 400 invalid_cursor to a cursor it did not give out, 404 to an unknown application', async () => {
+    for (const query of ['?since=yesterday', '?until=2020-13-45', '?limit=0', '?limit=201', '?limit=ten']) {
       const response = await auditLogs(query);
       expect(response.statusCode, query).toBe(400);
       expect(response.json().error.code, query).toBe('invalid_parameter');
     }
+    for (const query of ['?cursor=not-a-cursor', `?cursor=${Buffer.from('a:x').toString('base64url')}`, `?cursor=${Buffer.from('["audit log",{"id":-1}]').toString('base64url')}`]) {
+      const response = await auditLogs(query);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json().error.code, query).toBe('invalid_cursor');
+    }
     expect((await auditLogs('?app_id=not-an-app')).statusCode).toBe(404);
-    expect((await auditLogs(`?cursor=${encodeAuditCursor(1)}`)).json().results).toEqual([]);
+    expect((await auditLogs(`?cursor=${auditCursor.encode({ id: 1 })}`)).json().results).toEqual([]);
   });
 
   it('is closed to DEVELOPER and READER', async () => {

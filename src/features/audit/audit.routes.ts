@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { badRequest } from '../../http/errors.ts';
 import { instantString, parseInstant } from '../../platform/validation/instants.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
 import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { decodeAuditCursor, listAuditLogs } from './audit.service.ts';
+import { auditCursor, listAuditLogs } from './audit.service.ts';
 
 /** A time without a zone is read as UTC, so the answer does not depend on the server's zone (platform/validation). */
 const parseTimestamp = parseInstant;
@@ -65,8 +64,7 @@ export async function registerAuditRoutes(scope: FastifyInstance, ctx: AppContex
       const operator = operatorOf(request);
       authorize(operator, 'audit.read');
       const query = request.query;
-      const beforeId = query.cursor === undefined ? undefined : decodeAuditCursor(query.cursor);
-      if (beforeId === null) throw badRequest('invalid_parameter', 'cursor: is not a cursor this list gave out');
+      const beforeId = query.cursor === undefined ? undefined : auditCursor.decode(query.cursor).id;
       // Another organization's application is not found, as everywhere else.
       const appId = query.app_id === undefined ? undefined : (await loadOwnedApp(ctx, operator, query.app_id)).id;
       const actions = query.action === undefined ? [] : Array.isArray(query.action) ? query.action : [query.action];

@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import type { Database } from '../../db/schema.ts';
 import { type AuditLogFilters, findAuditLogs } from './audit.repository.ts';
 
@@ -36,14 +38,7 @@ function childrenOf(row: { action: string; target_type: string | null; target_id
 }
 
 /** The cursor is opaque to clients; inside it is the id of the last entry they saw. */
-export function encodeAuditCursor(id: number | string): string {
-  return Buffer.from(`a:${id}`).toString('base64url');
-}
-
-export function decodeAuditCursor(cursor: string): number | null {
-  const match = /^a:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return match ? Number(match[1]) : null;
-}
+export const auditCursor = cursorCodec('audit log', z.object({ id: cursorParts.serial }));
 
 /** Lists the operator's organization's audit trail; the organization comes from the caller, never the query. */
 export async function listAuditLogs(db: Kysely<Database>, orgId: string, filters: AuditLogFilters): Promise<{ results: AuditLogView[]; next: string | null }> {
@@ -63,5 +58,5 @@ export async function listAuditLogs(db: Kysely<Database>, orgId: string, filters
     }),
   );
   const last = results.at(-1);
-  return { results, next: page.more && last ? encodeAuditCursor(last.id) : null };
+  return { results, next: page.more && last ? auditCursor.encode({ id: Number(last.id) }) : null };
 }

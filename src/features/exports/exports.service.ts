@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { AppError, badRequest, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
+import { cursorCodec, cursorParts } from '../../http/cursor.ts';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
 import { recordAudit, systemActor } from '../audit/audit.service.ts';
 import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
@@ -93,23 +95,15 @@ export async function listExportsPage(
 ): Promise<{ results: ExportRecord[]; next: string | null }> {
   const app = await loadOwnedApp(ctx, operator, appId);
   authorize(operator, 'exports.request');
-  const beforeSeq = page.cursor === undefined ? undefined : decodeExportCursor(page.cursor);
+  const beforeSeq = page.cursor === undefined ? undefined : exportCursor.decode(page.cursor).seq;
   const rows = await listExports(ctx.db, app.id, { beforeSeq, limit: page.limit + 1 });
   const results = rows.slice(0, page.limit);
-  const next = rows.length > page.limit ? encodeExportCursor(results[results.length - 1].seq) : null;
+  const next = rows.length > page.limit ? exportCursor.encode({ seq: results[results.length - 1].seq }) : null;
   return { results, next };
 }
 
-function encodeExportCursor(seq: number): string {
-  return Buffer.from(`e${seq}`, 'utf8').toString('base64url');
-}
-
-function decodeExportCursor(cursor: string): number {
-  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^e(\d{1,15})$/.exec(text);
-  if (!match) throw badRequest('invalid_cursor', 'cursor is not a value this list returned as `next`; start again without it');
-  return Number(match[1]);
-}
+/** Exports page newest first by their sequence number. */
+const exportCursor = cursorCodec('exports', z.object({ seq: cursorParts.serial }));
 
 /**
  * The download link is shown to whoever could have asked for the same columns: a restricted role

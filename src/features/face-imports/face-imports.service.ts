@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.ts';
+import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { AppError, badRequest, conflict, notFound, tooLarge } from '../../http/errors.ts';
 import { transition } from '../../platform/operations/index.ts';
 import { StorageTooLargeError } from '../../platform/storage/storage.ts';
@@ -98,18 +100,15 @@ export async function cancelFaceImport(ctx: AppContext, actor: FaceImportActor, 
 }
 
 export async function listFaceImports(ctx: AppContext, appId: string, pageSize: number, cursor?: string): Promise<{ results: FaceImportView[]; next: string | null }> {
-  const beforeSeq = cursor === undefined ? undefined : decodeCursor(cursor);
+  const beforeSeq = cursor === undefined ? undefined : faceImportCursor.decode(cursor).seq;
   const rows = await listFaceImportsPage(ctx.db, appId, pageSize + 1, beforeSeq);
   const page = rows.slice(0, pageSize);
-  const next = rows.length > pageSize ? Buffer.from(`f:${page.at(-1)!.seq}`).toString('base64url') : null;
+  const next = rows.length > pageSize ? faceImportCursor.encode({ seq: page.at(-1)!.seq }) : null;
   return { results: page.map(toFaceImportView), next };
 }
 
-function decodeCursor(cursor: string): number {
-  const match = /^f:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw badRequest('invalid_cursor', 'The cursor is not one this list gave out');
-  return Number(match[1]);
-}
+/** Face imports page newest first by their sequence number. */
+const faceImportCursor = cursorCodec('face imports', z.object({ seq: cursorParts.serial }));
 
 export const reportColumns = ['entry', 'file', 'vendor_data', 'outcome', 'reason', 'face_id'] as const;
 

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.ts';
+import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { AppError, badRequest, conflict, invalid, notFound, tooLarge } from '../../http/errors.ts';
 import type { ImportMode } from '../users/index.ts';
 import { validateNote, validationError } from '../users/user-input.ts';
@@ -21,7 +23,6 @@ import type { ImportStatus } from './imports.tables.ts';
 import type { CellFix } from './mapping/row-fixes.ts';
 import { runImportJob } from './run/run-import.job.ts';
 import { validateImportJob } from './validation/validate-import.job.ts';
-import { isWithinCalendar } from '../../platform/validation/instants.ts';
 import { boundPreviewPage } from './validation/preview-limits.ts';
 import { importWriteModes, writeOptionColumns, type WriteOptions } from './write-options.ts';
 
@@ -110,25 +111,16 @@ function formatBytes(bytes: number): string {
 }
 
 export async function listImports(ctx: AppContext, appId: string, pageSize: number, cursor?: string): Promise<{ results: ImportView[]; next: string | null }> {
-  const before = cursor === undefined ? undefined : decodeCursor(cursor);
+  const before = cursor === undefined ? undefined : importCursor.decode(cursor);
   const rows = await listImportsPage(ctx.db, appId, pageSize + 1, before);
   const page = rows.slice(0, pageSize);
   const last = page.at(-1);
-  const next = rows.length > pageSize && last ? Buffer.from(JSON.stringify([last.created_at.toISOString(), last.id])).toString('base64url') : null;
+  const next = rows.length > pageSize && last ? importCursor.encode({ createdAt: last.created_at.toISOString(), id: last.id }) : null;
   return { results: page.map(toImportView), next };
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    // A date PostgreSQL cannot read back (year -271821) is a bad cursor, not a failed query.
-    if (typeof createdAt === 'string' && isWithinCalendar(date) && typeof id === 'string' && isUuid(id)) return { createdAt: date, id };
-  } catch {
-    // Reported below.
-  }
-  throw badRequest('invalid_cursor', 'The cursor is not one this list gave out');
-}
+/** Imports page newest first by (created_at, id). */
+const importCursor = cursorCodec('imports', z.object({ createdAt: cursorParts.instant, id: cursorParts.id }));
 
 /**
  * Moves a ready import to queued and hands it to a worker. Only a ready import can start. The status

@@ -1,8 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
-import { badRequest } from '../../http/errors.ts';
-import { isUuid } from '../auth/auth.hooks.ts';
+import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { type UserFilters, userFilterWhere } from './users.filters.ts';
 import type { UserRow } from './users.schemas.ts';
 
@@ -49,37 +48,26 @@ const expressions: Record<UserSortKey, { value: RawBuilder<unknown>; text: RawBu
   name: { value: sql`COALESCE(users.display_name, users.full_name)`, text: sql<string>`COALESCE(users.display_name, users.full_name)`, type: 'text', nullable: true },
 };
 
-interface SortCursor {
-  sort: string;
-  /** null: the last row had no value for the key. */
-  value: string | null;
-  id: string;
-}
-
 const sortName = (sort: UserSort) => `${sort.descending ? '-' : ''}${sort.key}`;
 
-export function encodeSortCursor(cursor: SortCursor): string {
-  return Buffer.from(JSON.stringify(['s', cursor.sort, cursor.value, cursor.id]), 'utf8').toString('base64url');
-}
+/** The last row's key as PostgreSQL text (null: it had none) and its id; a cursor of one sort never passes for another's. */
+const sortCursors = new Map(
+  userSortKeys.flatMap((key) =>
+    [false, true].map((descending) => {
+      const name = sortName({ key, descending });
+      const value = z
+        .string()
+        .refine((text) => !text.includes('\u0000') && (expressions[key].type !== 'timestamptz' || !Number.isNaN(Date.parse(text))))
+        .nullable();
+      return [name, cursorCodec(`users sorted by ${name}`, z.object({ value, id: cursorParts.id }))] as const;
+    }),
+  ),
+);
 
-export function decodeSortCursor(text: string, sort: UserSort): SortCursor {
-  const invalidCursor = () => badRequest('invalid_cursor', 'cursor is not a value this list returned as `next` for this sort; start again without it');
-  if (text.length > 12_000 || !/^[A-Za-z0-9_-]+$/.test(text)) throw invalidCursor();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== 's' || parsed[1] !== sortName(sort)) throw invalidCursor();
-  const [, , value, id] = parsed as unknown[];
-  if ((value !== null && typeof value !== 'string') || typeof id !== 'string' || !isUuid(id)) throw invalidCursor();
-  if (typeof value === 'string' && (value.includes('\u0000') || (expressions[sort.key].type === 'timestamptz' && Number.isNaN(Date.parse(value))))) throw invalidCursor();
-  return { sort: sortName(sort), value, id };
-}
+const sortCursor = (sort: UserSort) => sortCursors.get(sortName(sort))!;
 
 /** Rows strictly after the cursor in (value IS NULL, value ±, id ±) order. */
-function afterCursor(sort: UserSort, cursor: SortCursor): RawBuilder<boolean> {
+function afterCursor(sort: UserSort, cursor: { value: string | null; id: string }): RawBuilder<boolean> {
   const { value, type, nullable } = expressions[sort.key];
   const idOp = sql.raw(sort.descending ? '<' : '>');
   // A row comparison the (app_id, key, id) index can start from.
@@ -96,7 +84,7 @@ export interface SortedUserPage {
 
 /** One page of an application's users in the chosen order. */
 export async function listUsersSorted(db: Kysely<Database>, appId: string, filters: UserFilters, sort: UserSort, pageSize: number, cursorText?: string): Promise<SortedUserPage> {
-  const cursor = cursorText ? decodeSortCursor(cursorText, sort) : undefined;
+  const cursor = cursorText ? sortCursor(sort).decode(cursorText) : undefined;
   const { value, text, nullable } = expressions[sort.key];
   const direction = sql.raw(sort.descending ? 'DESC' : 'ASC');
   let query = db
@@ -115,5 +103,5 @@ export async function listUsersSorted(db: Kysely<Database>, appId: string, filte
   if (rows.length <= pageSize) return { rows, next: null };
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
-  return { rows: page, next: encodeSortCursor({ sort: sortName(sort), value: last.sort_value, id: last.didit_internal_id }) };
+  return { rows: page, next: sortCursor(sort).encode({ value: last.sort_value, id: last.didit_internal_id }) };
 }

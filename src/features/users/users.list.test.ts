@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { encodeUserCursor } from './user-cursor.ts';
+import { userCursor } from './user-cursor.ts';
 import { createdUser, errorOf, usersApi } from '../../../test/support/users.ts';
 
 let roster: TestRoster;
@@ -115,7 +115,7 @@ describe('GET /v3/users/ paging', () => {
       Buffer.from('[1,2]').toString('base64url'),
       Buffer.from('["2026-02-30T00:00:00.000000Z","00000000-0000-0000-0000-000000000000"]').toString('base64url'),
       Buffer.from('["0000-01-01T00:00:00.000000Z","00000000-0000-0000-0000-000000000000"]').toString('base64url'),
-      encodeUserCursor({ createdAt: '2026-01-01T00:00:00.000000Z', id: "x' OR 1=1 --" }),
+      userCursor.encode({ createdAt: '2026-01-01T00:00:00.000000Z', id: "x' OR 1=1 --" }),
       'A'.repeat(5000),
     ];
     for (const cursor of forged) {

@@ -6,7 +6,7 @@ import { isUuid } from '../auth/auth.hooks.ts';
 import type { Principal } from '../auth/principal.ts';
 import { faceKeysOfUsers } from './faces.repository.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';
-import { decodeUserCursor, encodeUserCursor } from './user-cursor.ts';
+import { userCursor } from './user-cursor.ts';
 import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
 import { defaultUserStatus, frozenOnceVerifiedFields } from '../../shared/user-catalogue.ts';
 import { diffApiWrite } from './user-diff.ts';
@@ -110,12 +110,12 @@ export interface UserPage {
 }
 
 export async function listUsers(ctx: AppContext, appId: string, filters: UserFilters, pageSize: number, cursor?: string): Promise<UserPage> {
-  const after = cursor === undefined || cursor === '' ? undefined : decodeUserCursor(cursor);
+  const after = cursor === undefined || cursor === '' ? undefined : userCursor.decode(cursor);
   const rows = await listUserRows(ctx.db, appId, filters, pageSize, after);
   if (rows.length <= pageSize) return { rows, next: null };
   const page = rows.slice(0, pageSize);
   const last = page[page.length - 1];
-  return { rows: page, next: encodeUserCursor({ createdAt: last.cursor_created_at, id: last.didit_internal_id }) };
+  return { rows: page, next: userCursor.encode({ createdAt: last.cursor_created_at, id: last.didit_internal_id }) };
 }
 
 /** A created user's field left at its empty default: not a change worth listing. */

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
-import { badRequest, notFound } from '../../http/errors.ts';
+import { cursorCodec, cursorParts } from '../../http/cursor.ts';
+import { notFound } from '../../http/errors.ts';
 import { transition } from '../../platform/operations/index.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
@@ -15,16 +17,8 @@ import type { DeliveryStatus } from './webhooks.tables.ts';
  */
 export const LOG_RETENTION_DAYS = 30;
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime())) throw badRequest('invalid_cursor', 'cursor is not a value this list returned as `next`; start again without it');
-  return { createdAt, id };
-}
+/** Deliveries page newest first by (created_at, id). */
+const deliveryCursor = cursorCodec('webhook deliveries', z.object({ createdAt: cursorParts.instant, id: cursorParts.id }));
 
 export async function listDeliveries(ctx: AppContext, operator: OperatorPrincipal, appId: string, endpointId: string, query: { status?: DeliveryStatus; event_type?: string; cursor?: string; limit: number }) {
   const { endpoint } = await ownedEndpoint(ctx, operator, appId, endpointId);
@@ -36,7 +30,7 @@ export async function listDeliveries(ctx: AppContext, operator: OperatorPrincipa
   if (query.status) select = select.where('status', '=', query.status);
   if (query.event_type) select = select.where('event_type', '=', query.event_type);
   if (query.cursor) {
-    const after = decodeCursor(query.cursor);
+    const after = deliveryCursor.decode(query.cursor);
     select = select.where(sql<boolean>`(created_at, id) < (${after.createdAt}, ${after.id}::uuid)`);
   }
   const rows = await select.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).execute();
@@ -58,7 +52,7 @@ export async function listDeliveries(ctx: AppContext, operator: OperatorPrincipa
       delivered_at: row.delivered_at?.toISOString() ?? null,
       attempts: attempts.filter((attempt) => attempt.delivery_id === row.id).map(({ delivery_id: _id, attempted_at, ...attempt }) => ({ ...attempt, attempted_at: attempted_at.toISOString() })),
     })),
-    next: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    next: rows.length > query.limit && last ? deliveryCursor.encode({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
   };
 }
 
