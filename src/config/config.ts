@@ -81,6 +81,10 @@ export const configSchema = z.object({
   EXPORT_LINK_TTL: duration('24h'),
   /** How long the change feed keeps a change (docs/change-feed.md); an older cursor answers 410 cursor_expired. */
   CHANGE_FEED_RETENTION: duration('90d'),
+  /** How long an erasure with legal_hold keeps the held record (docs/privacy.md#legal-hold). */
+  LEGAL_HOLD_YEARS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(100).default(5),
+  /** Entries an erasure rewrites per transaction (tests make it small to stop an erasure midway). */
+  ERASURE_BATCH_ROWS: z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'must be 1 or more').max(100_000).default(1_000),
   IMPORT_MAX_BYTES: byteSize('256MB'),
   /** An export's part stays under this size; a larger export is written as several parts (docs/warehouse.md). */
   EXPORT_PART_BYTES: byteSize('256MB'),

@@ -6,6 +6,7 @@ import type { BulkActionTables } from '../features/users/bulk/bulk-actions.table
 import type { ExportScheduleTables } from '../features/export-schedules/schedules.tables.ts';
 import type { WebhookTables } from '../features/webhooks/webhooks.tables.ts';
 import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
+import type { ErasureTables } from '../features/erasure/erasure.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -27,6 +28,8 @@ export interface ApplicationsTable {
   org_id: string;
   name: string;
   created_at: Generated<Date>;
+  /** Retention per category in seconds, null = keep (2026-12-08T0050-erasure; docs/privacy.md#retention). */
+  retention: ColumnType<Record<string, number | null>, string | undefined, string>;
 }
 
 export interface OperatorsTable {
@@ -159,4 +162,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables, ExportScheduleTables, WebhookTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables, ExportScheduleTables, WebhookTables, ErasureTables {}

@@ -11,8 +11,9 @@ import { usersFeature } from './users/index.ts';
 import { overviewFeature } from './overview/index.ts';
 import { upkeepFeature } from './upkeep/index.ts';
 import { webhooksFeature } from './webhooks/index.ts';
+import { erasureFeature } from './erasure/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature, webhooksFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature, webhooksFeature, erasureFeature];
 
 /** Every kind of long-running work, for the one sweeper (docs/operations.md). */
 export const operationUpkeeps = features.flatMap((feature) => feature.operations ?? []);

@@ -10,6 +10,7 @@ export const auditActions = [
   'user.status_changed',
   'user.deleted',
   'user.session_recorded',
+  'user.erased',
   'face.uploaded',
   'users.bulk_requested',
   'users.bulk_completed',
@@ -66,6 +67,14 @@ export const auditActions = [
   'token.revoked',
   'api_key.created',
   'api_key.revoked',
+  // Privacy: erasure and its held record, retention (docs/privacy.md).
+  'erasure.requested',
+  'erasure.completed',
+  'erasure.failed',
+  'erasure.held_record_read',
+  'erasure.held_record_purged',
+  'retention.applied',
+  'retention.changed',
   // Tenancy.
   'organization.created',
   'application.created',

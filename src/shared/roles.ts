@@ -32,6 +32,12 @@ export const policy = {
   'apikeys.manage': ['OWNER', 'ADMIN'],
   // Applications are the tenant boundary.
   'apps.manage': ['OWNER', 'ADMIN'],
+  // Erasure removes a person for good: those accountable for the data decide (docs/privacy.md#erasure).
+  'users.erase': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // The record kept under legal hold after an erasure: only the owners and compliance, each read with a reason.
+  'users.read_held_record': ['OWNER', 'COMPLIANCE_OFFICER'],
+  // How long each kind of data is kept is the application's administrators' decision.
+  'retention.manage': ['OWNER', 'ADMIN'],
   // A webhook sends every user change to a URL of the business's choosing: its administrators decide where.
   'webhooks.manage': ['OWNER', 'ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -2,6 +2,7 @@ import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ActorType, AuditAction } from '../../shared/audit-actions.ts';
 import type { Principal } from '../auth/principal.ts';
+import { eraseChanges, eraseInJson, likePatterns, type Needles } from '../../platform/erasure/erase-values.ts';
 
 /**
  * The only module that writes audit_logs (docs/architecture.md, "Audit"): `recordAudit` for one entry,
@@ -105,4 +106,49 @@ export function auditInsertQuery(select: Record<Exclude<AuditColumn, 'batch_id'>
     SELECT ${sql.join(selected.map((column) => select[column]))}
     ${select.from}
     RETURNING id`;
+}
+
+/**
+ * One batch of an erasure's pass over the organization's trail (docs/privacy.md#erasure), after entry
+ * `afterId`: entries about the user get the personal fields of their `changes` replaced by "[erased]";
+ * every entry about something other than a user (an export's search filter, an edited import row) gets
+ * any string naming the person replaced. The entries themselves stay: who did what, when. Answers the
+ * last id examined, how many entries were rewritten, and the imports the user's entries name.
+ */
+export async function eraseAuditBatch(
+  trx: Kysely<Database> | Transaction<Database>,
+  scope: { orgId: string; userId: string; needles: Needles; personalFields: readonly string[] },
+  afterId: number,
+  limit: number,
+): Promise<{ last: number | null; rewritten: number; importIds: string[] }> {
+  const patterns = likePatterns(scope.needles);
+  const { rows } = await sql<{ id: string; target_type: string | null; target_id: string | null; details: Record<string, unknown> }>`
+    SELECT id, target_type, target_id, details FROM audit_logs
+     WHERE org_id = ${scope.orgId}::uuid AND id > ${afterId}::bigint
+       AND ((target_type = 'user' AND target_id = ${scope.userId})
+            OR (target_type IS DISTINCT FROM 'user' AND cardinality(${patterns}::text[]) > 0 AND details::text ILIKE ANY(${patterns}::text[])))
+     ORDER BY id LIMIT ${limit}::int`.execute(trx);
+  let rewritten = 0;
+  const importIds = new Set<string>();
+  for (const row of rows) {
+    const aboutUser = row.target_type === 'user';
+    for (const key of ['import_id', 'revert_of']) if (aboutUser && typeof row.details[key] === 'string') importIds.add(row.details[key] as string);
+    const details = aboutUser ? { ...row.details, changes: eraseChanges(row.details.changes, scope.personalFields) } : row.details;
+    if (aboutUser && row.details.changes === undefined) delete details.changes;
+    const erased = eraseInJson(details, scope.needles);
+    if (JSON.stringify(erased) === JSON.stringify(row.details)) continue;
+    await sql`UPDATE audit_logs SET details = ${JSON.stringify(erased)}::jsonb WHERE id = ${row.id}::bigint`.execute(trx);
+    rewritten++;
+  }
+  return { last: rows.length === 0 ? null : Number(rows[rows.length - 1]!.id), rewritten, importIds: [...importIds] };
+}
+
+/** Every value a personal text field of the user held in the trail's `changes` (an email changed since, a former name). */
+export async function personalValuesInTrail(db: Kysely<Database> | Transaction<Database>, orgId: string, userId: string, fields: readonly string[]): Promise<string[]> {
+  const { rows } = await sql<{ value: string }>`
+    SELECT DISTINCT c.value->>side AS value
+      FROM audit_logs a, jsonb_each(CASE WHEN jsonb_typeof(a.details->'changes') = 'object' THEN a.details->'changes' ELSE '{}'::jsonb END) c, unnest(ARRAY['from', 'to']) side
+     WHERE a.target_id = ${userId} AND a.target_type = 'user' AND a.org_id = ${orgId}::uuid
+       AND c.key = ANY(${[...fields]}::text[]) AND jsonb_typeof(c.value->side) = 'string'`.execute(db);
+  return rows.map((row) => row.value);
 }

@@ -6,6 +6,8 @@ export {
   type AuditEntry,
   auditInsertQuery,
   auditInsertSql,
+  eraseAuditBatch,
+  personalValuesInTrail,
   onAudited,
   type AuditRowsSql,
   recordAudit,

@@ -31,3 +31,7 @@ export const authFeature: Feature = {
     await followApiKeyRevocations(ctx);
   },
 };
+
+// What other features' routes use to authenticate and authorize operators (docs/architecture.md).
+export { authorize, clientIp, isUuid, loadOwnedApp, operatorOf, requireOperator } from './auth.hooks.ts';
+export type { OperatorPrincipal } from './principal.ts';

@@ -17,6 +17,10 @@ const expected: Record<string, Role[]> = {
   'apps.manage': ['OWNER', 'ADMIN'],
   // docs/webhooks.md: where a webhook sends user changes is an administrator's decision.
   'webhooks.manage': ['OWNER', 'ADMIN'],
+  // docs/privacy.md (issue #23): erasure by those accountable for the data; the held record by OWNER and compliance only.
+  'users.erase': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  'users.read_held_record': ['OWNER', 'COMPLIANCE_OFFICER'],
+  'retention.manage': ['OWNER', 'ADMIN'],
 };
 
 describe('the role policy table', () => {
@@ -41,7 +45,7 @@ describe('the role policy table', () => {
   it('lists a role’s permissions in table order, as /me shows them', () => {
     expect(permissionsOf('READER')).toEqual(['users.read', 'exports.request']);
     expect(permissionsOf('OWNER')).toEqual(permissions);
-    expect(permissionsOf('COMPLIANCE_OFFICER')).toEqual(['users.read', 'users.write', 'imports.manage', 'exports.request', 'exports.personal_data', 'audit.read']);
+    expect(permissionsOf('COMPLIANCE_OFFICER')).toEqual(['users.read', 'users.write', 'imports.manage', 'exports.request', 'exports.personal_data', 'audit.read', 'users.erase', 'users.read_held_record']);
   });
 
   it('names the personal-data columns restricted roles never export', () => {

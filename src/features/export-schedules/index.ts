@@ -1,3 +1,4 @@
+import type { ErasableText } from '../../platform/erasure/erase-values.ts';
 import type { Feature } from '../feature.ts';
 import { scheduleTickJob } from './schedules.job.ts';
 import { registerScheduleRoutes } from './schedules.routes.ts';
@@ -8,3 +9,6 @@ export const exportSchedulesFeature: Feature = {
   routes: registerScheduleRoutes,
   jobs: [scheduleTickJob],
 };
+
+/** Free-text columns that may name a person, for an erasure (docs/privacy.md#erasure): a schedule's search filter. */
+export const exportSchedulesErasableText: ErasableText[] = [{ table: 'export_schedules', key: ['id'], columns: ['filters'], appScope: { column: 'app_id' } }];

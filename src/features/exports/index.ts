@@ -14,3 +14,5 @@ export const exportsFeature: Feature = {
 export { exportFiles, presentExport, requestExport } from './exports.service.ts';
 export { findExport, type ExportRecord } from './exports.repository.ts';
 export { parseExportFilters, resolveExportColumns, type ExportRequest } from './export-options.ts';
+// Erasure (docs/privacy.md#erasure): unexpired files holding the person are deleted; free text naming them.
+export { deleteExportFilesHolding, exportsErasableText, type ErasedPerson } from './export-erasure.ts';

@@ -15,3 +15,5 @@ export const importsFeature: Feature = {
 
 /** For a staging table rebuilt from the stored file: re-applies mappings, accepted fixes and cell edits (docs/vendor-migration.md). */
 export { importDecisions } from './staging/stage-plan.ts';
+// Erasure (docs/privacy.md#erasure): the person's staged rows, the files that held them, free text naming them.
+export { deleteImportFilesForErasure, eraseStagedRows, importsErasableText } from './import-erasure.ts';

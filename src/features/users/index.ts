@@ -88,3 +88,5 @@ export {
   type UserChangeInput,
 } from './user-changes.repository.ts';
 export type { Change } from './user-changes.service.ts';
+// Erasure (docs/privacy.md#erasure): the person's values, the user row's removal with `user.erased`, the feed's values.
+export { eraseUserChangesBatch, readErasureSubject, removeErasedUser, usersErasableText, type ErasureSubject, type RemovedUser } from './user-erasure.ts';

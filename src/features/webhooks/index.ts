@@ -27,3 +27,6 @@ onAudited(appEventTypes, async (db, entry) => {
   }
   await recordAppEvent(db, { appId: entry.appId, type, data });
 });
+
+// Erasure (docs/privacy.md#erasure): stored delivery bodies and attempt logs naming the person.
+export { eraseDeliveriesBatch } from './webhook-erasure.ts';
