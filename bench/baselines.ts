@@ -8,6 +8,8 @@
  *   user into a side table `(user_id uuid, import_id uuid, changes jsonb)` standing for the ledger.
  * - `plain`: the same COPY and merge into a plain table (bigserial key, unique (app_id, vendor_data),
  *   no other index) and no side table: the floor.
+ * - `staging`: only the COPY of the file into an unindexed, unlogged table of text columns (as
+ *   import_rows is unlogged): the preview's baseline (`IMPORT_BENCH_PREVIEW=1`).
  */
 import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -15,13 +17,14 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-export type BaselineKind = 'users-like' | 'plain';
+export type BaselineKind = 'users-like' | 'plain' | 'staging';
 
 /** Creates the baseline tables once, in the schema the bench uses. */
 export async function prepareBaselines(pool: pg.Pool): Promise<void> {
   await pool.query(`
     CREATE TABLE baseline_users (LIKE users INCLUDING ALL);
     CREATE TABLE baseline_ledger (user_id uuid NOT NULL, import_id uuid NOT NULL, changes jsonb NOT NULL);
+    CREATE UNLOGGED TABLE baseline_staging (${stagingColumns});
     CREATE TABLE baseline_plain (
       id bigserial PRIMARY KEY, app_id uuid NOT NULL, vendor_data text NOT NULL, display_name text, full_name text, email text,
       phone text, country text, status text NOT NULL, tags text[] NOT NULL, metadata jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(),
@@ -40,8 +43,12 @@ export async function runBaseline(kind: BaselineKind, url: string, schema: strin
   const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
   try {
-    await client.query(kind === 'plain' ? 'TRUNCATE baseline_plain' : 'TRUNCATE baseline_users, baseline_ledger');
+    await client.query(kind === 'plain' ? 'TRUNCATE baseline_plain' : kind === 'staging' ? 'TRUNCATE baseline_staging' : 'TRUNCATE baseline_users, baseline_ledger');
     const started = performance.now();
+    if (kind === 'staging') {
+      await pipeline(createReadStream(file), client.query(copyFrom('COPY baseline_staging FROM STDIN (FORMAT csv, HEADER true)')));
+      return performance.now() - started;
+    }
     await client.query('BEGIN');
     await client.query(`CREATE TEMP TABLE staging (${stagingColumns}) ON COMMIT DROP`);
     await pipeline(createReadStream(file), client.query(copyFrom('COPY staging FROM STDIN (FORMAT csv, HEADER true)')));

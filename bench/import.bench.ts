@@ -8,6 +8,8 @@
  *   IMPORT_BENCH_SIZES=100000 npm run bench:import          (sizes to run, comma-separated)
  *   IMPORT_BENCH_TRACE=1 npm run bench:import               (print status, rows and memory every 2 s)
  *   IMPORT_VALIDATION_THREADS=1 npm run bench:import        (fewer validation threads: less memory, slower preview)
+ *   IMPORT_BENCH_PREVIEW=1 npm run bench:import             (upload → ready only, against a COPY of the file into an
+ *                                                            unindexed staging table; prints the job's phases)
  *
  * Roster runs in this process on a free port (server and worker, as `roster start` does); the client
  * streams each file from disk with fetch and polls the import every 20 ms. Files have 1% invalid rows
@@ -35,6 +37,9 @@ import { ledgerBench, ledgerBenchArguments } from './import-ledger.bench-part.ts
 
 // Import ledger figures (issue #8): `-- --ledger-rows N [--ledger-only]`, see import-ledger.bench-part.ts.
 const ledgerArguments = ledgerBenchArguments(process.argv);
+const previewOnly = Boolean(process.env.IMPORT_BENCH_PREVIEW);
+/** The validate job's log line with its phases (validate-import.job.ts), one per preview. */
+const phaseLines: string[] = [];
 const sizes = ledgerArguments.only ? [] : (process.env.IMPORT_BENCH_SIZES ?? '100000,1000000').split(',').map((size) => Number(size.trim()));
 /** Peak RSS per phase, from a 20 ms sampler: the upload and preview, then the run. */
 const phasePeaks = { preview: 0, run: 0 };
@@ -76,6 +81,7 @@ async function importThroughApi(baseUrl: string, token: string, appId: string, f
   await poll(['ready']);
   const previewed = performance.now();
   phasePeaks.preview = takePeak();
+  if (previewOnly) return { uploadMs: uploaded - started, previewMs: previewed - uploaded, totalMs: previewed - started, view: {} };
   const start = await fetch(`${baseUrl}/api/console/apps/${appId}/imports/${id}/start`, { method: 'POST', headers: auth });
   if (start.status !== 202) throw new Error(`start: ${start.status} ${await start.text()}`);
   const view = await poll(['completed']);
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
     ROSTER_SECRET: randomBytes(24).toString('hex'),
   });
   const database = connectDatabase(databaseUrl, { schema });
-  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: process.env.IMPORT_BENCH_TRACE ? console.log : () => {}, warn: console.warn, error: console.error } });
+  const ctx = await createContext(config, database, { schema, maintenance: true, log: { info: (line: string) => (line.includes(': validated ') ? phaseLines.push(line) : process.env.IMPORT_BENCH_TRACE && console.log(line)), warn: console.warn, error: console.error } });
   await ctx.jobs.start(allJobs);
   await ctx.jobs.work(allJobs, ctx);
   const app = await buildApp(ctx);
@@ -124,6 +130,11 @@ async function main(): Promise<void> {
       await generateImportFile(file, rows);
       const mb = statSync(file).size / 1024 / 1024;
       const application = await createApplication(ctx.db, org.id, `Bench ${rows}`);
+      if (previewOnly) {
+        results.push(await previewLine(baseUrl, token, application.id, file, rows, mb, databaseUrl, schema));
+        rmSync(file, { force: true });
+        continue;
+      }
       const baselineMs = await runBaseline('users-like', databaseUrl, schema, application.id, file);
       const plainMs = await runBaseline('plain', databaseUrl, schema, application.id, file);
       const rssBefore = process.memoryUsage.rss();
@@ -140,7 +151,7 @@ async function main(): Promise<void> {
       results.push(line);
       rmSync(file, { force: true });
     }
-    if (ledgerArguments.rows > 0) {
+    if (ledgerArguments.rows > 0 && !previewOnly) {
       const operator = await ctx.db.selectFrom('operators').select('id').where('email', '=', email).executeTakeFirstOrThrow();
       const line = await ledgerBench({ ctx, baseUrl, token, orgId: org.id, operatorId: operator.id, workDir, upload: uploadImportFile }, ledgerArguments.rows, ledgerArguments.reps);
       console.log(line);
@@ -155,6 +166,19 @@ async function main(): Promise<void> {
     rmSync(workDir, { recursive: true, force: true });
   }
   await once(process, 'beforeExit').catch(() => {});
+}
+
+/** Upload → ready, beside a COPY of the same file into an unindexed staging table, with the job's phases. */
+async function previewLine(baseUrl: string, token: string, appId: string, file: string, rows: number, mb: number, databaseUrl: string, schema: string): Promise<string> {
+  const copyMs = await runBaseline('staging', databaseUrl, schema, appId, file);
+  takePeak();
+  const times = await importThroughApi(baseUrl, token, appId, file);
+  const line =
+    `${rows.toLocaleString('en')} rows (${mb.toFixed(1)} MB), load ${os.loadavg()[0]!.toFixed(1)}: upload → ready ${(times.totalMs / 1000).toFixed(2)} s ` +
+    `(upload ${(times.uploadMs / 1000).toFixed(2)} s, preview ${(times.previewMs / 1000).toFixed(2)} s) · COPY into staging ${(copyMs / 1000).toFixed(2)} s · ` +
+    `ratio ${(times.totalMs / copyMs).toFixed(2)}× · peak RSS ${(phasePeaks.preview / 1048576).toFixed(0)} MB\n  job: ${phaseLines.at(-1) ?? '(no phase line)'}`;
+  console.log(line);
+  return line;
 }
 
 runBench(main);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { type OpenFile, TableFileError, type TableHeader, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
+import { decodeRecordBatch } from './record-frames.ts';
+import { type OpenFile, TableFileError, type TableHeader, type TableItem, type TableReadOptions } from './table-reader.ts';
 
 /**
  * Reads an import file in a child process of its own, with its own heap limit, and hands its header
@@ -36,6 +37,8 @@ export interface IsolatedReadOptions extends Omit<TableReadOptions, 'localFile'>
   signal?: AbortSignal;
   /** Told what the child printed when it died, for the log. */
   onCrash?: (detail: string) => void;
+  /** Told how long copying the stored file to the private folder took (the preview's phases). */
+  onCopied?: (ms: number) => void;
 }
 
 export async function* readImportTableIsolated(open: OpenFile, opts: IsolatedReadOptions = {}): AsyncGenerator<TableItem> {
@@ -43,7 +46,9 @@ export async function* readImportTableIsolated(open: OpenFile, opts: IsolatedRea
   let child: ChildProcess | undefined;
   try {
     const file = path.join(folder, 'upload');
+    const copyStarted = performance.now();
     await pipeline(Readable.from(open()), createWriteStream(file, { mode: 0o600 }));
+    opts.onCopied?.(performance.now() - copyStarted);
     child = spawn(process.execPath, [`--max-old-space-size=${READER_HEAP_MB}`, childFile, file, opts.flatten ? JSON.stringify(opts.flatten) : ''], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
       // The parser needs no secret: only what Node and tsx look at.
@@ -67,12 +72,15 @@ async function* readFrom(child: ChildProcess, opts: IsolatedReadOptions): AsyncG
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let header: TableHeader | undefined;
-    for await (const [kind, value] of frames(child.stdio[RESULTS_FD] as Readable)) {
+    for await (const [kind, body] of frames(child.stdio[RESULTS_FD] as Readable)) {
+      if (kind === 'R') {
+        yield decodeRecordBatch(body);
+        continue;
+      }
+      const value: unknown = JSON.parse(body.toString('utf8'));
       if (kind === 'H') {
         header = value as TableHeader;
         yield header;
-      } else if (kind === 'R') {
-        yield value as TableRecord[];
       } else if (kind === 'E') {
         if (header) header.encoding = (value as { encoding: string | null }).encoding;
         return;
@@ -93,7 +101,7 @@ async function* readFrom(child: ChildProcess, opts: IsolatedReadOptions): AsyncG
 }
 
 /** The frames of the results pipe, as they come; ends when the pipe does (a frame cut short is dropped). */
-async function* frames(pipe: Readable): AsyncGenerator<[FrameKind, unknown]> {
+async function* frames(pipe: Readable): AsyncGenerator<[FrameKind, Buffer]> {
   // Chunks are joined once a whole frame is in: a large frame is copied once, not once per chunk.
   let parts: Buffer[] = [];
   let buffered = 0;
@@ -110,12 +118,12 @@ async function* frames(pipe: Readable): AsyncGenerator<[FrameKind, unknown]> {
         break;
       }
       const kind = String.fromCharCode(pending[0]!) as FrameKind;
-      const value: unknown = JSON.parse(pending.toString('utf8', 5, 5 + length));
+      const body = pending.subarray(5, 5 + length);
       pending = pending.subarray(5 + length);
       parts = pending.length > 0 ? [pending] : [];
       buffered = pending.length;
       needed = 5;
-      yield [kind, value];
+      yield [kind, body];
     }
   }
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Socket } from 'node:net';
 import { readImportTable, TableFileError, type TableItem } from './index.ts';
 import { type FrameKind, RESULTS_FD } from './isolated-reader.ts';
+import { encodeRecordBatch } from './record-frames.ts';
 
 /**
  * The process an import file is parsed in (isolated-reader.ts starts one per read). It reads the local
@@ -16,7 +17,10 @@ const results = new Socket({ fd: RESULTS_FD, readable: false, writable: true });
 results.on('error', () => process.exit(0));
 
 function frame(kind: FrameKind, value: unknown): Promise<void> {
-  const body = Buffer.from(JSON.stringify(value));
+  return frameBody(kind, Buffer.from(JSON.stringify(value)));
+}
+
+function frameBody(kind: FrameKind, body: Buffer): Promise<void> {
   const head = Buffer.alloc(5);
   head.writeUInt8(kind.charCodeAt(0), 0);
   head.writeUInt32BE(body.length, 1);
@@ -29,7 +33,7 @@ async function read(): Promise<void> {
   const flatten = flattenJson ? (JSON.parse(flattenJson) as string[]) : undefined;
   try {
     for await (const item of readImportTable(() => createReadStream(file!), { localFile: file!, ...(flatten ? { flatten } : {}) })) {
-      if (Array.isArray(item)) await frame('R', item);
+      if (Array.isArray(item)) await frameBody('R', encodeRecordBatch(item));
       else {
         header = item;
         await frame('H', { format: item.format, encoding: item.encoding, delimiter: item.delimiter, columns: item.columns });

@@ -23,6 +23,7 @@ import { rowsProcessed } from '../../../platform/metrics.ts';
 import { collapseWarnings } from './preview-limits.ts';
 import { RepeatedKeys } from './repeated-keys.ts';
 import { importWriteModes, removalWarnings } from '../write-options.ts';
+import { PreviewPhases } from './preview-phases.ts';
 
 export const VALIDATE_RETRY_LIMIT = 5;
 // A batch is a unit of work for a validation thread: this many rows, or fewer when cells are long.
@@ -69,18 +70,18 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
   if (!record || record.status !== 'validating') return;
   // Beats while it reads, however long a step takes; the sweeper reads it (docs/operations.md).
   const alive = keepAlive(ctx.db, importOperation, { id: importId });
+  const phases = new PreviewPhases();
   // Every batch looks its vendor_data up in users: with stale statistics each lookup scans the application.
   // The table-wide rule misses an application that grew by less than a tenth of the table since the last
   // ANALYZE (90,000 users beside 1,000,000: each 500-row lookup read all 90,000, 131 ms against 2 ms, and
   // a 100,000-row preview crawled for a minute under load), so the application's own size is checked too.
-  if (!(await refreshUserStatisticsIfStale(ctx.db))) await refreshUserStatisticsIfAppOutgrew(ctx.db, record.app_id, await countAppUsersUpTo(ctx.db, record.app_id));
-  const started = performance.now();
+  await phases.time('statistics', refreshStatistics(ctx, record.app_id));
   const client = await ctx.database.pool.connect();
   let clean = false;
   try {
-    await stageRows(ctx, client, record, job.signal);
+    await stageRows(ctx, client, record, job.signal, phases);
     clean = true;
-    ctx.log.info(`import ${importId}: validated ${record.file_bytes} bytes in ${Math.round(performance.now() - started)} ms`);
+    ctx.log.info(`import ${importId}: validated ${record.file_bytes} bytes: ${phases.summary()}`);
   } catch (error) {
     // Cancelled: nothing left to do. Interrupted (shutdown, job taken away): the job is retried and starts over.
     if (error instanceof ValidationStopped && !job.signal.aborted) return;
@@ -97,12 +98,16 @@ export async function validateImport(ctx: AppContext, importId: string, job: Pic
   }
 }
 
-async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportRecord, signal: AbortSignal): Promise<void> {
+async function refreshStatistics(ctx: AppContext, appId: string): Promise<void> {
+  if (!(await refreshUserStatisticsIfStale(ctx.db))) await refreshUserStatisticsIfAppOutgrew(ctx.db, appId, await countAppUsersUpTo(ctx.db, appId));
+}
+
+async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportRecord, signal: AbortSignal, phases: PreviewPhases): Promise<void> {
   await client.query('BEGIN');
   // Transaction-scoped: a second worker on the same import waits its turn through a retry.
   const { rows: lock } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended('roster:import:' || $1, 0)) AS locked`, [record.id]);
   if (!lock[0]?.locked) throw new Error(`import ${record.id} is being validated by another worker`);
-  const { staged, lost } = await stageFromFile(ctx, client, record, (rowsRead) => reportProgress(ctx, record.id, rowsRead, signal), signal);
+  const { staged, lost } = await stageFromFile(ctx, client, record, (rowsRead) => reportProgress(ctx, record.id, rowsRead, signal), signal, phases);
   const duplicates = lost.actions.create + lost.actions.update + lost.actions.unchanged + lost.modeSkipped;
   const counts = staged.counts;
   const fieldChanges = subtractCounts(counts.fieldChanges, lost.fieldChanges);
@@ -118,6 +123,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   if (counts.verifiedIgnored > 0) {
     warnings.push({ code: 'verified_field_ignored', column: 'full_name', message: `${counts.verifiedIgnored} row${counts.verifiedIgnored === 1 ? '' : 's'} give a verified field a different value; an import never changes verified fields, so those cells are ignored.` });
   }
+  const finishedAt = performance.now();
   const done = await transitionOnClient(client, importOperation, { id: record.id }, {
     to: 'ready',
     from: ['validating'],
@@ -146,6 +152,7 @@ async function stageRows(ctx: AppContext, client: pg.PoolClient, record: ImportR
   });
   // Cancelled while validating: nothing to keep.
   await client.query(done ? 'COMMIT' : 'ROLLBACK');
+  phases.add('ready and commit', performance.now() - finishedAt);
   if (done) rowsProcessed.inc({ kind: 'import_validation' }, counts.valid + counts.invalid);
 }
 
@@ -160,13 +167,14 @@ export async function stageFromFile(
   record: ImportRecord,
   onProgress: (rowsRead: number) => Promise<void>,
   signal?: AbortSignal,
+  phases = new PreviewPhases(),
 ): Promise<{ staged: Staged; lost: Awaited<ReturnType<typeof markDuplicateRows>> }> {
   // A retry after a crash starts over.
-  await deleteImportRows(client, record.id);
+  await phases.time('delete earlier rows', deleteImportRows(client, record.id));
   const copy = new CopyWriter(client.query(copyFrom(importRowsCopySql)));
-  const staged = await readAndStage(ctx, record, copy, onProgress, signal);
-  await copy.end();
-  const lost = await markDuplicateRows(client, record.id, staged.repeats.candidates());
+  const staged = await readAndStage(ctx, record, copy, onProgress, signal, phases);
+  await phases.time('COPY end', copy.end());
+  const lost = await phases.time('duplicates', markDuplicateRows(client, record.id, staged.repeats.candidates()));
   return { staged, lost };
 }
 
@@ -180,13 +188,13 @@ interface Staged {
   repeats: RepeatedKeys;
 }
 
-async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, onProgress: (rowsRead: number) => Promise<void>, signal?: AbortSignal): Promise<Staged> {
+async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWriter, onProgress: (rowsRead: number) => Promise<void>, signal: AbortSignal | undefined, phases: PreviewPhases): Promise<Staged> {
   const useThreads = record.file_bytes >= THREADS_FROM_BYTES;
   const pool = useThreads ? validationPool(ctx.config.IMPORT_VALIDATION_THREADS) : undefined;
   const database = { url: ctx.database.url, schema: ctx.database.schema };
   // The first import into an application (a migration) has no users to compare with.
-  const lookUpUsers = await applicationHasUsers(ctx.database.pool, record.app_id);
-  const decisions = await importDecisions(ctx.db, record.app_id, record.id);
+  const lookUpUsers = await phases.time('statistics', applicationHasUsers(ctx.database.pool, record.app_id));
+  const decisions = await phases.time('statistics', importDecisions(ctx.db, record.app_id, record.id));
   const check = (records: TableRecord[]): Promise<BatchResult> => {
     const batch: RowBatch = {
       importId: record.id,
@@ -208,18 +216,24 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   const repeats = new RepeatedKeys();
   const writeNext = async () => {
     const { pending, rows } = inFlight.shift()!;
-    const result = await pending;
+    const result = await phases.time('wait for validation', pending);
+    const from = performance.now();
     addCounts(counts, result);
     for (let i = 0; i < rows.length; i++) repeats.add(result.keys[i]!, rows[i]!);
-    await copy.write(result.copyData);
+    phases.add('counts and repeats', performance.now() - from);
+    await phases.time('COPY write', copy.write(result.copyData));
   };
   const dispatch = async (records: TableRecord[]) => {
+    const from = performance.now();
     const rows = Int32Array.from(records, (recordOfFile) => recordOfFile.row);
     const pending = check(records);
     pending.catch(() => {}); // awaited in order by writeNext; this only keeps an early failure from being "unhandled"
     inFlight.push({ pending, rows });
+    phases.add(pool ? 'send to validation' : 'validate (job thread)', performance.now() - from);
     while (inFlight.length >= maxInFlight) await writeNext();
+    dispatchedMs += performance.now() - from;
   };
+  let dispatchedMs = 0;
 
   let header: TableHeader | undefined;
   let planned: StagePlan | undefined;
@@ -235,14 +249,24 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
       ...decisions.readOptions,
       ...(signal ? { signal } : {}),
       onCrash: (detail) => ctx.log.warn(`import ${record.id}: ${detail}`),
+      // The copy happens inside the reader's start: counted apart.
+      onCopied: (ms) => {
+        phases.add('file to local copy', ms);
+        phases.add('reader start and header', -ms);
+      },
     });
-    for await (const item of read) {
+    for (;;) {
+      const next = await phases.time(header ? 'read (child process)' : 'reader start and header', read.next());
+      if (next.done) break;
+      const item = next.value;
+      const from = performance.now();
       if (!Array.isArray(item)) {
         header = item;
         planned = await decisions.plan(item);
         samples = new SampleCollector(item.columns.length);
         // No vendor_data: read on only for the mapping step's sample values.
         waitingForMapping = item.columns.length > 0 && !planned.columns.some((column) => column.field === 'vendor_data');
+        phases.add('plan', performance.now() - from);
         continue;
       }
       if (waitingForMapping) {
@@ -262,9 +286,11 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
           pendingChars = 0;
         }
       }
+      phases.add('prepare and batch', performance.now() - from - dispatchedMs);
+      dispatchedMs = 0;
       if (Date.now() >= nextCheck) {
         nextCheck = Date.now() + CANCEL_CHECK_MS;
-        await onProgress(rowsRead);
+        await phases.time('progress', onProgress(rowsRead));
       }
     }
     if (header && waitingForMapping) {
