@@ -1,19 +1,25 @@
 /**
  * Webhook delivery benchmark (issue #22, docs/webhooks.md): one `roster serve` and two `roster worker`
- * processes (bin/roster.js) on one PostgreSQL, delivering to a receiver on 127.0.0.1 in this process.
+ * processes (bin/roster.js) on one PostgreSQL, delivering to a receiver on 127.0.0.1 in a process of its
+ * own (bench/webhook-receiver.ts).
  *   1. After a warm-up import, an import of N rows into an application with no endpoint, then into one with a `per_user`
  *      endpoint: the import's time with the endpoint as a ratio to the one without (same run), every
  *      user's event delivered, and deliveries per second (first to last receipt of that backlog).
  *   2. Lag at a steady rate: user changes through the API at R per second for S seconds; the lag from
  *      the change's commit (its occurred_at) to receipt, p50 and p95.
+ * With `--baseline DIR` (another checkout, e.g. `git worktree add /tmp/base <commit>` with node_modules)
+ * the same measures run first with that checkout's processes, then with this one's, in the same run,
+ * and the table gives both and their ratio.
  *
  *   npm run bench:webhooks                                                  (embedded PostgreSQL; 100,000 rows, 200/s for 20 s)
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:webhooks -- --rows 2000 --seconds 3   (the CI size)
- *   options: --rows N, --rate R (changes per second), --seconds S
+ *   options: --rows N, --rate R (changes per second), --seconds S, --servers N (API processes the steady
+ *   client spreads over, default 1), --skip-import, --baseline DIR
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../src/context.ts';
@@ -33,22 +39,35 @@ interface Receipt {
   occurredAt: number;
 }
 
-/** What the receiver saw, per path (one path per endpoint). */
-const receipts = new Map<string, Receipt[]>();
-const receiver = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    const receivedAt = Date.now();
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { occurred_at: string };
-    const list = receipts.get(request.url ?? '') ?? [];
-    list.push({ webhookId: String(request.headers['webhook-id']), receivedAt, occurredAt: Date.parse(body.occurred_at) });
-    receipts.set(request.url ?? '', list);
-    response.writeHead(204).end();
-  });
-});
+const servers = argument('servers', 1);
+const skipImport = process.argv.includes('--skip-import');
+const baselineIndex = process.argv.indexOf('--baseline');
+const baseline = baselineIndex >= 0 ? path.resolve(process.argv[baselineIndex + 1] ?? '') : undefined;
 
-const distinct = (path_: string) => new Set((receipts.get(path_) ?? []).map((receipt) => receipt.webhookId)).size;
+/** The receiver process and its answers. */
+interface Receiver {
+  base: string;
+  count(path_: string): Promise<number>;
+  receipts(path_: string): Promise<Receipt[]>;
+  stop(): void;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(path.dirname(fileURLToPath(import.meta.url)), 'webhook-receiver.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`the receiver exited (${code})`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const ask = async <T>(what: string, path_: string) => (await (await fetch(`${base}/${what}?path=${encodeURIComponent(path_)}`)).json()) as T;
+  return {
+    base,
+    count: async (path_) => (await ask<{ count: number }>('count', path_)).count,
+    receipts: (path_) => ask<Receipt[]>('receipts', path_),
+    stop: () => child.kill('SIGKILL'),
+  };
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function createEndpoint(serve: RosterProcess, tenant: TestTenant, url: string, body: Record<string, unknown>): Promise<void> {
@@ -82,7 +101,7 @@ async function timedImport(serve: RosterProcess, tenant: TestTenant, file: strin
  * on a loaded machine: 503s); returns the rate achieved.
  */
 const MAX_IN_FLIGHT = 32;
-async function steadyChanges(serve: RosterProcess, tenant: TestTenant, perSecond: number, duration: number): Promise<number> {
+async function steadyChanges(serves: RosterProcess[], tenant: TestTenant, perSecond: number, duration: number): Promise<number> {
   const total = perSecond * duration;
   const started = performance.now();
   const sent = new Set<Promise<void>>();
@@ -91,7 +110,7 @@ async function steadyChanges(serve: RosterProcess, tenant: TestTenant, perSecond
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     while (sent.size >= MAX_IN_FLIGHT) await Promise.race(sent);
-    const request = fetch(`${serve.url}/v3/users/create/`, { method: 'POST', headers: { ...tenant.keyAuth, 'content-type': 'application/json' }, body: JSON.stringify({ vendor_data: `steady-${i}` }) }).then(async (response) => {
+    const request = fetch(`${serves[i % serves.length]!.url}/v3/users/create/`, { method: 'POST', headers: { ...tenant.keyAuth, 'content-type': 'application/json' }, body: JSON.stringify({ vendor_data: `steady-${i}` }) }).then(async (response) => {
         if (response.status >= 300) throw new Error(`creating a user: ${response.status} ${await response.text()}`);
       });
     sent.add(request);
@@ -101,15 +120,28 @@ async function steadyChanges(serve: RosterProcess, tenant: TestTenant, perSecond
   return total / ((performance.now() - started) / 1000);
 }
 
-async function main(): Promise<void> {
-  const { workDir, databaseUrl, stop: stopEmbedded } = await benchDatabase('webhooks');
+interface Figures {
+  label: string;
+  plainMs?: number;
+  hookedMs?: number;
+  delivered?: number;
+  created?: number;
+  requests?: number;
+  deliveriesPerSecond?: number;
+  allDeliveredS?: number;
+  achieved: number;
+  lags: number[];
+  loadBefore: number;
+  loadAfter: number;
+}
+
+/** Every measure, with the roster processes of the checkout at `root`, on a schema of its own. */
+async function measure(label: string, root: string | undefined, databaseUrl: string, workDir: string, receiver: Receiver): Promise<Figures> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const receiverBase = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
   const env = {
     DATABASE_URL: databaseUrl,
     ROSTER_DB_SCHEMA: schema,
-    ROSTER_DATA_DIR: path.join(workDir, 'data'),
+    ROSTER_DATA_DIR: path.join(workDir, `data-${label}`),
     ROSTER_SECRET: randomBytes(24).toString('hex'),
     PUBLIC_URL: 'http://roster.bench',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -119,54 +151,92 @@ async function main(): Promise<void> {
   };
   const children: RosterProcess[] = [];
   const database = connectDatabase(databaseUrl, { schema, maxConnections: 2 });
+  const loadBefore = os.loadavg()[0]!;
   try {
-    const serve = await spawnRoster('serve', env);
+    const serve = await spawnRoster('serve', env, undefined, root);
     children.push(serve);
-    children.push(...(await Promise.all([spawnRoster('worker', env), spawnRoster('worker', env)])));
+    const serves = [serve, ...(await Promise.all(Array.from({ length: servers - 1 }, () => spawnRoster('serve', env, undefined, root))))];
+    children.push(...serves.slice(1));
+    children.push(...(await Promise.all([spawnRoster('worker', env, undefined, root), spawnRoster('worker', env, undefined, root)])));
     const ctx = { db: database.db } as AppContext;
-    console.log(`${rows.toLocaleString('en')} rows, ${rate}/s for ${seconds} s; Node ${process.version}, ${os.availableParallelism()} CPUs, PostgreSQL ${databaseUrl === process.env.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+    const figures: Figures = { label, achieved: 0, lags: [], loadBefore, loadAfter: 0 };
 
     // 1. The same import without and with a per_user endpoint.
-    const file = path.join(workDir, 'users.csv');
-    await generateImportFile(file, rows);
-    // A warm-up import first: the workers' first import pays their start-up (validation threads, caches).
-    const warmFile = path.join(workDir, 'warm-up.csv');
-    await generateImportFile(warmFile, Math.min(rows, 2_000));
-    await timedImport(serve, await createTestTenant(ctx, 'warm-up'), warmFile, database.db);
-    const plain = await createTestTenant(ctx, 'plain');
-    const plainMs = await timedImport(serve, plain, file, database.db);
-    const hooked = await createTestTenant(ctx, 'hooked');
-    await createEndpoint(serve, hooked, `${receiverBase}/per-user`, { events: ['user.created'], import_events: 'per_user' });
-    const hookedStarted = performance.now();
-    const hookedMs = await timedImport(serve, hooked, file, database.db);
-    const created = Number((await database.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('app_id', '=', hooked.appId).executeTakeFirstOrThrow()).n);
-    await eventually(`${created} events delivered`, async () => (distinct('/per-user') >= created ? true : undefined), 3_600_000, 100);
-    const backlog = receipts.get('/per-user')!;
-    const deliveriesPerSecond = backlog.length / Math.max(0.001, (backlog.at(-1)!.receivedAt - backlog[0]!.receivedAt) / 1000);
-    const allDeliveredS = (performance.now() - hookedStarted) / 1000;
+    if (!skipImport) {
+      const file = path.join(workDir, 'users.csv');
+      if (!existsSync(file)) await generateImportFile(file, rows);
+      // A warm-up import first: the workers' first import pays their start-up (validation threads, caches).
+      const warmFile = path.join(workDir, 'warm-up.csv');
+      if (!existsSync(warmFile)) await generateImportFile(warmFile, Math.min(rows, 2_000));
+      await timedImport(serve, await createTestTenant(ctx, 'warm-up'), warmFile, database.db);
+      const plain = await createTestTenant(ctx, 'plain');
+      figures.plainMs = await timedImport(serve, plain, file, database.db);
+      const hooked = await createTestTenant(ctx, 'hooked');
+      await createEndpoint(serve, hooked, `${receiver.base}/${label}/per-user`, { events: ['user.created'], import_events: 'per_user' });
+      const hookedStarted = performance.now();
+      figures.hookedMs = await timedImport(serve, hooked, file, database.db);
+      const created = Number((await database.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('app_id', '=', hooked.appId).executeTakeFirstOrThrow()).n);
+      await eventually(`${created} events delivered`, async () => ((await receiver.count(`/${label}/per-user`)) >= created ? true : undefined), 3_600_000, 250);
+      figures.allDeliveredS = (performance.now() - hookedStarted) / 1000;
+      const backlog = await receiver.receipts(`/${label}/per-user`);
+      figures.created = created;
+      figures.delivered = new Set(backlog.map((receipt) => receipt.webhookId)).size;
+      figures.requests = backlog.length;
+      figures.deliveriesPerSecond = backlog.length / Math.max(0.001, (backlog.at(-1)!.receivedAt - backlog[0]!.receivedAt) / 1000);
+    }
 
     // 2. Lag at a steady rate.
     const steady = await createTestTenant(ctx, 'steady');
-    await createEndpoint(serve, steady, `${receiverBase}/steady`, { events: ['user.created'] });
-    const achieved = await steadyChanges(serve, steady, rate, seconds);
-    await eventually('the steady changes delivered', async () => (distinct('/steady') >= rate * seconds ? true : undefined), 600_000, 100);
-    const lags = receipts.get('/steady')!.map((receipt) => receipt.receivedAt - receipt.occurredAt).sort((a, b) => a - b);
-
-    console.log('| measure | value | target |\n|---|---:|---:|');
-    console.log(`| import of ${rows.toLocaleString('en')} rows, no endpoint | ${(plainMs / 1000).toFixed(1)} s | |`);
-    console.log(`| same import, one per_user endpoint | ${(hookedMs / 1000).toFixed(1)} s (${(hookedMs / plainMs).toFixed(2)}× no endpoint) | ≤ 1.1× |`);
-    console.log(`| its events delivered (distinct webhook-ids / users) | ${distinct('/per-user')} / ${created}, ${backlog.length} requests | all |`);
-    console.log(`| deliveries per second, 2 workers (first to last receipt) | ${deliveriesPerSecond.toFixed(0)} /s | |`);
-    console.log(`| import start → last event received | ${allDeliveredS.toFixed(1)} s | |`);
-    console.log(`| steady changes sent | ${(rate * seconds).toLocaleString('en')} at ${achieved.toFixed(0)}/s | ${rate}/s |`);
-    console.log(`| lag commit → receipt, p50 / p95 / max | ${percentile(lags, 50)} / ${percentile(lags, 95)} / ${lags.at(-1)} ms | p95 ≤ 1,000 ms |`);
-    console.log(`\n${new Date().toISOString()}, load average after: ${os.loadavg()[0]!.toFixed(1)}`);
+    await createEndpoint(serve, steady, `${receiver.base}/${label}/steady`, { events: ['user.created'] });
+    figures.achieved = await steadyChanges(serves, steady, rate, seconds);
+    await eventually('the steady changes delivered', async () => ((await receiver.count(`/${label}/steady`)) >= rate * seconds ? true : undefined), 600_000, 250);
+    figures.lags = (await receiver.receipts(`/${label}/steady`)).map((receipt) => receipt.receivedAt - receipt.occurredAt).sort((a, b) => a - b);
+    figures.loadAfter = os.loadavg()[0]!;
+    return figures;
   } finally {
     for (const child of children) if (child.alive()) child.child.kill('SIGKILL');
     await Promise.all(children.map((child) => child.exited));
     await database.close();
-    receiver.close();
     await dropBenchSchemas(databaseUrl, schema);
+  }
+}
+
+const seconds_ = (ms: number | undefined) => (ms === undefined ? '' : `${(ms / 1000).toFixed(1)} s`);
+
+function printTable(runs: Figures[]): void {
+  const header = runs.map((run) => run.label);
+  const ratio = runs.length === 2 ? ' | this ÷ baseline' : '';
+  console.log(`| measure | ${header.join(' | ')}${ratio} | target |\n|---|${runs.map(() => '---:|').join('')}${ratio ? '---:|' : ''}---:|`);
+  const row = (name: string, values: (number | undefined)[], show: (value: number | undefined, run: Figures) => string, target = '') => {
+    const shown = runs.map((run, index) => show(values[index], run));
+    const ratioCell = runs.length === 2 && values[0] && values[1] !== undefined ? ` | ${(values[1]! / values[0]!).toFixed(2)}×` : ratio ? ' | ' : '';
+    console.log(`| ${name} | ${shown.join(' | ')}${ratioCell} | ${target} |`);
+  };
+  if (!skipImport) {
+    row(`import of ${rows.toLocaleString('en')} rows, no endpoint`, runs.map((run) => run.plainMs), (value) => seconds_(value));
+    row('same import, one per_user endpoint', runs.map((run) => run.hookedMs), (value, run) => `${seconds_(value)} (${((value ?? 0) / (run.plainMs ?? 1)).toFixed(2)}× no endpoint)`, '≤ 1.1×');
+    row('its events delivered (distinct webhook-ids / users, requests)', runs.map((run) => run.delivered), (value, run) => `${value} / ${run.created}, ${run.requests}`, 'all');
+    row('deliveries per second, 2 workers (first to last receipt)', runs.map((run) => run.deliveriesPerSecond), (value) => `${(value ?? 0).toFixed(0)} /s`);
+    row('import start → last event received', runs.map((run) => (run.allDeliveredS ?? 0) * 1000), (value) => seconds_(value));
+  }
+  row('steady changes sent (achieved rate)', runs.map((run) => run.achieved), (value) => `${(rate * seconds).toLocaleString('en')} at ${(value ?? 0).toFixed(0)}/s`, `${rate}/s`);
+  for (const p of [50, 95]) row(`lag commit → receipt, p${p}`, runs.map((run) => percentile(run.lags, p)), (value) => `${value} ms`, p === 95 ? '≤ 1,000 ms' : '');
+  row('lag, max', runs.map((run) => run.lags.at(-1)), (value) => `${value} ms`);
+  row('load average (1 min) before → after', runs.map(() => undefined), (_value, run) => `${run.loadBefore.toFixed(1)} → ${run.loadAfter.toFixed(1)}`);
+}
+
+async function main(): Promise<void> {
+  const { workDir, databaseUrl, stop: stopEmbedded } = await benchDatabase('webhooks');
+  const receiver = await startReceiver();
+  try {
+    console.log(`${rows.toLocaleString('en')} rows, ${rate}/s for ${seconds} s over ${servers} API process(es); Node ${process.version}, ${os.availableParallelism()} CPUs, PostgreSQL ${databaseUrl === process.env.DATABASE_URL ? 'from DATABASE_URL' : 'embedded'}, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+    const runs: Figures[] = [];
+    if (baseline) runs.push(await measure('baseline', baseline, databaseUrl, workDir, receiver));
+    runs.push(await measure('this', undefined, databaseUrl, workDir, receiver));
+    printTable(runs);
+    console.log(`\n${new Date().toISOString()}${baseline ? `, baseline: ${baseline}` : ''}`);
+  } finally {
+    receiver.stop();
     await stopEmbedded();
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -25,11 +25,14 @@ export interface RosterProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/roster.js COMMAND` on a free port; resolves once it serves /healthz. */
-export async function spawnRoster(command: RosterProcess['command'], env: Record<string, string>, timeoutMs = 90_000): Promise<RosterProcess> {
+/**
+ * Starts `node bin/roster.js COMMAND` on a free port; resolves once it serves /healthz. `root` is the
+ * checkout to run (a benchmark may run an earlier commit's beside this one).
+ */
+export async function spawnRoster(command: RosterProcess['command'], env: Record<string, string>, timeoutMs = 90_000, root = repoRoot): Promise<RosterProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['bin/roster.js', command], {
-    cwd: repoRoot,
+    cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port, HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -13,7 +13,7 @@ import { endpointTakes, userEventBody } from './webhook-events.ts';
  */
 const PAGE = 1000;
 
-/** Queues the feed's new changes for endpoints whose cursor is behind; returns how many deliveries were made. */
+/** Queues the feed's new changes for endpoints whose cursor is behind; returns how many changes it read (0: every cursor is current). */
 export async function dispatchFeed(ctx: AppContext, endpointsPerRound = 20): Promise<number> {
   return ctx.db.transaction().execute(async (trx) => {
     const { rows: endpoints } = await sql<{ id: string; app_id: string; events: string[]; import_events: string; payload: 'thin' | 'full'; feed_cursor: string }>`
@@ -23,11 +23,12 @@ export async function dispatchFeed(ctx: AppContext, endpointsPerRound = 20): Pro
        ORDER BY e.updated_at
        LIMIT ${endpointsPerRound}
        FOR UPDATE OF e SKIP LOCKED`.execute(trx);
-    let queued = 0;
+    let read = 0;
     for (const endpoint of endpoints) {
       const cursor = Number(endpoint.feed_cursor);
       const page = await readChangePage(trx, endpoint.app_id, { after: cursor, limit: PAGE });
       if (page.last === null) continue;
+      read += page.count;
       const changes = (JSON.parse(page.json) as Change[]).filter((change) => endpointTakes(endpoint, change));
       if (changes.length > 0) {
         await trx
@@ -45,10 +46,9 @@ export async function dispatchFeed(ctx: AppContext, endpointsPerRound = 20): Pro
           )
           .onConflict((conflict) => conflict.columns(['endpoint_id', 'event_id']).doNothing())
           .execute();
-        queued += changes.length;
       }
       await trx.updateTable('webhook_endpoints').set({ feed_cursor: page.last }).where('id', '=', endpoint.id).execute();
     }
-    return queued;
+    return read;
   });
 }

@@ -32,11 +32,14 @@ export function signingSecrets(ctx: AppContext, endpoint: { secret_sealed: strin
   return secrets;
 }
 
+/** A success ends the failing streak of these endpoints (one statement for a batch of outcomes). */
+export async function clearFailingStreaks(ctx: AppContext, endpointIds: readonly string[]): Promise<void> {
+  if (endpointIds.length === 0) return;
+  await ctx.db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', 'in', endpointIds).where('failing_since', 'is not', null).execute();
+}
+
 export async function noteEndpointOutcome(ctx: AppContext, endpointId: string, appId: string, outcome: Pick<PostOutcome, 'status'>, now: Date): Promise<void> {
-  if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
-    await ctx.db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', endpointId).where('failing_since', 'is not', null).execute();
-    return;
-  }
+  if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) return clearFailingStreaks(ctx, [endpointId]);
   if (outcome.status === 410) {
     await disableEndpoint(ctx, endpointId, appId, 'the receiver answered 410 Gone', now);
     return;

@@ -12,6 +12,19 @@ import type { appEventTypes } from '../../shared/webhook-events.ts';
 export { appEventTypes, userEventTypes, webhookEventTypes, type WebhookEventType } from '../../shared/webhook-events.ts';
 export const TEST_EVENT = 'webhook.test';
 
+/**
+ * The notification that wakes the deliverers, sent by the triggers of
+ * src/db/migrations/2026-12-08T0040-webhook-wake.ts: 'change' (the feed has changes to queue) or 'queued'
+ * (a delivery is due).
+ */
+export const WAKE_CHANNEL = 'roster_webhooks';
+export const FEED_CHANGED = 'change';
+
+/** Wakes every worker's deliverer when the caller's transaction commits: a delivery moved back to pending is due now. */
+export async function wakeDeliverers(db: Transaction<Database> | Kysely<Database>): Promise<void> {
+  await sql`SELECT pg_notify(${WAKE_CHANNEL}, 'queued')`.execute(db);
+}
+
 export interface EventBody {
   type: string;
   event_id: string;

@@ -1,6 +1,6 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { ForbiddenAddressError, guardedLookup } from '../../platform/outbound/address-guard.ts';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { guardedLookup } from '../../platform/outbound/address-guard.ts';
 
 /**
  * One POST to a receiver, on a leash (docs/webhooks.md, "Safety"): 15 s for the whole exchange, no
@@ -9,6 +9,17 @@ import { ForbiddenAddressError, guardedLookup } from '../../platform/outbound/ad
  * networks are allowed. Never throws: the outcome says what happened.
  */
 export const DELIVERY_TIMEOUT_MS = 15_000;
+// Connections are kept open between deliveries to a receiver (a new one per delivery cost a handshake
+// each: bench/RESULTS.md, webhooks), freed after FREE_SOCKET_MS idle, below Node's and most servers'
+// 5 s keep-alive. Each new connection's address is still checked by the guarded lookup below; a
+// connection is only ever opened to an address that passed it.
+const FREE_SOCKET_MS = 4_000;
+const agentOptions = { keepAlive: true, timeout: FREE_SOCKET_MS, scheduling: 'lifo' as const };
+// One pool per scheme and per guard: a connection opened without the address check is never lent to a guarded delivery.
+const agents = {
+  guarded: { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) },
+  open: { 'http:': new HttpAgent(agentOptions), 'https:': new HttpsAgent(agentOptions) },
+};
 const READ_AT_MOST = 64 * 1024;
 export const EXCERPT_BYTES = 1024;
 
@@ -25,6 +36,7 @@ export function postJson(url: string, body: string, headers: Record<string, stri
   const timeoutMs = options.timeoutMs ?? DELIVERY_TIMEOUT_MS;
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: Omit<PostOutcome, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -37,21 +49,28 @@ export function postJson(url: string, body: string, headers: Record<string, stri
     } catch {
       return finish({ status: null, excerpt: null, retryAfterSeconds: null, error: 'the URL is not valid' });
     }
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Roster-Webhooks/1', ...headers },
-      ...(options.allowPrivateNetworks ? {} : { lookup: guardedLookup as never }),
-      agent: false,
-    });
-    const timer = setTimeout(() => {
-      request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    request.on('error', (error) => {
-      const message = error instanceof ForbiddenAddressError ? error.message : (error as Error).message;
-      finish({ status: null, excerpt: null, retryAfterSeconds: null, error: message });
-    });
-    request.on('response', (response) => {
+    // A kept-open connection the receiver closed just as it was reused fails before anything was
+    // answered: that one is sent again at once on a new connection, not counted as a failed attempt.
+    const open = (reuse: boolean): ClientRequest => {
+      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const sent = send(target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Roster-Webhooks/1', ...headers },
+        ...(options.allowPrivateNetworks ? {} : { lookup: guardedLookup as never }),
+        agent: reuse ? agents[options.allowPrivateNetworks ? 'open' : 'guarded'][target.protocol as 'http:' | 'https:'] : false,
+      });
+      sent.on('error', (error: NodeJS.ErrnoException) => {
+        if (reuse && sent.reusedSocket && error.code === 'ECONNRESET' && !settled) {
+          request = open(false);
+          return;
+        }
+        finish({ status: null, excerpt: null, retryAfterSeconds: null, error: error.message });
+      });
+      sent.on('response', (response) => onResponse(response));
+      sent.end(body);
+      return sent;
+    };
+    const onResponse = (response: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let read = 0;
       response.on('data', (chunk: Buffer) => {
@@ -69,8 +88,9 @@ export function postJson(url: string, body: string, headers: Record<string, stri
       response.on('end', done);
       response.on('close', done);
       response.on('error', done);
-    });
-    request.end(body);
+    };
+    let request = open(true);
+    timer = setTimeout(() => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
 }
 

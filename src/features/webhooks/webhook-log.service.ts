@@ -3,11 +3,12 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { notFound } from '../../http/errors.ts';
-import { transition } from '../../platform/operations/index.ts';
+import { transition, transitionMany } from '../../platform/operations/index.ts';
 import { isUuid } from '../auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../auth/principal.ts';
 import { deliveryOperation } from './delivery-operation.ts';
 import { ownedEndpoint } from './webhook-endpoints.service.ts';
+import { wakeDeliverers } from './webhook-events.ts';
 import type { DeliveryStatus } from './webhooks.tables.ts';
 
 /**
@@ -62,18 +63,16 @@ export async function redeliver(ctx: AppContext, operator: OperatorPrincipal, ap
   const found = isUuid(deliveryId) ? await ctx.db.selectFrom('webhook_deliveries').select('status').where('app_id', '=', endpoint.app_id).where('endpoint_id', '=', endpoint.id).where('id', '=', deliveryId).executeTakeFirst() : undefined;
   if (!found) throw notFound('Delivery');
   if (found.status === 'pending' || found.status === 'sending') return;
-  await transition(ctx.db, deliveryOperation, { id: deliveryId, appId: endpoint.app_id }, { to: 'pending', set: { next_attempt_at: new Date(), attempts: 0 } });
+  if (await transition(ctx.db, deliveryOperation, { id: deliveryId, appId: endpoint.app_id }, { to: 'pending', set: { next_attempt_at: new Date(), attempts: 0 } })) await wakeDeliverers(ctx.db);
 }
 
 /** Re-queues every delivery of the endpoint that failed (was given up) since `since`; returns how many. */
 export async function recoverSince(ctx: AppContext, operator: OperatorPrincipal, appId: string, endpointId: string, since: Date): Promise<number> {
   const { endpoint } = await ownedEndpoint(ctx, operator, appId, endpointId);
   const failed = await ctx.db.selectFrom('webhook_deliveries').select('id').where('app_id', '=', endpoint.app_id).where('endpoint_id', '=', endpoint.id).where('status', '=', 'failed').where('created_at', '>=', since).execute();
-  let recovered = 0;
-  for (const { id } of failed) {
-    if (await transition(ctx.db, deliveryOperation, { id, appId: endpoint.app_id }, { to: 'pending', from: ['failed'], set: { next_attempt_at: new Date(), attempts: 0 } })) recovered += 1;
-  }
-  return recovered;
+  const recovered = await transitionMany(ctx.db, deliveryOperation, { ids: failed.map(({ id }) => id), appId: endpoint.app_id }, { to: 'pending', from: ['failed'], set: { next_attempt_at: new Date(), attempts: 0 } });
+  if (recovered.length > 0) await wakeDeliverers(ctx.db);
+  return recovered.length;
 }
 
 /** Deletes attempts, and ended deliveries, older than LOG_RETENTION_DAYS. */

@@ -1,4 +1,4 @@
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Transaction } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type RawBuilder, sql, type Transaction } from 'kysely';
 import { operationTransitions } from '../metrics.ts';
 import { columnsOf, isFinal, type OperationKind, type OperationsDb, predecessorsOf, type TransitionAudit } from './operation-kind.ts';
 
@@ -52,8 +52,27 @@ export async function transition<Status extends string, Actor>(
   return true;
 }
 
-/** The guarded UPDATE of a transition (shared by transition() and transitionOnClient()). */
-function buildUpdate<Status extends string>(db: OperationsDb, kind: OperationKind<Status, any>, ref: OperationRef, change: TransitionChange<Status, any>, from: readonly Status[]) {
+/**
+ * transition() for many rows of one kind that make the same move with the same columns (a lease taken
+ * on a batch, a batch of outcomes): one UPDATE instead of one per row. `ids` may be a parenthesised
+ * subquery of ids (e.g. rows locked FOR UPDATE SKIP LOCKED), so a claim is a single statement. Not audited (a move that must be
+ * audited goes through transition()). Answers the ids this call moved; the others were not in a state to.
+ */
+export async function transitionMany<Status extends string, Actor>(
+  db: OperationsDb,
+  kind: OperationKind<Status, Actor>,
+  refs: { ids: readonly string[] | RawBuilder<unknown>; appId?: string },
+  change: Omit<TransitionChange<Status, Actor>, 'audit'>,
+): Promise<string[]> {
+  const from = checkedFrom(kind, change);
+  if (from.length === 0 || (Array.isArray(refs.ids) && refs.ids.length === 0)) return [];
+  const rows = await buildUpdate(db, kind, { id: refs.ids, appId: refs.appId }, change, from).returning('id').execute();
+  if (rows.length > 0) operationTransitions.inc({ kind: kind.name, to: change.to }, rows.length);
+  return rows.map((row) => (row as { id: string }).id);
+}
+
+/** The guarded UPDATE of a transition (shared by transition(), transitionMany() and transitionOnClient()). */
+function buildUpdate<Status extends string>(db: OperationsDb, kind: OperationKind<Status, any>, ref: Omit<OperationRef, 'id'> & { id: string | readonly string[] | RawBuilder<unknown> }, change: TransitionChange<Status, any>, from: readonly Status[]) {
   const columns = columnsOf(kind);
   const stamp: Record<string, unknown> = {};
   const active = kind.working.includes(change.to) || kind.waiting.includes(change.to);
@@ -64,7 +83,7 @@ function buildUpdate<Status extends string>(db: OperationsDb, kind: OperationKin
   let update = db
     .updateTable(kind.table)
     .set({ ...stamp, ...change.set, [columns.status]: change.to })
-    .where('id', '=', ref.id)
+    .where('id', typeof ref.id === 'string' ? '=' : 'in', ref.id)
     .where(columns.status, 'in', from);
   if (ref.appId !== undefined) update = update.where('app_id', '=', ref.appId);
   for (const [column, value] of Object.entries(change.where ?? {})) update = value === null ? update.where(column, 'is', null) : update.where(column, '=', value);
