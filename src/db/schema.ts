@@ -7,6 +7,7 @@ import type { ExportScheduleTables } from '../features/export-schedules/schedule
 import type { WebhookTables } from '../features/webhooks/webhooks.tables.ts';
 import type { FaceImportTables } from '../features/face-imports/face-imports.tables.ts';
 import type { ErasureTables } from '../features/erasure/erasure.tables.ts';
+import type { PrivacyTables } from '../features/privacy/privacy.tables.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -162,4 +163,4 @@ export interface CoreTables {
   audit_logs: AuditLogsTable;
 }
 
-export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables, ExportScheduleTables, WebhookTables, ErasureTables {}
+export interface Database extends CoreTables, ImportTables, ExportTables, FaceImportTables, BulkActionTables, AuthSecurityTables, ExportScheduleTables, WebhookTables, ErasureTables, PrivacyTables {}

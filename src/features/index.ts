@@ -12,8 +12,9 @@ import { overviewFeature } from './overview/index.ts';
 import { upkeepFeature } from './upkeep/index.ts';
 import { webhooksFeature } from './webhooks/index.ts';
 import { erasureFeature } from './erasure/index.ts';
+import { privacyFeature } from './privacy/index.ts';
 
-export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature, webhooksFeature, erasureFeature];
+export const features: Feature[] = [authFeature, auditFeature, usersFeature, importsFeature, exportsFeature, exportSchedulesFeature, faceImportsFeature, overviewFeature, upkeepFeature, webhooksFeature, erasureFeature, privacyFeature];
 
 /** Every kind of long-running work, for the one sweeper (docs/operations.md). */
 export const operationUpkeeps = features.flatMap((feature) => feature.operations ?? []);

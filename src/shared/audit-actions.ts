@@ -44,6 +44,12 @@ export const auditActions = [
   'export_schedule.updated',
   'export_schedule.deleted',
   'export_schedule.delivery_failed',
+  // Privacy (docs/privacy.md): subject-access packages.
+  'user.access_package_requested',
+  'user.access_package_downloaded',
+  'access_package.completed',
+  'access_package.failed',
+  'access_package.file_deleted',
   // Webhook endpoints.
   'webhook.created',
   'webhook.updated',

@@ -40,6 +40,10 @@ export const policy = {
   'retention.manage': ['OWNER', 'ADMIN'],
   // A webhook sends every user change to a URL of the business's choosing: its administrators decide where.
   'webhooks.manage': ['OWNER', 'ADMIN'],
+  // Answering a person's access request hands over all their data: those accountable for it (docs/privacy.md).
+  'privacy.access_packages': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  // What the business says it does with personal data (the record of processing) is its administrators' to state.
+  'privacy.settings': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof policy;

@@ -52,3 +52,15 @@ export async function findAuditLogs(db: Kysely<Database>, orgId: string, filters
   const rows = await query.orderBy('id', 'desc').limit(filters.limit + 1).execute();
   return { rows: rows.slice(0, filters.limit), more: rows.length > filters.limit };
 }
+
+/** Every entry about one user of an application, oldest first: a subject-access package's history.json (docs/privacy.md). */
+export async function findEntriesAbout(db: Kysely<Database>, orgId: string, appId: string, userId: string) {
+  return db
+    .selectFrom('audit_logs')
+    .select(['id', 'created_at', 'action', 'outcome', 'actor_type', 'actor_label', 'details', 'ip'])
+    .where('org_id', '=', orgId)
+    .where('app_id', '=', appId)
+    .where('target_id', '=', userId)
+    .orderBy('id')
+    .execute();
+}

@@ -15,6 +15,9 @@ export {
   systemActor,
 } from './audit-ledger.ts';
 
+// A subject-access package's history.json (docs/privacy.md#subject-access).
+export { findEntriesAbout as auditEntriesAbout } from './audit.repository.ts';
+
 import type { Feature } from '../feature.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
 

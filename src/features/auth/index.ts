@@ -34,4 +34,4 @@ export const authFeature: Feature = {
 
 // What other features' routes use to authenticate and authorize operators (docs/architecture.md).
 export { authorize, clientIp, isUuid, loadOwnedApp, operatorOf, requireOperator } from './auth.hooks.ts';
-export type { OperatorPrincipal } from './principal.ts';
+export type { OperatorPrincipal, Principal } from './principal.ts';

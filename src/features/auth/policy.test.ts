@@ -21,6 +21,9 @@ const expected: Record<string, Role[]> = {
   'users.erase': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
   'users.read_held_record': ['OWNER', 'COMPLIANCE_OFFICER'],
   'retention.manage': ['OWNER', 'ADMIN'],
+  // docs/privacy.md: access packages and the record of processing belong to those accountable for the data.
+  'privacy.access_packages': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
+  'privacy.settings': ['OWNER', 'ADMIN', 'COMPLIANCE_OFFICER'],
 };
 
 describe('the role policy table', () => {
@@ -45,7 +48,7 @@ describe('the role policy table', () => {
   it('lists a role’s permissions in table order, as /me shows them', () => {
     expect(permissionsOf('READER')).toEqual(['users.read', 'exports.request']);
     expect(permissionsOf('OWNER')).toEqual(permissions);
-    expect(permissionsOf('COMPLIANCE_OFFICER')).toEqual(['users.read', 'users.write', 'imports.manage', 'exports.request', 'exports.personal_data', 'audit.read', 'users.erase', 'users.read_held_record']);
+    expect(permissionsOf('COMPLIANCE_OFFICER')).toEqual(['users.read', 'users.write', 'imports.manage', 'exports.request', 'exports.personal_data', 'audit.read', 'users.erase', 'users.read_held_record', 'privacy.access_packages', 'privacy.settings']);
   });
 
   it('names the personal-data columns restricted roles never export', () => {

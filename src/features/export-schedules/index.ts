@@ -12,3 +12,5 @@ export const exportSchedulesFeature: Feature = {
 
 /** Free-text columns that may name a person, for an erasure (docs/privacy.md#erasure): a schedule's search filter. */
 export const exportSchedulesErasableText: ErasableText[] = [{ table: 'export_schedules', key: ['id'], columns: ['filters'], appScope: { column: 'app_id' } }];
+// A subject-access package lists where scheduled runs delivered (docs/privacy.md#recipients).
+export { listScheduleDestinations, listScheduledDeliveries, type ScheduledDelivery } from './schedule-recipients.ts';

@@ -16,3 +16,6 @@ export { findExport, type ExportRecord } from './exports.repository.ts';
 export { parseExportFilters, resolveExportColumns, type ExportRequest } from './export-options.ts';
 // Erasure (docs/privacy.md#erasure): unexpired files holding the person are deleted; free text naming them.
 export { deleteExportFilesHolding, exportsErasableText, type ErasedPerson } from './export-erasure.ts';
+
+// A subject-access package lists the exports that may have held a person (docs/privacy.md#recipients).
+export { listDeliveredExports, type DeliveredExport } from './export-recipients.ts';

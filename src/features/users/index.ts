@@ -90,3 +90,6 @@ export {
 export type { Change } from './user-changes.service.ts';
 // Erasure (docs/privacy.md#erasure): the person's values, the user row's removal with `user.erased`, the feed's values.
 export { eraseUserChangesBatch, readErasureSubject, removeErasedUser, usersErasableText, type ErasureSubject, type RemovedUser } from './user-erasure.ts';
+// A subject-access package reads the person through these (docs/privacy.md#subject-access).
+export { readSubjectFaces, readSubjectFeed, readSubjectSessions, readSubjectUser, type SubjectFace, type SubjectFeedChange, type SubjectSession, userObjectMatchesFilters } from './subject-data.ts';
+export type { UserFilters } from './users.filters.ts';

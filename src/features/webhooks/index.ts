@@ -30,3 +30,5 @@ onAudited(appEventTypes, async (db, entry) => {
 
 // Erasure (docs/privacy.md#erasure): stored delivery bodies and attempt logs naming the person.
 export { eraseDeliveriesBatch } from './webhook-erasure.ts';
+// A subject-access package lists the endpoints that received a person's events (docs/privacy.md#recipients).
+export { listActiveEndpoints, listWebhookRecipients, type WebhookRecipient } from './webhook-recipients.ts';
