@@ -3,6 +3,7 @@ import { matchPath } from 'react-router-dom';
 import { Loading } from './components/feedback.tsx';
 import type { ConsolePage } from './shared/console-page.ts';
 import { AuditPage } from './pages/audit/audit-page.tsx';
+import { ChangesPage } from './pages/changes/changes-page.tsx';
 import { ExportSchedulesPage } from './pages/export-schedules/export-schedules-page.tsx';
 import { ExportsPage } from './pages/exports/exports-page.tsx';
 import { FaceImportsPage } from './pages/face-imports/face-imports-page.tsx';
@@ -33,6 +34,7 @@ export const consolePages: ConsolePage[] = [
   },
   { path: '/users', title: 'Users', nav: 'Users', anyOf: ['users.read'], purpose: 'see users', element: <UsersPage /> },
   { path: '/users/:userId', title: 'User', anyOf: ['users.read'], purpose: 'see users', element: <UserPage /> },
+  { path: '/changes', title: 'Changes', nav: 'Changes', anyOf: ['users.read'], purpose: 'see changes to users', element: <ChangesPage /> },
   { path: '/imports/new', title: 'Import', nav: 'Import', anyOf: ['imports.manage'], purpose: 'import users', element: <NewImportPage /> },
   { path: '/imports', title: 'Import history', nav: 'Import history', anyOf: ['imports.manage'], purpose: 'see or run imports', element: <ImportHistoryPage /> },
   { path: '/imports/faces', title: 'Import faces', anyOf: ['imports.manage'], purpose: 'import faces', element: <FaceImportsPage /> },

@@ -28,7 +28,7 @@ describe('the console, for an owner', () => {
     expect(await header.textContent()).toContain('Demo organization');
     expect(await header.textContent()).toContain('Owner');
     const navigation = await bed.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(navigation).toEqual(['Overview', 'Users', 'Import', 'Import history', 'Export', 'Scheduled exports', 'Audit log', 'Settings', 'Webhooks']);
+    expect(navigation).toEqual(['Overview', 'Users', 'Changes', 'Import', 'Import history', 'Export', 'Scheduled exports', 'Audit log', 'Settings', 'Webhooks']);
   });
 
   it('lists users fifty at a time, pages with Next and Previous, and filters them', async () => {

@@ -39,7 +39,7 @@ describe('the console, for a reader', () => {
   it('shows only what a reader may use', async () => {
     expect(await bed.page.getByRole('banner').textContent()).toContain('Reader');
     const navigation = await bed.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(navigation).toEqual(['Overview', 'Users', 'Export', 'Scheduled exports', 'Settings']);
+    expect(navigation).toEqual(['Overview', 'Users', 'Changes', 'Export', 'Scheduled exports', 'Settings']);
   });
 
   it('switches between the applications of the organization', async () => {

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { ExportJob, Page, UserFilters } from './types.ts';
+import type { ExportFormatChoice, ExportJob, Page, UserFilters } from './types.ts';
 
 const moving = (item: ExportJob) => item.status === 'queued' || item.status === 'running';
 
@@ -49,8 +49,11 @@ export function useRevokeExport(appId: string) {
 export function useRequestExport(appId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (request: { filters: UserFilters; columns: string[] }) =>
-      api<ExportJob>(`/apps/${appId}/exports`, { method: 'POST', body: { filters: exportFilters(request.filters), columns: request.columns } }),
+    mutationFn: ({ filters, ...request }: { filters: UserFilters; columns: string[]; sinceSeq: number | null } & ExportFormatChoice) =>
+      api<ExportJob>(`/apps/${appId}/exports`, {
+        method: 'POST',
+        body: { filters: exportFilters(filters), columns: request.columns, format: request.format, compression: request.compression, since_seq: request.sinceSeq },
+      }),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['exports', appId] });
     },

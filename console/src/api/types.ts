@@ -201,6 +201,13 @@ export interface ImportRows {
 
 export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
+export type ExportFormat = 'csv' | 'jsonl' | 'parquet';
+export type ExportCompression = 'none' | 'gzip';
+export interface ExportFormatChoice {
+  format: ExportFormat;
+  compression: ExportCompression;
+}
+
 export interface ExportJob {
   id: string;
   app_id: string;
@@ -219,6 +226,13 @@ export interface ExportJob {
   error: string | { code: string; message: string } | null;
   /** When an owner revoked the download link. */
   revoked_at?: string | null;
+  format: ExportFormat;
+  compression: ExportCompression;
+  /** The change feed seq the rows reflect (docs/warehouse.md). */
+  as_of_seq: number | null;
+  /** Incremental: users changed after this seq. */
+  since_seq: number | null;
+  parts?: { name: string; rows: number; bytes: number; sha256: string; download_url: string | null }[];
 }
 
 export interface AuditEntry {

@@ -4,6 +4,7 @@ import type { Role } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import { type ConsoleUser, personalUserFields, redactUser, seesPersonalData } from './user-redaction.ts';
 import { readChangePage } from './user-changes.repository.ts';
+import type { FeedChange } from '../../shared/change-feed.ts';
 import type { UserResponse } from './users.schemas.ts';
 
 /** The change feed's reading rules (docs/change-feed.md): pages in seq order, a cursor past retention is refused. */
@@ -32,19 +33,7 @@ export async function readFeedJson(ctx: AppContext, appId: string, query: { afte
 }
 
 /** A change as the feed's JSON carries it (docs/change-feed.md). */
-export interface Change {
-  seq: number;
-  event_id: string;
-  type: string;
-  occurred_at: string;
-  didit_internal_id: string;
-  vendor_data: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
-  reason: string | null;
-  actor: { type: string; id: string | null };
-  source: { kind: string; id: string | null };
-  user: UserResponse | null;
-}
+export type Change = FeedChange<UserResponse>;
 
 /** A change as the operator's role may read it: personal values in `changes` and `user` withheld, named in `redacted`. */
 export function redactChange(role: Role, change: Change): Omit<Change, 'user'> & { user: ConsoleUser | null; redacted: string[] } {

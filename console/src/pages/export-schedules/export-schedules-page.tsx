@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { type ExportSchedule, type ScheduleInput, useCreateSchedule, useDeleteSchedule, useRunScheduleNow, useScheduleRuns, useSchedules, useTestDestination } from '../../api/export-schedules.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { ExportFormatFields } from '../../components/export-format-fields.tsx';
 import { PageHeader } from '../../components/layout.tsx';
 import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
@@ -42,21 +43,7 @@ function ScheduleForm({ appId }: { appId: string }) {
           <label htmlFor="schedule-timezone">Time zone</label>
           <input id="schedule-timezone" maxLength={64} placeholder="Europe/Madrid" value={form.timezone} onChange={(event) => set({ timezone: event.target.value })} />
         </div>
-        <div className="field">
-          <label htmlFor="schedule-format">Format</label>
-          <select id="schedule-format" value={form.format} onChange={(event) => set({ format: event.target.value as ScheduleInput['format'] })}>
-            <option value="csv">CSV</option>
-            <option value="jsonl">JSON Lines</option>
-            <option value="parquet">Parquet</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="schedule-compression">Compression</label>
-          <select id="schedule-compression" value={form.compression} onChange={(event) => set({ compression: event.target.value as ScheduleInput['compression'] })}>
-            <option value="none">None</option>
-            <option value="gzip">gzip</option>
-          </select>
-        </div>
+        <ExportFormatFields idPrefix="schedule" value={form} onChange={(choice) => set(choice)} />
         <label className="check">
           <input type="checkbox" checked={form.incremental} onChange={(event) => set({ incremental: event.target.checked })} /> Incremental (after the first run, only what changed)
         </label>

@@ -1,14 +1,16 @@
 import { type FormEvent, useState } from 'react';
 import { exportFilters, useCancelExport, useExports, useRequestExport, useRevokeExport } from '../../api/exports.ts';
-import type { ExportJob, UserFilters } from '../../api/types.ts';
+import type { ExportFormatChoice, ExportJob, UserFilters } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
+import { ExportFormatFields, formatLabels } from '../../components/export-format-fields.tsx';
 import { PageHeader } from '../../components/layout.tsx';
 import { emptyFilters, UserFiltersForm } from '../../components/user-filters.tsx';
 import { roleLabels } from '../../shared/columns.ts';
 import { countOf, formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { allowedColumns, ColumnPicker } from './column-picker.tsx';
+import { type IncrementalChoice, IncrementalFields, sinceSeqOf } from './incremental-fields.tsx';
 
 function describeFilters(filters: Partial<UserFilters>): string {
   const parts: string[] = [];
@@ -43,6 +45,38 @@ function CancelExport({ appId, job }: { appId: string; job: ExportJob }) {
   );
 }
 
+/** An export in several parts (EXPORT_PART_BYTES) has more files than the first; manifest.json lists them all with their sha256. */
+function OtherFiles({ job }: { job: ExportJob }) {
+  const files = job.parts ?? [];
+  if (files.length <= 1) return null;
+  return (
+    <details className="export-files">
+      <summary>All {files.length} files</summary>
+      <ul>
+        {files.map((file) => (
+          <li key={file.name}>
+            {file.download_url ? (
+              <a href={file.download_url} download>
+                {file.name}
+              </a>
+            ) : (
+              file.name
+            )}{' '}
+            <span className="muted">({file.name === 'manifest.json' ? 'the list of parts, written last' : countOf(file.rows, 'row')})</span>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+/** "CSV, gzip; changes after seq 120, as of seq 480" */
+function describeKind(job: ExportJob): string {
+  const format = `${formatLabels[job.format] ?? job.format}${job.compression === 'gzip' ? ', gzip' : ''}`;
+  const range = job.since_seq !== null ? `changes after seq ${formatNumber(job.since_seq)}` : 'all users';
+  return `${format}; ${range}${job.as_of_seq !== null ? `, as of seq ${formatNumber(job.as_of_seq)}` : ''}`;
+}
+
 function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email: string; appId: string; mayRevoke: boolean }) {
   if (job.revoked_at) return <span className="muted">The link was revoked {formatShortDateTime(job.revoked_at)}.</span>;
   const linkLive = job.status === 'completed' && job.expires_at !== null && new Date(job.expires_at) > new Date();
@@ -51,8 +85,9 @@ function ExportStatus({ job, email, appId, mayRevoke }: { job: ExportJob; email:
     return (
       <>
         <a className="button-secondary" href={job.download_url} download>
-          Download CSV
+          Download {formatLabels[job.format]}
         </a>
+        <OtherFiles job={job} />
         <span className="hint export-hint">
           Also emailed to {job.created_by?.email ?? email}
           {job.expires_at ? `; the link works until ${formatDateTime(job.expires_at)}` : ''}.
@@ -93,13 +128,18 @@ export function ExportsPage() {
   const personalData = can('exports.personal_data');
   const [filters, setFilters] = useState<UserFilters>(emptyFilters);
   const [columns, setColumns] = useState<string[]>(() => allowedColumns(personalData));
+  const [kind, setKind] = useState<ExportFormatChoice>({ format: 'csv', compression: 'none' });
+  const [incremental, setIncremental] = useState<IncrementalChoice>({ scope: 'full', seq: '' });
   const request = useRequestExport(appId);
   const exports = useExports(appId);
-
+  // "Since the last export": the newest completed export this page lists, whatever its filters.
+  const lastExport = exports.data?.results.find((job) => job.status === 'completed' && job.as_of_seq !== null);
+  const sinceSeq = sinceSeqOf(incremental, lastExport);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    request.mutate({ filters, columns });
+    if (sinceSeq === undefined) return;
+    request.mutate({ filters, columns, ...kind, sinceSeq });
   };
 
   return (
@@ -109,6 +149,10 @@ export function ExportsPage() {
         <h2 id="export-form-title">What to export from {app.name}</h2>
         <UserFiltersForm value={filters} onChange={setFilters} />
         <ColumnPicker selected={columns} onChange={setColumns} personalData={personalData} roleLabel={roleLabels[me.operator.role]} />
+        <div className="inline-form">
+          <ExportFormatFields idPrefix="export" value={kind} onChange={setKind} />
+        </div>
+        <IncrementalFields value={incremental} onChange={setIncremental} lastExport={lastExport} />
         <ErrorMessage error={request.error} title="The export was not requested." />
         {request.isSuccess && (
           <p className="notice notice-success" role="status">
@@ -116,7 +160,7 @@ export function ExportsPage() {
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="button-primary" disabled={request.isPending || columns.length === 0}>
+          <button type="submit" className="button-primary" disabled={request.isPending || columns.length === 0 || sinceSeq === undefined}>
             {request.isPending ? 'Requesting…' : 'Request export'}
           </button>
           <span className="muted">{describeFilters(exportFilters(filters))}</span>
@@ -131,7 +175,7 @@ export function ExportsPage() {
         ) : (
           <DataTable
             caption="Exports, newest first"
-            columns={['Requested', 'By', 'Users', 'Columns', 'Status', { label: 'Rows', className: 'numeric' }, 'File']}
+            columns={['Requested', 'By', 'Users', 'Kind', 'Columns', 'Status', { label: 'Rows', className: 'numeric' }, 'File']}
             empty={exports.data?.results.length === 0 && 'No exports yet.'}
           >
             {(exports.data?.results ?? []).map((job) => (
@@ -139,6 +183,7 @@ export function ExportsPage() {
                 <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
                 <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
                 <ClipCell>{describeFilters(job.filters)}</ClipCell>
+                <td className="cell-wrap">{describeKind(job)}</td>
                 <td title={job.columns.join(', ')}>{job.columns.length}</td>
                 <td>
                   <Badge value={job.status} />
