@@ -105,3 +105,11 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main', includeHidden: true }).waitFor({ state: 'attached' });
 }
+
+/** Uploads a CSV from the Import page, as a person does, and waits for the import's own page. */
+export async function uploadImportFile(page: Page, name: string, content: string): Promise<void> {
+  await openFromNavigation(page, 'Import');
+  await page.getByLabel('Pick a file…').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openFromNavigation, saveScreenshot } from './browser.ts';
+import { openFromNavigation, saveScreenshot, uploadImportFile } from './browser.ts';
 import { consoleTestBed } from './console-test-bed.ts';
 
 /** The import ledger in the console (docs/import-ledger.md): the diff before running, the start options, the user's history, folding, revert. */
@@ -27,10 +27,7 @@ const file = [
 
 describe('the import ledger in the console', () => {
   it('shows old → new before running, asks for a reason and consent to unblock, then runs', async () => {
-    await openFromNavigation(bed.page, 'Import');
-    await bed.page.getByLabel('Pick a file…').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
-    await bed.page.getByRole('button', { name: 'Upload and check' }).click();
-    await bed.page.waitForURL(/\/imports\/[0-9a-f-]{36}$/);
+    await uploadImportFile(bed.page, 'customers.csv', file);
     const preview = bed.page.getByRole('region', { name: 'Preview' });
     await preview.waitFor();
     const summary = preview.getByLabel('What the import changes');

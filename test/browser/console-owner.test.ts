@@ -106,7 +106,7 @@ describe('the console, for an owner', () => {
     const invalidCell = rowsTable.locator('td.cell-invalid', { hasText: 'not-an-email' });
     expect(await invalidCell.textContent()).toContain('is not an email address');
     expect(await rowsTable.locator('td.cell-invalid', { hasText: 'XX' }).textContent()).toContain('is not an ISO 3166-1 alpha-3 country code');
-    await rowsTable.getByRole('switch', { name: /Only invalid rows/ }).check();
+    await rowsTable.getByLabel('Invalid (2)').check();
     await expect.poll(() => rowsTable.locator('tbody tr').count()).toBe(2);
     await saveScreenshot(bed.page, 'import-preview', { fullPage: true });
 

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, apiUrl, type UploadProgress, upload } from './client.ts';
-import type { ImportJob, ImportRows, ImportStatus, Page } from './types.ts';
+import type { ImportJob, ImportRows, ImportStatus, Page, RowFilter } from './types.ts';
 
 /** Statuses after which an import no longer changes by itself. */
 export const settledImportStatuses: readonly ImportStatus[] = ['ready', 'needs_mapping', 'completed', 'failed', 'cancelled'];
@@ -37,11 +37,10 @@ export function useImport(appId: string, importId: string, enabled = true) {
   });
 }
 
-export function useImportRows(appId: string, importId: string, onlyInvalid: boolean, offset: number, limit: number, enabled: boolean) {
+export function useImportRows(appId: string, importId: string, only: RowFilter | undefined, offset: number, limit: number, enabled: boolean) {
   return useQuery({
-    queryKey: ['import-rows', appId, importId, onlyInvalid, offset, limit],
-    queryFn: ({ signal }) =>
-      api<ImportRows>(`/apps/${appId}/imports/${importId}/rows`, { query: { only: onlyInvalid ? 'invalid' : undefined, offset, limit }, signal }),
+    queryKey: ['import-rows', appId, importId, only ?? 'all', offset, limit],
+    queryFn: ({ signal }) => api<ImportRows>(`/apps/${appId}/imports/${importId}/rows`, { query: { only, offset, limit }, signal }),
     placeholderData: keepPreviousData,
     enabled,
     staleTime: Infinity,
@@ -58,7 +57,7 @@ export function uploadImport(appId: string, file: File, onProgress: (sent: Uploa
   return upload<ImportJob>(`/apps/${appId}/imports${query.size > 0 ? `?${query}` : ''}`, form, onProgress);
 }
 
-function useImportAction(appId: string, importId: string, action: 'start' | 'cancel') {
+function useImportAction(appId: string, importId: string, action: 'start' | 'cancel' | 'discard') {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => api<ImportJob>(`/apps/${appId}/imports/${importId}/${action}`, { method: 'POST' }),
@@ -74,3 +73,5 @@ function useImportAction(appId: string, importId: string, action: 'start' | 'can
 
 export const useStartImport = (appId: string, importId: string) => useImportAction(appId, importId, 'start');
 export const useCancelImport = (appId: string, importId: string) => useImportAction(appId, importId, 'cancel');
+/** "No" to a preview (docs/imports.md#discard): the import ends, its file and staged rows are deleted. */
+export const useDiscardImport = (appId: string, importId: string) => useImportAction(appId, importId, 'discard');

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { ImportJob, ImportPreset, ImportRow } from './types.ts';
+import type { ImportJob, ImportPreset, ImportRow, WriteOptions } from './types.ts';
 
 /** Mapping, fixes, cell edits and presets of an import (docs/vendor-migration.md). */
 
@@ -42,4 +42,9 @@ export function useEditRow(appId: string, importId: string) {
   return useImportChange(appId, importId, ({ row, values }: { row: number; values: Record<string, string> }) =>
     api<ImportRow>(`/apps/${appId}/imports/${importId}/rows/${row}`, { method: 'PATCH', body: { values } }),
   );
+}
+
+/** PUT …/options: tags_mode, metadata_mode, invalid_cells; the preview is made again with them (docs/imports.md#merge-or-replace). */
+export function useSetWriteOptions(appId: string, importId: string) {
+  return useImportChange(appId, importId, (options: WriteOptions) => api<ImportJob>(`/apps/${appId}/imports/${importId}/options`, { method: 'PUT', body: options }));
 }

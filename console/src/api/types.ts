@@ -135,7 +135,32 @@ export interface ImportJob {
   deleted?: number;
   conflicts?: number;
   revert_error?: { code: string; message: string } | null;
+  /** How the file applies to what users have (docs/imports.md, "Merge or replace"). */
+  tags_mode?: TagsMode;
+  metadata_mode?: MetadataMode;
+  invalid_cells?: InvalidCells;
+  /** What the forecast takes away from existing users (a replace): users affected, rows per key or tag. */
+  removals?: Removals;
+  /** Rows applied without some of their cells (invalid_cells = clear_cell). */
+  cells_cleared?: number;
 }
+
+export type TagsMode = 'replace' | 'merge' | 'remove';
+export type MetadataMode = 'replace' | 'merge';
+export type InvalidCells = 'skip_row' | 'clear_cell';
+export interface WriteOptions {
+  tags_mode?: TagsMode;
+  metadata_mode?: MetadataMode;
+  invalid_cells?: InvalidCells;
+}
+
+export interface Removals {
+  metadata?: { users: number; keys: Record<string, number> };
+  tags?: { users: number; tags: Record<string, number> };
+}
+
+/** The preview's row filters (GET …/rows?only=); absent: every row. */
+export type RowFilter = 'invalid' | 'create' | 'update' | 'unchanged' | 'warnings';
 
 export type ImportMode = 'upsert' | 'create_only' | 'update_only';
 
@@ -146,7 +171,8 @@ export interface RevertPreview {
   conflicts: number;
 }
 
-export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
+/** A field's change; metadata also per key ("metadata.notes", `removed` when the key goes), tags with those `added` and `removed`. */
+export type FieldChanges = Record<string, { from: unknown; to: unknown; removed?: true | string[]; added?: string[] }>;
 
 export interface ImportWarning {
   code: string;

@@ -17,7 +17,7 @@ export function FixesPanel({ job, appId }: { job: ImportJob; appId: string }) {
   const counts = Object.entries(job.fix_counts ?? {}).filter(([, rows]) => rows > 0);
   const accept = useAcceptFixes(appId, job.id);
   // Examples come from the first invalid rows.
-  const sample = useImportRows(appId, job.id, true, 0, 200, counts.length > 0);
+  const sample = useImportRows(appId, job.id, 'invalid', 0, 200, counts.length > 0);
   if (counts.length === 0) return null;
   const examples = (code: string): CellFix[] => {
     const found: CellFix[] = [];

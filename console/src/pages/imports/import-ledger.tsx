@@ -9,9 +9,22 @@ import { formatNumber } from '../../shared/format.ts';
 
 const plural = (count: number, one: string, many: string) => `${formatNumber(count)} ${count === 1 ? one : many}`;
 
+/**
+ * One count of field_changes in words: a field, a metadata key, or a tag added or removed
+ * (docs/imports.md#merge-or-replace). The whole `metadata`/`tags` count is left out when per-key ones say more.
+ */
+function fieldChangeWords(field: string, rows: number): string {
+  const users = plural(rows, 'user', 'users');
+  if (field.startsWith('tags.+')) return `tag ${field.slice(6)} added to ${users}`;
+  if (field.startsWith('tags.-')) return `tag ${field.slice(6)} removed from ${users}`;
+  return `${field.startsWith('metadata.') ? field : columnOfField(field)} on ${users}`;
+}
+
 /** Per-field counts and status changes of existing users, above the rows. */
 export function DiffSummary({ job }: { job: ImportJob }) {
-  const fields = Object.entries(job.field_changes ?? {}).filter(([field]) => field !== 'status');
+  const all = Object.entries(job.field_changes ?? {});
+  const perKey = (prefix: string) => all.some(([field]) => field.startsWith(prefix));
+  const fields = all.filter(([field]) => field !== 'status' && !(field === 'metadata' && perKey('metadata.')) && !(field === 'tags' && perKey('tags.')));
   const statusChanges = job.status_changes ?? [];
   if (fields.length === 0 && statusChanges.length === 0) return null;
   return (
@@ -22,7 +35,7 @@ export function DiffSummary({ job }: { job: ImportJob }) {
           {fields.map(([field, rows], index) => (
             <span key={field} className="diff-count">
               {index > 0 ? ' · ' : ''}
-              {columnOfField(field)} on {plural(rows, 'user', 'users')}
+              {fieldChangeWords(field, rows)}
             </span>
           ))}
         </p>

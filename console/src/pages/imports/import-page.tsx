@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../../api/client.ts';
-import { errorReportUrl, useCancelImport, useImport } from '../../api/imports.ts';
+import { errorReportUrl, useCancelImport, useDiscardImport, useImport } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
 import { Badge, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { PageHeader } from '../../components/layout.tsx';
@@ -13,6 +13,7 @@ import { DiffSummary, RevertPanel, StartImportForm } from './import-ledger.tsx';
 import { ImportRowsTable } from './import-rows-table.tsx';
 import { MappingStep } from './mapping-step.tsx';
 import { WizardSteps } from './wizard-steps.tsx';
+import { RemovalWarning, WriteOptionsPanel } from './write-options-panel.tsx';
 
 /**
  * An import link opened while another application is selected: look for the import in the
@@ -48,6 +49,19 @@ function CancelButton({ job, appId, label }: { job: ImportJob; appId: string; la
   );
 }
 
+/** "No" to a preview (docs/imports.md#discard): nothing was applied; the file and its rows are deleted. */
+function DiscardButton({ job, appId }: { job: ImportJob; appId: string }) {
+  const discard = useDiscardImport(appId, job.id);
+  return (
+    <>
+      <ErrorMessage error={discard.error} title="The import was not discarded." />
+      <button type="button" className="button-secondary" disabled={discard.isPending} onClick={() => discard.mutate()}>
+        {discard.isPending ? 'Discarding…' : 'Discard this import'}
+      </button>
+    </>
+  );
+}
+
 function Validating({ job, appId }: { job: ImportJob; appId: string }) {
   return (
     <section className="card" aria-labelledby="checking-title">
@@ -60,7 +74,11 @@ function Validating({ job, appId }: { job: ImportJob; appId: string }) {
   );
 }
 
-function Warnings({ warnings }: { warnings: ImportJob['warnings'] }) {
+// Removals have their own warning above Start (write-options-panel.tsx).
+const shownApart = new Set(['removes_metadata_keys', 'removes_tags']);
+
+function Warnings({ warnings: all }: { warnings: ImportJob['warnings'] }) {
+  const warnings = all?.filter((warning) => typeof warning === 'string' || !shownApart.has(warning.code));
   if (!warnings?.length) return null;
   return (
     <div className="notice notice-warn" role="note">
@@ -87,13 +105,22 @@ function Preview({ job, appId }: { job: ImportJob; appId: string }) {
           upload it again, or start now and fix them later.
         </p>
       )}
+      {(job.cells_cleared ?? 0) > 0 && (
+        <p>
+          {formatNumber(job.cells_cleared!)} {job.cells_cleared === 1 ? 'row is' : 'rows are'} imported without {job.cells_cleared === 1 ? 'its' : 'their'} invalid optional cells; each
+          cleared cell is shown in its row and listed in the error report.
+        </p>
+      )}
+      <WriteOptionsPanel job={job} appId={appId} />
+      <RemovalWarning removals={job.removals} />
       <StartImportForm job={job} appId={appId} />
       <div className="actions">
-        {job.invalid_rows > 0 && (
+        {(job.invalid_rows > 0 || (job.cells_cleared ?? 0) > 0) && (
           <a className="button-secondary" href={errorReportUrl(appId, job.id)} download>
             Download error report
           </a>
         )}
+        <DiscardButton job={job} appId={appId} />
         <Link to="/imports/new" className="button-link">
           Upload another file
         </Link>
@@ -119,20 +146,24 @@ function Running({ job, appId }: { job: ImportJob; appId: string }) {
 
 function Finished({ job, appId }: { job: ImportJob; appId: string }) {
   const unreadable = job.status === 'failed' && !job.started_at;
+  const discarded = job.status === 'cancelled' && job.error?.code === 'discarded';
   const headline = unreadable
     ? 'The file could not be read'
+    : discarded
+      ? 'Import discarded'
     : { completed: 'Import completed', failed: 'Import failed', cancelled: 'Import cancelled' }[job.status as 'completed' | 'failed' | 'cancelled'];
   return (
     <section className="card" aria-labelledby="result-title">
       <h2 id="result-title">{headline}</h2>
-      {job.error && (
+      {job.error && !discarded && (
         <div className="notice notice-error" role="alert">
           {job.error.message}
           {job.error.line ? ` (line ${job.error.line})` : ''}
         </div>
       )}
       {unreadable && <p>Nothing was changed. Fix the file and upload it again.</p>}
-      {!unreadable && <RevertPanel job={job} appId={appId} />}
+      {discarded && <p>Nothing was changed. The file and its checked rows are deleted.</p>}
+      {!unreadable && !discarded && <RevertPanel job={job} appId={appId} />}
       {job.started_at && (
         <>
           <ResultCounts job={job} />
@@ -148,7 +179,7 @@ function Finished({ job, appId }: { job: ImportJob; appId: string }) {
             Download error report
           </a>
         )}
-        {!unreadable && (
+        {!unreadable && !discarded && (
           <Link to="/users" className="button-secondary">
             See the users
           </Link>
@@ -169,7 +200,8 @@ export function ImportPage() {
   useFindImportElsewhere(importId, notFoundHere);
 
   const job = query.data;
-  const fileUnreadable = job?.status === 'failed' && !job.started_at;
+  // No rows to show: a file that could not be read, or one discarded (its rows are deleted).
+  const fileUnreadable = (job?.status === 'failed' && !job.started_at) || job?.error?.code === 'discarded';
 
   return (
     <>
@@ -189,6 +221,11 @@ export function ImportPage() {
           <WizardSteps status={job.status} />
           {job.status === 'validating' && <Validating job={job} appId={appId} />}
           {job.status === 'needs_mapping' && <MappingStep key={job.validated_at ?? job.id} job={job} appId={appId} />}
+          {job.status === 'needs_mapping' && (
+            <div className="actions">
+              <DiscardButton job={job} appId={appId} />
+            </div>
+          )}
           {job.status === 'ready' && <Preview job={job} appId={appId} />}
           {job.status === 'ready' && <FixesPanel job={job} appId={appId} />}
           {job.status === 'ready' && (job.columns?.length ?? 0) > 0 && (
@@ -205,7 +242,7 @@ export function ImportPage() {
             <ImportRowsTable
               appId={appId}
               importId={job.id}
-              invalidRows={job.invalid_rows}
+              job={job}
               fileColumns={job.columns?.map((column) => column.source)}
               fieldSources={Object.fromEntries((job.columns ?? []).filter((column) => column.field).map((column) => [column.field!, column.source]))}
               editable={job.status === 'ready'}

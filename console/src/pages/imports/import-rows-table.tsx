@@ -1,11 +1,12 @@
 import { useId, useState } from 'react';
 import { useImportRows } from '../../api/imports.ts';
-import type { ImportRow } from '../../api/types.ts';
+import type { ImportJob, ImportRow, RowFilter } from '../../api/types.ts';
 import { ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { fieldOfColumn, formatValue } from '../../shared/changes.ts';
 import { formatNumber } from '../../shared/format.ts';
 import { CellEditor } from './cell-editor.tsx';
+import { KeyChanges, keyChangesOf } from './key-changes.tsx';
 
 const ROWS_PER_PAGE = 50;
 
@@ -28,15 +29,16 @@ type FieldSources = Record<string, string>;
 
 const columnOfError = (column: string | null, sources: FieldSources | undefined) => (column ? (sources?.[column] ?? column) : null);
 
-/** The field a file column fills (the reverse of FieldSources); the column itself when unmapped. */
-const fieldOfSource = (column: string, sources: FieldSources | undefined) => Object.entries(sources ?? {}).find(([, source]) => source === column)?.[0] ?? column;
+/** The field a file column fills (the reverse of FieldSources); the column itself when unmapped. A typed key (`metadata.score:number`) is its key. */
+const fieldOfSource = (column: string, sources: FieldSources | undefined) =>
+  (Object.entries(sources ?? {}).find(([, source]) => source === column)?.[0] ?? column).replace(/^(metadata\..+):(text|number|boolean|date|json)$/, '$1');
 
 interface Editing {
   appId: string;
   importId: string;
 }
 
-function RowCells({ row, columns, withProblems, sources, editing }: { row: ImportRow; columns: string[]; withProblems: boolean; sources?: FieldSources; editing?: Editing }) {
+function RowCells({ row, columns, withProblems, withKeys, sources, editing }: { row: ImportRow; columns: string[]; withProblems: boolean; withKeys: boolean; sources?: FieldSources; editing?: Editing }) {
   return (
     <tr className={row.errors.length ? 'row-invalid' : undefined}>
       <td className="numeric">{row.row}</td>
@@ -53,6 +55,11 @@ function RowCells({ row, columns, withProblems, sources, editing }: { row: Impor
               {error.message}
             </span>
           ))}
+        </td>
+      )}
+      {withKeys && (
+        <td className="cell-keys">
+          <KeyChanges changes={keyChangesOf(row.changes)} />
         </td>
       )}
       {columns.map((column) => {
@@ -98,7 +105,8 @@ function RowCells({ row, columns, withProblems, sources, editing }: { row: Impor
 interface Props {
   appId: string;
   importId: string;
-  invalidRows: number;
+  /** The preview's counts, for the filters' labels. */
+  job: Pick<ImportJob, 'total_rows' | 'invalid_rows' | 'to_create' | 'to_update' | 'unchanged'>;
   fileColumns?: string[];
   /** Field → source column, to place errors under the file's own columns. */
   fieldSources?: FieldSources;
@@ -106,34 +114,64 @@ interface Props {
   editable?: boolean;
 }
 
-export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fieldSources, editable }: Props) {
-  const switchId = useId();
-  const [onlyInvalid, setOnlyInvalid] = useState(false);
+type Filter = RowFilter | 'all';
+
+/** The preview's filters (GET …/rows?only=), each with the count the preview has for it. */
+function filtersOf(job: Props['job']): { value: Filter; label: string; count?: number }[] {
+  return [
+    { value: 'all', label: 'All rows', count: job.total_rows },
+    { value: 'invalid', label: 'Invalid', count: job.invalid_rows },
+    { value: 'create', label: 'Creates', count: job.to_create },
+    { value: 'update', label: 'Updates', count: job.to_update },
+    { value: 'unchanged', label: 'Unchanged', count: job.unchanged },
+    { value: 'warnings', label: 'With warnings' },
+  ];
+}
+
+const emptyWords: Record<Filter, string> = {
+  all: 'The file has no rows.',
+  invalid: 'No invalid rows.',
+  create: 'No row creates a user.',
+  update: 'No row updates a user.',
+  unchanged: 'No row leaves its user unchanged.',
+  warnings: 'No row has a warning.',
+};
+
+export function ImportRowsTable({ appId, importId, job, fileColumns, fieldSources, editable }: Props) {
+  const filterName = useId();
+  const [filter, setFilter] = useState<Filter>('all');
   const [offset, setOffset] = useState(0);
-  const rows = useImportRows(appId, importId, onlyInvalid, offset, ROWS_PER_PAGE, true);
+  const rows = useImportRows(appId, importId, filter === 'all' ? undefined : filter, offset, ROWS_PER_PAGE, true);
   const page = rows.data?.rows ?? [];
   const total = rows.data?.total ?? 0;
   const columns = columnsOf(page, fileColumns);
   const withProblems = page.some((row) => row.errors.length > 0);
+  const withKeys = page.some((row) => keyChangesOf(row.changes).length > 0);
 
   return (
     <section className="card" aria-labelledby="rows-title">
       <div className="section-head">
         <h2 id="rows-title">Rows</h2>
-        <label className="switch" htmlFor={switchId}>
-          <input
-            id={switchId}
-            type="checkbox"
-            role="switch"
-            checked={onlyInvalid}
-            disabled={invalidRows === 0 && !onlyInvalid}
-            onChange={(event) => {
-              setOnlyInvalid(event.target.checked);
-              setOffset(0);
-            }}
-          />
-          Only invalid rows ({formatNumber(invalidRows)})
-        </label>
+        <fieldset className="row-filters">
+          <legend className="visually-hidden">Show</legend>
+          {filtersOf(job).map((option) => (
+            <label key={option.value} className="radio">
+              <input
+                type="radio"
+                name={filterName}
+                value={option.value}
+                checked={filter === option.value}
+                disabled={option.count === 0 && filter !== option.value}
+                onChange={() => {
+                  setFilter(option.value);
+                  setOffset(0);
+                }}
+              />{' '}
+              {option.label}
+              {option.count === undefined ? '' : ` (${formatNumber(option.count)})`}
+            </label>
+          ))}
+        </fieldset>
       </div>
       <ErrorMessage error={rows.error} />
       {rows.isPending ? (
@@ -141,7 +179,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fie
       ) : (
         <div className="table-wrap" tabIndex={0}>
           <table className="data-table preview-table">
-            <caption className="visually-hidden">{onlyInvalid ? 'Invalid rows of the file' : 'Rows of the file'}</caption>
+            <caption className="visually-hidden">{filter === 'all' ? 'Rows of the file' : `Rows of the file: ${filtersOf(job).find((option) => option.value === filter)!.label}`}</caption>
             <thead>
               <tr>
                 <th scope="col" className="numeric">
@@ -152,6 +190,7 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fie
                 </th>
                 <th scope="col">Action</th>
                 {withProblems && <th scope="col">Problems</th>}
+                {withKeys && <th scope="col">Metadata and tags</th>}
                 {columns.map((column) => (
                   <th key={column} scope="col">
                     {column}
@@ -161,11 +200,11 @@ export function ImportRowsTable({ appId, importId, invalidRows, fileColumns, fie
             </thead>
             <tbody>
               {page.map((row) => (
-                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} sources={fieldSources} editing={editable ? { appId, importId } : undefined} />
+                <RowCells key={row.row} row={row} columns={columns} withProblems={withProblems} withKeys={withKeys} sources={fieldSources} editing={editable ? { appId, importId } : undefined} />
               ))}
             </tbody>
           </table>
-          {page.length === 0 && <p className="empty">{onlyInvalid ? 'No invalid rows.' : 'The file has no rows.'}</p>}
+          {page.length === 0 && <p className="empty">{emptyWords[filter]}</p>}
         </div>
       )}
       <nav className="pager" aria-label="Row pages">
