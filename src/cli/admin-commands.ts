@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { systemActor } from '../features/audit/audit.service.ts';
+import { systemActor } from '../features/audit/audit-writer.public.ts';
 import { listApiKeys, revokeApiKey } from '../features/auth/api-keys.service.ts';
 import { listOperators } from '../features/auth/operators.repository.ts';
 import { idFlag, loadApplication } from './cli-context.ts';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError, notFound } from '../http/errors.ts';
-import { isUuid } from '../features/auth/auth.hooks.ts';
 import type { OperatorPrincipal } from '../features/auth/principal.ts';
+import { isUuid } from '../platform/validation/uuid.ts';
 
 /** A flag that names a row by id: checked here, so a typo is a clear line rather than PostgreSQL's own words. */
 export function idFlag(value: string, flag: string): string {

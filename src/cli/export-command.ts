@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
-import { recordAudit } from '../features/audit/audit.service.ts';
+import { recordAudit } from '../features/audit/audit-writer.public.ts';
 import { getExport, presentExport, requestExport } from '../features/exports/exports.service.ts';
 import { cliOperator, loadApplication, startLocalWorker } from './cli-context.ts';
 import { pollUntil, type Terminal } from './terminal.ts';

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ActorType, AuditAction } from '../../shared/audit-actions.ts';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/index.ts';
 import { eraseChanges, eraseInJson, likePatterns, type Needles } from '../../platform/erasure/erase-values.ts';
 
 /**

@@ -1,8 +1,9 @@
 import type { AuditAction } from '../../shared/audit-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
-import { createApplication } from '../auth/tenancy.service.ts';
-import { type AuditEntry, auditCursor, recordAudit } from './audit.service.ts';
+import { createApplication } from '../auth/index.ts';
+import { type AuditEntry, recordAudit } from './audit-ledger.ts';
+import { auditCursor } from './audit.service.ts';
 
 let roster: TestRoster;
 let tenant: TestTenant;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { instantString, parseInstant } from '../../platform/validation/instants.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
-import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { auditCursor, listAuditLogs } from './audit.service.ts';
 
 /** A time without a zone is read as UTC, so the answer does not depend on the server's zone (platform/validation). */

@@ -4,8 +4,6 @@ import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import type { Database } from '../../db/schema.ts';
 import { type AuditLogFilters, findAuditLogs } from './audit.repository.ts';
 
-export { type AuditActor, type AuditEntry, auditActorOf, onAudited, recordAudit, type SystemActor, systemActor } from './audit-ledger.ts';
-
 export interface AuditLogView {
   id: string;
   created_at: string;

@@ -1,10 +1,11 @@
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
-import { recordAudit, type SystemActor } from '../audit/audit.service.ts';
-import { announceApiKeyRevoked, forgetApiKey, isUuid } from './auth.hooks.ts';
+import { recordAudit, type SystemActor } from '../audit/audit-writer.public.ts';
+import { announceApiKeyRevoked, forgetApiKey } from './auth.hooks.ts';
 import { iso } from './auth.schemas.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import { createApiKey, type RequestMeta } from './tenancy.service.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 export interface ApiKeyView {
   id: string;

@@ -7,6 +7,7 @@ import { hashSecret } from './credentials.ts';
 import { rejectCrossSiteRequest } from './csrf.ts';
 import { can, type Permission } from '../../shared/roles.ts';
 import type { ApiKeyPrincipal, OperatorPrincipal } from './principal.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -164,12 +165,6 @@ export function authorize(operator: OperatorPrincipal, permission: Permission): 
   if (!can(operator.role, permission)) {
     throw forbidden('forbidden_role', `Your role (${operator.role}) may not do this (${permission})`);
   }
-}
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return uuidPattern.test(value);
 }
 
 /**

@@ -21,8 +21,6 @@ export const nameField = safeString({ trim: true, min: 1, max: 200 });
 /** An operator's email as typed at sign-in or when inviting: no NUL, no control characters. */
 export const operatorEmailField = safeString({ trim: true, min: 1, max: 320 });
 
-export { errorResponse } from '../../http/error-response.ts';
-
 /** Every list answers `{results, next}`; these lists are short enough to come whole, so next is null. */
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ results: z.array(item), next: z.string().nullable() });

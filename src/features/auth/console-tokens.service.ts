@@ -1,10 +1,10 @@
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { isUuid } from './auth.hooks.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
 import { iso } from './auth.schemas.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import { createConsoleTokenFor, type RequestMeta } from './tenancy.service.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 export interface ConsoleTokenView {
   id: string;

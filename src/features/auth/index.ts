@@ -32,6 +32,10 @@ export const authFeature: Feature = {
   },
 };
 
-// What other features' routes use to authenticate and authorize operators (docs/architecture.md).
-export { authorize, clientIp, isUuid, loadOwnedApp, operatorOf, requireOperator } from './auth.hooks.ts';
-export type { OperatorPrincipal, Principal } from './principal.ts';
+// What other features use: who is calling and what they may do, the application an operator owns, the
+// console routes' shared shapes, the operator a scheduled export runs as, and (for tests) a new application.
+export { apiKeyOf, authorize, clientIp, loadOwnedApp, operatorOf, requireApiKey, requireOperator } from './auth.hooks.ts';
+export type { ApiKeyPrincipal, OperatorPrincipal, Principal } from './principal.ts';
+export { appItemParams, appParams, consoleSecurity } from './auth.schemas.ts';
+export { findOperator } from './operators.repository.ts';
+export { createApplication } from './tenancy.service.ts';

@@ -2,12 +2,13 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { conflict, forbidden, notFound } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
 import type { InvitationEndReason } from './auth-security.tables.ts';
-import { authorize, isUuid } from './auth.hooks.ts';
+import { authorize } from './auth.hooks.ts';
 import { canManageOperator, roles } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import type { RequestMeta } from './tenancy.service.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /**
  * Listing and revoking invitations, and ending them with their sender's right to invite (issue #19,

@@ -1,13 +1,14 @@
 import type { AppContext } from '../../context.ts';
 import type { Role } from '../../db/schema.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
 import { authorize } from './auth.hooks.ts';
 import { hashSecret, newSecret } from './credentials.ts';
 import { alreadyRegisteredMail, invitationMail } from './invitation-mail.ts';
 import { canManageOperator, roles } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from './principal.ts';
-import { hashPassword, isUniqueViolation, isValidOperatorEmail, type RequestMeta } from './tenancy.service.ts';
+import { hashPassword, isValidOperatorEmail, type RequestMeta } from './tenancy.service.ts';
+import { isUniqueViolation } from '../../db/postgres-errors.ts';
 
 /**
  * Adding an operator is an invitation (issue #9, finding 11). The answer is the same whether the address

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
-import { isUuid } from './auth.hooks.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

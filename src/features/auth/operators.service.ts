@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Database, Role } from '../../db/schema.ts';
 import { conflict, forbidden, notFound, unauthorized } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
 import { authorize } from './auth.hooks.ts';
 import { endInvitationsOfSender } from './invitation-management.ts';
 import * as operators from './operators.repository.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { forbidden, invalid, notFound } from '../../http/errors.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import { recordAudit, systemActor } from '../audit/audit-writer.public.ts';
 import { hashSecret } from './credentials.ts';
 import { endOperatorCredentials } from './operators.repository.ts';
 import { throttledPasswordAttempt, verifyPassword } from './password-attempt.ts';

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import type { Role } from '../../db/schema.ts';
 import { unauthorized } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
 import { SESSION_IDLE_MS } from './auth.hooks.ts';
 import { hashSecret, newSecret } from './credentials.ts';
 import { type GatedCheck, throttledPasswordAttempt, verifyPassword } from './password-attempt.ts';

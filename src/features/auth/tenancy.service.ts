@@ -3,22 +3,18 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../http/errors.ts';
-import { recordAudit, systemActor, type SystemActor } from '../audit/audit.service.ts';
+import { recordAudit, systemActor, type SystemActor } from '../audit/audit-writer.public.ts';
 import { displayPrefix, hashSecret, newSecret } from './credentials.ts';
 import { roles } from '../../shared/roles.ts';
 import { textProblem } from '../../platform/validation/safe-text.ts';
 import type { OperatorPrincipal } from './principal.ts';
+import { isUniqueViolation } from '../../db/postgres-errors.ts';
 
 type Actor = OperatorPrincipal | SystemActor;
 
 /** Where a change came from, for its audit entry. */
 export interface RequestMeta {
   ip?: string | null;
-}
-
-/** PostgreSQL's unique_violation: two requests raced past the same existence check. */
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { ForbiddenAddressError } from '../../platform/outbound/address-guard.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import { recordAudit, systemActor } from '../audit/audit-writer.public.ts';
 import { exportFiles, type ExportRecord, findExport } from '../exports/index.ts';
 import { checkDestinationAddress, type Destination, openDestination, parseDestinationUrl } from './export-destination.ts';
 import { findRunsToFinish, finishRun, type ScheduleRecord } from './schedules.repository.ts';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { defineJob } from '../../platform/jobs/jobs.ts';
-import { findOperator } from '../auth/operators.repository.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import { findOperator, type OperatorPrincipal } from '../auth/index.ts';
 import { finishScheduledRuns } from './schedule-delivery.ts';
 import { nextRun } from './schedule-cron.ts';
 import { hasRunInFlight, lockDueSchedules, setNextRun } from './schedules.repository.ts';

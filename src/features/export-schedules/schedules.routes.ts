@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { appItemParams, appParams, consoleSecurity, errorResponse } from '../auth/auth.schemas.ts';
+import { appItemParams, appParams, clientIp, consoleSecurity, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { presentExport } from '../exports/index.ts';
 import { testDestination } from './schedule-delivery.ts';
 import { listRuns } from './schedules.repository.ts';
 import { scheduleInputSchema, schedulePatchSchema, scheduleRunSchema, scheduleSchema } from './schedules.schemas.ts';
 import { changeSchedule, createSchedule, getSchedule, listAppSchedules, presentSchedule, removeSchedule, runScheduleNow } from './schedules.service.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 const tags = ['console: export schedules'];
 const security = consoleSecurity;

@@ -1,15 +1,15 @@
 import type { AppContext } from '../../context.ts';
 import { AppError, conflict, notFound } from '../../http/errors.ts';
 import { secretBox } from '../../platform/crypto/secret-box.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
+import { authorize, loadOwnedApp, type OperatorPrincipal } from '../auth/index.ts';
 import { redactFilters } from '../users/index.ts';
 import { type ExportRecord, parseExportFilters, requestExport, resolveExportColumns } from '../exports/index.ts';
 import { checkDestinationAddress, parseDestinationUrl } from './export-destination.ts';
 import { checkSchedule, nextRun, nextRuns } from './schedule-cron.ts';
 import { deleteSchedule, findSchedule, insertRun, insertSchedule, listSchedules, type ScheduleRecord, type ScheduleValues, updateSchedule } from './schedules.repository.ts';
 import type { ScheduleInput, SchedulePatch } from './schedules.schemas.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /**
  * Export schedules: a cron, a time zone and an ordinary export request, run as the schedule's creator

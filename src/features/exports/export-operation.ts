@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { defineOperationKind, type OperationUpkeep } from '../../platform/operations/index.ts';
-import { type AuditEntry, recordAudit, systemActor } from '../audit/audit.service.ts';
+import { type AuditEntry, recordAudit, systemActor } from '../audit/audit-writer.public.ts';
 import type { ExportStatus } from './exports.tables.ts';
 
 /**

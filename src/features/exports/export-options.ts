@@ -1,8 +1,8 @@
 import { forbidden, invalid } from '../../http/errors.ts';
 import { can } from '../../shared/roles.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import type { OperatorPrincipal } from '../auth/index.ts';
 import { exportColumns, type ExportColumn, restrictedExportColumns } from '../../shared/user-columns.ts';
-import { userFilterBodySchema, type UserFilters } from '../users/users.filters.ts';
+import { userFilterBodySchema, type UserFilters } from '../users/index.ts';
 import { type ExportCompression, exportCompressions, type ExportFormat, exportFormats } from './export-formats.ts';
 
 /** What an export request may ask for: filters exactly as the users list reads them, and allowed columns. */

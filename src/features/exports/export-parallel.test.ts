@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { exportColumns } from '../../shared/user-columns.ts';
-import type { UserFilters } from '../users/users.filters.ts';
+import type { UserFilters } from '../users/index.ts';
 import { writeExportInParallel } from './export-parallel.ts';
 import { buildExportCopy } from './export-query.ts';
 import { writeExport } from './export-writer.ts';

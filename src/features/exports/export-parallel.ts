@@ -10,7 +10,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../../db/schema.ts';
 import type { ObjectStorage } from '../../platform/storage/storage.ts';
 import type { ExportColumn } from '../../shared/user-columns.ts';
-import type { UserFilters } from '../users/users.filters.ts';
+import type { UserFilters } from '../users/index.ts';
 import { buildExportKeySample, buildExportSelect, exportSessionSettings, type ExportKey } from './export-query.ts';
 import type { CopyProgress } from './export-progress.ts';
 import type { WrittenExport } from './export-writer.ts';

@@ -1,9 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../../db/schema.ts';
-import { effectiveNameSql } from '../users/index.ts';
+import { effectiveNameSql, type UserFilters, userFilterWhere } from '../users/index.ts';
 import type { ExportColumn } from '../../shared/user-columns.ts';
-import { type UserFilters, userFilterWhere } from '../users/users.filters.ts';
 
 /**
  * Builds the one SQL statement an export runs: `COPY (SELECT …) TO STDOUT WITH (FORMAT csv)`.

@@ -7,7 +7,7 @@ import type { AppContext } from '../../context.ts';
 import { defineJob, type JobInfo } from '../../platform/jobs/jobs.ts';
 import { rowsProcessed } from '../../platform/metrics.ts';
 import { keepAlive, OperationLeft, transition } from '../../platform/operations/index.ts';
-import { systemActor } from '../audit/audit.service.ts';
+import { systemActor } from '../audit/audit-writer.public.ts';
 import type { ExportColumn } from '../../shared/user-columns.ts';
 import { signedExportUrl } from './export-link.ts';
 import { exportFailedMail, exportReadyMail } from './export-mail.ts';

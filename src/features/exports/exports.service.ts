@@ -5,9 +5,8 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
-import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import { recordAudit, systemActor } from '../audit/audit-writer.public.ts';
+import { authorize, loadOwnedApp, type OperatorPrincipal } from '../auth/index.ts';
 import { StorageNotFoundError } from '../../platform/storage/storage.ts';
 import { checkExportLink, signedExportUrl } from './export-link.ts';
 import { allowedColumns, type ExportRequest, parseExportFilters, parseExportFormat, resolveExportColumns } from './export-options.ts';
@@ -18,6 +17,7 @@ import { exportOperation, pendingExportStates } from './export-operation.ts';
 import { countPendingExports, type ExportRecord, findExport, findExportForDownload, insertExport, listExports, revokeExportLink } from './exports.repository.ts';
 import { can } from '../../shared/roles.ts';
 import { readChangeCounter, redactFilters, scopeFiltersToRole } from '../users/index.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /**
 /**

@@ -11,7 +11,7 @@ export const exportsFeature: Feature = {
 };
 
 // What other features may use: export schedules make ordinary exports and deliver their files.
-export { exportFiles, presentExport, requestExport } from './exports.service.ts';
+export { exportFiles, listExportsPage, presentExport, requestExport } from './exports.service.ts';
 export { findExport, type ExportRecord } from './exports.repository.ts';
 export { parseExportFilters, resolveExportColumns, type ExportRequest } from './export-options.ts';
 // Erasure (docs/privacy.md#erasure): unexpired files holding the person are deleted; free text naming them.

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { defineOperationKind, type OperationUpkeep } from '../../platform/operations/index.ts';
-import { type AuditEntry, recordAudit } from '../audit/audit.service.ts';
+import { type AuditEntry, recordAudit } from '../audit/audit-writer.public.ts';
 import type { FaceImportStatus } from './face-imports.tables.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { readCsv } from '../imports/readers/csv-reader.ts';
+import { readCsv } from '../imports/index.ts';
 import { inputGuard, InputLimitError } from '../../platform/untrusted-input.ts';
 import { ArchiveError, type ArchiveFile, type OpenedArchive, readEntry } from './face-archive.ts';
 import type { FaceEntryReason } from './face-imports.tables.ts';

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { faceImportListResponse, faceImportParams, faceImportSchema, faceUploadQuery, listFaceImportsQuery } from './face-imports.schemas.ts';
 import { cancelFaceImport, createFaceImport, type FaceImportActor, faceImportReport, getFaceImport, listFaceImports, missingZip, zipTooLarge, type ZipUpload } from './face-imports.service.ts';
 

@@ -6,14 +6,14 @@ import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { AppError, badRequest, conflict, notFound, tooLarge } from '../../http/errors.ts';
 import { transition } from '../../platform/operations/index.ts';
 import { StorageTooLargeError } from '../../platform/storage/storage.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { isUuid } from '../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
-import { csvLine } from '../imports/import-files.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
+import type { OperatorPrincipal } from '../auth/index.ts';
+import { csvLine } from '../imports/index.ts';
 import { faceImportJob, endFaceImport } from './face-import.job.ts';
 import { faceImportOperation } from './face-import-operation.ts';
 import { entriesAfter, findFaceImport, insertFaceImport, listFaceImportsPage } from './face-imports.repository.ts';
 import { type FaceImportView, toFaceImportView } from './face-imports.schemas.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /** Who asks, for which application, from where (the import roles; the route has checked them). */
 export interface FaceImportActor {

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import { recordAudit, systemActor } from '../audit/audit-writer.public.ts';
+import type { OperatorPrincipal } from '../auth/index.ts';
 import type { AppContext } from '../../context.ts';
 import { failImport, findImportForJob, type ImportRecord } from './imports.repository.ts';
 import type { ImportFileError, ImportStatus } from './imports.tables.ts';

@@ -3,25 +3,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { invalid } from '../../http/errors.ts';
-import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { templateCsv } from './import-files.ts';
 import { discardImport } from './discard-import.service.ts';
 import { previewRevert, requestRevert, revertConflictsReport } from './revert/import-revert.service.ts';
 import { registerMigrationRoutes } from './mapping/migration.routes.ts';
-import {
-  appParams,
-  errorResponse,
-  importListResponse,
-  importParams,
-  importSchema,
-  listImportsQuery,
-  listRowsQuery,
-  revertPreviewSchema,
-  rowsResponse,
-  startBody,
-  toImportView,
-  uploadQuery,
-} from './imports.schemas.ts';
+import { appParams, importListResponse, importParams, importSchema, listImportsQuery, listRowsQuery, revertPreviewSchema, rowsResponse, startBody, toImportView, uploadQuery } from './imports.schemas.ts';
 import {
   cancelImport,
   createImport,
@@ -36,6 +23,7 @@ import {
   type StartOptions,
   type Upload,
 } from './imports.service.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 const security = [{ consoleToken: [] }];
 const tags = ['console: imports'];

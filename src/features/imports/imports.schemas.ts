@@ -5,8 +5,6 @@ import { safeString } from '../../platform/validation/safe-text.ts';
 import { columnMappingSchema, fixSchema, migrationView, migrationViewFields, uploadMigrationQuery } from './mapping/migration.schemas.ts';
 import { writeOptionFields, writeOptionsView, writeOptionsViewFields } from './write-options.ts';
 
-export { errorResponse } from '../../http/error-response.ts';
-
 export const appParams = z.object({ app_id: z.string() });
 export const importParams = z.object({ app_id: z.string(), id: z.string() });
 

@@ -4,12 +4,10 @@ import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.ts';
 import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { AppError, badRequest, conflict, invalid, notFound, tooLarge } from '../../http/errors.ts';
-import type { ImportMode } from '../users/index.ts';
-import { validateNote, validationError } from '../users/user-input.ts';
+import { type ImportMode, validateNote, validationError } from '../users/index.ts';
 import { MAX_STATUS_REASON_CHARS } from './validation/row-validation.ts';
 import { StorageTooLargeError } from '../../platform/storage/storage.ts';
-import { isUuid } from '../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import type { OperatorPrincipal } from '../auth/index.ts';
 import { decodeCells } from './staging/copy-text.ts';
 import { auditImport, importCounts } from './import-audit.ts';
 import { recordUploadSettings, type UploadSettings } from './mapping/import-adjustments.repository.ts';
@@ -25,6 +23,7 @@ import { runImportJob } from './run/run-import.job.ts';
 import { validateImportJob } from './validation/validate-import.job.ts';
 import { boundPreviewPage } from './validation/preview-limits.ts';
 import { importWriteModes, writeOptionColumns, type WriteOptions } from './write-options.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /** Who asks, for which application, from where: every service call carries it. */
 export interface ImportActor {

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ImportMigrationColumns, ImportMigrationTables } from './mapping/migration.tables.ts';
-import type { ImportMode } from '../users/user-merge.ts';
+import type { ImportMode } from '../users/index.ts';
 import type { ImportWriteOptionColumns } from './write-options.ts';
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;

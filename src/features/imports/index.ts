@@ -17,3 +17,7 @@ export const importsFeature: Feature = {
 export { importDecisions } from './staging/stage-plan.ts';
 // Erasure (docs/privacy.md#erasure): the person's staged rows, the files that held them, free text naming them.
 export { deleteImportFilesForErasure, eraseStagedRows, importsErasableText } from './import-erasure.ts';
+// The overview lists recent imports; a face import reads its CSV index and writes its report as imports do.
+export { listImports } from './imports.service.ts';
+export { readCsv } from './readers/csv-reader.ts';
+export { csvLine } from './import-files.ts';

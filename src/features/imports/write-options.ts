@@ -1,7 +1,7 @@
 import type { ColumnType, Selectable } from 'kysely';
 import { z } from 'zod';
 // Not through users/index.ts: the console's type check reads this file (via imports.tables.ts) and must not pull in the server.
-import { metadataModes, type MetadataMode, tagsModes, type TagsMode, type WriteModes } from '../users/write-modes.ts';
+import { metadataModes, type MetadataMode, tagsModes, type TagsMode, type WriteModes } from '../users/index.ts';
 import type { ColumnMapping } from './mapping/column-mapping.ts';
 
 /**

@@ -2,13 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { can } from '../../shared/roles.ts';
-import { listExportsPage } from '../exports/exports.service.ts';
-import { listImports } from '../imports/imports.service.ts';
-import { countUsers } from '../users/users-count.ts';
-import { userStats } from '../users/users-stats.ts';
-import { errorResponse } from '../users/users.schemas.ts';
+import { listExportsPage } from '../exports/index.ts';
+import { listImports } from '../imports/index.ts';
+import { countUsers, userStats } from '../users/index.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 const count = z.number();
 const overviewSchema = z.object({

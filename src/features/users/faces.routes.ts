@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { notFound } from '../../http/errors.ts';
 import { type RateLimiter, rateLimitByApiKey } from '../../http/rate-limit.ts';
-import { apiKeyOf, requireApiKey } from '../auth/auth.hooks.ts';
+import { apiKeyOf, requireApiKey } from '../auth/index.ts';
 import { uploadFace } from './faces.service.ts';
 import { apiActor, apiErrors, apiKeySecurity, slashVariants } from './users.routes.ts';
 import { faceSchema, faceUploadBody } from './users.schemas.ts';

@@ -3,14 +3,14 @@ import type { Transaction } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, conflict, tooLarge } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import type { Principal } from '../auth/principal.ts';
-import { isUniqueViolation } from '../auth/tenancy.service.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
+import type { Principal } from '../auth/index.ts';
 import { countFaces, faceUsesKey, hasFaceWithHash, insertFace, listFaces } from './faces.repository.ts';
 import { base64DecodedLength, decodeStrictBase64, type ImageInfo, readImageHeader } from './image-format.ts';
 import type { FieldError } from './user-fields.ts';
 import { unexpectedFields, validateNote, validationError } from './user-input.ts';
 import { findUser, lockUser, type UsersActor } from './users.service.ts';
+import { isUniqueViolation } from '../../db/postgres-errors.ts';
 
 export const MAX_FACE_BYTES = 2 * 1024 * 1024;
 export const MAX_FACES_PER_USER = 5;

@@ -47,9 +47,8 @@ export {
   type UserFieldName,
   type UserFieldSpec,
 } from '../../shared/user-catalogue.ts';
-export { cellParsers, fieldValidators, type FieldResult } from './user-fields.ts';
+export * from './user-rules.public.ts';
 export { forecastRevert, revertLedgerChunk, type RevertChunkOutcome, type RevertConflict, type RevertConflictReason, type RevertContext, type RevertForecast } from './user-revert.ts';
-export { applyMetadata, applyTags, metadataKeyChanges, metadataModes, resolveWrite, tagChanges, tagsModes, type MetadataMode, type TagsMode, type WriteModes } from './write-modes.ts';
 export { importModes, mergeStagedChunk, type ImportMode, type MergeContext, type MergeOutcome, type MergeSkipCode, type SqlRunner, type StagedChunk } from './user-merge.ts';
 
 export const usersFeature: Feature = {
@@ -92,4 +91,10 @@ export type { Change } from './user-changes.service.ts';
 export { eraseUserChangesBatch, readErasureSubject, removeErasedUser, usersErasableText, type ErasureSubject, type RemovedUser } from './user-erasure.ts';
 // A subject-access package reads the person through these (docs/privacy.md#subject-access).
 export { readSubjectFaces, readSubjectFeed, readSubjectSessions, readSubjectUser, type SubjectFace, type SubjectFeedChange, type SubjectSession, userObjectMatchesFilters } from './subject-data.ts';
-export type { UserFilters } from './users.filters.ts';
+// An import's reason is checked like a user's note; the overview counts users; exports filter users as the
+// users API does; an import refreshes the planner's statistics of users it grew (docs/imports.md).
+export { validationError } from './user-input.ts';
+export { countUsers } from './users-count.ts';
+export { userStats } from './users-stats.ts';
+export { userFilterBodySchema, type UserFilters, userFilterWhere } from './users.filters.ts';
+export { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from './users-statistics.ts';

@@ -3,10 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { type RateLimiter, rateLimitByApiKey } from '../../http/rate-limit.ts';
-import { apiKeyOf, authorize, loadOwnedApp, operatorOf, requireApiKey, requireOperator } from '../auth/auth.hooks.ts';
+import { apiKeyOf, authorize, loadOwnedApp, operatorOf, requireApiKey, requireOperator } from '../auth/index.ts';
 import { consoleFeedQuery, feedQuery, readConsoleFeed, readFeedJson } from './user-changes.service.ts';
 import { apiErrors, apiKeySecurity, slashVariants } from './users.routes.ts';
-import { errorResponse } from './users.schemas.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 const change = z.object({
   seq: z.number(),

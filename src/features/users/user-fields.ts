@@ -5,8 +5,6 @@ import { jsonValueProblem } from '../../platform/validation/json-values.ts';
 import { hasControlCharacters, isStorableText } from '../../platform/validation/safe-text.ts';
 import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } from '../../shared/user-catalogue.ts';
 
-export { isStorableText };
-
 /**
  * The one validation module for a user's writable fields, shared by the users API and CSV import,
  * so a value accepted in one place is accepted in the other and normalised the same way.
@@ -36,7 +34,6 @@ export const limits = {
 
 const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
 const fail = (field: string, code: string, message: string): FieldResult<never> => ({ ok: false, error: { field, code, message } });
-
 
 export function validateVendorData(value: unknown): FieldResult<string> {
   if (value === undefined || value === null || value === '') return fail('vendor_data', 'missing_vendor_data', 'vendor_data is required');

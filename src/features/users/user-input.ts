@@ -1,6 +1,7 @@
 import { AppError, type ErrorDetail } from '../../http/errors.ts';
 import { apiWritableFields, readOnlyApiFields } from '../../shared/user-catalogue.ts';
-import { type FieldError, isStorableText, type UserProfileInput, validateProfile, validateVendorData } from './user-fields.ts';
+import { type FieldError, type UserProfileInput, validateProfile, validateVendorData } from './user-fields.ts';
+import { isStorableText } from '../../platform/validation/safe-text.ts';
 
 /**
  * Turns a users-API request body into validated values, or one 422 that lists every problem.

@@ -1,4 +1,4 @@
-import { auditActionSql, auditInsertSql } from '../audit/index.ts';
+import { auditActionSql, auditInsertSql } from '../audit/audit-writer.public.ts';
 import { defaultUserStatus, importChangeFields, type UserFieldSpec } from '../../shared/user-catalogue.ts';
 
 /**

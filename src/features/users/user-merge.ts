@@ -1,5 +1,5 @@
 import { publishLedgerEntries } from './user-changes.repository.ts';
-import type { AuditActor } from '../audit/index.ts';
+import type { AuditActor } from '../audit/audit-writer.public.ts';
 import { mergeChunkSql } from './user-merge.sql.ts';
 import { probeByIndex } from './user-revert.ts';
 import type { WriteModes } from './write-modes.ts';

@@ -1,4 +1,4 @@
-import { type AuditActor, auditActionSql, auditInsertSql } from '../audit/index.ts';
+import { type AuditActor, auditActionSql, auditInsertSql } from '../audit/audit-writer.public.ts';
 import { currentColumnsSql, currentJsonSql, restoreSetSql } from './user-merge.sql.ts';
 import type { SqlRunner } from './user-merge.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';

@@ -1,14 +1,15 @@
 import type { AppContext } from '../../context.ts';
 import { conflict } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';
 import { diffUserObjects } from './user-diff.ts';
-import { type FieldError, isStorableText, validateCountry, validateDateOfBirth, validateFullName } from './user-fields.ts';
+import { type FieldError, validateCountry, validateDateOfBirth, validateFullName } from './user-fields.ts';
 import { unexpectedFields, validationError } from './user-input.ts';
 import { applySessionOutcome, concludeReviewedSession, findVerificationSession, insertVerificationSession, type SessionStatus } from './users.repository.ts';
 import { toUserResponse, type UserRow } from './users.schemas.ts';
 import { lockUser, type UsersActor } from './users.service.ts';
 import { parseInstant } from '../../platform/validation/instants.ts';
+import { isStorableText } from '../../platform/validation/safe-text.ts';
 
 /**
  * The verification engine reports each session's outcome once it is known. A session is recorded once

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { userFilterQuerySchema } from './users.filters.ts';
-import { errorResponse } from './users.schemas.ts';
 import { countUsers, EXACT_COUNT_LIMIT } from './users-count.ts';
 import { scopeFiltersToRole } from './user-redaction.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 /** `GET /api/console/apps/{app_id}/users/count?<the list's filters>` → `{"count", "exact"}`. */
 export async function registerUsersCountRoute(scope: FastifyInstance, ctx: AppContext): Promise<void> {

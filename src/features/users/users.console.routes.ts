@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
+import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { facesOfUser } from './faces.service.ts';
 import { listUsersSorted, userSortQuery } from './user-sort.ts';
 import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole } from './user-redaction.ts';
 import { rejectUnknownParameters } from './users.filters.ts';
-import { deletedResponse, errorResponse, listUsersQuery, patchUserBody, patchUserQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
+import { deletedResponse, listUsersQuery, patchUserBody, patchUserQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 const appParams = z.object({ app_id: z.string() });
 const userParams = z.object({ app_id: z.string(), didit_internal_id: z.string() });

@@ -2,7 +2,7 @@ import { type Kysely, sql, type Updateable, type UpdateObject } from 'kysely';
 import type pg from 'pg';
 import type { Database, UsersTable } from '../../db/schema.ts';
 import { defaultUserStatus, storedUserColumns, userJsonSql } from '../../shared/user-catalogue.ts';
-import { type AuditActor, auditActionSql, auditInsertSql } from '../audit/index.ts';
+import { type AuditActor, auditActionSql, auditInsertSql } from '../audit/audit-writer.public.ts';
 import { feedCtes, ledgerPendingSql } from './user-changes.repository.ts';
 import type { UserCursor } from './user-cursor.ts';
 import type { UserWrite } from './user-input.ts';

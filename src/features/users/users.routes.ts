@@ -2,26 +2,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
 import { type RateLimiter, rateLimitByApiKey } from '../../http/rate-limit.ts';
-import { apiKeyOf, clientIp, requireApiKey } from '../auth/auth.hooks.ts';
+import { apiKeyOf, clientIp, requireApiKey } from '../auth/index.ts';
 import { recordSession } from './user-sessions.service.ts';
-import {
-  createUserBody,
-  deletedResponse,
-  deleteUsersBody,
-  errorResponse,
-  listUsersQuery,
-  patchUserBody,
-  patchUserQuery,
-  recordSessionBody,
-  toUserResponse,
-  updateStatusBody,
-  type UserResponse,
-  userListResponse,
-  userSchema,
-  vendorDataParams,
-} from './users.schemas.ts';
+import { createUserBody, deletedResponse, deleteUsersBody, listUsersQuery, patchUserBody, patchUserQuery, recordSessionBody, toUserResponse, updateStatusBody, userListResponse, type UserResponse, userSchema, vendorDataParams } from './users.schemas.ts';
 import { rejectUnknownParameters } from './users.filters.ts';
 import { createUser, deleteUsers, findUserJson, listUsers, patchUser, updateUserStatus, type UsersActor } from './users.service.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 export const apiKeySecurity = [{ apiKey: [] }];
 

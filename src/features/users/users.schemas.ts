@@ -139,8 +139,6 @@ export const faceSchema = z.object({
 
 export const userWithFacesSchema = userSchema.extend({ faces: z.array(faceSchema) });
 
-export { errorResponse } from '../../http/error-response.ts';
-
 /** PATCH's query: how the body's tags and metadata apply (write-modes.ts; docs/api.md). */
 export const patchUserQuery = z
   .object({

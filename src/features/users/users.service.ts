@@ -1,13 +1,12 @@
 import { resolveWrite, type WriteModes } from './write-modes.ts';
 import type { AppContext } from '../../context.ts';
 import { conflict, notFound } from '../../http/errors.ts';
-import { auditActorOf, recordAudit } from '../audit/index.ts';
-import { isUuid } from '../auth/auth.hooks.ts';
-import type { Principal } from '../auth/principal.ts';
+import { auditActorOf, recordAudit } from '../audit/audit-writer.public.ts';
+import type { Principal } from '../auth/index.ts';
 import { faceKeysOfUsers } from './faces.repository.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';
 import { userCursor } from './user-cursor.ts';
-import { type FieldError, isStorableText, validateStatus } from './user-fields.ts';
+import { type FieldError, validateStatus } from './user-fields.ts';
 import { defaultUserStatus, frozenOnceVerifiedFields } from '../../shared/user-catalogue.ts';
 import { diffApiWrite } from './user-diff.ts';
 import { parseUserWrite, unexpectedFields, type UserWrite, validateNote, validationError } from './user-input.ts';
@@ -26,6 +25,8 @@ import {
   type UserSelector,
 } from './users.repository.ts';
 import type { UserRow } from './users.schemas.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
+import { isStorableText } from '../../platform/validation/safe-text.ts';
 
 /** Who acts, on which application, from where: every write is audited with it. */
 export interface UsersActor {

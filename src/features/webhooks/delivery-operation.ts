@@ -1,5 +1,5 @@
 import { defineOperationKind } from '../../platform/operations/index.ts';
-import { type AuditEntry, recordAudit } from '../audit/audit.service.ts';
+import { type AuditEntry, recordAudit } from '../audit/audit-writer.public.ts';
 import type { DeliveryStatus } from './webhooks.tables.ts';
 
 /**

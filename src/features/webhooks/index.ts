@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { onAudited } from '../audit/audit.service.ts';
+import { onAudited } from '../audit/audit-writer.public.ts';
 import type { Feature } from '../feature.ts';
 import { appEventTypes, recordAppEvent } from './webhook-events.ts';
 import { startWebhookDeliverer } from './webhook-deliverer.ts';

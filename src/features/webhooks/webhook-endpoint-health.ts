@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.ts';
 import { secretBox } from '../../platform/crypto/secret-box.ts';
-import { recordAudit, systemActor } from '../audit/audit.service.ts';
+import { recordAudit, systemActor } from '../audit/audit-writer.public.ts';
 import type { PostOutcome } from './webhook-http.ts';
 
 /**

@@ -1,9 +1,8 @@
 import type { AppContext } from '../../context.ts';
 import { invalid, notFound } from '../../http/errors.ts';
 import { assertPublicHost, ForbiddenAddressError } from '../../platform/outbound/address-guard.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { authorize, isUuid, loadOwnedApp } from '../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import { recordAudit } from '../audit/audit-writer.public.ts';
+import { authorize, loadOwnedApp, type OperatorPrincipal } from '../auth/index.ts';
 import { readChangeCounter } from '../users/index.ts';
 import { TEST_EVENT } from './webhook-events.ts';
 import { webhookSecrets } from './webhook-endpoint-health.ts';
@@ -11,6 +10,7 @@ import { newWebhookSecret } from './webhook-signing.ts';
 import type { EndpointInput, EndpointPatch } from './webhooks.schemas.ts';
 import type { WebhookEndpointsTable } from './webhooks.tables.ts';
 import type { Selectable } from 'kysely';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /** Webhook endpoints (docs/webhooks.md): OWNER and ADMIN only, every change audited, the secret shown once. */
 

@@ -4,12 +4,12 @@ import type { AppContext } from '../../context.ts';
 import { cursorCodec, cursorParts } from '../../http/cursor.ts';
 import { notFound } from '../../http/errors.ts';
 import { transition, transitionMany } from '../../platform/operations/index.ts';
-import { isUuid } from '../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../auth/principal.ts';
+import type { OperatorPrincipal } from '../auth/index.ts';
 import { deliveryOperation } from './delivery-operation.ts';
 import { ownedEndpoint } from './webhook-endpoints.service.ts';
 import { wakeDeliverers } from './webhook-events.ts';
 import type { DeliveryStatus } from './webhooks.tables.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /**
  * The delivery log (docs/webhooks.md, "Delivery log"): every delivery with its attempts (time, status,

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { clientIp, operatorOf, requireOperator } from '../auth/auth.hooks.ts';
-import { appItemParams, appParams, consoleSecurity, errorResponse } from '../auth/auth.schemas.ts';
+import { appItemParams, appParams, clientIp, consoleSecurity, operatorOf, requireOperator } from '../auth/index.ts';
 import { webhookEventTypes } from './webhook-events.ts';
 import { changeEndpoint, createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, presentEndpoint, rotateSecret, sendTestEvent } from './webhook-endpoints.service.ts';
 import { listDeliveries, recoverSince, redeliver } from './webhook-log.service.ts';
 import { deliveriesQuery, deliverySchema, endpointInputSchema, endpointPatchSchema, endpointSchema, endpointWithSecretSchema, recoverBody } from './webhooks.schemas.ts';
+import { errorResponse } from '../../http/error-response.ts';
 
 const tags = ['console: webhooks'];
 const security = consoleSecurity;

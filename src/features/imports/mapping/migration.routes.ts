@@ -2,14 +2,15 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
-import type { requireOperator } from '../../auth/auth.hooks.ts';
-import { errorResponse, importParams, importSchema } from '../imports.schemas.ts';
+import type { requireOperator } from '../../auth/index.ts';
+import { importParams, importSchema } from '../imports.schemas.ts';
 import type { ImportActor } from '../imports.service.ts';
 import { fixesBody, fixSchema, mappingBody, rowEditBody, rowParams } from './migration.schemas.ts';
 import { acceptImportFixes, setImportMapping, setImportOptions } from './migration.service.ts';
 import { writeOptionFields } from '../write-options.ts';
 import { presets } from './presets.ts';
 import { editImportRow } from './row-edit.service.ts';
+import { errorResponse } from '../../../http/error-response.ts';
 
 const security = [{ consoleToken: [] }];
 const tags = ['console: imports'];

@@ -5,7 +5,7 @@ import type { AuditAction } from '../../../shared/audit-actions.ts';
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../../http/errors.ts';
-import { recordAudit } from '../../audit/audit.service.ts';
+import { recordAudit } from '../../audit/audit-writer.public.ts';
 import { type MappingInput, mappingTargetProblem } from './column-mapping.ts';
 import { acceptFixKinds, rememberFixKinds, rememberMapping } from './import-adjustments.repository.ts';
 import { getImport, type ImportActor } from '../imports.service.ts';

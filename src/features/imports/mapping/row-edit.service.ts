@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { AppError, conflict, invalid, notFound } from '../../../http/errors.ts';
-import { recordAudit } from '../../audit/audit.service.ts';
+import { recordAudit } from '../../audit/audit-writer.public.ts';
 import { decodeCells } from '../staging/copy-text.ts';
 import { applyEdits, loadImportAdjustments, recordRowEdit } from './import-adjustments.repository.ts';
 import { rowValues } from '../import-files.ts';

@@ -1,7 +1,6 @@
 import type { UserStatus } from '../../../shared/user-catalogue.ts';
-import { countries } from '../../users/countries.ts';
+import { countries, validateCountry, validatePhone, validateStatus } from '../../users/user-rules.public.ts';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { validateCountry, validatePhone, validateStatus } from '../../users/user-fields.ts';
 import { stripFormulaGuard } from '../readers/csv-reader.ts';
 import type { ColumnPlan } from '../validation/import-columns.ts';
 

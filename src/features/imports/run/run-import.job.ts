@@ -1,14 +1,13 @@
 import { sql, type Transaction } from 'kysely';
 import { queryable, withDeadlockRetries } from '../staging/chunk-transactions.ts';
 import { z } from 'zod';
-import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from '../../users/users-statistics.ts';
+import { countAppUsersUpTo, type MergeContext, mergeStagedChunk, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from '../../users/index.ts';
 import type { AppContext } from '../../../context.ts';
 import type { Database } from '../../../db/schema.ts';
 import { defineJob, type JobInfo } from '../../../platform/jobs/jobs.ts';
 import { keepAlive, transition } from '../../../platform/operations/index.ts';
 import { importOperation } from '../import-operation.ts';
 import { auditImport, failImportWithAudit, importCounts } from '../import-audit.ts';
-import { mergeStagedChunk, type MergeContext } from '../../users/index.ts';
 import { importWriteModes } from '../write-options.ts';
 import { countStagedRows, markRunSkips, StagingLostError } from '../staging/import-rows.repository.ts';
 import { findImportForJob } from '../imports.repository.ts';

@@ -1,4 +1,4 @@
-import { isStorableText } from '../../users/user-fields.ts';
+import { isStorableText } from '../../../platform/validation/safe-text.ts';
 
 /** Encoders for PostgreSQL's COPY text format: one row per line, tab-separated, \N for NULL. */
 

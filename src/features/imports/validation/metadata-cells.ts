@@ -1,4 +1,4 @@
-import { validateMetadata } from '../../users/user-fields.ts';
+import { validateMetadata } from '../../users/user-rules.public.ts';
 import { stripFormulaGuard } from '../readers/csv-reader.ts';
 import { isoDate } from './cell-dates.ts';
 import type { RowError } from '../imports.tables.ts';

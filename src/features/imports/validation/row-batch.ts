@@ -1,5 +1,6 @@
 import { importFields } from '../../../shared/user-catalogue.ts';
-import type { ImportMode } from '../../users/user-merge.ts';
+import type { ImportMode } from '../../users/index.ts';
+import type { WriteModes } from '../../users/user-rules.public.ts';
 import { CopyRowBuffer, copyTextArray, encodeCells } from '../staging/copy-text.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowAction, RowError } from '../imports.tables.ts';
@@ -8,7 +9,6 @@ import { adjustRow, type CellFix, type FixSettings } from '../mapping/row-fixes.
 import { classifyRow, type ExistingUser } from './row-classification.ts';
 import { NO_KEY, vendorDataHash } from './repeated-keys.ts';
 import { validateRow } from './row-validation.ts';
-import type { WriteModes } from '../../users/write-modes.ts';
 import { clearInvalidCells } from './cleared-cells.ts';
 import type { InvalidCells, Removals } from '../write-options.ts';
 

@@ -1,6 +1,5 @@
-import { type FieldChanges, diffUser } from '../../users/user-diff.ts';
+import { diffUser, type FieldChanges, metadataKeyChanges, resolveWrite, tagChanges, type WriteModes } from '../../users/user-rules.public.ts';
 import { fieldByName } from '../../../shared/user-catalogue.ts';
-import { metadataKeyChanges, resolveWrite, tagChanges, type WriteModes } from '../../users/write-modes.ts';
 import type { ImportWarning, RowAction } from '../imports.tables.ts';
 import type { ImportValues } from './row-validation.ts';
 

@@ -1,8 +1,6 @@
 import type { UserStatus } from '../../../db/schema.ts';
 import { importChangeFields, type ImportChangeFieldName } from '../../../shared/user-catalogue.ts';
-import { cellParsers, validateVendorData } from '../../users/user-fields.ts';
-import { fastCellChecks, fastVendorData } from '../../users/user-fields-fast.ts';
-import { validateNote } from '../../users/user-input.ts';
+import { cellParsers, fastCellChecks, fastVendorData, validateNote, validateVendorData } from '../../users/user-rules.public.ts';
 import { stripFormulaGuard } from '../readers/csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowError } from '../imports.tables.ts';

@@ -18,7 +18,7 @@ import { readImportTableIsolated, TableFileError, type TableHeader, type TableRe
 import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from '../staging/stage-plan.ts';
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
-import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from '../../users/users-statistics.ts';
+import { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from '../../users/index.ts';
 import { rowsProcessed } from '../../../platform/metrics.ts';
 import { collapseWarnings } from './preview-limits.ts';
 import { RepeatedKeys } from './repeated-keys.ts';

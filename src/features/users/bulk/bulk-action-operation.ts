@@ -1,6 +1,6 @@
 import type { AppContext } from '../../../context.ts';
 import { defineOperationKind, type OperationUpkeep, transition } from '../../../platform/operations/index.ts';
-import { type AuditEntry, recordAudit } from '../../audit/audit.service.ts';
+import { type AuditEntry, recordAudit } from '../../audit/audit-writer.public.ts';
 import type { BulkActionStatus } from './bulk-actions.tables.ts';
 
 /** A bulk action's lifecycle (docs/operations.md); `running → running` is a retry resuming after the last chunk. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
 import { defineJob, type JobInfo } from '../../../platform/jobs/jobs.ts';
 import { keepAlive, transition } from '../../../platform/operations/index.ts';
-import { systemActor } from '../../audit/audit.service.ts';
+import { systemActor } from '../../audit/audit-writer.public.ts';
 import { bulkActionOperation, failBulkAction } from './bulk-action-operation.ts';
 import type { UserFilters } from '../users.filters.ts';
 import { advanceBulkAction, applyBulkAction, type BulkSelection, findBulkAction, lockNextSelected } from './bulk-actions.repository.ts';

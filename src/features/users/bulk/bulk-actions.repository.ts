@@ -1,6 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AuditAction } from '../../../shared/audit-actions.ts';
-import { type AuditActor, auditInsertQuery } from '../../audit/index.ts';
+import { type AuditActor, auditInsertQuery } from '../../audit/audit-writer.public.ts';
 import type { Database } from '../../../db/schema.ts';
 import { faceKeysOfUsers } from '../faces.repository.ts';
 import { publishLedgerEntries } from '../user-changes.repository.ts';

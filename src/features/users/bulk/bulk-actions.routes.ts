@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../../context.ts';
-import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../../auth/auth.hooks.ts';
-import { errorResponse } from '../users.schemas.ts';
+import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../../auth/index.ts';
 import { getBulkAction, recentBulkActions, requestBulkAction } from './bulk-actions.service.ts';
+import { errorResponse } from '../../../http/error-response.ts';
 
 const bulkActionSchema = z.object({
   id: z.string(),

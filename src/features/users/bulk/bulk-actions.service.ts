@@ -1,14 +1,14 @@
 import type { AppContext } from '../../../context.ts';
 import { invalid, notFound } from '../../../http/errors.ts';
-import { recordAudit } from '../../audit/audit.service.ts';
-import { isUuid } from '../../auth/auth.hooks.ts';
-import type { OperatorPrincipal } from '../../auth/principal.ts';
+import { recordAudit } from '../../audit/audit-writer.public.ts';
+import type { OperatorPrincipal } from '../../auth/index.ts';
 import { type FieldError, validateStatus, validateTags } from '../user-fields.ts';
 import { unexpectedFields, validateNote, validationError } from '../user-input.ts';
 import { userFilterBodySchema, type UserFilters } from '../users.filters.ts';
 import { bulkActionJob } from './bulk-action.job.ts';
 import { type BulkActionParams, type BulkActionRecord, type BulkSelection, countSelected, findBulkAction, insertBulkAction, listBulkActions } from './bulk-actions.repository.ts';
 import type { BulkActionKind } from './bulk-actions.tables.ts';
+import { isUuid } from '../../../platform/validation/uuid.ts';
 
 export const bulkActionKinds: readonly BulkActionKind[] = ['set_status', 'add_tag', 'remove_tag', 'delete'];
 export const MAX_BULK_IDS = 10_000;

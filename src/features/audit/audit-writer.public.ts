@@ -1,0 +1,19 @@
+/**
+ * What other features use of the audit feature: the audit trail's one writer (docs/architecture.md#declared-once).
+ * Apart from index.ts, which registers the audit log's routes: those routes need the auth feature, and
+ * every feature, auth included, writes audit entries, so importing the writer must not load the routes
+ * (docs/architecture.md#feature-boundaries).
+ */
+export {
+  type AuditActor,
+  auditActionSql,
+  auditActorOf,
+  type AuditEntry,
+  auditInsertQuery,
+  auditInsertSql,
+  onAudited,
+  type AuditRowsSql,
+  recordAudit,
+  type SystemActor,
+  systemActor,
+} from './audit-ledger.ts';
