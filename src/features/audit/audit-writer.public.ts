@@ -11,6 +11,8 @@ export {
   type AuditEntry,
   auditInsertQuery,
   auditInsertSql,
+  eraseAuditBatch,
+  personalValuesInTrail,
   onAudited,
   type AuditRowsSql,
   recordAudit,

@@ -2,12 +2,13 @@ import type { AppContext } from '../../context.ts';
 import { AppError, badRequest, conflict, invalid, notFound } from '../../http/errors.ts';
 import { transition } from '../../platform/operations/index.ts';
 import { personalValuesInTrail, recordAudit } from '../audit/index.ts';
-import { authorize, isUuid, type OperatorPrincipal } from '../auth/index.ts';
+import { authorize, type OperatorPrincipal } from '../auth/index.ts';
 import { readErasureSubject } from '../users/index.ts';
 import { type ErasureCertificate } from './erasure-certificate.ts';
 import { erasureJob } from './erasure.job.ts';
 import { erasureOperation } from './erasure-operation.ts';
 import { type ErasureRecord, findErasure, findErasureOfUser, findHeldRecord, listErasures } from './erasures.repository.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /** Erasure requests, their status, certificate and held record (docs/privacy.md#erasure). */
 
