@@ -4,12 +4,13 @@ import { transition } from '../../platform/operations/index.ts';
 import { StorageNotFoundError } from '../../platform/storage/storage.ts';
 import { can } from '../../shared/roles.ts';
 import { recordAudit, systemActor } from '../audit/index.ts';
-import { authorize, isUuid, loadOwnedApp, type OperatorPrincipal } from '../auth/index.ts';
+import { authorize, loadOwnedApp, type OperatorPrincipal } from '../auth/index.ts';
 import { readSubjectUser } from '../users/index.ts';
 import { accessPackageJob } from './access-package.job.ts';
 import { checkAccessPackageLink, signedAccessPackageUrl } from './access-package-link.ts';
 import { accessPackageOperation } from './access-package-operation.ts';
 import { type AccessPackageRecord, findAccessPackage, findAccessPackageForDownload, insertAccessPackage, listAccessPackagesOfUser } from './access-packages.repository.ts';
+import { isUuid } from '../../platform/validation/uuid.ts';
 
 /** Subject-access packages (docs/privacy.md#subject-access): requested for one user, built by a job, delivered by a signed link. */
 
