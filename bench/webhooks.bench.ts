@@ -5,8 +5,11 @@
  *   1. After a warm-up import, an import of N rows into an application with no endpoint, then into one with a `per_user`
  *      endpoint: the import's time with the endpoint as a ratio to the one without (same run), every
  *      user's event delivered, and deliveries per second (first to last receipt of that backlog).
- *   2. Lag at a steady rate: user changes through the API at R per second for S seconds; the lag from
+ *   2. Lag at a steady rate: user creations through the API at R per second for S seconds; the lag from
  *      the change's commit (its occurred_at) to receipt, p50 and p95.
+ *   3. The same with changes written straight through the feed's writer, over 200 users (the API may
+ *      not take R writes a second on a loaded machine; the deliverer's lag at R is what is asked).
+ * Every request's signature is checked with `standardwebhooks`, and each user's events must arrive in seq order.
  * With `--baseline DIR` (another checkout, e.g. `git worktree add /tmp/base <commit>` with node_modules)
  * the same measures run first with that checkout's processes, then with this one's, in the same run,
  * and the table gives both and their ratio.
@@ -16,7 +19,7 @@
  *   options: --rows N, --rate R (changes per second), --seconds S, --servers N (API processes the steady
  *   client spreads over, default 1), --skip-import, --baseline DIR
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppContext } from '../src/context.ts';
 import { connectDatabase } from '../src/db/database.ts';
+import { publishUserChanges } from '../src/features/users/index.ts';
 import { createTestTenant, type TestTenant } from '../test/harness.ts';
 import { eventually, type RosterProcess, spawnRoster } from '../test/support/roster-process.ts';
 import { argument, benchDatabase, dropBenchSchemas, runBench } from './bench-support.ts';
@@ -48,6 +52,9 @@ const baseline = baselineIndex >= 0 ? path.resolve(process.argv[baselineIndex + 
 interface Receiver {
   base: string;
   count(path_: string): Promise<number>;
+  /** Requests, bad signatures, events after a later one of their user. */
+  checks(path_: string): Promise<{ requests: number; badSignatures: number; outOfOrder: number }>;
+  trust(path_: string, secret: string): Promise<void>;
   receipts(path_: string): Promise<Receipt[]>;
   stop(): void;
 }
@@ -63,6 +70,8 @@ async function startReceiver(): Promise<Receiver> {
   return {
     base,
     count: async (path_) => (await ask<{ count: number }>('count', path_)).count,
+    checks: (path_) => ask('count', path_),
+    trust: async (path_, secret) => void (await fetch(`${base}/secret?path=${encodeURIComponent(path_)}`, { method: 'PUT', body: secret })),
     receipts: (path_) => ask<Receipt[]>('receipts', path_),
     stop: () => child.kill('SIGKILL'),
   };
@@ -70,13 +79,16 @@ async function startReceiver(): Promise<Receiver> {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function createEndpoint(serve: RosterProcess, tenant: TestTenant, url: string, body: Record<string, unknown>): Promise<void> {
+/** Creates an endpoint and hands its secret to the receiver, which checks every signature with it. */
+async function createEndpoint(serve: RosterProcess, tenant: TestTenant, receiver: Receiver, path_: string, body: Record<string, unknown>): Promise<void> {
+  const url = `${receiver.base}${path_}`;
   const response = await fetch(`${serve.url}/api/console/apps/${tenant.appId}/webhooks`, {
     method: 'POST',
     headers: { ...tenant.operators.ADMIN.auth, 'content-type': 'application/json' },
     body: JSON.stringify({ url, ...body }),
   });
   if (response.status !== 201) throw new Error(`creating an endpoint: ${response.status} ${await response.text()}`);
+  await receiver.trust(path_, ((await response.json()) as { secret: string }).secret);
 }
 
 /** Upload → preview → run → completed; returns the whole time in ms. */
@@ -96,28 +108,48 @@ async function timedImport(serve: RosterProcess, tenant: TestTenant, file: strin
 }
 
 /**
- * Creates users through the API at `perSecond` for `duration` seconds, without waiting for one answer
- * before the next, but with at most MAX_IN_FLIGHT unanswered (more exhausts the server's database pool
+ * Calls `write(i)` `perSecond` times a second for `duration` seconds, without waiting for one to end
+ * before the next, but with at most MAX_IN_FLIGHT unfinished (more exhausts the server's database pool
  * on a loaded machine: 503s); returns the rate achieved.
  */
 const MAX_IN_FLIGHT = 32;
-async function steadyChanges(serves: RosterProcess[], tenant: TestTenant, perSecond: number, duration: number): Promise<number> {
+async function paced(perSecond: number, duration: number, write: (i: number) => Promise<void>): Promise<number> {
   const total = perSecond * duration;
   const started = performance.now();
   const sent = new Set<Promise<void>>();
   for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / perSecond;
-    const wait = due - performance.now();
+    const wait = started + (i * 1000) / perSecond - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     while (sent.size >= MAX_IN_FLIGHT) await Promise.race(sent);
-    const request = fetch(`${serves[i % serves.length]!.url}/v3/users/create/`, { method: 'POST', headers: { ...tenant.keyAuth, 'content-type': 'application/json' }, body: JSON.stringify({ vendor_data: `steady-${i}` }) }).then(async (response) => {
-        if (response.status >= 300) throw new Error(`creating a user: ${response.status} ${await response.text()}`);
-      });
-    sent.add(request);
-    void request.then(() => sent.delete(request), () => {});
+    const one = write(i);
+    sent.add(one);
+    void one.then(() => sent.delete(one), () => {});
   }
   await Promise.all(sent);
   return total / ((performance.now() - started) / 1000);
+}
+
+/** Creates users through the API (spread over the `serves`). */
+const steadyChanges = (serves: RosterProcess[], tenant: TestTenant, perSecond: number, duration: number) =>
+  paced(perSecond, duration, async (i) => {
+    const response = await fetch(`${serves[i % serves.length]!.url}/v3/users/create/`, { method: 'POST', headers: { ...tenant.keyAuth, 'content-type': 'application/json' }, body: JSON.stringify({ vendor_data: `steady-${i}` }) });
+    if (response.status >= 300) throw new Error(`creating a user: ${response.status} ${await response.text()}`);
+  });
+
+/**
+ * Writes changes straight through the change feed's writer (publishUserChanges, what every user write
+ * calls in its transaction), each in a transaction of its own, cycling over USERS users so each user has
+ * a chain of events whose order counts: the deliverer's lag at the asked rate even when the API cannot
+ * take that many writes (a loaded machine).
+ */
+const USERS = 200;
+function steadyFeedWrites(db: ReturnType<typeof connectDatabase>['db'], appId: string, perSecond: number, duration: number): Promise<number> {
+  const users = Array.from({ length: USERS }, () => randomUUID());
+  return paced(perSecond, duration, (i) =>
+    publishUserChanges(db, appId, [
+      { type: 'user.updated', didit_internal_id: users[i % USERS]!, vendor_data: `feed-${i % USERS}`, changes: { tags: { from: [], to: [`n${i}`] } }, actor: { type: 'system', id: null }, source: { kind: 'api', id: null } },
+    ]),
+  );
 }
 
 interface Figures {
@@ -131,6 +163,11 @@ interface Figures {
   allDeliveredS?: number;
   achieved: number;
   lags: number[];
+  feedAchieved: number;
+  feedLags: number[];
+  /** Both endpoints' requests whose signature `standardwebhooks` refused, and events that came after a later one of their user. */
+  badSignatures: number;
+  outOfOrder: number;
   loadBefore: number;
   loadAfter: number;
 }
@@ -150,7 +187,7 @@ async function measure(label: string, root: string | undefined, databaseUrl: str
     LOG_LEVEL: 'warn',
   };
   const children: RosterProcess[] = [];
-  const database = connectDatabase(databaseUrl, { schema, maxConnections: 2 });
+  const database = connectDatabase(databaseUrl, { schema, maxConnections: 8 });
   const loadBefore = os.loadavg()[0]!;
   try {
     const serve = await spawnRoster('serve', env, undefined, root);
@@ -159,7 +196,7 @@ async function measure(label: string, root: string | undefined, databaseUrl: str
     children.push(...serves.slice(1));
     children.push(...(await Promise.all([spawnRoster('worker', env, undefined, root), spawnRoster('worker', env, undefined, root)])));
     const ctx = { db: database.db } as AppContext;
-    const figures: Figures = { label, achieved: 0, lags: [], loadBefore, loadAfter: 0 };
+    const figures: Figures = { label, achieved: 0, lags: [], feedAchieved: 0, feedLags: [], badSignatures: 0, outOfOrder: 0, loadBefore, loadAfter: 0 };
 
     // 1. The same import without and with a per_user endpoint.
     if (!skipImport) {
@@ -172,7 +209,7 @@ async function measure(label: string, root: string | undefined, databaseUrl: str
       const plain = await createTestTenant(ctx, 'plain');
       figures.plainMs = await timedImport(serve, plain, file, database.db);
       const hooked = await createTestTenant(ctx, 'hooked');
-      await createEndpoint(serve, hooked, `${receiver.base}/${label}/per-user`, { events: ['user.created'], import_events: 'per_user' });
+      await createEndpoint(serve, hooked, receiver, `/${label}/per-user`, { events: ['user.created'], import_events: 'per_user' });
       const hookedStarted = performance.now();
       figures.hookedMs = await timedImport(serve, hooked, file, database.db);
       const created = Number((await database.db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).where('app_id', '=', hooked.appId).executeTakeFirstOrThrow()).n);
@@ -187,10 +224,22 @@ async function measure(label: string, root: string | undefined, databaseUrl: str
 
     // 2. Lag at a steady rate.
     const steady = await createTestTenant(ctx, 'steady');
-    await createEndpoint(serve, steady, `${receiver.base}/${label}/steady`, { events: ['user.created'] });
+    await createEndpoint(serve, steady, receiver, `/${label}/steady`, { events: ['user.created'] });
     figures.achieved = await steadyChanges(serves, steady, rate, seconds);
     await eventually('the steady changes delivered', async () => ((await receiver.count(`/${label}/steady`)) >= rate * seconds ? true : undefined), 600_000, 250);
     figures.lags = (await receiver.receipts(`/${label}/steady`)).map((receipt) => receipt.receivedAt - receipt.occurredAt).sort((a, b) => a - b);
+    // 3. The same rate written straight to the feed, over 200 users.
+    const direct = await createTestTenant(ctx, 'feed-writes');
+    await createEndpoint(serve, direct, receiver, `/${label}/feed`, { events: ['user.updated'] });
+    figures.feedAchieved = await steadyFeedWrites(database.db, direct.appId, rate, seconds);
+    await eventually('the feed writes delivered', async () => ((await receiver.count(`/${label}/feed`)) >= rate * seconds ? true : undefined), 600_000, 250);
+    figures.feedLags = (await receiver.receipts(`/${label}/feed`)).map((receipt) => receipt.receivedAt - receipt.occurredAt).sort((a, b) => a - b);
+
+    for (const path_ of [`/${label}/per-user`, `/${label}/steady`, `/${label}/feed`]) {
+      const checks = await receiver.checks(path_);
+      figures.badSignatures += checks.badSignatures;
+      figures.outOfOrder += checks.outOfOrder;
+    }
     figures.loadAfter = os.loadavg()[0]!;
     return figures;
   } finally {
@@ -219,9 +268,13 @@ function printTable(runs: Figures[]): void {
     row('deliveries per second, 2 workers (first to last receipt)', runs.map((run) => run.deliveriesPerSecond), (value) => `${(value ?? 0).toFixed(0)} /s`);
     row('import start → last event received', runs.map((run) => (run.allDeliveredS ?? 0) * 1000), (value) => seconds_(value));
   }
-  row('steady changes sent (achieved rate)', runs.map((run) => run.achieved), (value) => `${(rate * seconds).toLocaleString('en')} at ${(value ?? 0).toFixed(0)}/s`, `${rate}/s`);
-  for (const p of [50, 95]) row(`lag commit → receipt, p${p}`, runs.map((run) => percentile(run.lags, p)), (value) => `${value} ms`, p === 95 ? '≤ 1,000 ms' : '');
-  row('lag, max', runs.map((run) => run.lags.at(-1)), (value) => `${value} ms`);
+  row('user creations through the API (achieved rate)', runs.map((run) => run.achieved), (value) => `${(rate * seconds).toLocaleString('en')} at ${(value ?? 0).toFixed(0)}/s`, `${rate}/s`);
+  for (const p of [50, 95]) row(`  its lag commit → receipt, p${p}`, runs.map((run) => percentile(run.lags, p)), (value) => `${value} ms`, p === 95 ? '≤ 1,000 ms' : '');
+  row('  its lag, max', runs.map((run) => run.lags.at(-1)), (value) => `${value} ms`);
+  row('changes written to the feed, 200 users (achieved rate)', runs.map((run) => run.feedAchieved), (value) => `${(rate * seconds).toLocaleString('en')} at ${(value ?? 0).toFixed(0)}/s`, `${rate}/s`);
+  for (const p of [50, 95]) row(`  its lag commit → receipt, p${p}`, runs.map((run) => percentile(run.feedLags, p)), (value) => `${value} ms`, p === 95 ? '≤ 1,000 ms' : '');
+  row('  its lag, max', runs.map((run) => run.feedLags.at(-1)), (value) => `${value} ms`);
+  row('signatures refused by `standardwebhooks`; events after a later one of their user', runs.map((run) => run.badSignatures + run.outOfOrder), (_value, run) => `${run.badSignatures}; ${run.outOfOrder}`, '0; 0');
   row('load average (1 min) before → after', runs.map(() => undefined), (_value, run) => `${run.loadBefore.toFixed(1)} → ${run.loadAfter.toFixed(1)}`);
 }
 
