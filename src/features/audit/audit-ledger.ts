@@ -152,3 +152,15 @@ export async function personalValuesInTrail(db: Kysely<Database> | Transaction<D
        AND c.key = ANY(${[...fields]}::text[]) AND jsonb_typeof(c.value->side) = 'string'`.execute(db);
   return rows.map((row) => row.value);
 }
+
+/** An application's retention for the audit log (docs/privacy.md#retention): its entries older than `before` go, in batches. */
+export async function pruneAuditBefore(db: Kysely<Database>, appId: string, before: Date): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const { numAffectedRows } = await sql`
+      DELETE FROM audit_logs WHERE id IN (SELECT id FROM audit_logs WHERE app_id = ${appId}::uuid AND created_at < ${before} ORDER BY id LIMIT 5000)`.execute(db);
+    const count = Number(numAffectedRows ?? 0);
+    deleted += count;
+    if (count < 5000) return deleted;
+  }
+}

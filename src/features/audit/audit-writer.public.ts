@@ -13,6 +13,7 @@ export {
   auditInsertSql,
   eraseAuditBatch,
   personalValuesInTrail,
+  pruneAuditBefore,
   onAudited,
   type AuditRowsSql,
   recordAudit,

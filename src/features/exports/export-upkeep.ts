@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.ts';
 import { type OperationUpkeep, transition } from '../../platform/operations/index.ts';
 import { failExport } from './export.job.ts';
 import { exportOperation, exportRetentionActor } from './export-operation.ts';
-import { findExport, findExpiredFiles } from './exports.repository.ts';
+import { type ExportRecord, findExport, findExpiredFiles, findFilesFinishedBefore } from './exports.repository.ts';
 
 const BATCH = 200;
 
@@ -12,26 +12,30 @@ const BATCH = 200;
  * deletion.
  */
 export async function deleteExpiredExportFiles(ctx: AppContext, now: Date): Promise<number> {
+  return deleteExportFiles(ctx, () => findExpiredFiles(ctx.db, now, BATCH), (record) => ({ reason: 'download link expired', expired_at: record.expires_at?.toISOString() }));
+}
+
+/** An application's retention for exports (docs/privacy.md#retention): files of exports completed before `before` go, link or not. */
+export async function deleteExportFilesFinishedBefore(ctx: AppContext, appId: string, before: Date): Promise<number> {
+  return deleteExportFiles(ctx, () => findFilesFinishedBefore(ctx.db, appId, before, BATCH), () => ({ reason: "past the application's retention for exports", finished_before: before.toISOString() }));
+}
+
+async function deleteExportFiles(ctx: AppContext, due: () => Promise<ExportRecord[]>, reason: (record: ExportRecord) => Record<string, unknown>): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const due = await findExpiredFiles(ctx.db, now, BATCH);
-    for (const record of due) {
+    const batch = await due();
+    for (const record of batch) {
       if (record.storage_key) await ctx.storage.delete(record.storage_key);
       // Every part and the manifest go with the first (export-files.ts).
       for (const part of record.parts ?? []) await ctx.storage.delete(part.key);
       const moved = await transition(ctx.db, exportOperation, { id: record.id, appId: record.app_id }, {
         to: 'expired',
         set: { file_deleted_at: new Date() },
-        audit: {
-          orgId: record.org_id,
-          appId: record.app_id,
-          actor: exportRetentionActor,
-          details: { reason: 'download link expired', expired_at: record.expires_at?.toISOString(), row_count: record.row_count, bytes: record.bytes },
-        },
+        audit: { orgId: record.org_id, appId: record.app_id, actor: exportRetentionActor, details: { ...reason(record), row_count: record.row_count, bytes: record.bytes } },
       });
       if (moved) deleted++;
     }
-    if (due.length < BATCH) return deleted;
+    if (batch.length < BATCH) return deleted;
   }
 }
 

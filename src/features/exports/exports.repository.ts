@@ -159,6 +159,11 @@ export async function countPendingExports(db: Db, operatorId: string, states: re
 }
 
 /** Completed exports whose link expired before `now`: their files are due for deletion. */
+/** Completed exports of one application whose files were written before `before`. */
+export async function findFilesFinishedBefore(db: Db, appId: string, before: Date, limit: number): Promise<ExportRecord[]> {
+  return selectExports(db).where('exports.app_id', '=', appId).where('exports.status', '=', 'completed').where('exports.finished_at', '<', before).orderBy('exports.finished_at').limit(limit).execute();
+}
+
 export async function findExpiredFiles(db: Db, now: Date, limit: number): Promise<ExportRecord[]> {
   return selectExports(db).where('exports.status', '=', 'completed').where('exports.expires_at', '<=', now).orderBy('exports.expires_at').limit(limit).execute();
 }

@@ -19,3 +19,5 @@ export { deleteExportFilesHolding, exportsErasableText, type ErasedPerson } from
 
 // A subject-access package lists the exports that may have held a person (docs/privacy.md#recipients).
 export { listDeliveredExports, type DeliveredExport } from './export-recipients.ts';
+// Retention per application (docs/privacy.md#retention).
+export { deleteExportFilesFinishedBefore } from './export-upkeep.ts';

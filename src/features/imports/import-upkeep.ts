@@ -25,17 +25,17 @@ export const importUpkeep: OperationUpkeep<AppContext> = {
   retention: (ctx, now) => sweepExpiredImports(ctx, new Date(now.getTime() - ctx.config.IMPORT_FILE_RETENTION_DAYS * 86_400_000)),
 };
 
-export async function sweepExpiredImports(ctx: AppContext, finishedBefore: Date): Promise<number> {
+export async function sweepExpiredImports(ctx: AppContext, finishedBefore: Date, appId?: string): Promise<number> {
   let swept = 0;
   for (;;) {
-    const expired = await findExpiredImports(ctx.db, finishedBefore, BATCH);
+    const expired = await findExpiredImports(ctx.db, finishedBefore, BATCH, appId);
     for (const record of expired) {
       await failWithAudit(ctx, record.id, ['ready', 'needs_mapping'], { code: 'preview_expired', message: 'The preview expired before the import was started; upload the file again.' });
       await ctx.storage.delete(record.storage_key);
       await deleteImportRows(ctx.database.pool, record.id);
       await ctx.db.transaction().execute(async (trx) => {
         if (!(await markFileDeleted(trx, record.id))) return;
-        const details = { reason: `kept ${ctx.config.IMPORT_FILE_RETENTION_DAYS} days after the import ended`, file_name: record.file_name, bytes: record.file_bytes };
+        const details = { reason: appId ? "past the application's retention for import files" : `kept ${ctx.config.IMPORT_FILE_RETENTION_DAYS} days after the import ended`, file_name: record.file_name, bytes: record.file_bytes };
         await auditImport(trx, { orgId: record.org_id, appId: record.app_id, importId: record.id, action: 'import.file_deleted', actor: 'system', operatorId: record.created_by, details });
       });
     }

@@ -78,9 +78,13 @@ export async function failImport(db: Db, importId: string, from: ImportStatus[],
   });
 }
 
-/** Imports whose file and staged rows have outlived retention. */
-export async function findExpiredImports(db: Db, finishedBefore: Date, limit: number) {
-  return db
+/**
+ * Imports whose file and staged rows have outlived retention: of one application, or (no `appId`) of
+ * every application that keeps the default (one with its own `import_files` retention is swept by the
+ * daily retention run, docs/privacy.md#retention).
+ */
+export async function findExpiredImports(db: Db, finishedBefore: Date, limit: number, appId?: string) {
+  let query = db
     .selectFrom('imports')
     .innerJoin('applications', 'applications.id', 'imports.app_id')
     .select(['imports.id', 'imports.app_id', 'applications.org_id', 'imports.storage_key', 'imports.file_name', 'imports.file_bytes', 'imports.created_by'])
@@ -93,8 +97,9 @@ export async function findExpiredImports(db: Db, finishedBefore: Date, limit: nu
       ]),
     )
     .orderBy('imports.created_at')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  query = appId ? query.where('imports.app_id', '=', appId) : query.where(sql<boolean>`NOT (applications.retention ? 'import_files')`);
+  return query.execute();
 }
 
 /** Marks the source file deleted; false when another sweep got there first. */

@@ -21,3 +21,5 @@ export { deleteImportFilesForErasure, eraseStagedRows, importsErasableText } fro
 export { listImports } from './imports.service.ts';
 export { readCsv } from './readers/csv-reader.ts';
 export { csvLine } from './import-files.ts';
+// Retention per application (docs/privacy.md#retention): an import's file and staged rows, rejected rows included.
+export { sweepExpiredImports } from './import-upkeep.ts';

@@ -98,3 +98,5 @@ export { countUsers } from './users-count.ts';
 export { userStats } from './users-stats.ts';
 export { userFilterBodySchema, type UserFilters, userFilterWhere } from './users.filters.ts';
 export { countAppUsersUpTo, refreshUserStatisticsIfAppOutgrew, refreshUserStatisticsIfStale } from './users-statistics.ts';
+// Retention per application (docs/privacy.md#retention): faces past their period, inactive users.
+export { deleteFacesUploadedBefore, deleteInactiveUsers } from './user-retention.ts';

@@ -186,8 +186,15 @@ const PRUNE_BATCH = 10_000;
  * Deletes, per application, the oldest changes that occurred before `cutoff`: always a prefix of the
  * feed (up to the first change kept), so `pruned_through` says exactly which cursors lost changes.
  */
-export async function pruneChanges(db: Runner, cutoff: Date): Promise<number> {
-  const apps = await run<{ app_id: string; pruned_through: string }>(db, 'SELECT app_id, pruned_through FROM app_change_counters', []);
+export async function pruneChanges(db: Runner, cutoff: Date, appId?: string): Promise<number> {
+  // One application, or every application that keeps the default (docs/privacy.md#retention: one with its
+  // own change_feed retention is pruned by the daily retention run).
+  const apps = await run<{ app_id: string; pruned_through: string }>(
+    db,
+    `SELECT c.app_id, c.pruned_through FROM app_change_counters c JOIN applications a ON a.id = c.app_id
+      WHERE CASE WHEN $1::uuid IS NULL THEN NOT (a.retention ? 'change_feed') ELSE c.app_id = $1::uuid END`,
+    [appId ?? null],
+  );
   let deleted = 0;
   for (const app of apps) {
     for (;;) {
