@@ -111,6 +111,34 @@ describe('scheduled exports and webhooks pages', () => {
     await card.getByText('Disabled').waitFor();
   });
 
+  it('filters the delivery log by event, shows older deliveries a page at a time, and a sample of each event type', async () => {
+    const appId = bed.roster.appId;
+    const { results } = await bed.api.console<{ results: { id: string; url: string }[] }>('GET', `/apps/${appId}/webhooks`);
+    const endpoint = results.find((found) => found.url === receiverUrl)!;
+    // 21 more test events (the endpoint is disabled: they wait, and are listed as pending).
+    for (let i = 0; i < 21; i++) await bed.api.console('POST', `/apps/${appId}/webhooks/${endpoint.id}/test`);
+    // Loaded afresh: the page's cached first page predates them.
+    await bed.page.reload();
+    const card = bed.page.getByRole('region', { name: `Endpoint ${receiverUrl}` });
+    const deliveries = card.locator('table.data-table tbody tr');
+    await expect.poll(() => deliveries.count(), { timeout: 30_000 }).toBe(20);
+    await card.getByRole('button', { name: 'Show older deliveries (20 shown)' }).click();
+    await expect.poll(() => deliveries.count(), { timeout: 30_000 }).toBe(22);
+    expect(await card.getByRole('button', { name: /^Show older deliveries/ }).count()).toBe(0);
+
+    await card.getByLabel('Event', { exact: true }).selectOption('user.created');
+    await card.getByText('No deliveries match.').waitFor();
+    await card.getByLabel('Event', { exact: true }).selectOption('webhook.test');
+    await expect.poll(() => deliveries.count(), { timeout: 30_000 }).toBe(20);
+
+    await bed.page.getByText('Sample events (thin payload)').click();
+    const statusSample = await bed.page.getByRole('region', { name: 'Sample user.status_changed' }).textContent();
+    expect(statusSample).toContain('"reason": "chargeback on order 7781"');
+    expect(statusSample).toContain('"seq"');
+    expect(await bed.page.getByRole('region', { name: 'Sample import.completed' }).textContent()).toContain('"seq_to"');
+    expect(await bed.page.getByRole('region', { name: /^Sample / }).count()).toBe(11);
+  });
+
   it('hides webhooks from a reader and says so in plain words when opened', async () => {
     const reader = await bed.newSession({ as: { email: 'rita@example.com', password: 'reader-password-1' } });
     try {

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
 
 /** A webhook endpoint as the API returns it (docs/webhooks.md). */
@@ -47,12 +47,18 @@ export function useWebhookEndpoints(appId: string) {
   return useQuery({ queryKey: ['webhooks', appId], queryFn: ({ signal }) => api<{ results: WebhookEndpoint[] }>(base(appId), { signal }) });
 }
 
-/** The log is polled while a delivery waits or is being sent, so a test or a redelivery shows its outcome. */
-export function useDeliveries(appId: string, endpointId: string, status: DeliveryStatus | '') {
-  return useQuery({
-    queryKey: ['webhooks', appId, endpointId, 'deliveries', status],
-    queryFn: ({ signal }) => api<{ results: WebhookDelivery[]; next: string | null }>(`${base(appId)}/${endpointId}/deliveries`, { query: { status, limit: 20 }, signal }),
-    refetchInterval: (query) => (query.state.data?.results.some((delivery) => delivery.status === 'pending' || delivery.status === 'sending') ? 2000 : false),
+/**
+ * The log a page at a time (newest first, filtered by status and event type), polled while a delivery
+ * it shows waits or is being sent, so a test or a redelivery shows its outcome.
+ */
+export function useDeliveries(appId: string, endpointId: string, filters: { status: DeliveryStatus | ''; eventType: string }) {
+  return useInfiniteQuery({
+    queryKey: ['webhooks', appId, endpointId, 'deliveries', filters.status, filters.eventType],
+    queryFn: ({ pageParam, signal }) =>
+      api<{ results: WebhookDelivery[]; next: string | null }>(`${base(appId)}/${endpointId}/deliveries`, { query: { status: filters.status, event_type: filters.eventType, limit: 20, cursor: pageParam }, signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next,
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.results.some((delivery) => delivery.status === 'pending' || delivery.status === 'sending')) ? 2000 : false),
   });
 }
 

@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { type DeliveryStatus, deliveryStatuses, useDeliveries, useRecoverSince, useRedeliver } from '../../api/webhooks.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ErrorMessage, Loading } from '../../components/feedback.tsx';
-import { countOf, formatDateTime, formatShortDateTime } from '../../shared/format.ts';
+import { countOf, formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 
 /** Re-sends every delivery that failed since a time the operator picks (their local clock, sent as UTC). */
 function RecoverSince({ appId, endpointId }: { appId: string; endpointId: string }) {
@@ -49,12 +49,14 @@ function Attempts({ attempts }: { attempts: { attempted_at: string; status_code:
   );
 }
 
-/** One endpoint's deliveries, newest first, each with its attempts and a Redeliver button. */
-export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: string }) {
+/** One endpoint's deliveries, newest first, filtered by status and event type, a page at a time, each with its attempts and a Redeliver button. */
+export function DeliveryLog({ appId, endpointId, eventTypes }: { appId: string; endpointId: string; eventTypes: readonly string[] }) {
   const id = useId();
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
-  const deliveries = useDeliveries(appId, endpointId, status);
+  const [eventType, setEventType] = useState('');
+  const deliveries = useDeliveries(appId, endpointId, { status, eventType });
   const redeliver = useRedeliver(appId, endpointId);
+  const shown = deliveries.data?.pages.flatMap((page) => page.results) ?? [];
   return (
     <div className="delivery-log">
       <h3>Deliveries</h3>
@@ -70,14 +72,25 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor={`${id}-event-type`}>Event</label>
+          <select id={`${id}-event-type`} value={eventType} onChange={(event) => setEventType(event.target.value)}>
+            <option value="">Any</option>
+            {[...eventTypes, 'webhook.test'].map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </div>
       </div>
       <RecoverSince appId={appId} endpointId={endpointId} />
       <ErrorMessage error={deliveries.error ?? redeliver.error} />
       {deliveries.isPending ? (
         <Loading label="Loading deliveries…" />
       ) : (
-        <DataTable caption="Deliveries, newest first" columns={['Created', 'Event', 'Status', 'Attempts', { label: 'Actions', hidden: true }]} empty={deliveries.data?.results.length === 0 && 'No deliveries yet.'}>
-          {(deliveries.data?.results ?? []).map((delivery) => (
+        <DataTable caption="Deliveries, newest first" columns={['Created', 'Event', 'Status', 'Attempts', { label: 'Actions', hidden: true }]} empty={shown.length === 0 && (status || eventType ? 'No deliveries match.' : 'No deliveries yet.')}>
+          {shown.map((delivery) => (
             <tr key={delivery.id}>
               <td title={formatDateTime(delivery.created_at)}>{formatShortDateTime(delivery.created_at)}</td>
               <td>
@@ -97,6 +110,11 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
             </tr>
           ))}
         </DataTable>
+      )}
+      {deliveries.hasNextPage && (
+        <button type="button" className="button-secondary" disabled={deliveries.isFetchingNextPage} onClick={() => void deliveries.fetchNextPage()}>
+          {deliveries.isFetchingNextPage ? 'Loading…' : `Show older deliveries (${formatNumber(shown.length)} shown)`}
+        </button>
       )}
     </div>
   );

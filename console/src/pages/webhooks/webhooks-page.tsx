@@ -6,6 +6,7 @@ import { PageHeader } from '../../components/layout.tsx';
 import { formatDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { DeliveryLog } from './delivery-log.tsx';
+import { EventSamples } from './event-samples.tsx';
 
 /** A signing secret is shown once, right after it is made; the server never returns it again. */
 function SecretOnce({ secret, what }: { secret: string; what: string }) {
@@ -119,7 +120,7 @@ function EndpointCard({ appId, endpoint }: { appId: string; endpoint: WebhookEnd
       )}
       {rotate.data && <SecretOnce secret={rotate.data.secret} what="The new signing secret:" />}
       <ErrorMessage error={test.error ?? rotate.error ?? change.error ?? remove.error} />
-      <DeliveryLog appId={appId} endpointId={endpoint.id} />
+      <DeliveryLog appId={appId} endpointId={endpoint.id} eventTypes={endpoint.events} />
     </section>
   );
 }
@@ -137,6 +138,7 @@ export function WebhooksPage() {
       {(endpoints.data?.results ?? []).map((endpoint) => (
         <EndpointCard key={endpoint.id} appId={appId} endpoint={endpoint} />
       ))}
+      <EventSamples />
     </>
   );
 }
