@@ -87,4 +87,19 @@ describe('roster import, as capable as the console (issue 20)', () => {
     const { rows } = await client.query(`SELECT metadata, phone FROM ${schema}.users WHERE app_id = $1 AND vendor_data = 'x-1'`, [appId]);
     expect(rows[0]).toEqual({ metadata: { risk: 80 }, phone: '+33612345678' });
   });
+
+  it('takes --value and --combine (value mapping and a column combine), and refuses a malformed one', async () => {
+    const file = path.join(work, 'vendor-status.csv');
+    writeFileSync(file, 'vendor_data,State,Given,Family\nv-1,pending,Ana,López\nv-2,ok,Bo,\n');
+    const run = roster(['import', file, '--app', appId, '--map', 'State=status', '--value', 'State:pending=FLAGGED', '--value', 'State:ok=ACTIVE', '--combine', 'Given+Family=full_name', '--yes', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const { rows } = await client.query(`SELECT vendor_data, status, full_name FROM ${schema}.users WHERE app_id = $1 AND vendor_data LIKE 'v-%' ORDER BY vendor_data`, [appId]);
+    expect(rows).toEqual([
+      { vendor_data: 'v-1', status: 'FLAGGED', full_name: 'Ana López' },
+      { vendor_data: 'v-2', status: 'ACTIVE', full_name: 'Bo' },
+    ]);
+    const bad = roster(['import', file, '--app', appId, '--combine', 'Given=full_name', '--json']);
+    expect(bad.status).toBe(1);
+    expect(JSON.parse(bad.stderr).error).toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('--combine takes') });
+  });
 });

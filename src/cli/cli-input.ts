@@ -16,6 +16,7 @@ export const usage = `Usage: roster <command> [options]   (every command takes -
   apikey revoke KEY_ID --app APP         revoke an API key (fails at once)
   operator list --org ORG                list an organization's operators
   import FILE --app APP [--preset auth0|firebase|sumsub] [--mapping FILE.json] [--map "Header=field"]…
+         [--value "Header:from=to"]… [--combine "Header A+Header B=field"]… [--combine-separator " "]
          [--default-region FR] [--mode upsert|create_only|update_only] [--accept-fixes CODE,…|all]
          [--invalid-cells clear|skip] [--tags-mode replace|merge|remove] [--metadata-mode merge|replace]
          [--reason TEXT] [--allow-unblock] [--yes] [--as EMAIL]
@@ -49,6 +50,9 @@ const cliOptions = {
     help: { type: 'boolean', short: 'h', default: false },
     preset: { type: 'string' },
     map: { type: 'string', multiple: true },
+    value: { type: 'string', multiple: true },
+    combine: { type: 'string', multiple: true },
+    'combine-separator': { type: 'string' },
     'accept-fixes': { type: 'string' },
     'invalid-cells': { type: 'string' },
     'tags-mode': { type: 'string' },
@@ -86,6 +90,8 @@ export function required(value: unknown, flag: string): string {
 }
 
 export const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+/** A repeatable flag's values (`--map A=b --map C=d`). */
+export const texts = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
 export function print(json: Record<string, unknown>, prose: string): void {
   console.log(flags.json ? JSON.stringify(json) : prose);

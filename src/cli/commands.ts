@@ -8,7 +8,7 @@ import { AppError } from '../http/errors.ts';
 import { apiKeyList, apiKeyRevoke, operatorList } from './admin-commands.ts';
 import { idFlag, loadApplication } from './cli-context.ts';
 import { createTerminal } from './terminal.ts';
-import { fail, flags, positionals, print, rejectUnknownFlags, required, text } from './cli-input.ts';
+import { fail, flags, positionals, print, rejectUnknownFlags, required, text, texts } from './cli-input.ts';
 import { jsonLogger, type Logger } from '../platform/logging.ts';
 
 /** Runs one admin command against the database, starting the embedded server only if no one runs it. */
@@ -24,7 +24,7 @@ async function withContext<T>(config: Config, work: (ctx: AppContext) => Promise
   }
 }
 
-const importFlags = ['app', 'as', 'mapping', 'map', 'preset', 'accept-fixes', 'invalid-cells', 'tags-mode', 'metadata-mode', 'default-region', 'mode', 'reason', 'allow-unblock', 'yes'];
+const importFlags = ['app', 'as', 'mapping', 'map', 'value', 'combine', 'combine-separator', 'preset', 'accept-fixes', 'invalid-cells', 'tags-mode', 'metadata-mode', 'default-region', 'mode', 'reason', 'allow-unblock', 'yes'];
 
 /** Runs the command named on the command line (cli.ts has answered `--help` already). */
 async function run(): Promise<void> {
@@ -141,7 +141,10 @@ async function run(): Promise<void> {
       appId: required(flags.app, 'app'),
       as: text(flags.as),
       mappingFile: text(flags.mapping),
-      maps: Array.isArray(flags.map) ? flags.map.filter((value): value is string => typeof value === 'string') : [],
+      maps: texts(flags.map),
+      values: texts(flags.value),
+      combines: texts(flags.combine),
+      combineSeparator: text(flags['combine-separator']),
       preset: text(flags.preset),
       acceptFixes: text(flags['accept-fixes']),
       invalidCells: text(flags['invalid-cells']),

@@ -9,6 +9,7 @@ import { discardImport } from '../features/imports/discard-import.service.ts';
 import { type ImportMode, importModes } from '../features/users/index.ts';
 import { toImportView } from '../features/imports/imports.schemas.ts';
 import { acceptImportFixes, setImportMapping } from '../features/imports/mapping/migration.service.ts';
+import type { ImportTransforms } from '../features/imports/mapping/column-transforms.ts';
 import type { UploadSettings } from '../features/imports/mapping/import-adjustments.repository.ts';
 import { presetNames } from '../features/imports/mapping/presets.ts';
 import { type FixCode, fixCodes, isFixCode } from '../features/imports/mapping/row-fixes.ts';
@@ -24,6 +25,11 @@ export interface ImportCommandOptions {
   mappingFile?: string;
   /** `--map "Header=field"`, each one column (over --mapping's). */
   maps?: string[];
+  /** `--value "Status:pending=FLAGGED"`, each one value of one column (docs/vendor-migration.md#value-mapping-and-combines). */
+  values?: string[];
+  /** `--combine "First name+Last name=full_name"`, joined with `combineSeparator` (default one space). */
+  combines?: string[];
+  combineSeparator?: string;
   preset?: string;
   /** `--accept-fixes country_alpha2,phone_national` or `all`. */
   acceptFixes?: string;
@@ -50,6 +56,7 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   const fromFile = options.mappingFile ? await readMapping(options.mappingFile) : undefined;
   const fromFlags = parseMaps(options.maps ?? []);
   const mapping = fromFile || fromFlags ? { ...fromFile, ...fromFlags } : undefined;
+  const transforms = parseTransforms(options);
   const fileStat = await stat(options.file).catch(() => null);
   if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
@@ -67,8 +74,8 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   const validated = () => pollUntil(read, (view) => view.status !== 'validating', (view) => terminal.progress({ label: 'rows read', done: view.total_rows, total: Math.max(view.total_rows, 1), status: view.status }));
   let preview = await validated();
   terminal.endProgress();
-  if (mapping && (preview.status === 'ready' || preview.status === 'needs_mapping')) {
-    await setImportMapping(ctx, actor, preview.id, mapping);
+  if ((mapping || transforms) && (preview.status === 'ready' || preview.status === 'needs_mapping')) {
+    await setImportMapping(ctx, actor, preview.id, mapping ?? {}, transforms);
     terminal.note('Mapping applied; checking every row again…');
     preview = await validated();
     terminal.endProgress();
@@ -167,6 +174,30 @@ function parseMaps(maps: readonly string[]): Record<string, string | null> | und
     mapping[entry.slice(0, at)] = field === '' ? null : field;
   }
   return mapping;
+}
+
+/** `--value` and `--combine` as the mapping API's `values` and `combines`; undefined when neither is given. */
+function parseTransforms(options: ImportCommandOptions): ImportTransforms | undefined {
+  const values: Record<string, Record<string, string>> = {};
+  for (const entry of options.values ?? []) {
+    const at = entry.lastIndexOf('=');
+    const colon = entry.indexOf(':');
+    if (colon <= 0 || at < colon) throw new AppError(400, 'invalid_argument', `--value takes "Header:from=to" (e.g. "Status:pending=FLAGGED"), got "${entry}"`);
+    const source = entry.slice(0, colon);
+    values[source] = { ...values[source], [entry.slice(colon + 1, at)]: entry.slice(at + 1) };
+  }
+  const combines = (options.combines ?? []).map((entry) => {
+    const at = entry.lastIndexOf('=');
+    const sources = at > 0 ? entry.slice(0, at).split('+') : [];
+    const field = entry.slice(at + 1).trim();
+    if (sources.length < 2 || sources.some((source) => source === '') || field === '') {
+      throw new AppError(400, 'invalid_argument', `--combine takes "Header A+Header B=field" (e.g. "First name+Last name=full_name"), got "${entry}"`);
+    }
+    return { sources, field, separator: options.combineSeparator ?? ' ' };
+  });
+  if (options.combineSeparator !== undefined && combines.length === 0) throw new AppError(400, 'invalid_argument', '--combine-separator goes with --combine');
+  if (Object.keys(values).length === 0 && combines.length === 0) return undefined;
+  return { ...(Object.keys(values).length > 0 ? { values } : {}), ...(combines.length > 0 ? { combines } : {}) };
 }
 
 function resultProse(view: ImportView): string {

@@ -18,6 +18,10 @@ export interface ColumnMapping {
   how: MappingHow;
   /** A few values of the column, for the mapping step. */
   samples?: string[];
+  /** Its cells' value mapping, as it applies (given or remembered; column-transforms.ts). */
+  values?: Record<string, string>;
+  /** The columns joined into this column's field (it is the combine's first source). */
+  combine?: { sources: string[]; separator: string };
 }
 
 /** {"Source header": field or "metadata.KEY" or null}. */

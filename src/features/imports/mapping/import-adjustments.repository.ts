@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/schema.ts';
 import { headerKey, headerSignature, type MappingInput } from './column-mapping.ts';
+import type { ImportTransforms } from './column-transforms.ts';
 import { presetOf } from './presets.ts';
 import { type FixCode, isFixCode } from './row-fixes.ts';
 import { writeOptionColumns, type WriteOptions } from '../write-options.ts';
@@ -20,16 +21,20 @@ export interface ImportAdjustments {
   edits: Map<number, Record<string, string>>;
   defaultRegion: string | null;
   preset: string | null;
+  /** Value mappings and combines given for this import. */
+  transforms: ImportTransforms;
+  /** The application's remembered ones, newest first (fitted to the file's headers by the stage plan). */
+  rememberedTransforms: ImportTransforms[];
 }
 
 export async function loadImportAdjustments(db: Db, importId: string): Promise<ImportAdjustments> {
   const [record, accepted, edits] = await Promise.all([
-    db.selectFrom('imports').select(['app_id', 'mapping', 'default_region', 'preset']).where('id', '=', importId).executeTakeFirstOrThrow(),
+    db.selectFrom('imports').select(['app_id', 'mapping', 'default_region', 'preset', 'transforms']).where('id', '=', importId).executeTakeFirstOrThrow(),
     db.selectFrom('import_fix_acceptances').select('code').where('import_id', '=', importId).execute(),
     db.selectFrom('import_row_edits').select(['row', 'cells']).where('import_id', '=', importId).execute(),
   ]);
   // Fix kinds accepted on any earlier file of the application apply to this one too (docs/vendor-migration.md).
-  const remembered = await db.selectFrom('import_mappings').select('accepted_fixes').where('app_id', '=', record.app_id).execute();
+  const remembered = await db.selectFrom('import_mappings').select(['accepted_fixes', 'transforms']).where('app_id', '=', record.app_id).orderBy('updated_at', 'desc').execute();
   const codes = new Set([...accepted.map((row) => row.code), ...remembered.flatMap((row) => row.accepted_fixes)]);
   return {
     manual: record.mapping ?? {},
@@ -37,6 +42,8 @@ export async function loadImportAdjustments(db: Db, importId: string): Promise<I
     edits: new Map(edits.map((edit) => [edit.row, edit.cells])),
     defaultRegion: record.default_region,
     preset: record.preset,
+    transforms: record.transforms ?? {},
+    rememberedTransforms: remembered.map((row) => row.transforms ?? {}),
   };
 }
 
@@ -80,11 +87,12 @@ export async function rememberFixKinds(db: Db, appId: string, headers: readonly 
     .execute();
 }
 
-export async function rememberMapping(db: Db, appId: string, headers: readonly string[], mapping: MappingInput, operatorId: string): Promise<void> {
+/** Remembers the mapping of these headers, with its value mappings and combines, for the application's next files. */
+export async function rememberMapping(db: Db, appId: string, headers: readonly string[], mapping: MappingInput, operatorId: string, transforms: ImportTransforms = {}): Promise<void> {
   await db
     .insertInto('import_mappings')
-    .values({ app_id: appId, header_key: headerSignature(headers), mapping: JSON.stringify(mapping), saved_by: operatorId })
-    .onConflict((oc) => oc.columns(['app_id', 'header_key']).doUpdateSet({ mapping: JSON.stringify(mapping), saved_by: operatorId, updated_at: new Date() }))
+    .values({ app_id: appId, header_key: headerSignature(headers), mapping: JSON.stringify(mapping), saved_by: operatorId, transforms: JSON.stringify(transforms) })
+    .onConflict((oc) => oc.columns(['app_id', 'header_key']).doUpdateSet({ mapping: JSON.stringify(mapping), transforms: JSON.stringify(transforms), saved_by: operatorId, updated_at: new Date() }))
     .execute();
 }
 

@@ -49,8 +49,21 @@ export function registerMigrationRoutes(
 
   app.put(
     '/api/console/apps/:app_id/imports/:id/mapping',
-    { onRequest, schema: { tags, security, summary: 'Map source headers to fields (or metadata.KEY, or null); validates again', params: importParams, body: mappingBody, response: { 200: importSchema, ...errors } } },
-    async (request) => setImportMapping(ctx, await importActor(request, request.params.app_id), request.params.id, request.body.mapping),
+    {
+      onRequest,
+      schema: {
+        tags,
+        security,
+        summary: 'Map source headers to fields (or metadata.KEY, or null), map values per column, combine columns into one field; validates again',
+        params: importParams,
+        body: mappingBody,
+        response: { 200: importSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const { mapping, values, combines } = request.body;
+      return setImportMapping(ctx, await importActor(request, request.params.app_id), request.params.id, mapping, { values, combines });
+    },
   );
 
   app.put(

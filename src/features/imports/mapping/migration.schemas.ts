@@ -4,6 +4,7 @@ import type { ColumnMapping } from './column-mapping.ts';
 import type { ImportRecord } from '../imports.repository.ts';
 import { presetNames } from './presets.ts';
 import { fixCodes } from './row-fixes.ts';
+import { transformFields } from './column-transforms.ts';
 
 /** API shapes of mapping, fixes, edits, formats and presets (docs/vendor-migration.md#mapping-api). */
 
@@ -12,6 +13,8 @@ export const columnMappingSchema = z.object({
   field: z.string().nullable().describe('An import column, "metadata.KEY", or null when the column is left out'),
   how: z.enum(['exact', 'synonym', 'saved', 'manual', 'none']),
   samples: z.array(z.string()).optional().describe('The first few values of the column'),
+  values: z.record(z.string(), z.string()).optional().describe('Its value mapping as it applies (given, or remembered by the application)'),
+  combine: z.object({ sources: z.array(z.string()), separator: z.string() }).optional().describe("The columns joined into this column's field (docs/vendor-migration.md#value-mapping-and-combines)"),
 });
 
 export const fixSchema = z.object({ column: z.string(), from: z.string(), to: z.string(), code: z.enum(fixCodes) });
@@ -34,10 +37,13 @@ export const migrationViewFields = {
   fix_counts: z.record(z.string(), z.number()).describe('Rows carrying a pending fix, per fix code'),
 };
 
-export const mappingBody = z.object({
-  // A source header may hold any character a file can (but NUL or a lone surrogate); a field name is plain text.
-  mapping: z.record(safeString({ max: 1000, controls: 'any' }), safeString({ max: 200 }).nullable()).describe('{"Source header": "email" | "metadata.KEY" | null}'),
-});
+export const mappingBody = z
+  .object({
+    // A source header may hold any character a file can (but NUL or a lone surrogate); a field name is plain text.
+    mapping: z.record(safeString({ max: 1000, controls: 'any' }), safeString({ max: 200 }).nullable()).default({}).describe('{"Source header": "email" | "metadata.KEY" | null}'),
+    ...transformFields,
+  })
+  .strict();
 
 export const fixesBody = z.object({ accept: z.array(z.enum(fixCodes)).min(1, 'name at least one kind of fix') });
 

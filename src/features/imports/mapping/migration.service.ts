@@ -7,6 +7,7 @@ import type { Database } from '../../../db/schema.ts';
 import { conflict, invalid, notFound } from '../../../http/errors.ts';
 import { recordAudit } from '../../audit/audit-writer.public.ts';
 import { type MappingInput, mappingTargetProblem } from './column-mapping.ts';
+import { combineMapping, type ImportTransforms, transformProblems } from './column-transforms.ts';
 import { acceptFixKinds, rememberFixKinds, rememberMapping } from './import-adjustments.repository.ts';
 import { getImport, type ImportActor } from '../imports.service.ts';
 import { lockImport } from '../imports.repository.ts';
@@ -49,24 +50,37 @@ async function revalidate(
   return toImportView(await getImport(ctx, actor.appId, importId));
 }
 
-/** PUT …/mapping: merged over the import's earlier mapping, remembered for the application, validated again. */
-export async function setImportMapping(ctx: AppContext, actor: ImportActor, importId: string, mapping: MappingInput): Promise<ImportView> {
+/**
+ * PUT …/mapping: merged over the import's earlier mapping, value mappings (per column; `{}` drops a
+ * column's) and combines (the list given replaces the earlier one), remembered for the application,
+ * validated again.
+ */
+export async function setImportMapping(ctx: AppContext, actor: ImportActor, importId: string, mapping: MappingInput, given: ImportTransforms = {}): Promise<ImportView> {
+  if (Object.keys(mapping).length === 0 && given.values === undefined && given.combines === undefined) throw invalid('invalid_mapping', 'give at least one of mapping, values, combines');
   const problems = Object.entries(mapping).flatMap(([source, field]) => (field === null ? [] : [mappingTargetProblem(field)].filter((p): p is string => p !== null).map((p) => `${source}: ${p}`)));
   if (problems.length > 0) throw invalid('invalid_mapping', problems.join('; '));
   return revalidate(ctx, actor, importId, ['ready', 'needs_mapping'], async (trx, current) => {
     const unknown = Object.keys(mapping).filter((source) => !current.columns.includes(source));
     if (unknown.length > 0) throw invalid('unknown_column', `The file has no column ${unknown.map((name) => `"${name}"`).join(', ')}; its columns are ${current.columns.map((name) => `"${name}"`).join(', ')}`);
+    const transforms = mergeTransforms(current.transforms ?? {}, given);
+    const transformIssues = transformProblems(transforms, current.columns);
+    if (transformIssues.length > 0) throw invalid('invalid_transform', transformIssues.join('; '));
     const merged: MappingInput = { ...current.mapping, ...mapping };
+    // A combine's field must be free: held by no other column, whether chosen or matched by name.
+    for (const combine of transforms.combines ?? []) {
+      const holder = (current.column_map ?? []).find((column) => !combine.sources.includes(column.source) && (Object.hasOwn(merged, column.source) ? merged[column.source] : column.field) === combine.field);
+      if (holder) throw invalid('duplicate_mapping', `"${holder.source}" fills ${combine.field} already; map it elsewhere (or leave it out) before combining ${combine.sources.map((source) => `"${source}"`).join(' + ')} into it`);
+    }
     const byField = new Map<string, string>();
-    for (const [source, field] of Object.entries(merged)) {
+    for (const [source, field] of Object.entries({ ...merged, ...combineMapping(transforms.combines) })) {
       if (field === null) continue;
       const other = byField.get(field);
       if (other !== undefined) throw invalid('duplicate_mapping', `"${other}" and "${source}" are both mapped to ${field}; a field takes one column`);
       byField.set(field, source);
     }
-    await trx.updateTable('imports').set({ mapping: JSON.stringify(merged) }).where('id', '=', importId).execute();
-    await rememberMapping(trx, actor.appId, current.columns, merged, actor.operator.operatorId);
-    return { mapping: merged };
+    await trx.updateTable('imports').set({ mapping: JSON.stringify(merged), transforms: JSON.stringify(transforms) }).where('id', '=', importId).execute();
+    await rememberMapping(trx, actor.appId, current.columns, merged, actor.operator.operatorId, transforms);
+    return { mapping: merged, ...transforms };
   }, 'import.mapping_changed');
 }
 
@@ -88,4 +102,10 @@ export async function setImportOptions(ctx: AppContext, actor: ImportActor, impo
     await trx.updateTable('imports').set(columns).where('id', '=', importId).execute();
     return { options: columns };
   }, 'import.options_changed');
+}
+
+function mergeTransforms(earlier: ImportTransforms, given: ImportTransforms): ImportTransforms {
+  const values = Object.fromEntries(Object.entries({ ...earlier.values, ...given.values }).filter(([, map]) => Object.keys(map).length > 0));
+  const combines = given.combines ?? earlier.combines ?? [];
+  return { ...(Object.keys(values).length > 0 ? { values } : {}), ...(combines.length > 0 ? { combines } : {}) };
 }

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { ColumnMapping, MappingInput } from './column-mapping.ts';
+import type { ImportTransforms } from './column-transforms.ts';
 
 type Json<T = unknown> = ColumnType<T, string | T | undefined, string | T>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -12,6 +13,8 @@ export interface ImportMigrationColumns {
   default_region: string | null;
   preset: string | null;
   fix_counts: Json<Record<string, number>>;
+  /** Value mappings and combines given for this import (migration 2026-12-07T2035-backfill; column-transforms.ts). */
+  transforms: Json<ImportTransforms>;
 }
 
 export interface ImportMappingsTable {
@@ -22,6 +25,8 @@ export interface ImportMappingsTable {
   updated_at: CreatedAt;
   /** Fix kinds accepted for the application (migration 2026-12-07T2035-backfill). */
   accepted_fixes: ColumnType<string[], string[] | undefined, string[]>;
+  /** Value mappings and combines remembered with the mapping (column-transforms.ts). */
+  transforms: Json<ImportTransforms>;
 }
 
 export interface ImportFixAcceptancesTable {

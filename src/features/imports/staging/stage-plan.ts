@@ -4,6 +4,7 @@ import { type ColumnMapping, mapColumns, type MappedColumns, mapsVendorData } fr
 import { applyEdits, type ImportAdjustments, loadImportAdjustments, savedMappingFor } from '../mapping/import-adjustments.repository.ts';
 import type { ImportWarning } from '../imports.tables.ts';
 import { presetOf } from '../mapping/presets.ts';
+import { cellTransformer, combineMapping, fitTransforms, type ImportTransforms } from '../mapping/column-transforms.ts';
 import type { TableHeader, TableReadOptions, TableRecord } from '../readers/index.ts';
 import type { FixSettings } from '../mapping/row-fixes.ts';
 
@@ -34,7 +35,11 @@ export async function loadStageSettings(db: Kysely<Database>, importId: string):
 export async function planStage(db: Kysely<Database>, appId: string, header: TableHeader, adjustments: ImportAdjustments): Promise<StagePlan> {
   const preset = presetOf(adjustments.preset);
   const saved = await savedMappingFor(db, appId, header.columns, adjustments.preset);
-  const mapped = mapColumns(header.columns, { manual: adjustments.manual, saved });
+  // Value mappings and combines (given, else remembered by header key); a combine's sources map as it says.
+  const fitted = fitTransforms(adjustments.rememberedTransforms, adjustments.transforms, header.columns);
+  const mapped = mapColumns(header.columns, { manual: { ...adjustments.manual, ...combineMapping(fitted.combines) }, saved });
+  mapped.columns = describeTransforms(mapped.columns, fitted);
+  const transform = cellTransformer(fitted, header.columns);
   if (preset && preset.format !== header.format) {
     mapped.warnings.push({ code: 'preset_format_mismatch', message: `${preset.label} expects a ${preset.format} file; this one is ${header.format}. Check the mapping.` });
   }
@@ -51,10 +56,20 @@ export async function planStage(db: Kysely<Database>, appId: string, header: Tab
     prepare(record) {
       if (record.problem) return;
       for (const [index, transform] of transforms) if (index < record.fields.length) record.fields[index] = transform(record.fields[index]!);
+      transform?.(record);
       const edit = edits.get(record.row);
       if (edit) record.fields = applyEdits(record.fields, edit, header.columns);
     },
   };
+}
+
+/** Each column with the value mapping and combine that apply to it, for the import's `columns`. */
+function describeTransforms(columns: ColumnMapping[], transforms: ImportTransforms): ColumnMapping[] {
+  return columns.map((column) => {
+    const values = transforms.values?.[column.source];
+    const combine = transforms.combines?.find((candidate) => candidate.sources[0] === column.source);
+    return { ...column, ...(values ? { values } : {}), ...(combine ? { combine: { sources: combine.sources, separator: combine.separator } } : {}) };
+  });
 }
 
 export function requireVendorData(header: TableHeader, plan: StagePlan): void {
