@@ -9,6 +9,7 @@ import { requestExportAs, waitForExport } from '../../../test/support/exports.ts
 import { csvText, previewOf, startAndFinish, templateHeader } from '../../../test/support/imports.ts';
 import { deliverDue, RETRY_DELAYS_SECONDS } from './webhook-delivery.ts';
 import { dispatchFeed } from './webhook-dispatch.ts';
+import { postJson } from './webhook-http.ts';
 import { startWebhookDeliverer } from './webhook-deliverer.ts';
 
 interface Received {
@@ -144,6 +145,25 @@ describe('webhook endpoints', () => {
 });
 
 describe('delivery', () => {
+  it('follows no redirect, and checks the address again at each new connection', async () => {
+    const created = (await createEndpoint({ url: receiverUrl, events: ['user.created'] })).json();
+    answer = (request) => (request.target.endsWith('?moved') ? { status: 204 } : { status: 302, headers: { location: `${receiverUrl}?moved` } });
+    await userApi('POST', '/v3/users/create/', { vendor_data: 'redirected-1' });
+    await drain({ now: new Date() });
+    expect(received.map((entry) => entry.target)).toEqual(['/hooks']);
+    const delivery = await roster.ctx.db.selectFrom('webhook_deliveries').select(['status', 'last_status']).where('endpoint_id', '=', created.id).executeTakeFirstOrThrow();
+    expect(delivery).toEqual({ status: 'pending', last_status: 302 });
+    await roster.app.inject({ method: 'DELETE', url: hooksUrl(tenant.appId, `/${created.id}`), headers: tenant.operators.ADMIN.auth });
+
+    // A name that resolves to a loopback address now (the URL passed when it was saved, say) is refused at connection time, pooled connections or not.
+    const local = receiverUrl.replace('127.0.0.1', 'localhost');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const outcome = await postJson(local, '{}', {}, { allowPrivateNetworks: false });
+      expect(outcome).toMatchObject({ status: null, error: expect.stringContaining('a loopback, private or link-local address') });
+    }
+    expect(received.map((entry) => entry.target)).toEqual(['/hooks']);
+  });
+
   it('signs every event so the Standard Webhooks library verifies it, with both secrets during a rotation', async () => {
     const created = (await createEndpoint({ url: receiverUrl, events: ['user.created', 'user.updated'], payload: 'full' })).json();
     await userApi('POST', '/v3/users/create/', { vendor_data: 'signed-1', email: 'signed@example.com' });
