@@ -11,6 +11,7 @@ import { ImportHistoryPage } from './pages/imports/import-history-page.tsx';
 import { ImportPage } from './pages/imports/import-page.tsx';
 import { NewImportPage } from './pages/imports/new-import-page.tsx';
 import { SettingsPage } from './pages/settings/settings-page.tsx';
+import { PrivacySettingsPage } from './pages/privacy/privacy-settings-page.tsx';
 import { UserPage } from './pages/users/user-page.tsx';
 import { UsersPage } from './pages/users/users-page.tsx';
 import { WebhooksPage } from './pages/webhooks/webhooks-page.tsx';
@@ -43,6 +44,7 @@ export const consolePages: ConsolePage[] = [
   { path: '/exports/schedules', title: 'Scheduled exports', nav: 'Scheduled exports', anyOf: ['exports.request'], purpose: 'schedule exports', element: <ExportSchedulesPage /> },
   { path: '/audit', title: 'Audit log', nav: 'Audit log', anyOf: ['audit.read'], purpose: 'read the audit log', element: <AuditPage /> },
   { path: '/settings', title: 'Settings', nav: 'Settings', purpose: 'change settings', element: <SettingsPage /> },
+  { path: '/settings/privacy', title: 'Privacy', nav: 'Privacy', anyOf: ['audit.read'], purpose: 'see privacy settings', element: <PrivacySettingsPage /> },
   { path: '/settings/webhooks', title: 'Webhooks', nav: 'Webhooks', anyOf: ['webhooks.manage'], purpose: 'manage webhooks', element: <WebhooksPage /> },
 ];
 

@@ -9,6 +9,8 @@ import { useSession } from '../../shared/session.tsx';
 import { StatusChangeForm } from './status-change-form.tsx';
 import { HiddenForRole, personal } from '../../shared/redaction.tsx';
 import { DeleteUser, UserEditForm } from './user-edit-form.tsx';
+import { useUserErasure } from '../../api/erasure.ts';
+import { EraseUserForm, ErasureStatus } from './erase-user.tsx';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -88,7 +90,10 @@ export function UserPage() {
   const location = useLocation();
   const { appId, can } = useSession();
   const user = useUser(appId, userId);
+  const erasure = useUserErasure(appId, userId, can('users.erase'));
   const back = (location.state as { back?: string } | null)?.back ?? '/users';
+  // Once erased the user is gone (404): the erasure's card says so instead of an error.
+  const erased = erasure.data ?? null;
 
   return (
     <>
@@ -96,7 +101,16 @@ export function UserPage() {
         <Link to={back}>← Users</Link>
       </p>
       {user.isPending && <Loading label="Loading user…" />}
-      <ErrorMessage error={user.error} />
+      {!erased && <ErrorMessage error={user.error} />}
+      {erased && !user.data && (
+        <>
+          <PageHeader title={`Erased user ${erased.vendor_data}`} />
+          <section className="card" aria-labelledby="erasure-title">
+            <h2 id="erasure-title">Erasure</h2>
+            <ErasureStatus appId={appId} erasure={erased} />
+          </section>
+        </>
+      )}
       {user.data && (
         <>
           <PageHeader title={user.data.effective_name || user.data.vendor_data}>
@@ -151,6 +165,12 @@ export function UserPage() {
                 <section className="card" aria-labelledby="status-title">
                   <h2 id="status-title">Change status</h2>
                   <StatusChangeForm appId={appId} user={user.data} />
+                </section>
+              )}
+              {can('users.erase') && (
+                <section className="card" aria-labelledby="erase-title">
+                  <h2 id="erase-title">Erase</h2>
+                  {erased ? <ErasureStatus appId={appId} erasure={erased} /> : <EraseUserForm appId={appId} userId={user.data.didit_internal_id} vendorData={user.data.vendor_data} />}
                 </section>
               )}
               {can('users.write') && (
