@@ -68,3 +68,12 @@ export function canManageOperator(actor: Role, targetRole: Role): boolean {
 
 /** Columns of an export that hold personal data; restricted roles never get them. Declared per field in the users' field catalogue. */
 export { personalDataCsvColumns as personalDataColumns } from './user-catalogue.ts';
+
+/** The answer to adding a member (POST /api/console/operators): an invitation was sent; it never says whether the address already has an account. */
+export interface InvitationSent {
+  status: 'invitation_sent';
+  email: string;
+  role: Role;
+  expires_at: string;
+  message: string;
+}

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client.ts';
-import type { ApiKey, ConsoleToken, CreatedApiKey, Operator, Page, Role } from './types.ts';
+import type { ApiKey, ConsoleToken, CreatedApiKey, InvitationSent, Operator, Page, Role } from './types.ts';
 
 export function useOperators(enabled = true) {
   return useQuery({ queryKey: ['operators'], queryFn: ({ signal }) => api<Page<Operator>>('/operators', { signal }), enabled });
@@ -16,14 +16,6 @@ function useSettingsMutation<Input, Output>(mutationFn: (input: Input) => Promis
   });
 }
 
-/** Adding a member sends an invitation; the answer never says whether the address already has an account. */
-export interface InvitationSent {
-  status: 'invitation_sent';
-  email: string;
-  role: Role;
-  expires_at: string;
-  message: string;
-}
 
 export const useAddOperator = () =>
   useSettingsMutation((input: { email: string; name?: string; role: Role }) => api<InvitationSent>('/operators', { method: 'POST', body: input }), [['operators'], ['invitations']]);

@@ -1,9 +1,9 @@
 /** Shapes of the console API (docs/api.md, docs/imports.md, docs/exports.md); the server's Zod schemas are the source of truth. */
 
-import type { Permission, Role } from '../../../src/shared/roles.ts';
+import type { InvitationSent, Permission, Role } from '../../../src/shared/roles.ts';
 import type { UserStatus } from '../../../src/shared/user-catalogue.ts';
 
-export type { Permission, Role, UserStatus };
+export type { InvitationSent, Permission, Role, UserStatus };
 
 export interface Page<T> {
   results: T[];

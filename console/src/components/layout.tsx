@@ -119,3 +119,13 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/** A titled card; the heading names the section for screen readers (`aria-labelledby`). */
+export function Card({ id, title, children }: { id: string; title: string; children?: React.ReactNode }) {
+  return (
+    <section className="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}

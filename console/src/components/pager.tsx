@@ -30,29 +30,29 @@ export function useCursorPager() {
   };
 }
 
+export type CursorPager = ReturnType<typeof useCursorPager>;
+
 interface PagerProps {
-  pageNumber: number;
-  hasPrevious: boolean;
+  /** From useCursorPager: the page number and the way back and forth. */
+  pager: CursorPager;
   nextCursor: string | null | undefined;
   busy: boolean;
-  onPrevious(): void;
-  onNext(cursor: string): void;
   shown: number;
   /** The whole list's size in words ("1,234", "about 1.2M"), when known. */
   total?: string;
 }
 
-export function Pager({ pageNumber, hasPrevious, nextCursor, busy, onPrevious, onNext, shown, total }: PagerProps) {
+export function Pager({ pager, nextCursor, busy, shown, total }: PagerProps) {
   return (
     <nav className="pager" aria-label="Pages">
-      <button type="button" className="button-secondary" disabled={!hasPrevious || busy} onClick={onPrevious}>
+      <button type="button" className="button-secondary" disabled={!pager.hasPrevious || busy} onClick={pager.previous}>
         ← Previous
       </button>
       <span className="pager-label" aria-live="polite">
-        Page {pageNumber} · {shown} shown{total !== undefined ? ` of ${total}` : ''}
+        Page {pager.pageNumber} · {shown} shown{total !== undefined ? ` of ${total}` : ''}
         {busy ? ' · loading…' : ''}
       </span>
-      <button type="button" className="button-secondary" disabled={!nextCursor || busy} onClick={() => nextCursor && onNext(nextCursor)}>
+      <button type="button" className="button-secondary" disabled={!nextCursor || busy} onClick={() => nextCursor && pager.next(nextCursor)}>
         Next →
       </button>
     </nav>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { UserFilters, UserStatus } from '../api/types.ts';
 import { userStatuses } from '../shared/columns.ts';
 import { splitList } from '../shared/format.ts';
+import { CheckGroup } from './check-group.tsx';
 
 export const emptyFilters: UserFilters = { status: [], country: [], tags: [], search: '', created_after: '', created_before: '' };
 
@@ -70,9 +71,6 @@ export function UserFiltersForm({ value, onChange }: Props) {
   );
   const [tags, setTags, flushTags] = useDebouncedText(value.tags.join(', '), (text) => onChange({ ...value, tags: splitList(text) }), normalizeTags);
 
-  const toggleStatus = (status: UserStatus, on: boolean) =>
-    onChange({ ...value, status: on ? [...value.status, status] : value.status.filter((item) => item !== status) });
-
   return (
     <div className="filters">
       <div className="field field-wide">
@@ -86,17 +84,7 @@ export function UserFiltersForm({ value, onChange }: Props) {
           onKeyDown={(event) => event.key === 'Enter' && flushSearch()}
         />
       </div>
-      <fieldset className="field">
-        <legend>Status</legend>
-        <div className="checks">
-          {userStatuses.map((status) => (
-            <label key={status} className="check">
-              <input type="checkbox" checked={value.status.includes(status)} onChange={(event) => toggleStatus(status, event.target.checked)} />
-              {status.charAt(0) + status.slice(1).toLowerCase()}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckGroup legend="Status" options={userStatuses} selected={value.status} onChange={(status) => onChange({ ...value, status })} label={(status) => status.charAt(0) + status.slice(1).toLowerCase()} />
       <div className="field">
         <label htmlFor={`${id}-country`}>Country</label>
         <input

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit-writer.public.ts';
 import { authorize } from './auth.hooks.ts';
 import { hashSecret, newSecret } from './credentials.ts';
 import { alreadyRegisteredMail, invitationMail } from './invitation-mail.ts';
-import { canManageOperator, roles } from '../../shared/roles.ts';
+import { canManageOperator, type InvitationSent, roles } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from './principal.ts';
 import { hashPassword, isValidOperatorEmail, type RequestMeta } from './tenancy.service.ts';
 import { isUniqueViolation } from '../../db/postgres-errors.ts';
@@ -23,14 +23,6 @@ export interface InvitationInput {
   email: string;
   role: Role;
   name?: string;
-}
-
-export interface InvitationSent {
-  status: 'invitation_sent';
-  email: string;
-  role: Role;
-  expires_at: string;
-  message: string;
 }
 
 export function invitationLink(publicUrl: string, token: string): string {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.ts';
-import { defineOperationKind, type OperationUpkeep } from '../../platform/operations/index.ts';
+import { defineOperationKind, type OperationUpkeep, resumableStates } from '../../platform/operations/index.ts';
 import { type AuditEntry, recordAudit } from '../audit/index.ts';
 import type { ErasureStatus } from './erasure.tables.ts';
 
@@ -11,16 +11,7 @@ import type { ErasureStatus } from './erasure.tables.ts';
 export const erasureOperation = defineOperationKind<ErasureStatus, AuditEntry['actor']>({
   name: 'erasure',
   table: 'erasures',
-  transitions: {
-    queued: ['running', 'failed'],
-    running: ['running', 'completed', 'failed'],
-    completed: [],
-    failed: ['queued'],
-  },
-  waiting: ['queued'],
-  working: ['running'],
-  ended: ['completed', 'failed'],
-  failures: ['failed'],
+  ...resumableStates,
   audit: {
     targetType: 'erasure',
     actions: { completed: 'erasure.completed', failed: 'erasure.failed' },

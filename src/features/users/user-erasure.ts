@@ -5,6 +5,7 @@ import { type ErasableText, eraseChanges, eraseInJson, eraseInText, eraseUserObj
 import { personalDataFields } from '../../shared/user-catalogue.ts';
 import { type AuditActor, recordAudit } from '../audit/index.ts';
 import { publishLedgerEntries } from './user-changes.repository.ts';
+import { readSubjectSessions, type SubjectSession } from './subject-data.ts';
 
 /**
  * The users feature's part of an erasure (docs/privacy.md#erasure): what identifies the person, the
@@ -24,7 +25,7 @@ export interface ErasureSubject {
   phone: string | null;
   date_of_birth: string | null;
   created_at: string;
-  sessions: { session_id: string; status: string; completed_at: string | null; created_at: string }[];
+  sessions: SubjectSession[];
 }
 
 export async function readErasureSubject(db: Db, appId: string, userId: string): Promise<ErasureSubject | undefined> {
@@ -35,18 +36,7 @@ export async function readErasureSubject(db: Db, appId: string, userId: string):
     .where('didit_internal_id', '=', userId)
     .executeTakeFirst();
   if (!user) return undefined;
-  const sessions = await db
-    .selectFrom('user_verification_sessions')
-    .select(['session_id', 'status', 'completed_at', 'created_at'])
-    .where('app_id', '=', appId)
-    .where('user_id', '=', userId)
-    .orderBy('created_at')
-    .execute();
-  return {
-    ...user,
-    created_at: user.created_at.toISOString(),
-    sessions: sessions.map((session) => ({ ...session, completed_at: session.completed_at?.toISOString() ?? null, created_at: session.created_at.toISOString() })),
-  };
+  return { ...user, created_at: user.created_at.toISOString(), sessions: await readSubjectSessions(db, appId, userId) };
 }
 
 export interface RemovedUser {

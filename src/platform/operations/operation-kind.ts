@@ -45,6 +45,19 @@ export interface OperationKind<Status extends string, Actor = unknown> {
   failures?: readonly Status[];
 }
 
+/**
+ * The states of work that resumes from its checkpoint: `queued → running → completed | failed`, where
+ * `running → running` is a retry taking over from a worker that died, and a failed run may be asked for
+ * again (`failed → queued`) and resumes where it stopped (docs/operations.md). Reverts and erasures.
+ */
+export const resumableStates = {
+  transitions: { queued: ['running', 'failed'], running: ['running', 'completed', 'failed'], completed: [], failed: ['queued'] },
+  waiting: ['queued'],
+  working: ['running'],
+  ended: ['completed', 'failed'],
+  failures: ['failed'],
+} as const;
+
 export function defineOperationKind<Status extends string, Actor>(kind: OperationKind<Status, Actor>): OperationKind<Status, Actor> {
   for (const [from, next] of Object.entries(kind.transitions) as [Status, readonly Status[]][]) {
     for (const to of next) {

@@ -12,43 +12,10 @@ import { PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
 import { formatDateTime, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
+import { auditActions } from '../../../../src/shared/audit-actions.ts';
 
 /** Suggestions only: the server takes any action, or a prefix ending in "." for a whole family. */
-const knownActions = [
-  'import.',
-  'export.',
-  'user.',
-  'operator.',
-  'api_key.',
-  'token.',
-  'import.created',
-  'import.started',
-  'import.completed',
-  'import.failed',
-  'import.cancelled',
-  'import.discarded',
-  'export.requested',
-  'export.completed',
-  'export.failed',
-  'export.downloaded',
-  'user.created',
-  'user.updated',
-  'user.status_changed',
-  'user.deleted',
-  'user.session_recorded',
-  'face.uploaded',
-  'operator.login',
-  'operator.login_failed',
-  'operator.logout',
-  'operator.created',
-  'operator.role_changed',
-  'operator.removed',
-  'api_key.created',
-  'api_key.revoked',
-  'token.created',
-  'token.revoked',
-  'application.created',
-];
+const knownActions = [...new Set(auditActions.map((action) => `${action.split('.')[0]}.`)), ...auditActions];
 
 const filterNames = ['action', 'actor', 'app_id', 'since', 'until'] as const;
 
@@ -235,12 +202,9 @@ export function AuditPage() {
             ))}
           </DataTable>
           <Pager
-            pageNumber={pager.pageNumber}
-            hasPrevious={pager.hasPrevious}
+            pager={pager}
             nextCursor={log.data?.next}
             busy={log.isFetching}
-            onPrevious={pager.previous}
-            onNext={pager.next}
             shown={rows.length}
           />
         </>

@@ -101,12 +101,9 @@ export function ChangesPage() {
               ))}
             </DataTable>
             <Pager
-              pageNumber={pager.pageNumber}
-              hasPrevious={pager.hasPrevious}
+              pager={pager}
               nextCursor={nextBefore}
               busy={changes.isFetching}
-              onPrevious={pager.previous}
-              onNext={pager.next}
               shown={rows.length}
             />
           </>

@@ -4,7 +4,7 @@ import type { ExportFormatChoice, ExportJob, UserFilters } from '../../api/types
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { ExportFormatFields, formatLabels } from '../../components/export-format-fields.tsx';
-import { PageHeader } from '../../components/layout.tsx';
+import { Card, PageHeader } from '../../components/layout.tsx';
 import { emptyFilters, UserFiltersForm } from '../../components/user-filters.tsx';
 import { roleLabels } from '../../shared/columns.ts';
 import { countOf, formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
@@ -167,8 +167,7 @@ export function ExportsPage() {
         </div>
       </form>
 
-      <section className="card" aria-labelledby="export-history-title">
-        <h2 id="export-history-title">Recent exports</h2>
+      <Card id="export-history" title="Recent exports">
         <ErrorMessage error={exports.error} />
         {exports.isPending ? (
           <Loading label="Loading exports…" />
@@ -196,7 +195,7 @@ export function ExportsPage() {
             ))}
           </DataTable>
         )}
-      </section>
+      </Card>
     </>
   );
 }

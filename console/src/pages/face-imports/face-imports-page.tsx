@@ -3,7 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FaceImport, faceReportUrl, isFaceImportMoving, uploadFaceZip, useCancelFaceImport, useFaceImports } from '../../api/face-imports.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
-import { PageHeader } from '../../components/layout.tsx';
+import { Card, PageHeader } from '../../components/layout.tsx';
 import { Pager, useCursorPager } from '../../components/pager.tsx';
 import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
@@ -63,8 +63,7 @@ export function FaceImportsPage() {
     <>
       <PageHeader title="Import faces" />
       <ImportTabs />
-      <section className="card" aria-labelledby="faces-upload-title">
-        <h2 id="faces-upload-title">Upload a ZIP of face images</h2>
+      <Card id="faces-upload" title="Upload a ZIP of face images">
         <p className="muted">
           Name each image after its user (<code>VENDOR_DATA.jpg</code>, <code>.jpeg</code> or <code>.png</code>, in any folder), or add a{' '}
           <code>manifest.csv</code> with the columns <code>vendor_data,file</code>. JPEG or PNG, at most 2 MB and 5 faces a user; an image a user
@@ -79,7 +78,7 @@ export function FaceImportsPage() {
         </button>
         {uploaded !== null && <ProgressBar value={Math.round(uploaded * 100)} max={100} label="Upload progress" />}
         <ErrorMessage error={error} title="The ZIP was not accepted" />
-      </section>
+      </Card>
       <ErrorMessage error={faceImports.error} />
       {faceImports.isPending ? (
         <Loading label="Loading face imports…" />
@@ -114,12 +113,9 @@ export function FaceImportsPage() {
             ))}
           </DataTable>
           <Pager
-            pageNumber={pager.pageNumber}
-            hasPrevious={pager.hasPrevious}
+            pager={pager}
             nextCursor={faceImports.data?.next}
             busy={faceImports.isFetching && faceImports.isPlaceholderData}
-            onPrevious={pager.previous}
-            onNext={pager.next}
             shown={rows.length}
           />
         </>

@@ -3,6 +3,7 @@ import { useImportRows } from '../../api/imports.ts';
 import type { CellFix, ImportJob } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/feedback.tsx';
 import { formatNumber } from '../../shared/format.ts';
+import { Card } from '../../components/layout.tsx';
 
 /** Suggested fixes (docs/vendor-migration.md#suggested-fixes-api): shown as original → fixed, accepted a kind at a time, never applied silently. */
 
@@ -25,8 +26,7 @@ export function FixesPanel({ job, appId }: { job: ImportJob; appId: string }) {
     return found;
   };
   return (
-    <section className="card" aria-labelledby="fixes-title">
-      <h2 id="fixes-title">Suggested fixes</h2>
+    <Card id="fixes" title="Suggested fixes">
       <p>These rows are invalid as they are. Each fix below is only a suggestion: nothing is changed until you apply it.</p>
       <ul className="fix-list">
         {counts.map(([code, rows]) => {
@@ -58,6 +58,6 @@ export function FixesPanel({ job, appId }: { job: ImportJob; appId: string }) {
           </button>
         </div>
       )}
-    </section>
+    </Card>
   );
 }

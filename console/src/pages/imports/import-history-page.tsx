@@ -79,12 +79,9 @@ export function ImportHistoryPage() {
             ))}
           </DataTable>
           <Pager
-            pageNumber={pager.pageNumber}
-            hasPrevious={pager.hasPrevious}
+            pager={pager}
             nextCursor={imports.data?.next}
             busy={imports.isFetching && imports.isPlaceholderData}
-            onPrevious={pager.previous}
-            onNext={pager.next}
             shown={rows.length}
           />
         </>

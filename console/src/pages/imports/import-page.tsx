@@ -4,7 +4,7 @@ import { ApiError, api } from '../../api/client.ts';
 import { errorReportUrl, useCancelImport, useDiscardImport, useImport } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
 import { Badge, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
-import { PageHeader } from '../../components/layout.tsx';
+import { Card, PageHeader } from '../../components/layout.tsx';
 import { countOf, formatBytes, formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { PreviewCounts, ResultCounts } from './import-counts.tsx';
@@ -64,13 +64,12 @@ function DiscardButton({ job, appId }: { job: ImportJob; appId: string }) {
 
 function Validating({ job, appId }: { job: ImportJob; appId: string }) {
   return (
-    <section className="card" aria-labelledby="checking-title">
-      <h2 id="checking-title">Checking the file</h2>
+    <Card id="checking" title="Checking the file">
       <Loading label={`Checking every row… ${countOf(job.total_rows, 'row')} checked so far`} />
       {job.file_bytes ? <p className="muted">The file is {formatBytes(job.file_bytes)}; the count above grows until every row is checked.</p> : null}
       <p className="hint">Nothing has changed yet. You can close this page; the check goes on and this link shows it.</p>
       <CancelButton job={job} appId={appId} label="Stop checking" />
-    </section>
+    </Card>
   );
 }
 
@@ -94,8 +93,7 @@ function Warnings({ warnings: all }: { warnings: ImportJob['warnings'] }) {
 
 function Preview({ job, appId }: { job: ImportJob; appId: string }) {
   return (
-    <section className="card" aria-labelledby="preview-title">
-      <h2 id="preview-title">Preview</h2>
+    <Card id="preview" title="Preview">
       <PreviewCounts job={job} />
       <DiffSummary job={job} />
       <Warnings warnings={job.warnings} />
@@ -125,7 +123,7 @@ function Preview({ job, appId }: { job: ImportJob; appId: string }) {
           Upload another file
         </Link>
       </div>
-    </section>
+    </Card>
   );
 }
 

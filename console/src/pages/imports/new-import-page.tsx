@@ -5,7 +5,7 @@ import type { UploadProgress } from '../../api/client.ts';
 import { templateUrl, uploadImport } from '../../api/imports.ts';
 import { usePresets } from '../../api/migration.ts';
 import { ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
-import { PageHeader } from '../../components/layout.tsx';
+import { Card, PageHeader } from '../../components/layout.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import { formatBytes } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
@@ -57,8 +57,7 @@ export function NewImportPage() {
       <ImportTabs />
       <WizardSteps status="upload" />
       <div className="grid-2">
-        <section className="card" aria-labelledby="file-title">
-          <h2 id="file-title">Choose a file</h2>
+        <Card id="file" title="Choose a file">
           <div className="field">
             <label htmlFor="import-preset">Where the file comes from</label>
             <select id="import-preset" value={preset} onChange={(event) => setPreset(event.target.value)}>
@@ -117,9 +116,8 @@ export function NewImportPage() {
             </button>
           </div>
           <p className="hint">Nothing changes in {app.name} until you have seen the preview and pressed Start.</p>
-        </section>
-        <section className="card" aria-labelledby="template-title">
-          <h2 id="template-title">The file's format</h2>
+        </Card>
+        <Card id="template" title="The file's format">
           <p>
             <a className="button-secondary" href={templateUrl(appId)} download>
               Download the template
@@ -134,7 +132,7 @@ export function NewImportPage() {
             UTF-8, UTF-16 or Windows-1252; comma, semicolon, tab or pipe separated. <code>tags</code> are comma separated inside their cell;{' '}
             <code>metadata_json</code> holds a JSON object. Verified names, dates of birth and session counters are never overwritten.
           </p>
-        </section>
+        </Card>
       </div>
     </>
   );

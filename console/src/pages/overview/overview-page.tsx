@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useOverview, type Overview } from '../../api/overview.ts';
 import { Badge, ClipCell, ErrorMessage, Loading } from '../../components/feedback.tsx';
 import { DataTable } from '../../components/data-table.tsx';
-import { PageHeader } from '../../components/layout.tsx';
+import { Card, PageHeader } from '../../components/layout.tsx';
 import { countOf, formatNumber, formatShortDateTime, formatTotal } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { BarChart } from './bar-chart.tsx';
@@ -52,8 +52,7 @@ function UserCharts({ users }: { users: Overview['users'] }) {
 
 function RecentImports({ imports }: { imports: NonNullable<Overview['recent_imports']> }) {
   return (
-    <section className="card" aria-labelledby="recent-imports-title">
-      <h2 id="recent-imports-title">Recent imports</h2>
+    <Card id="recent-imports" title="Recent imports">
       <DataTable caption="The five latest imports" columns={['File', 'When', 'Outcome', 'Rows']} empty={imports.length === 0 && 'No imports yet.'}>
         {imports.map((job) => (
           <tr key={job.id}>
@@ -72,14 +71,13 @@ function RecentImports({ imports }: { imports: NonNullable<Overview['recent_impo
           </tr>
         ))}
       </DataTable>
-    </section>
+    </Card>
   );
 }
 
 function RecentExports({ exports }: { exports: Overview['recent_exports'] }) {
   return (
-    <section className="card" aria-labelledby="recent-exports-title">
-      <h2 id="recent-exports-title">Recent exports</h2>
+    <Card id="recent-exports" title="Recent exports">
       <DataTable caption="The five latest exports" columns={['Requested', 'By', 'Outcome', 'Rows']} empty={exports.length === 0 && 'No exports yet.'}>
         {exports.map((job) => (
           <tr key={job.id}>
@@ -94,7 +92,7 @@ function RecentExports({ exports }: { exports: Overview['recent_exports'] }) {
           </tr>
         ))}
       </DataTable>
-    </section>
+    </Card>
   );
 }
 

@@ -8,6 +8,7 @@ import { ResetPasswordButton } from './password-section.tsx';
 import { roleLabels, roles } from '../../shared/columns.ts';
 import { formatDate } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
+import { Card } from '../../components/layout.tsx';
 
 /** Mirrors canManageOperator in policy.ts: OWNER manages all, ADMIN all but OWNERs. */
 function canManage(actor: Role, target: Role): boolean {
@@ -117,8 +118,7 @@ export function MembersSection() {
   const assignable = roles.filter((role) => canManage(actorRole, role));
 
   return (
-    <section className="card" aria-labelledby="members-title">
-      <h2 id="members-title">Members</h2>
+    <Card id="members" title="Members">
       <p className="muted">
         {actorRole === 'OWNER' ? 'As an owner you manage every member.' : 'As an admin you manage every member except owners.'} Removing a member ends
         their sessions and tokens. A new member gets an email with a link to choose their password and appears here once they
@@ -136,6 +136,6 @@ export function MembersSection() {
         </DataTable>
       )}
       <InvitationsSection canManage={(target) => canManage(actorRole, target)} />
-    </section>
+    </Card>
   );
 }

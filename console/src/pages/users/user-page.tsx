@@ -3,7 +3,7 @@ import type { User } from '../../api/types.ts';
 import { useUser } from '../../api/users.ts';
 import { UserHistory } from './user-history.tsx';
 import { Badge, ErrorMessage, Loading } from '../../components/feedback.tsx';
-import { PageHeader } from '../../components/layout.tsx';
+import { Card, PageHeader } from '../../components/layout.tsx';
 import { formatDate, formatDateTime, formatNumber } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { StatusChangeForm } from './status-change-form.tsx';
@@ -117,8 +117,7 @@ export function UserPage() {
             <Badge value={user.data.status} />
           </PageHeader>
           <div className="grid-2">
-            <section className="card" aria-labelledby="profile-title">
-              <h2 id="profile-title">Profile</h2>
+            <Card id="profile" title="Profile">
               <Profile user={user.data} />
               <h3>Metadata</h3>
               {user.data.redacted?.includes('metadata') ? (
@@ -130,14 +129,12 @@ export function UserPage() {
               ) : (
                 <p className="muted">No metadata</p>
               )}
-            </section>
+            </Card>
             <div className="stack">
-              <section className="card" aria-labelledby="sessions-title">
-                <h2 id="sessions-title">Verification</h2>
+              <Card id="sessions" title="Verification">
                 <Counters user={user.data} />
-              </section>
-              <section className="card" aria-labelledby="faces-title">
-                <h2 id="faces-title">Faces</h2>
+              </Card>
+              <Card id="faces" title="Faces">
                 {user.data.faces.length === 0 ? (
                   <p className="muted">No face images uploaded.</p>
                 ) : (
@@ -160,12 +157,11 @@ export function UserPage() {
                     ))}
                   </ul>
                 )}
-              </section>
+              </Card>
               {can('users.write') && (
-                <section className="card" aria-labelledby="status-title">
-                  <h2 id="status-title">Change status</h2>
+                <Card id="status" title="Change status">
                   <StatusChangeForm appId={appId} user={user.data} />
-                </section>
+                </Card>
               )}
               {can('users.erase') && (
                 <section className="card" aria-labelledby="erase-title">
@@ -174,24 +170,21 @@ export function UserPage() {
                 </section>
               )}
               {can('users.write') && (
-                <section className="card" aria-labelledby="delete-title">
-                  <h2 id="delete-title">Delete</h2>
+                <Card id="delete" title="Delete">
                   <DeleteUser appId={appId} user={user.data} />
-                </section>
+                </Card>
               )}
             </div>
           </div>
           {can('users.write') && (
-            <section className="card" aria-labelledby="edit-title">
-              <h2 id="edit-title">Edit details</h2>
+            <Card id="edit" title="Edit details">
               <UserEditForm appId={appId} user={user.data} />
-            </section>
+            </Card>
           )}
           {can('audit.read') && (
-            <section className="card" aria-labelledby="history-title">
-              <h2 id="history-title">History</h2>
+            <Card id="history" title="History">
               <UserHistory userId={user.data.didit_internal_id} />
-            </section>
+            </Card>
           )}
         </>
       )}

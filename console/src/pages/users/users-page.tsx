@@ -124,12 +124,9 @@ export function UsersPage() {
             )}
           </div>
           <Pager
-            pageNumber={pager.pageNumber}
-            hasPrevious={pager.hasPrevious}
+            pager={pager}
             nextCursor={users.data?.next}
             busy={users.isFetching}
-            onPrevious={pager.previous}
-            onNext={pager.next}
             shown={rows.length}
             total={totalText ?? undefined}
           />

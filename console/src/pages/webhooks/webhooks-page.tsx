@@ -7,6 +7,7 @@ import { formatDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { DeliveryLog } from './delivery-log.tsx';
 import { EventSamples } from './event-samples.tsx';
+import { CheckGroup } from '../../components/check-group.tsx';
 
 /** A signing secret is shown once, right after it is made; the server never returns it again. */
 function SecretOnce({ secret, what }: { secret: string; what: string }) {
@@ -28,7 +29,6 @@ const emptyForm: EndpointInput = { url: '', events: [...webhookEventTypes], payl
 function EndpointForm({ appId }: { appId: string }) {
   const [form, setForm] = useState<EndpointInput>(emptyForm);
   const create = useCreateEndpoint(appId);
-  const toggle = (event: string, on: boolean) => setForm({ ...form, events: on ? [...form.events, event] : form.events.filter((item) => item !== event) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate({ ...form, url: form.url.trim() }, { onSuccess: () => setForm(emptyForm) });
@@ -40,17 +40,7 @@ function EndpointForm({ appId }: { appId: string }) {
         <label htmlFor="webhook-url">URL</label>
         <input id="webhook-url" type="url" required maxLength={2000} placeholder="https://example.com/roster-webhooks" value={form.url} onChange={(event) => setForm({ ...form, url: event.target.value })} />
       </div>
-      <fieldset className="field">
-        <legend>Events</legend>
-        <div className="checks">
-          {webhookEventTypes.map((type) => (
-            <label key={type} className="check">
-              <input type="checkbox" checked={form.events.includes(type)} onChange={(event) => toggle(type, event.target.checked)} />
-              {type}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <CheckGroup legend="Events" options={webhookEventTypes} selected={form.events} onChange={(events) => setForm({ ...form, events })} />
       <div className="inline-form">
         <div className="field">
           <label htmlFor="webhook-payload">Payload</label>

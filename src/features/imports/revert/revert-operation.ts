@@ -1,5 +1,5 @@
 import type { AppContext } from '../../../context.ts';
-import { defineOperationKind, type OperationUpkeep, transition } from '../../../platform/operations/index.ts';
+import { defineOperationKind, type OperationUpkeep, resumableStates, transition } from '../../../platform/operations/index.ts';
 import { type AuditEntry, recordAudit } from '../../audit/audit-writer.public.ts';
 import type { RevertStatus } from '../imports.tables.ts';
 
@@ -14,16 +14,7 @@ export const revertOperation = defineOperationKind<RevertStatus, AuditEntry['act
   statusColumn: 'revert_status',
   heartbeatColumn: 'revert_heartbeat_at',
   finishedColumn: 'revert_finished_at',
-  transitions: {
-    queued: ['running', 'failed'],
-    running: ['running', 'completed', 'failed'],
-    completed: [],
-    failed: ['queued'],
-  },
-  waiting: ['queued'],
-  working: ['running'],
-  ended: ['completed', 'failed'],
-  failures: ['failed'],
+  ...resumableStates,
   audit: { targetType: 'import', actions: {}, record: async (trx, entry) => void (await recordAudit(trx, entry)) },
 });
 

@@ -152,28 +152,25 @@ export async function insertBulkAction(
     .executeTakeFirstOrThrow();
 }
 
-export async function findBulkAction(db: Db, appId: string, id: string) {
+/** An application's bulk actions with who asked for them (and the organization, for the audit entry). */
+function selectBulkActions(db: Db, appId: string) {
   return db
     .selectFrom('user_bulk_actions')
     .innerJoin('operators', 'operators.id', 'user_bulk_actions.created_by')
     .innerJoin('applications', 'applications.id', 'user_bulk_actions.app_id')
     .selectAll('user_bulk_actions')
     .select(['operators.email as created_by_email', 'operators.name as created_by_name', 'applications.org_id'])
-    .where('user_bulk_actions.app_id', '=', appId)
-    .where('user_bulk_actions.id', '=', id)
-    .executeTakeFirst();
+    .where('user_bulk_actions.app_id', '=', appId);
+}
+
+export async function findBulkAction(db: Db, appId: string, id: string) {
+  return selectBulkActions(db, appId).where('user_bulk_actions.id', '=', id).executeTakeFirst();
 }
 
 export type BulkActionRecord = NonNullable<Awaited<ReturnType<typeof findBulkAction>>>;
 
 export async function listBulkActions(db: Db, appId: string, limit: number) {
-  return db
-    .selectFrom('user_bulk_actions')
-    .innerJoin('operators', 'operators.id', 'user_bulk_actions.created_by')
-    .innerJoin('applications', 'applications.id', 'user_bulk_actions.app_id')
-    .selectAll('user_bulk_actions')
-    .select(['operators.email as created_by_email', 'operators.name as created_by_name', 'applications.org_id'])
-    .where('user_bulk_actions.app_id', '=', appId)
+  return selectBulkActions(db, appId)
     .orderBy('user_bulk_actions.created_at', 'desc')
     .limit(limit)
     .execute();
