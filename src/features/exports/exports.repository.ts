@@ -1,46 +1,15 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, Role } from '../../db/schema.ts';
-import type { ExportPartRecord, ExportStatus } from './exports.tables.ts';
+import type { Database } from '../../db/schema.ts';
+import type { ExportStatus } from './exports.tables.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** An export with what its JSON form and its email need: the requester and the application's organization. */
-export interface ExportRecord {
-  id: string;
-  seq: number;
-  app_id: string;
-  org_id: string;
-  app_name: string;
-  status: ExportStatus;
-  filters: Record<string, unknown>;
-  columns: string[];
-  row_count: number | null;
-  rows_written: number | null;
-  bytes: number | null;
-  storage_key: string | null;
-  attempt_key: string | null;
-  attempts: number;
-  created_by: string;
-  created_by_email: string;
-  created_by_name: string;
-  created_at: Date;
-  started_at: Date | null;
-  finished_at: Date | null;
-  expires_at: Date | null;
-  file_deleted_at: Date | null;
-  error: string | null;
-  revoked_at: Date | null;
-  /** The export schedule that made it (src/features/export-schedules), or null for one asked for by hand. */
-  schedule_id: string | null;
-  /** The requester as they are now: a download re-checks them (issue #9, finding 12). */
-  created_by_role: Role;
-  created_by_removed_at: Date | null;
-  format: 'csv' | 'jsonl' | 'parquet';
-  compression: 'none' | 'gzip';
-  as_of_seq: number | null;
-  since_seq: number | null;
-  parts: ExportPartRecord[] | null;
-}
+/**
+ * An export with what its JSON form and its email need: the requester and the application's organization.
+ * The requester's role and removal are as they are now: a download re-checks them (issue #9, finding 12).
+ * `schedule_id` names the export schedule that made it (src/features/export-schedules), null for one asked for by hand.
+ */
+export type ExportRecord = NonNullable<Awaited<ReturnType<ReturnType<typeof selectExports>['executeTakeFirst']>>>;
 
 function selectExports(db: Db) {
   return db

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { UserStatus } from '../../shared/user-catalogue.ts';
 import type { ImportMigrationColumns, ImportMigrationTables } from './mapping/migration.tables.ts';
 import type { ImportMode } from '../users/index.ts';
 import type { ImportWriteOptionColumns } from './write-options.ts';
@@ -99,21 +100,31 @@ export interface ImportRevertConflictsTable {
   reason: string;
 }
 
-export interface ImportRowsTable {
-  import_id: string;
-  row: number;
-  line: number;
-  /** The row's cells as in the file, encoded by encodeCells. */
-  cells: string;
+/**
+ * One import row's values checked with the users API's own validators (validation/row-validation.ts), for
+ * every field the catalogue lets an import write. A null value means "leave the field as it is": the
+ * cell was empty or the file lacks the column. Staged as they are in import_rows.
+ */
+export interface ImportValues {
+  /** Null when the cell is missing or invalid, or the row has the wrong number of fields. */
   vendor_data: string | null;
   display_name: string | null;
   full_name: string | null;
   email: string | null;
   phone: string | null;
   country: string | null;
-  status: string | null;
+  status: UserStatus | null;
   tags: string[] | null;
-  metadata: Json<Record<string, unknown> | null>;
+  metadata: Record<string, unknown> | null;
+}
+
+export interface ImportRowsTable extends Omit<ImportValues, 'metadata'> {
+  import_id: string;
+  row: number;
+  line: number;
+  /** The row's cells as in the file, encoded by encodeCells. */
+  cells: string;
+  metadata: Json<ImportValues['metadata']>;
   errors: ColumnType<RowError[] | null, string | null, string | null>;
   action: RowAction;
   fixes: ColumnType<unknown[] | null, string | null, string | null>;

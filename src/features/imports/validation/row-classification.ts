@@ -1,7 +1,7 @@
 import { diffUser, type FieldChanges, metadataKeyChanges, resolveWrite, tagChanges, type WriteModes } from '../../users/user-rules.public.ts';
 import { fieldByName } from '../../../shared/user-catalogue.ts';
 import type { ImportWarning, RowAction } from '../imports.tables.ts';
-import type { ImportValues } from './row-validation.ts';
+import type { ImportValues } from '../imports.tables.ts';
 
 /** What the preview needs to know of a user the file names: the fields an import writes, and whether it is verified. */
 export type ExistingUser = Record<string, unknown> & { status: string; verified: boolean };

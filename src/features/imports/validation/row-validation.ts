@@ -1,28 +1,9 @@
-import type { UserStatus } from '../../../db/schema.ts';
 import { importChangeFields, type ImportChangeFieldName } from '../../../shared/user-catalogue.ts';
 import { cellParsers, fastCellChecks, fastVendorData, validateNote, validateVendorData } from '../../users/user-rules.public.ts';
 import { stripFormulaGuard } from '../readers/csv-reader.ts';
 import type { ColumnPlan } from './import-columns.ts';
-import type { RowError } from '../imports.tables.ts';
+import type { ImportValues, RowError } from '../imports.tables.ts';
 import { mergeMetadataCells } from './metadata-cells.ts';
-
-/**
- * One import row checked with the users API's own validators (user-fields.ts), cell by cell, for
- * every field the catalogue lets an import write. A null value means "leave the field as it is":
- * the cell was empty or the file lacks the column.
- */
-export interface ImportValues {
-  /** Null when the cell is missing or invalid, or the row has the wrong number of fields. */
-  vendor_data: string | null;
-  display_name: string | null;
-  full_name: string | null;
-  email: string | null;
-  phone: string | null;
-  country: string | null;
-  status: UserStatus | null;
-  tags: string[] | null;
-  metadata: Record<string, unknown> | null;
-}
 
 // Every field an import changes must have a value slot (the compiler checks the two agree).
 type ValueKeys = Exclude<keyof ImportValues, 'vendor_data'>;
