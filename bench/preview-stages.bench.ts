@@ -7,8 +7,8 @@
  *
  * Stages, each over the whole file in 500-row batches as the validate job cuts them:
  *   parse      the CSV reader (readImportTable), as in the reader process;
- *   transport  what crossing from the reader process to the job costs (readers/isolated-reader.ts);
- *   clone      handing a batch to a validation thread and back (structured clone, as postMessage does);
+ *   transport  a batch from the reader process to a validation thread: encoded there, copied by the job,
+ *              moved to the thread and decoded (readers/record-frames.ts);
  *   check      processBatch: every cell validated, each row classified and encoded as COPY text;
  *   COPY       PostgreSQL taking the checked rows into import_rows (wall time), beside the baseline:
  *              the file itself COPYed into an unindexed, unlogged staging table (bench/baselines.ts).
@@ -27,7 +27,7 @@ import { mapColumns } from '../src/features/imports/mapping/column-mapping.ts';
 import { argument, benchDatabase, dropBenchSchemas, runBench } from './bench-support.ts';
 import { prepareBaselines, runBaseline } from './baselines.ts';
 import { generateImportFile } from './import-file.ts';
-import { encodeRecordBatch, decodeRecordBatch } from '../src/features/imports/readers/record-frames.ts';
+import { decodeRecordBatch, encodeRecordBatch, ownRecordBatch } from '../src/features/imports/readers/record-frames.ts';
 
 const rows = argument('rows', 200_000);
 const BATCH_ROWS = 500;
@@ -75,12 +75,8 @@ async function main(): Promise<void> {
     const { batches, columns, ms: parseMs } = await readBatches(file);
 
     let cpu = process.cpuUsage();
-    for (const batch of batches) decodeRecordBatch(encodeRecordBatch(batch));
+    for (const batch of batches) decodeRecordBatch(ownRecordBatch(encodeRecordBatch(batch)));
     const transportMs = cpuMs(cpu);
-
-    cpu = process.cpuUsage();
-    for (const batch of batches) structuredClone(batch);
-    const cloneMs = cpuMs(cpu);
 
     const mapped = mapColumns(columns, {});
     const plan = mapped.plan;
@@ -110,8 +106,8 @@ async function main(): Promise<void> {
     }
     const copyMs = Math.min(...copies);
     const baselineMs = Math.min(...baselines);
-    const nodeMs = parseMs + transportMs + cloneMs + checkMs;
-    console.log(`CPU: parse ${per(parseMs)} · transport ${per(transportMs)} · clone ${per(cloneMs)} · check ${per(checkMs)} · Node's part ${per(nodeMs)}`);
+    const nodeMs = parseMs + transportMs + checkMs;
+    console.log(`CPU: parse ${per(parseMs)} · transport ${per(transportMs)} · check ${per(checkMs)} · Node's part ${per(nodeMs)}`);
     console.log(
       `PostgreSQL (wall, best of 2): COPY of the checked rows into import_rows ${per(copyMs)} (${(statSync(staged).size / 1048576).toFixed(1)} MB) · ` +
         `baseline COPY of the file into staging ${per(baselineMs)} · ratio ${(copyMs / baselineMs).toFixed(2)}× · Node's CPU ÷ baseline ${(nodeMs / baselineMs).toFixed(2)}×`,

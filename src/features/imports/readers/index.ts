@@ -4,7 +4,8 @@ import { readJsonTable } from './json-table.ts';
 import { type ByteStream, type ImportFormat, type OpenFile, TableFileError, type TableItem, type TableReadOptions } from './table-reader.ts';
 import { readXlsxTable } from './xlsx-table.ts';
 
-export { readImportTableIsolated } from './isolated-reader.ts';
+export { readImportFramesIsolated, readImportTableIsolated } from './isolated-reader.ts';
+export { decodeRecordBatch, recordCount, recordRows } from './record-frames.ts';
 export { cellText, type ImportFormat, type OpenFile, type RecordProblem, TableFileError, type TableHeader, type TableItem, type TableReadOptions, type TableRecord } from './table-reader.ts';
 
 const SNIFF_BYTES = 64 * 1024;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { decodeRecordBatch } from './record-frames.ts';
+import { decodeRecordBatch, ownRecordBatch } from './record-frames.ts';
 import { type OpenFile, TableFileError, type TableHeader, type TableItem, type TableReadOptions } from './table-reader.ts';
 
 /**
@@ -42,6 +42,11 @@ export interface IsolatedReadOptions extends Omit<TableReadOptions, 'localFile'>
 }
 
 export async function* readImportTableIsolated(open: OpenFile, opts: IsolatedReadOptions = {}): AsyncGenerator<TableItem> {
+  for await (const item of readImportFramesIsolated(open, opts)) yield item instanceof Uint8Array ? decodeRecordBatch(item) : item;
+}
+
+/** The same, with each batch of records as the reader process encoded it (record-frames.ts): a thread can decode it. */
+export async function* readImportFramesIsolated(open: OpenFile, opts: IsolatedReadOptions = {}): AsyncGenerator<TableHeader | Uint8Array> {
   const folder = await mkdtemp(path.join(os.tmpdir(), READER_FOLDER_PREFIX));
   let child: ChildProcess | undefined;
   try {
@@ -61,7 +66,7 @@ export async function* readImportTableIsolated(open: OpenFile, opts: IsolatedRea
   }
 }
 
-async function* readFrom(child: ChildProcess, opts: IsolatedReadOptions): AsyncGenerator<TableItem> {
+async function* readFrom(child: ChildProcess, opts: IsolatedReadOptions): AsyncGenerator<TableHeader | Uint8Array> {
   let stderr = '';
   child.stderr!.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-STDERR_KEPT)));
   const closed = new Promise<string>((resolve) => {
@@ -74,7 +79,8 @@ async function* readFrom(child: ChildProcess, opts: IsolatedReadOptions): AsyncG
     let header: TableHeader | undefined;
     for await (const [kind, body] of frames(child.stdio[RESULTS_FD] as Readable)) {
       if (kind === 'R') {
-        yield decodeRecordBatch(body);
+        // A copy of its own: aligned for its int32 words, and movable to a validation thread.
+        yield ownRecordBatch(body);
         continue;
       }
       const value: unknown = JSON.parse(body.toString('utf8'));

@@ -17,6 +17,8 @@ export interface StagePlan extends MappedColumns {
   fixes: FixSettings;
   /** Applies cell edits and the preset's conversions to a record, in place. */
   prepare(record: TableRecord): void;
+  /** False when `prepare` changes nothing (no edits, no conversions): records can go to validation as the reader encoded them. */
+  changesRecords: boolean;
 }
 
 /** The file's headers map no column to vendor_data: the import waits for a mapping instead of failing. */
@@ -53,6 +55,7 @@ export async function planStage(db: Kysely<Database>, appId: string, header: Tab
   return {
     ...mapped,
     fixes: { accepted: adjustments.accepted, defaultRegion: adjustments.defaultRegion, headers: header.columns },
+    changesRecords: transforms.length > 0 || edits.size > 0,
     prepare(record) {
       if (record.problem) return;
       for (const [index, transform] of transforms) if (index < record.fields.length) record.fields[index] = transform(record.fields[index]!);

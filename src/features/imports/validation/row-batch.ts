@@ -4,7 +4,7 @@ import type { WriteModes } from '../../users/user-rules.public.ts';
 import { CopyRowBuffer, copyTextArray, encodeCells } from '../staging/copy-text.ts';
 import type { ColumnPlan } from './import-columns.ts';
 import type { RowAction, RowError } from '../imports.tables.ts';
-import type { TableRecord } from '../readers/index.ts';
+import { decodeRecordBatch, type TableRecord } from '../readers/index.ts';
 import { adjustRow, type CellFix, type FixSettings } from '../mapping/row-fixes.ts';
 import { classifyRow, type ExistingUser } from './row-classification.ts';
 import { NO_KEY, vendorDataHash } from './repeated-keys.ts';
@@ -21,7 +21,9 @@ export interface RowBatch {
   mode: ImportMode;
   /** False when the application had no users as validation began: every valid row is then a create. */
   lookUpUsers: boolean;
-  records: TableRecord[];
+  /** The rows, as objects or as the reader process encoded them (readers/record-frames.ts). */
+  records?: TableRecord[];
+  encoded?: Uint8Array;
   /** Suggested fixes to propose and the kinds accepted (docs/vendor-migration.md); absent: none. */
   fixes?: FixSettings;
   /** How tags and metadata apply over what users have; absent: both replace. */
@@ -84,9 +86,10 @@ export function addCounts(into: BatchCounts, more: BatchCounts): void {
 
 /** Validates every row, looks up the users the valid rows name, and classifies each row. */
 export async function processBatch(batch: RowBatch, findExisting: FindExistingUsers): Promise<BatchResult> {
+  const records = batch.records ?? decodeRecordBatch(batch.encoded!);
   const pendingFixes: (CellFix[] | null)[] = [];
   const fixCounts: Record<string, number> = {};
-  const checked = batch.records.map((record) => {
+  const checked = records.map((record) => {
     if (record.problem) {
       pendingFixes.push(null);
       const error: RowError = { column: null, code: record.problem.code, message: record.problem.message };
@@ -111,9 +114,9 @@ export async function processBatch(batch: RowBatch, findExisting: FindExistingUs
 
   const counts = emptyCounts();
   const keys = new Int32Array(checked.length);
-  const out = new CopyRowBuffer(batch.records.length * 256);
+  const out = new CopyRowBuffer(records.length * 256);
   for (let i = 0; i < checked.length; i++) {
-    const record = batch.records[i]!;
+    const record = records[i]!;
     const cleared = batch.invalidCells === 'clear_cell' && !record.problem ? clearInvalidCells(checked[i]!) : null;
     if (cleared) counts.cellsCleared++;
     const { values, statusReason, errors } = checked[i]!;

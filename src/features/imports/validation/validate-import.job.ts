@@ -14,7 +14,7 @@ import { applicationHasUsers, deleteImportRows, findExistingUsers, importRowsCop
 import { failImport, findImportForJob, type ImportRecord } from '../imports.repository.ts';
 import type { ImportFileError } from '../imports.tables.ts';
 import { markNeedsMapping } from './needs-mapping.ts';
-import { readImportTableIsolated, TableFileError, type TableHeader, type TableRecord } from '../readers/index.ts';
+import { decodeRecordBatch, readImportFramesIsolated, recordCount, recordRows, TableFileError, type TableHeader, type TableRecord } from '../readers/index.ts';
 import { importDecisions, NeedsMapping, requireVendorData, SampleCollector, type StagePlan } from '../staging/stage-plan.ts';
 import { addCounts, type BatchCounts, type BatchResult, emptyCounts, processBatch, type RowBatch } from './row-batch.ts';
 import { validationPool } from './validation-pool.ts';
@@ -195,14 +195,14 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   // The first import into an application (a migration) has no users to compare with.
   const lookUpUsers = await phases.time('statistics', applicationHasUsers(ctx.database.pool, record.app_id));
   const decisions = await phases.time('statistics', importDecisions(ctx.db, record.app_id, record.id));
-  const check = (records: TableRecord[]): Promise<BatchResult> => {
+  const check = (rows: Pick<RowBatch, 'records' | 'encoded'>): Promise<BatchResult> => {
     const batch: RowBatch = {
       importId: record.id,
       appId: record.app_id,
       plan: planned!.plan,
       mode: record.mode,
       lookUpUsers,
-      records,
+      ...rows,
       fixes: planned!.fixes,
       writeModes: importWriteModes(record, planned!.columns),
       invalidCells: record.invalid_cells,
@@ -223,10 +223,11 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
     phases.add('counts and repeats', performance.now() - from);
     await phases.time('COPY write', copy.write(result.copyData));
   };
-  const dispatch = async (records: TableRecord[]) => {
+  const dispatch = async (records: TableRecord[] | Uint8Array) => {
     const from = performance.now();
-    const rows = Int32Array.from(records, (recordOfFile) => recordOfFile.row);
-    const pending = check(records);
+    const encoded = records instanceof Uint8Array;
+    const rows = encoded ? recordRows(records) : Int32Array.from(records, (recordOfFile) => recordOfFile.row);
+    const pending = check(encoded ? { encoded: records } : { records });
     pending.catch(() => {}); // awaited in order by writeNext; this only keeps an early failure from being "unhandled"
     inFlight.push({ pending, rows });
     phases.add(pool ? 'send to validation' : 'validate (job thread)', performance.now() - from);
@@ -243,9 +244,14 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
   let pendingChars = 0;
   let rowsRead = 0;
   let nextCheck = Date.now() + CANCEL_CHECK_MS;
+  const reportEverySecond = async () => {
+    if (Date.now() < nextCheck) return;
+    nextCheck = Date.now() + CANCEL_CHECK_MS;
+    await phases.time('progress', onProgress(rowsRead));
+  };
   try {
     // Parsed in a child process: a file that kills its parser fails this import, not the service (readers/isolated-reader.ts).
-    const read = readImportTableIsolated(() => storedFile(ctx, record.storage_key), {
+    const read = readImportFramesIsolated(() => storedFile(ctx, record.storage_key), {
       ...decisions.readOptions,
       ...(signal ? { signal } : {}),
       onCrash: (detail) => ctx.log.warn(`import ${record.id}: ${detail}`),
@@ -258,9 +264,9 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
     for (;;) {
       const next = await phases.time(header ? 'read (child process)' : 'reader start and header', read.next());
       if (next.done) break;
-      const item = next.value;
       const from = performance.now();
-      if (!Array.isArray(item)) {
+      if (!(next.value instanceof Uint8Array)) {
+        const item = next.value;
         header = item;
         planned = await decisions.plan(item);
         samples = new SampleCollector(item.columns.length);
@@ -269,6 +275,20 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
         phases.add('plan', performance.now() - from);
         continue;
       }
+      // Batches go to a validation thread as the reader encoded them (the job's thread never reads
+      // their rows) unless their cells change first or the mapping step still wants sample values.
+      if (pool && !waitingForMapping && !planned!.changesRecords && samples!.full) {
+        if (pendingRecords.length > 0) await dispatch(pendingRecords);
+        pendingRecords = [];
+        pendingChars = 0;
+        rowsRead += recordCount(next.value);
+        await dispatch(next.value);
+        phases.add('prepare and batch', performance.now() - from - dispatchedMs);
+        dispatchedMs = 0;
+        await reportEverySecond();
+        continue;
+      }
+      const item = decodeRecordBatch(next.value);
       if (waitingForMapping) {
         for (const recordOfFile of item) samples!.add(recordOfFile);
         if (samples!.full) break;
@@ -288,10 +308,7 @@ async function readAndStage(ctx: AppContext, record: ImportRecord, copy: CopyWri
       }
       phases.add('prepare and batch', performance.now() - from - dispatchedMs);
       dispatchedMs = 0;
-      if (Date.now() >= nextCheck) {
-        nextCheck = Date.now() + CANCEL_CHECK_MS;
-        await phases.time('progress', onProgress(rowsRead));
-      }
+      await reportEverySecond();
     }
     if (header && waitingForMapping) {
       planned!.columns = samples!.attach(planned!.columns);

@@ -65,7 +65,8 @@ export class ValidationPool {
     const id = this.nextId++;
     return new Promise<BatchResult>((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ id, database, batch } satisfies BatchRequest);
+      // Encoded rows are moved, not copied.
+      thread.worker.postMessage({ id, database, batch } satisfies BatchRequest, batch.encoded ? [batch.encoded.buffer as ArrayBuffer] : []);
     });
   }
 
