@@ -32,6 +32,8 @@ import { allJobs } from '../src/features/index.ts';
 import { freePort } from '../test/global-setup.ts';
 import { dropBenchSchemas, runBench, benchDatabase } from './bench-support.ts';
 import { prepareBaselines, runBaseline } from './baselines.ts';
+import { backendCpu, grownMs, processCpu } from './cpu-accounting.ts';
+import type pg from 'pg';
 import { generateImportFile, uploadImportFile } from './import-file.ts';
 import { ledgerBench, ledgerBenchArguments } from './import-ledger.bench-part.ts';
 
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
       const mb = statSync(file).size / 1024 / 1024;
       const application = await createApplication(ctx.db, org.id, `Bench ${rows}`);
       if (previewOnly) {
-        results.push(await previewLine(baseUrl, token, application.id, file, rows, mb, databaseUrl, schema));
+        results.push(await previewLine(database.pool, baseUrl, token, application.id, file, rows, mb, databaseUrl, schema));
         rmSync(file, { force: true });
         continue;
       }
@@ -169,14 +171,27 @@ async function main(): Promise<void> {
 }
 
 /** Upload → ready, beside a COPY of the same file into an unindexed staging table, with the job's phases. */
-async function previewLine(baseUrl: string, token: string, appId: string, file: string, rows: number, mb: number, databaseUrl: string, schema: string): Promise<string> {
-  const copyMs = await runBaseline('staging', databaseUrl, schema, appId, file);
+async function previewLine(pool: pg.Pool, baseUrl: string, token: string, appId: string, file: string, rows: number, mb: number, databaseUrl: string, schema: string): Promise<string> {
+  const baselineCpu = { backendMs: 0 };
+  const copyMs = await runBaseline('staging', databaseUrl, schema, appId, file, baselineCpu);
   takePeak();
+  const cpuBefore = processCpu();
+  const pgBefore = await backendCpu(pool, `roster:${process.pid}`);
   const times = await importThroughApi(baseUrl, token, appId, file);
+  const cpuAfter = processCpu();
+  const pg = grownMs(pgBefore, await backendCpu(pool, `roster:${process.pid}`));
+  const threads = grownMs(cpuBefore.threads, cpuAfter.threads);
+  const jobThread = (cpuAfter.threads.get(process.pid) ?? 0) - (cpuBefore.threads.get(process.pid) ?? 0);
+  const reader = cpuAfter.children - cpuBefore.children;
+  const totalCpu = threads.total + reader + pg.total;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const cpuLine =
+    `CPU: job's thread ${s(jobThread)}, other threads ${s(threads.total - jobThread)} (${threads.parts.filter((ms) => ms !== jobThread).slice(0, 3).map(s).join(', ')}), reader process ${s(reader)}, ` +
+    `PostgreSQL ${s(pg.total)} = ${s(totalCpu)} · baseline COPY's backend ${s(baselineCpu.backendMs)} · CPU ratio ${(totalCpu / baselineCpu.backendMs).toFixed(2)}×`;
   const line =
     `${rows.toLocaleString('en')} rows (${mb.toFixed(1)} MB), load ${os.loadavg()[0]!.toFixed(1)}: upload → ready ${(times.totalMs / 1000).toFixed(2)} s ` +
     `(upload ${(times.uploadMs / 1000).toFixed(2)} s, preview ${(times.previewMs / 1000).toFixed(2)} s) · COPY into staging ${(copyMs / 1000).toFixed(2)} s · ` +
-    `ratio ${(times.totalMs / copyMs).toFixed(2)}× · peak RSS ${(phasePeaks.preview / 1048576).toFixed(0)} MB\n  job: ${phaseLines.at(-1) ?? '(no phase line)'}`;
+    `ratio ${(times.totalMs / copyMs).toFixed(2)}× · peak RSS ${(phasePeaks.preview / 1048576).toFixed(0)} MB\n  ${cpuLine}\n  job: ${phaseLines.at(-1) ?? '(no phase line)'}`;
   console.log(line);
   return line;
 }
