@@ -70,8 +70,10 @@ export function useDeleteUser(appId: string, userId: string) {
   });
 }
 
-export function useUser(appId: string, userId: string) {
+/** `enabled: false` once the user is known to be erased (its address then answers 404). */
+export function useUser(appId: string, userId: string, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ['user', appId, userId],
     queryFn: ({ signal }) => api<UserWithFaces>(`/apps/${appId}/users/${encodeURIComponent(userId)}`, { signal }),
     // Face links are signed and expire; refetching now and then keeps the thumbnails loading. Opening the

@@ -89,20 +89,20 @@ export function UserPage() {
   const { userId = '' } = useParams();
   const location = useLocation();
   const { appId, can } = useSession();
-  const user = useUser(appId, userId);
   const erasure = useUserErasure(appId, userId, can('users.erase'));
-  const back = (location.state as { back?: string } | null)?.back ?? '/users';
-  // Once erased the user is gone (404): the erasure's card says so instead of an error.
+  // Once erased the user is gone (404): the erasure's card says so, and the user is not asked for.
   const erased = erasure.data ?? null;
+  const user = useUser(appId, userId, !can('users.erase') || (erasure.isFetched && erased?.status !== 'completed'));
+  const back = (location.state as { back?: string } | null)?.back ?? '/users';
 
   return (
     <>
       <p className="breadcrumb">
         <Link to={back}>← Users</Link>
       </p>
-      {user.isPending && <Loading label="Loading user…" />}
+      {user.isPending && erased?.status !== 'completed' && <Loading label="Loading user…" />}
       {!erased && <ErrorMessage error={user.error} />}
-      {erased && !user.data && (
+      {erased?.status === 'completed' && (
         <>
           <PageHeader title={`Erased user ${erased.vendor_data}`} />
           <section className="card" aria-labelledby="erasure-title">
@@ -111,7 +111,7 @@ export function UserPage() {
           </section>
         </>
       )}
-      {user.data && (
+      {user.data && erased?.status !== 'completed' && (
         <>
           <PageHeader title={user.data.effective_name || user.data.vendor_data}>
             <Badge value={user.data.status} />
