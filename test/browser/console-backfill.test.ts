@@ -83,6 +83,31 @@ describe('a backfill in the console', () => {
     expect(user.tags).toEqual(['pep', 'high-risk', 'migrated-2026']);
   });
 
+  it("maps a vendor's status word to ours and combines first and last name into full_name in the mapping step", async () => {
+    await uploadImportFile(bed.page, 'vendor-status.csv', ['vendor_data,Status,First name,Last name', 'vs-1,pending,Ana,López', 'vs-2,active,Bo,Ba'].join('\n'));
+    await bed.page.getByRole('region', { name: 'Preview' }).waitFor({ timeout: 30_000 });
+    expect(await bed.page.getByRole('list', { name: 'Preview counts' }).textContent()).toContain('1Invalid');
+    await bed.page.locator('details.mapping-details > summary').click();
+    const mapping = bed.page.getByRole('region', { name: 'Columns' });
+    await mapping.locator('tr', { has: bed.page.getByLabel('Status', { exact: true }) }).locator('details.value-map > summary').click();
+    await mapping.getByLabel('Status: pending becomes').fill('FLAGGED');
+    const combines = mapping.getByRole('region', { name: 'Combine columns' });
+    await combines.getByLabel('Column', { exact: true }).selectOption('First name');
+    await combines.getByLabel('plus', { exact: true }).selectOption('Last name');
+    await combines.getByLabel('into', { exact: true }).selectOption('full_name');
+    await combines.getByRole('button', { name: 'Add combine' }).click();
+    expect(await combines.textContent()).toContain('First name + Last name → full_name');
+    await saveScreenshot(bed.page, 'import-value-mapping', { fullPage: true });
+    await mapping.getByRole('button', { name: 'Save mapping and check again' }).click();
+    await expect.poll(() => bed.page.getByRole('list', { name: 'Preview counts' }).textContent(), { timeout: 30_000 }).toContain('2Valid0Invalid');
+    const rows = bed.page.getByRole('region', { name: 'Rows' });
+    await expect.poll(() => rows.locator('tbody tr').first().textContent()).toContain('Ana López');
+    await bed.page.getByRole('button', { name: 'Start import of 2 valid rows' }).click();
+    await bed.page.getByRole('region', { name: 'Import completed' }).waitFor({ timeout: 60_000 });
+    const user = await bed.api.users<{ status: string; full_name: string }>('GET', '/v3/users/vs-1/');
+    expect([user.status, user.full_name]).toEqual(['FLAGGED', 'Ana López']);
+  });
+
   it('discards a preview: nothing applied, the import says so', async () => {
     await uploadImportFile(bed.page, 'second-thoughts.csv', 'vendor_data,tags\nbf-1,oops\n');
     const preview = bed.page.getByRole('region', { name: 'Preview' });

@@ -28,10 +28,15 @@ function useImportChange<T, V>(appId: string, importId: string, request: (variab
   });
 }
 
+/** The body of PUT …/mapping: fields per header, value mappings per header, combines (docs/vendor-migration.md). */
+export interface MappingChange {
+  mapping: Record<string, string | null>;
+  values?: Record<string, Record<string, string>>;
+  combines?: { sources: string[]; field: string; separator: string }[];
+}
+
 export function useSetMapping(appId: string, importId: string) {
-  return useImportChange(appId, importId, (mapping: Record<string, string | null>) =>
-    api<ImportJob>(`/apps/${appId}/imports/${importId}/mapping`, { method: 'PUT', body: { mapping } }),
-  );
+  return useImportChange(appId, importId, (change: MappingChange) => api<ImportJob>(`/apps/${appId}/imports/${importId}/mapping`, { method: 'PUT', body: change }));
 }
 
 export function useAcceptFixes(appId: string, importId: string) {

@@ -203,6 +203,9 @@ export interface ColumnMapping {
   field: string | null;
   how: 'exact' | 'synonym' | 'saved' | 'manual' | 'none';
   samples?: string[];
+  /** Its value mapping as it applies; on a combine's first column, the combine. */
+  values?: Record<string, string>;
+  combine?: { sources: string[]; separator: string };
 }
 
 export interface CellFix {

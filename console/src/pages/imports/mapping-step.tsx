@@ -4,6 +4,7 @@ import type { ColumnMapping, ImportJob } from '../../api/types.ts';
 import { ErrorMessage } from '../../components/feedback.tsx';
 import { importColumns } from '../../shared/columns.ts';
 import './migration.css';
+import { type Combine, CombinesEditor, ValueMapEditor } from './transforms-editor.tsx';
 
 /** The mapping step (docs/vendor-migration.md#mapping-api): each source header, a few of its values, and the field it fills. */
 
@@ -25,7 +26,12 @@ const metadataKeyOf = (source: string) =>
     .replace(/^_|_$/g, '')
     .toLowerCase() || 'value';
 
-function MappingRow({ column, value, onChange }: { column: ColumnMapping; value: string | null; onChange: (field: string | null) => void }) {
+interface ValueMapping {
+  values: Record<string, string>;
+  onValues: (values: Record<string, string>) => void;
+}
+
+function MappingRow({ column, value, onChange, valueMap }: { column: ColumnMapping; value: string | null; onChange: (field: string | null) => void; valueMap: ValueMapping }) {
   const selectId = useId();
   const keyId = useId();
   const choice = value === null ? LEAVE_OUT : value.startsWith('metadata.') ? METADATA : value;
@@ -61,6 +67,7 @@ function MappingRow({ column, value, onChange }: { column: ColumnMapping; value:
             <input id={keyId} aria-label={`Metadata key for ${column.source}`} value={value!.slice('metadata.'.length)} onChange={(event) => onChange(`metadata.${event.target.value}`)} />
           </label>
         )}
+        {value !== null && <ValueMapEditor column={column} values={valueMap.values} onChange={valueMap.onValues} />}
       </td>
     </tr>
   );
@@ -69,11 +76,23 @@ function MappingRow({ column, value, onChange }: { column: ColumnMapping; value:
 export function MappingStep({ job, appId }: { job: ImportJob; appId: string }) {
   const columns = useMemo(() => job.columns ?? [], [job.columns]);
   const [draft, setDraft] = useState<Record<string, string | null>>(() => Object.fromEntries(columns.map((column) => [column.source, column.field])));
+  const [values, setValues] = useState<Record<string, Record<string, string>>>(() => Object.fromEntries(columns.flatMap((column) => (column.values ? [[column.source, column.values]] : []))));
+  const savedCombines = useMemo(
+    () => columns.flatMap((column): Combine[] => (column.combine && column.field ? [{ sources: column.combine.sources, field: column.field, separator: column.combine.separator }] : [])),
+    [columns],
+  );
+  const [combines, setCombines] = useState<Combine[]>(savedCombines);
   const save = useSetMapping(appId, job.id);
   const chosen = Object.values(draft).filter((field): field is string => field !== null);
   const duplicates = [...new Set(chosen.filter((field, index) => chosen.indexOf(field) !== index))];
   const hasVendorData = chosen.includes('vendor_data');
   const changed = Object.fromEntries(Object.entries(draft).filter(([source, field]) => columns.find((column) => column.source === source)?.field !== field));
+  // A column whose value mapping differs from the one in force ({} drops it).
+  const changedValues = Object.fromEntries(
+    columns.flatMap((column) => (JSON.stringify(values[column.source] ?? {}) === JSON.stringify(column.values ?? {}) ? [] : [[column.source, values[column.source] ?? {}]])),
+  );
+  const combinesChanged = JSON.stringify(combines) !== JSON.stringify(savedCombines);
+  const nothingChanged = Object.keys(changed).length === 0 && Object.keys(changedValues).length === 0 && !combinesChanged;
   const waiting = job.status === 'needs_mapping';
 
   return (
@@ -99,11 +118,18 @@ export function MappingStep({ job, appId }: { job: ImportJob; appId: string }) {
           </thead>
           <tbody>
             {columns.map((column) => (
-              <MappingRow key={column.source} column={column} value={draft[column.source] ?? null} onChange={(field) => setDraft({ ...draft, [column.source]: field })} />
+              <MappingRow
+                key={column.source}
+                column={column}
+                value={draft[column.source] ?? null}
+                onChange={(field) => setDraft({ ...draft, [column.source]: field })}
+                valueMap={{ values: values[column.source] ?? {}, onValues: (next) => setValues({ ...values, [column.source]: next }) }}
+              />
             ))}
           </tbody>
         </table>
       </div>
+      <CombinesEditor columns={columns} combines={combines} onChange={setCombines} />
       {!hasVendorData && <p className="notice notice-warn">Choose the column that holds vendor_data.</p>}
       {duplicates.length > 0 && <p className="notice notice-error">{duplicates.join(', ')}: a field takes one column only.</p>}
       <ErrorMessage error={save.error} title="The mapping was not saved." />
@@ -111,8 +137,10 @@ export function MappingStep({ job, appId }: { job: ImportJob; appId: string }) {
         <button
           type="button"
           className="button-primary"
-          disabled={save.isPending || !hasVendorData || duplicates.length > 0 || Object.keys(changed).length === 0}
-          onClick={() => save.mutate(changed)}
+          disabled={save.isPending || !hasVendorData || duplicates.length > 0 || nothingChanged}
+          onClick={() =>
+            save.mutate({ mapping: changed, ...(Object.keys(changedValues).length > 0 ? { values: changedValues } : {}), ...(combinesChanged ? { combines } : {}) })
+          }
         >
           {save.isPending ? 'Saving…' : waiting ? 'Save mapping and check the file' : 'Save mapping and check again'}
         </button>
