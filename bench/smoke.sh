@@ -17,3 +17,5 @@ run env API_BENCH_SECONDS=2 API_BENCH_CONNECTIONS=10 API_BENCH_USERS=20000 npm r
 run npm run --silent bench:workers -- 20000
 run npm run --silent bench:hostile-files -- --fields 250000 --commas 50000
 run npm run --silent bench:webhooks -- --rows 2000 --seconds 3
+run npm run --silent bench:export-parquet -- --rows 20000
+run npm run --silent bench:feed-read -- --changes 20000

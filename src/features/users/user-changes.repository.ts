@@ -132,26 +132,26 @@ export interface ChangePageRows {
   lastSeq: number;
 }
 
-const changeJsonSql = `json_build_object('seq', c.seq, 'event_id', c.event_id, 'type', c.type,
-  'occurred_at', to_char(c.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-  'didit_internal_id', c.didit_internal_id, 'vendor_data', c.vendor_data, 'changes', c.changes, 'reason', c.reason,
-  'actor', c.actor, 'source', c.source, 'user', c.user_json)`;
-
+/**
+ * The page: its changes' JSON joined as stored (change_head, a generated column built once per change
+ * by the migration 2026-12-08T0030-feed-change-head, plus user_json), so a read formats nothing per change.
+ * One row more than the page is fetched to learn has_more; `n` numbers the rows in page order.
+ */
 function pageSql(descending: boolean): string {
   const where = descending ? 'c.seq < $2::bigint' : 'c.seq > $2::bigint';
   const order = descending ? 'DESC' : '';
   return `
 WITH fetched AS MATERIALIZED (
-  SELECT c.* FROM user_changes c WHERE c.app_id = $1::uuid AND ${where} ORDER BY c.seq ${order} LIMIT $3::int + 1
-), page AS MATERIALIZED (
-  SELECT * FROM fetched c ORDER BY c.seq ${order} LIMIT $3::int
+  SELECT f.seq, f.change_head, f.user_json, row_number() OVER () AS n
+    FROM (SELECT c.seq, c.change_head, c.user_json FROM user_changes c WHERE c.app_id = $1::uuid AND ${where} ORDER BY c.seq ${order} LIMIT $3::int + 1) f
 )
-SELECT (SELECT coalesce(json_agg(${changeJsonSql} ORDER BY c.seq ${order}), '[]')::text FROM page c) AS json,
-       (SELECT count(*) FROM page)::int AS count,
-       (SELECT ${descending ? 'min' : 'max'}(seq) FROM page) AS last,
-       (SELECT count(*) FROM fetched)::int > $3::int AS has_more,
+SELECT coalesce('[' || string_agg(f.change_head || ',"user":' || coalesce(f.user_json::text, 'null') || '}', ',' ORDER BY f.n) FILTER (WHERE f.n <= $3::int) || ']', '[]') AS json,
+       (count(*) FILTER (WHERE f.n <= $3::int))::int AS count,
+       ${descending ? 'min' : 'max'}(f.seq) FILTER (WHERE f.n <= $3::int) AS last,
+       count(*) > $3::int AS has_more,
        coalesce((SELECT pruned_through FROM app_change_counters WHERE app_id = $1::uuid), 0) AS pruned_through,
-       coalesce((SELECT last_seq FROM app_change_counters WHERE app_id = $1::uuid), 0) AS last_seq`;
+       coalesce((SELECT last_seq FROM app_change_counters WHERE app_id = $1::uuid), 0) AS last_seq
+  FROM fetched f`;
 }
 
 const ascendingPageSql = pageSql(false);
