@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
 import { requestExportAs, waitForExport } from '../../../test/support/exports.ts';
@@ -5,6 +7,7 @@ import { requestErasure, scanBucket, scanTables, waitForErasure } from '../../..
 import { startTestBucket, type TestBucket } from '../../../test/support/s3.ts';
 import { csvText, startAndFinish, templateHeader, uploadCsv, waitForImport } from '../../../test/support/imports.ts';
 import { createdUser, tinyJpeg, tinyPng, usersApi } from '../../../test/support/users.ts';
+import { webhooksFeature } from '../webhooks/index.ts';
 
 /**
  * Issue #23's erasure scan: a person created through the API, changed by an import and in the console,
@@ -16,6 +19,9 @@ import { createdUser, tinyJpeg, tinyPng, usersApi } from '../../../test/support/
 
 const BUCKET = 'roster-erasure-test';
 let bucket: TestBucket;
+let receiver: Server;
+let deliverer: { stop(): Promise<void> } | undefined;
+const received: { type: string; data: { vendor_data?: string } }[] = [];
 let roster: TestRoster;
 let tenant: TestTenant;
 
@@ -46,9 +52,27 @@ const needlesOf = (p: Person) => [p.fullName, p.displayName, p.newDisplayName, p
 
 beforeAll(async () => {
   bucket = await startTestBucket(BUCKET);
-  roster = await startTestRoster({ STORAGE_URL: bucket.storageUrl });
+  roster = await startTestRoster({ STORAGE_URL: bucket.storageUrl, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
   await roster.startWorker();
   tenant = await createTestTenant(roster.ctx);
+  // A webhook endpoint with full payloads: the stored bodies hold the person until the erasure.
+  receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push(JSON.parse(body));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const hook = await roster.app.inject({
+    method: 'POST',
+    url: `/api/console/apps/${tenant.appId}/webhooks`,
+    headers: tenant.operators.OWNER.auth,
+    payload: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['user.created', 'user.updated', 'user.erased'], payload: 'full', import_events: 'per_user' },
+  });
+  expect(hook.statusCode, hook.body).toBe(201);
+  deliverer = webhooksFeature.services![0]!(roster.ctx);
 
   const api = usersApi(roster, tenant);
   for (const p of [held, plain, kept]) {
@@ -81,6 +105,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  await deliverer?.stop();
+  receiver?.close();
   await roster?.close();
   await bucket?.close();
 });
@@ -92,7 +118,8 @@ async function scan(needles: string[]) {
 describe('erasure', () => {
   it('before: every person is found in the tables and the bucket (the scan can find them)', async () => {
     const hits = await scan(needlesOf(held));
-    for (const where of ['users.email', 'audit_logs.details', 'user_changes.changes', 'import_rows.cells', 'exports.filters']) expect(hits.some((hit) => hit.where.startsWith(where)), where).toBe(true);
+    await expect.poll(() => received.filter((event) => event.type === 'user.updated').length, { timeout: 30_000 }).toBeGreaterThanOrEqual(9);
+    for (const where of ['users.email', 'audit_logs.details', 'user_changes.changes', 'import_rows.cells', 'exports.filters', 'webhook_deliveries.body']) expect(hits.some((hit) => hit.where.startsWith(where)), where).toBe(true);
     expect(hits.some((hit) => hit.where.startsWith('object exports/') || hit.where.includes('export'))).toBe(true);
     expect(hits.some((hit) => hit.where.startsWith('object imports/'))).toBe(true);
   });
@@ -121,6 +148,9 @@ describe('erasure', () => {
     expect(feed.map((change: { type: string }) => change.type)).toEqual(['user.created', 'user.updated', 'user.updated', 'user.updated', 'user.erased']);
     expect(feed[2].changes.email).toEqual({ from: '[erased]', to: '[erased]' });
     expect(feed.at(-1)).toMatchObject({ type: 'user.erased', vendor_data: held.vendor, user: null });
+    expect(count('webhook_deliveries')).toBeGreaterThanOrEqual(4);
+    // Receivers hear of it: a user.erased event, no personal values.
+    await expect.poll(() => received.find((event) => event.type === 'user.erased' && event.data.vendor_data === held.vendor), { timeout: 30_000 }).toBeTruthy();
   });
 
   it('without legal_hold: nothing anywhere; the person never erased is still everywhere they were', async () => {
