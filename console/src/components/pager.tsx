@@ -1,4 +1,5 @@
 import { useLocation, useSearchParams } from 'react-router-dom';
+import { ErrorMessage, Loading } from './feedback.tsx';
 
 interface PagerState {
   previousCursors?: (string | null)[];
@@ -56,5 +57,34 @@ export function Pager({ pager, nextCursor, busy, shown, total }: PagerProps) {
         Next →
       </button>
     </nav>
+  );
+}
+
+/** What PagedQuery reads of a list's query (TanStack Query's result for a `{results, next}` page). */
+interface PageQuery {
+  error: unknown;
+  isPending: boolean;
+  isFetching: boolean;
+  isPlaceholderData: boolean;
+  data?: { results: readonly unknown[]; next: string | null };
+}
+
+/**
+ * A paged list's states in one place: its error, "Loading…" the first time, then the table (children)
+ * and the pager, busy while the next page replaces the one shown.
+ */
+export function PagedQuery({ query, pager, loadingLabel, children }: { query: PageQuery; pager: CursorPager; loadingLabel: string; children: React.ReactNode }) {
+  return (
+    <>
+      <ErrorMessage error={query.error} />
+      {query.isPending ? (
+        <Loading label={loadingLabel} />
+      ) : (
+        <>
+          {children}
+          <Pager pager={pager} nextCursor={query.data?.next} busy={query.isFetching && query.isPlaceholderData} shown={query.data?.results.length ?? 0} />
+        </>
+      )}
+    </>
   );
 }

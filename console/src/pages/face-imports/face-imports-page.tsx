@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FaceImport, faceReportUrl, isFaceImportMoving, uploadFaceZip, useCancelFaceImport, useFaceImports } from '../../api/face-imports.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { Badge, ClipCell, ConfirmButton, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
+import { Badge, ClipCell, ConfirmButton, ErrorMessage, ProgressBar } from '../../components/feedback.tsx';
 import { Card, PageHeader } from '../../components/layout.tsx';
-import { Pager, useCursorPager } from '../../components/pager.tsx';
+import { PagedQuery, useCursorPager } from '../../components/pager.tsx';
 import { formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { ImportTabs } from '../imports/import-tabs.tsx';
@@ -79,47 +79,36 @@ export function FaceImportsPage() {
         {uploaded !== null && <ProgressBar value={Math.round(uploaded * 100)} max={100} label="Upload progress" />}
         <ErrorMessage error={error} title="The ZIP was not accepted" />
       </Card>
-      <ErrorMessage error={faceImports.error} />
-      {faceImports.isPending ? (
-        <Loading label="Loading face imports…" />
-      ) : (
-        <>
-          <DataTable
-            caption="Face imports, newest first"
-            columns={['ZIP', 'By', 'When', 'Status', 'Entries', { label: 'Links', hidden: true }]}
-            empty={rows.length === 0 && !faceImports.error && 'No face imports yet.'}
-          >
-            {rows.map((item) => (
-              <tr key={item.id}>
-                <ClipCell strong>{item.file_name}</ClipCell>
-                <ClipCell>{item.created_by.name || item.created_by.email}</ClipCell>
-                <td title={formatDateTime(item.created_at)}>{formatShortDateTime(item.created_at)}</td>
-                <td>
-                  <Badge value={item.status} />
-                  {isFaceImportMoving(item) && <ProgressBar value={item.processed} max={Math.max(item.total, 1)} label={`Progress of ${item.file_name}`} />}
-                </td>
-                <td className="cell-wrap">
-                  <Outcome item={item} />
-                </td>
-                <td className="cell-links">
-                  {isFaceImportMoving(item) && <CancelFaceImport appId={appId} item={item} />}
-                  {item.processed > 0 && (
-                    <a href={faceReportUrl(appId, item.id)} download>
-                      Report
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-          <Pager
-            pager={pager}
-            nextCursor={faceImports.data?.next}
-            busy={faceImports.isFetching && faceImports.isPlaceholderData}
-            shown={rows.length}
-          />
-        </>
-      )}
+      <PagedQuery query={faceImports} pager={pager} loadingLabel="Loading face imports…">
+        <DataTable
+          caption="Face imports, newest first"
+          columns={['ZIP', 'By', 'When', 'Status', 'Entries', { label: 'Links', hidden: true }]}
+          empty={rows.length === 0 && !faceImports.error && 'No face imports yet.'}
+        >
+          {rows.map((item) => (
+            <tr key={item.id}>
+              <ClipCell strong>{item.file_name}</ClipCell>
+              <ClipCell>{item.created_by.name || item.created_by.email}</ClipCell>
+              <td title={formatDateTime(item.created_at)}>{formatShortDateTime(item.created_at)}</td>
+              <td>
+                <Badge value={item.status} />
+                {isFaceImportMoving(item) && <ProgressBar value={item.processed} max={Math.max(item.total, 1)} label={`Progress of ${item.file_name}`} />}
+              </td>
+              <td className="cell-wrap">
+                <Outcome item={item} />
+              </td>
+              <td className="cell-links">
+                {isFaceImportMoving(item) && <CancelFaceImport appId={appId} item={item} />}
+                {item.processed > 0 && (
+                  <a href={faceReportUrl(appId, item.id)} download>
+                    Report
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </PagedQuery>
     </>
   );
 }

@@ -2,9 +2,9 @@ import { Link } from 'react-router-dom';
 import { errorReportUrl, useImports } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { Badge, ClipCell, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
+import { Badge, ClipCell, ProgressBar } from '../../components/feedback.tsx';
 import { PageHeader } from '../../components/layout.tsx';
-import { Pager, useCursorPager } from '../../components/pager.tsx';
+import { PagedQuery, useCursorPager } from '../../components/pager.tsx';
 import { countOf, formatDateTime, formatNumber, formatShortDateTime } from '../../shared/format.ts';
 import { useSession } from '../../shared/session.tsx';
 import { ImportTabs } from './import-tabs.tsx';
@@ -41,51 +41,40 @@ export function ImportHistoryPage() {
         </Link>
       </PageHeader>
       <ImportTabs />
-      <ErrorMessage error={imports.error} />
-      {imports.isPending ? (
-        <Loading label="Loading imports…" />
-      ) : (
-        <>
-          <DataTable
-            caption="Imports, newest first"
-            columns={['File', 'By', 'When', 'Status', 'Rows', { label: 'Links', hidden: true }]}
-            empty={rows.length === 0 && !imports.error && 'No imports yet.'}
-          >
-            {rows.map((job) => (
-              <tr key={job.id}>
-                <ClipCell strong>
-                  <Link to={`/imports/${job.id}`}>{job.file_name}</Link>
-                </ClipCell>
-                <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
-                <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
-                <td>
-                  <Badge value={job.status} />
-                  {(job.status === 'running' || job.status === 'queued') && (
-                    <ProgressBar value={job.processed_rows} max={job.total_rows} label={`Progress of ${job.file_name}`} />
-                  )}
-                </td>
-                <td className="cell-wrap">
-                  <Counts job={job} />
-                </td>
-                <td className="cell-links">
-                  <Link to={`/imports/${job.id}`}>{job.status === 'ready' ? 'Preview' : 'Open'}</Link>
-                  {job.invalid_rows > 0 && (
-                    <a href={errorReportUrl(appId, job.id)} download>
-                      Error report
-                    </a>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-          <Pager
-            pager={pager}
-            nextCursor={imports.data?.next}
-            busy={imports.isFetching && imports.isPlaceholderData}
-            shown={rows.length}
-          />
-        </>
-      )}
+      <PagedQuery query={imports} pager={pager} loadingLabel="Loading imports…">
+        <DataTable
+          caption="Imports, newest first"
+          columns={['File', 'By', 'When', 'Status', 'Rows', { label: 'Links', hidden: true }]}
+          empty={rows.length === 0 && !imports.error && 'No imports yet.'}
+        >
+          {rows.map((job) => (
+            <tr key={job.id}>
+              <ClipCell strong>
+                <Link to={`/imports/${job.id}`}>{job.file_name}</Link>
+              </ClipCell>
+              <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
+              <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
+              <td>
+                <Badge value={job.status} />
+                {(job.status === 'running' || job.status === 'queued') && (
+                  <ProgressBar value={job.processed_rows} max={job.total_rows} label={`Progress of ${job.file_name}`} />
+                )}
+              </td>
+              <td className="cell-wrap">
+                <Counts job={job} />
+              </td>
+              <td className="cell-links">
+                <Link to={`/imports/${job.id}`}>{job.status === 'ready' ? 'Preview' : 'Open'}</Link>
+                {job.invalid_rows > 0 && (
+                  <a href={errorReportUrl(appId, job.id)} download>
+                    Error report
+                  </a>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      </PagedQuery>
     </>
   );
 }
