@@ -2,13 +2,14 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.ts';
 import { features } from './features/index.ts';
 import { registerConsoleStatic } from './http/console-static.ts';
-import { errorBody, registerErrorHandling } from './http/errors.ts';
+import { registerErrorHandling, sendError } from './http/errors.ts';
 import { loggingOptions, registerOperations } from './http/operations.ts';
 import { recordRoutes } from './http/route-table.ts';
+import { errorCodes } from './shared/error-codes.ts';
 import { docsContentSecurityPolicy, registerSecurityHeaders } from './http/security-headers.ts';
 
 export interface BuildAppOptions {
@@ -34,7 +35,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     // The router refuses malformed %-escapes and over-long path segments before any route runs: same error shape.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      reply.status(tooLong ? 414 : 400).send(errorBody(tooLong ? 'path_too_long' : 'bad_url', tooLong ? 'A path segment is too long' : error.message));
+      sendError(reply, tooLong ? 'path_too_long' : 'bad_url', tooLong ? 'A path segment is too long' : error.message);
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -46,7 +47,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await registerSecurityHeaders(app, ctx.config);
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Roster API', version: '1.0.0', description: 'Users API (x-api-key) and console API (session cookie or Bearer console token).' },
+      info: { title: 'Roster API', version: '1.0.0', description: 'Users API (x-api-key) and console API (session cookie or Bearer console token). Every error answer is `ErrorResponse`; its codes, with their HTTP status, are the `ErrorCode` schema and the `x-error-codes` extension.' },
+      // An OpenAPI extension (its types know no x- keys): code → HTTP status and meaning, for machines.
+      ...{ 'x-error-codes': errorCodes },
       components: {
         securitySchemes: {
           apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
@@ -55,6 +58,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       },
     },
     transform: jsonSchemaTransform,
+    // Schemas with an id (ErrorResponse, ErrorCode: src/http/error-response.ts) become components, referenced.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsContentSecurityPolicy });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ErrorCode, errorCodes, isErrorCode } from '../src/shared/error-codes.ts';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from './harness.ts';
 
 /**
@@ -59,6 +60,9 @@ function expectContractError(status: number, body: string, context: string): voi
     expect(typeof parsed.error?.code, `${context}: ${body.slice(0, 300)}`).toBe('string');
     expect(parsed.error.code).toMatch(/^[a-z][a-z0-9_]*$/);
     expect(typeof parsed.error.message).toBe('string');
+    // Every code is catalogued, and comes with the catalogue's status (bad_request keeps Fastify's 4xx).
+    expect(isErrorCode(parsed.error.code), `${context}: ${parsed.error.code} is not in src/shared/error-codes.ts`).toBe(true);
+    if (parsed.error.code !== 'bad_request') expect(status, `${context}: ${parsed.error.code}`).toBe(errorCodes[parsed.error.code as ErrorCode].status);
   }
 }
 

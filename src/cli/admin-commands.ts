@@ -20,7 +20,7 @@ export async function apiKeyList(ctx: AppContext, terminal: Terminal, appId: str
 }
 
 export async function apiKeyRevoke(ctx: AppContext, terminal: Terminal, appId: string, keyId: string | undefined): Promise<void> {
-  if (!keyId) throw new AppError(400, 'invalid_argument', 'apikey revoke needs the key id: roster apikey revoke KEY_ID --app APP (ids from `roster apikey list`)');
+  if (!keyId) throw new AppError('invalid_argument', 'apikey revoke needs the key id: roster apikey revoke KEY_ID --app APP (ids from `roster apikey list`)');
   const app = await loadApplication(ctx, appId);
   const id = idFlag(keyId, 'id');
   const before = (await listApiKeys(ctx, app.id)).find((key) => key.id === id);

@@ -5,7 +5,7 @@ import { isUuid } from '../platform/validation/uuid.ts';
 
 /** A flag that names a row by id: checked here, so a typo is a clear line rather than PostgreSQL's own words. */
 export function idFlag(value: string, flag: string): string {
-  if (!isUuid(value)) throw new AppError(400, 'invalid_argument', `--${flag} must be an id (a UUID such as 3f2b…-…), got "${value}"`);
+  if (!isUuid(value)) throw new AppError('invalid_argument', `--${flag} must be an id (a UUID such as 3f2b…-…), got "${value}"`);
   return value.toLowerCase();
 }
 
@@ -25,8 +25,8 @@ export async function cliOperator(ctx: AppContext, orgId: string, email: string 
   const operator = await query.orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   if (!operator) {
     throw email
-      ? new AppError(404, 'operator_not_found', `No operator ${email} in this application's organization`)
-      : new AppError(404, 'operator_not_found', "The application's organization has no OWNER to act as; pass --as EMAIL");
+      ? new AppError('operator_not_found', `No operator ${email} in this application's organization`)
+      : new AppError('operator_not_found', "The application's organization has no OWNER to act as; pass --as EMAIL");
   }
   return { kind: 'operator', operatorId: operator.id, orgId, role: operator.role, email: operator.email, name: operator.name, via: 'token' };
 }

@@ -71,6 +71,19 @@ export function unknownFlags(allowed?: readonly string[]): string[] {
   return Object.keys(flags).filter((name) => !known.has(name));
 }
 
+/**
+ * A command's failure whose code is not an HTTP answer (a failed import's own code: unreadable_file,
+ * job_crashed…); reported by runCommand as AppError is, after the context is closed.
+ */
+export class CommandFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** One line on stderr (one JSON object with --json), plus the usage text for a mistyped command in prose. */
 export function fail(message: string, code = 'error', options: { usage?: boolean } = {}): never {
   const oneLine = message.replace(/\s*\n\s*/g, ' ');

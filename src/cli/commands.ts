@@ -8,7 +8,7 @@ import { AppError } from '../http/errors.ts';
 import { apiKeyList, apiKeyRevoke, operatorList } from './admin-commands.ts';
 import { idFlag, loadApplication } from './cli-context.ts';
 import { createTerminal } from './terminal.ts';
-import { fail, flags, positionals, print, rejectUnknownFlags, required, text, texts } from './cli-input.ts';
+import { CommandFailure, fail, flags, positionals, print, rejectUnknownFlags, required, text, texts } from './cli-input.ts';
 import { jsonLogger, type Logger } from '../platform/logging.ts';
 
 /** Runs one admin command against the database, starting the embedded server only if no one runs it. */
@@ -194,7 +194,7 @@ export async function runCommand(): Promise<void> {
   try {
     await run();
   } catch (error) {
-    if (error instanceof AppError) fail(error.message, error.code);
+    if (error instanceof AppError || error instanceof CommandFailure) fail(error.message, error.code);
     // PostgreSQL's words for a malformed value; the flags above are checked first, so this is a backstop.
     if ((error as { code?: string }).code === '22P02') fail(`a value is not in the form expected: ${(error as Error).message}`, 'invalid_argument');
     if ((error as { code?: string }).code === 'ECONNREFUSED') fail(`cannot reach the database: ${(error as Error).message}`, 'database_unavailable');

@@ -24,7 +24,7 @@ export function parseFilterFlags(flags: string[]): Record<string, unknown> {
   const filters: Record<string, unknown> = {};
   for (const flag of flags) {
     const equals = flag.indexOf('=');
-    if (equals <= 0) throw new AppError(400, 'invalid_argument', `--filter takes key=value (e.g. status=ACTIVE), got "${flag}"`);
+    if (equals <= 0) throw new AppError('invalid_argument', `--filter takes key=value (e.g. status=ACTIVE), got "${flag}"`);
     const key = flag.slice(0, equals).trim();
     const value = flag.slice(equals + 1);
     if (listFilters.has(key)) {
@@ -55,7 +55,7 @@ export async function exportCommand(ctx: AppContext, terminal: Terminal, options
   );
   terminal.endProgress();
   if (finished.status !== 'completed' || !finished.storage_key) {
-    throw new AppError(500, 'export_failed', `The export failed: ${finished.error ?? 'unknown error'}`);
+    throw new AppError('export_failed', `The export failed: ${finished.error ?? 'unknown error'}`);
   }
   // Written beside the target and renamed, so a half-written file never carries the name asked for.
   const partial = `${out}.${process.pid}.partial`;
@@ -64,7 +64,7 @@ export async function exportCommand(ctx: AppContext, terminal: Terminal, options
     await rename(partial, out);
   } catch (error) {
     await rm(partial, { force: true });
-    throw new AppError(400, 'cannot_write_file', `Cannot write ${out}: ${(error as Error).message}`);
+    throw new AppError('cannot_write_file', `Cannot write ${out}: ${(error as Error).message}`);
   }
   await recordAudit(ctx.db, {
     orgId: app.org_id,

@@ -10,7 +10,7 @@ import { pollUntil, type Terminal } from './terminal.ts';
 /** `roster faces import ZIP --app APP`: the console's bulk faces, from a local file, with progress. */
 export async function facesImportCommand(ctx: AppContext, terminal: Terminal, options: { file: string; appId: string; as?: string }): Promise<number> {
   const fileStat = await stat(options.file).catch(() => null);
-  if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
+  if (!fileStat?.isFile()) throw new AppError('file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
   const actor = { operator: await cliOperator(ctx, app.org_id, options.as), appId: app.id, ip: null };
   await startLocalWorker(ctx);

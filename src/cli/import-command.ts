@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../http/errors.ts';
+import { CommandFailure } from './cli-input.ts';
 import type { ImportView } from '../features/imports/imports.schemas.ts';
 import { createImport, getImport, startImport } from '../features/imports/imports.service.ts';
 import { discardImport } from '../features/imports/discard-import.service.ts';
@@ -46,10 +47,10 @@ export interface ImportCommandOptions {
 
 /** `roster import FILE --app APP`: upload, show the preview's counts, ask, run with a progress bar. */
 export async function importCommand(ctx: AppContext, terminal: Terminal, options: ImportCommandOptions): Promise<number> {
-  if (options.mode !== undefined && !isImportMode(options.mode)) throw new AppError(400, 'invalid_argument', `--mode must be one of ${importModes.join(', ')}, got "${options.mode}"`);
+  if (options.mode !== undefined && !isImportMode(options.mode)) throw new AppError('invalid_argument', `--mode must be one of ${importModes.join(', ')}, got "${options.mode}"`);
   const mode = options.mode as ImportMode | undefined;
   if (options.defaultRegion !== undefined && !/^[A-Za-z]{2}$/.test(options.defaultRegion)) {
-    throw new AppError(400, 'invalid_argument', `--default-region must be a two-letter country code such as FR, got "${options.defaultRegion}"`);
+    throw new AppError('invalid_argument', `--default-region must be a two-letter country code such as FR, got "${options.defaultRegion}"`);
   }
   const settings = checkedSettings(options);
   const acceptFixes = checkedFixCodes(options.acceptFixes);
@@ -58,7 +59,7 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   const mapping = fromFile || fromFlags ? { ...fromFile, ...fromFlags } : undefined;
   const transforms = parseTransforms(options);
   const fileStat = await stat(options.file).catch(() => null);
-  if (!fileStat?.isFile()) throw new AppError(400, 'file_not_found', `No file at ${options.file}`);
+  if (!fileStat?.isFile()) throw new AppError('file_not_found', `No file at ${options.file}`);
   const app = await loadApplication(ctx, options.appId);
   const actor = { operator: await cliOperator(ctx, app.org_id, options.as), appId: app.id, ip: null };
   await startLocalWorker(ctx);
@@ -89,10 +90,10 @@ export async function importCommand(ctx: AppContext, terminal: Terminal, options
   }
   if (preview.status === 'needs_mapping') {
     const headers = preview.columns.map((column) => `"${column.source}"`).join(', ');
-    throw new AppError(422, 'needs_mapping', `No column of the file maps to vendor_data (its columns: ${headers}). Pass --mapping FILE.json, e.g. {"Customer ID": "vendor_data"}`);
+    throw new AppError('needs_mapping', `No column of the file maps to vendor_data (its columns: ${headers}). Pass --mapping FILE.json, e.g. {"Customer ID": "vendor_data"}`);
   }
-  if (preview.status === 'failed') throw new AppError(422, preview.error?.code ?? 'import_failed', `The file cannot be imported: ${preview.error?.message ?? 'unknown error'}`);
-  if (preview.status !== 'ready') throw new AppError(422, 'import_not_ready', `The import is ${preview.status}; see it in the console`);
+  if (preview.status === 'failed') throw new CommandFailure(preview.error?.code ?? 'import_failed', `The file cannot be imported: ${preview.error?.message ?? 'unknown error'}`);
+  if (preview.status !== 'ready') throw new AppError('import_not_ready', `The import is ${preview.status}; see it in the console`);
 
   terminal.note(previewProse(preview));
   if (!options.yes && !(await terminal.confirm(`Apply ${preview.valid_rows.toLocaleString('en-US')} valid row(s) to the application "${app.name}"?`))) {
@@ -141,7 +142,7 @@ function checkedSettings(options: ImportCommandOptions): UploadSettings {
   const choice = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[], aliases: Record<string, T> = {}): T | undefined => {
     if (value === undefined) return undefined;
     const chosen = aliases[value] ?? value;
-    if (!(allowed as readonly string[]).includes(chosen)) throw new AppError(400, 'invalid_argument', `--${flag} must be one of ${[...Object.keys(aliases), ...allowed].join(', ')}, got "${value}"`);
+    if (!(allowed as readonly string[]).includes(chosen)) throw new AppError('invalid_argument', `--${flag} must be one of ${[...Object.keys(aliases), ...allowed].join(', ')}, got "${value}"`);
     return chosen as T;
   };
   return {
@@ -159,7 +160,7 @@ function checkedFixCodes(value: string | undefined): FixCode[] | 'all' | undefin
   if (value.trim() === 'all') return 'all';
   const codes = value.split(',').map((code) => code.trim()).filter((code) => code !== '');
   const unknown = codes.filter((code) => !isFixCode(code));
-  if (codes.length === 0 || unknown.length > 0) throw new AppError(400, 'invalid_argument', `--accept-fixes takes all or codes among ${fixCodes.join(', ')}; got "${value}"`);
+  if (codes.length === 0 || unknown.length > 0) throw new AppError('invalid_argument', `--accept-fixes takes all or codes among ${fixCodes.join(', ')}; got "${value}"`);
   return codes as FixCode[];
 }
 
@@ -169,7 +170,7 @@ function parseMaps(maps: readonly string[]): Record<string, string | null> | und
   const mapping: Record<string, string | null> = {};
   for (const entry of maps) {
     const at = entry.lastIndexOf('=');
-    if (at <= 0) throw new AppError(400, 'invalid_argument', `--map takes "Header=field" (or "Header=" to leave a column out), got "${entry}"`);
+    if (at <= 0) throw new AppError('invalid_argument', `--map takes "Header=field" (or "Header=" to leave a column out), got "${entry}"`);
     const field = entry.slice(at + 1).trim();
     mapping[entry.slice(0, at)] = field === '' ? null : field;
   }
@@ -182,7 +183,7 @@ function parseTransforms(options: ImportCommandOptions): ImportTransforms | unde
   for (const entry of options.values ?? []) {
     const at = entry.lastIndexOf('=');
     const colon = entry.indexOf(':');
-    if (colon <= 0 || at < colon) throw new AppError(400, 'invalid_argument', `--value takes "Header:from=to" (e.g. "Status:pending=FLAGGED"), got "${entry}"`);
+    if (colon <= 0 || at < colon) throw new AppError('invalid_argument', `--value takes "Header:from=to" (e.g. "Status:pending=FLAGGED"), got "${entry}"`);
     const source = entry.slice(0, colon);
     values[source] = { ...values[source], [entry.slice(colon + 1, at)]: entry.slice(at + 1) };
   }
@@ -191,11 +192,11 @@ function parseTransforms(options: ImportCommandOptions): ImportTransforms | unde
     const sources = at > 0 ? entry.slice(0, at).split('+') : [];
     const field = entry.slice(at + 1).trim();
     if (sources.length < 2 || sources.some((source) => source === '') || field === '') {
-      throw new AppError(400, 'invalid_argument', `--combine takes "Header A+Header B=field" (e.g. "First name+Last name=full_name"), got "${entry}"`);
+      throw new AppError('invalid_argument', `--combine takes "Header A+Header B=field" (e.g. "First name+Last name=full_name"), got "${entry}"`);
     }
     return { sources, field, separator: options.combineSeparator ?? ' ' };
   });
-  if (options.combineSeparator !== undefined && combines.length === 0) throw new AppError(400, 'invalid_argument', '--combine-separator goes with --combine');
+  if (options.combineSeparator !== undefined && combines.length === 0) throw new AppError('invalid_argument', '--combine-separator goes with --combine');
   if (Object.keys(values).length === 0 && combines.length === 0) return undefined;
   return { ...(Object.keys(values).length > 0 ? { values } : {}), ...(combines.length > 0 ? { combines } : {}) };
 }
@@ -211,12 +212,12 @@ async function readMapping(file: string): Promise<Record<string, string | null>>
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new AppError(400, 'invalid_mapping', `--mapping ${file} is not a readable JSON file: ${(error as Error).message}`);
+    throw new AppError('invalid_mapping', `--mapping ${file} is not a readable JSON file: ${(error as Error).message}`);
   }
   // Either the PUT …/mapping body itself or just its "mapping" object.
   const mapping = (parsed as { mapping?: unknown })?.mapping ?? parsed;
   if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping) || !Object.values(mapping).every((value) => value === null || typeof value === 'string')) {
-    throw new AppError(400, 'invalid_mapping', '--mapping must hold {"Source header": "field" | "metadata.KEY" | null, …}');
+    throw new AppError('invalid_mapping', '--mapping must hold {"Source header": "field" | "metadata.KEY" | null, …}');
   }
   return mapping as Record<string, string | null>;
 }

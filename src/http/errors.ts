@@ -1,60 +1,71 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { isDatabaseUnavailable } from '../db/database-availability.ts';
+import { type ErrorCode, type ErrorCodeWithStatus, errorCodes } from '../shared/error-codes.ts';
 
 export interface ErrorDetail {
   field?: string;
   column?: string;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
-/** The one error type: a stable `code` for scripts, a message for people, an HTTP status. */
+/**
+ * The one error type: a stable `code` of the catalogue (src/shared/error-codes.ts) for scripts, a
+ * message for people; the HTTP status is the code's, from the catalogue.
+ */
 export class AppError extends Error {
+  readonly status: number;
+
   constructor(
-    public readonly status: number,
-    public readonly code: string,
+    public readonly code: ErrorCode,
     message: string,
     public readonly details?: ErrorDetail[] | Record<string, unknown>,
     public readonly headers?: Record<string, string>,
   ) {
     super(message);
+    this.status = errorCodes[code].status;
   }
 }
 
-export const badRequest = (code: string, message: string, details?: AppError['details']) => new AppError(400, code, message, details);
-export const unauthorized = (code: string, message: string) => new AppError(401, code, message);
-export const forbidden = (code: string, message: string, details?: AppError['details']) => new AppError(403, code, message, details);
-export const notFound = (what: string, code = 'not_found') => new AppError(404, code, `${what} was not found`);
-export const conflict = (code: string, message: string) => new AppError(409, code, message);
-export const tooLarge = (code: string, message: string) => new AppError(413, code, message);
-export const invalid = (code: string, message: string, details?: AppError['details']) => new AppError(422, code, message, details);
+export const badRequest = (code: ErrorCodeWithStatus<400>, message: string, details?: AppError['details']) => new AppError(code, message, details);
+export const unauthorized = (code: ErrorCodeWithStatus<401>, message: string) => new AppError(code, message);
+export const forbidden = (code: ErrorCodeWithStatus<403>, message: string, details?: AppError['details']) => new AppError(code, message, details);
+export const notFound = (what: string, code: ErrorCodeWithStatus<404> = 'not_found') => new AppError(code, `${what} was not found`);
+export const conflict = (code: ErrorCodeWithStatus<409>, message: string) => new AppError(code, message);
+export const tooLarge = (code: ErrorCodeWithStatus<413>, message: string) => new AppError(code, message);
+export const invalid = (code: ErrorCodeWithStatus<422>, message: string, details?: AppError['details']) => new AppError(code, message, details);
 
 /** Fastify's own error codes for bad requests, mapped to the contract's codes. */
-const fastifyCodes: Record<string, { status: number; code: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length' },
-  FST_ERR_CTP_INVALID_TYPE: { status: 400, code: 'invalid_content_type' },
-  FST_ERR_BAD_URL: { status: 400, code: 'bad_url' },
-  FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 400, code: 'invalid_multipart' },
-  FST_REQ_FILE_TOO_LARGE: { status: 413, code: 'file_too_large' },
-  FST_PARTS_LIMIT: { status: 413, code: 'too_many_parts' },
-  FST_FILES_LIMIT: { status: 413, code: 'too_many_files' },
-  FST_FIELDS_LIMIT: { status: 413, code: 'too_many_fields' },
-  FST_PROTO_VIOLATION: { status: 400, code: 'invalid_json' },
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+  FST_ERR_CTP_INVALID_TYPE: 'invalid_content_type',
+  FST_ERR_BAD_URL: 'bad_url',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'invalid_multipart',
+  FST_REQ_FILE_TOO_LARGE: 'file_too_large',
+  FST_PARTS_LIMIT: 'too_many_parts',
+  FST_FILES_LIMIT: 'too_many_files',
+  FST_FIELDS_LIMIT: 'too_many_fields',
+  FST_PROTO_VIOLATION: 'invalid_json',
 };
 
-export function errorBody(code: string, message: string, details?: AppError['details']) {
+export function errorBody(code: ErrorCode, message: string, details?: AppError['details']) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Answers an error with its code's status from the catalogue. */
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string, details?: AppError['details']): FastifyReply {
+  return reply.status(errorCodes[code].status).send(errorBody(code, message, details));
 }
 
 function describeSchemaErrors(error: FastifyError): { message: string; details: ErrorDetail[] } {
   const issues = (error.validation ?? []) as unknown as { instancePath?: string; message?: string; params?: { issue?: { path?: PropertyKey[]; message?: string } } }[];
   const context = error.validationContext ?? 'body';
-  const details = issues.map((issue) => {
+  const details = issues.map((issue): ErrorDetail => {
     const zodPath = issue.params?.issue?.path;
     const field = zodPath && zodPath.length > 0 ? zodPath.map(String).join('.') : (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || context;
     return { field, code: 'invalid_field', message: issue.params?.issue?.message ?? issue.message ?? 'is invalid' };
@@ -98,38 +109,37 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
-      return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+      return sendError(reply, error.code, error.message, error.details);
     }
     // Zod's schema errors (fastify-type-provider-zod) and Fastify's own both arrive as `validation` (the
     // module is not imported for its check: the CLI loads this file, and it pulls in zod's JSON Schema code).
     if ((error as FastifyError).validation) {
       const { message, details } = describeSchemaErrors(error as FastifyError);
-      const status = (error as FastifyError).validationContext === 'body' ? 422 : 400;
-      const code = (error as FastifyError).validationContext === 'body' ? 'validation_failed' : 'invalid_parameter';
-      return reply.status(status).send(errorBody(code, message, details));
+      return sendError(reply, (error as FastifyError).validationContext === 'body' ? 'validation_failed' : 'invalid_parameter', message, details);
     }
     const mapped = fastifyCodes[(error as FastifyError).code ?? ''];
     if (mapped) {
       // Answering while the client still sends makes the close reset the connection, and the client never
       // reads the 413: take in (and drop) the rest of the body first, up to a bound.
-      if (mapped.status === 413 && !(await discardRestOfBody(request.raw))) reply.header('connection', 'close');
-      return reply.status(mapped.status).send(errorBody(mapped.code, error.message));
+      if (errorCodes[mapped].status === 413 && !(await discardRestOfBody(request.raw))) reply.header('connection', 'close');
+      return sendError(reply, mapped, error.message);
     }
     const status = (error as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
+      // Whatever else Fastify or a plugin refuses keeps the 4xx it chose (bad_request is 400 in the catalogue).
       return reply.status(status).send(errorBody('bad_request', error.message));
     }
     if (isDatabaseUnavailable(error)) {
       // The database is restarting or unreachable: a client should retry, not report a bug.
       request.log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'database unavailable');
       reply.header('retry-after', '5');
-      return reply.status(503).send(errorBody('database_unavailable', 'The database is not reachable right now; retry in a few seconds.'));
+      return sendError(reply, 'database_unavailable', 'The database is not reachable right now; retry in a few seconds.');
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send(errorBody('internal_error', 'Something went wrong on our side; it has been logged.'));
+    return sendError(reply, 'internal_error', 'Something went wrong on our side; it has been logged.');
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(errorBody('route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`));
+    sendError(reply, 'route_not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, errorCodes } from '../shared/error-codes.ts';
 
 /**
  * A link a person opens in a browser (an export's download link from an email, a signed file link) answers
@@ -17,7 +18,8 @@ const headings: Record<number, string> = {
   410: 'This download is no longer available',
 };
 
-export function sendLinkErrorPage(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+export function sendLinkErrorPage(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  const status = errorCodes[code].status;
   const heading = headings[status] ?? 'This link does not work';
   const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${heading} · Roster</title>

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import { databaseIsReachable } from '../db/database-availability.ts';
 import { logContext } from '../platform/logging.ts';
 import { httpRequestDuration, metricsRegistry } from '../platform/metrics.ts';
-import { errorBody } from './errors.ts';
+import { sendError } from './errors.ts';
 
 /** Paths every process serves, `roster worker` included (docs/operations.md#health). */
 export const operationsPaths = ['/healthz', '/readyz', '/metrics'];
@@ -60,7 +60,7 @@ export function registerOperations(app: FastifyInstance, ctx: AppContext): void 
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     const token = ctx.config.METRICS_TOKEN;
     if (token && !bearerMatches(request.headers.authorization, token)) {
-      return reply.status(401).header('www-authenticate', 'Bearer').send(errorBody('invalid_metrics_token', 'Send Authorization: Bearer METRICS_TOKEN'));
+      return sendError(reply.header('www-authenticate', 'Bearer'), 'invalid_metrics_token', 'Send Authorization: Bearer METRICS_TOKEN');
     }
     reply.header('content-type', metricsRegistry.contentType);
     return metricsRegistry.metrics();

@@ -156,7 +156,7 @@ export function rateLimitByApiKey(limiter: RateLimiter) {
     reply.header('x-ratelimit-remaining', decision.remaining);
     reply.header('x-ratelimit-reset', decision.resetSeconds);
     if (!decision.allowed) {
-      throw new AppError(429, 'rate_limited', `This API key sent more than ${decision.limit} ${readMethods.has(request.method) ? 'reads' : 'writes'} in a minute; retry in ${decision.resetSeconds} s`, undefined, {
+      throw new AppError('rate_limited', `This API key sent more than ${decision.limit} ${readMethods.has(request.method) ? 'reads' : 'writes'} in a minute; retry in ${decision.resetSeconds} s`, undefined, {
         'retry-after': String(decision.resetSeconds),
       });
     }

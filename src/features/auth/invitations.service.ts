@@ -67,7 +67,7 @@ export async function inviteOperator(ctx: AppContext, actor: OperatorPrincipal, 
     await ctx.mailer.send(mail);
   } catch (error) {
     ctx.log.warn(`invitation mail to ${email} could not be sent: ${(error as Error).message}`);
-    throw new AppError(503, 'mail_unavailable', 'The invitation could not be mailed right now; try again in a moment', undefined, { 'retry-after': '30' });
+    throw new AppError('mail_unavailable', 'The invitation could not be mailed right now; try again in a moment', undefined, { 'retry-after': '30' });
   }
   return {
     status: 'invitation_sent',
@@ -79,7 +79,7 @@ export async function inviteOperator(ctx: AppContext, actor: OperatorPrincipal, 
 }
 
 export const invitationRevoked = () =>
-  new AppError(410, 'invitation_revoked', 'This invitation was withdrawn, or the person who sent it may no longer invite; ask for a new one');
+  new AppError('invitation_revoked', 'This invitation was withdrawn, or the person who sent it may no longer invite; ask for a new one');
 
 /**
  * Whether the sender may still give this invitation: an invitation is worth only the sender's right to
@@ -115,7 +115,7 @@ async function findLiveInvitation(ctx: AppContext, token: string) {
   if (invitation.revoked_at) throw invitationRevoked();
   const sender = invitation.sender_role ? { role: invitation.sender_role, removed_at: invitation.sender_removed_at } : undefined;
   if (!senderMayStillInvite(sender, invitation.role)) throw invitationRevoked();
-  if (invitation.expires_at.getTime() <= Date.now()) throw new AppError(410, 'invitation_expired', 'This invitation has expired; ask for a new one');
+  if (invitation.expires_at.getTime() <= Date.now()) throw new AppError('invitation_expired', 'This invitation has expired; ask for a new one');
   return invitation;
 }
 

@@ -28,7 +28,7 @@ export async function verifyPassword(hash: string | null | undefined, password: 
 }
 
 export const tooManyAttempts = (retryAfter: number) =>
-  new AppError(429, 'too_many_attempts', `Too many failed password attempts; try again in ${retryAfter} seconds`, undefined, { 'retry-after': String(retryAfter) });
+  new AppError('too_many_attempts', `Too many failed password attempts; try again in ${retryAfter} seconds`, undefined, { 'retry-after': String(retryAfter) });
 
 /** Runs the hash inside the gate's bound; the only way an attempt may call argon2. */
 export type GatedCheck = <T>(check: () => Promise<T>) => Promise<T>;

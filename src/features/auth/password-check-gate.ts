@@ -23,7 +23,7 @@ export class PasswordCheckGate {
   /** Takes a place in line or throws 503; call `leave` exactly once when the sign-in is over. */
   admit(): { run<T>(check: () => Promise<T>): Promise<T>; leave(): void } {
     if (this.admitted >= this.maxRunning + this.maxWaiting) {
-      throw new AppError(503, 'sign_in_busy', 'Too many passwords are being checked right now; try again in a second', undefined, { 'retry-after': '1' });
+      throw new AppError('sign_in_busy', 'Too many passwords are being checked right now; try again in a second', undefined, { 'retry-after': '1' });
     }
     this.admitted += 1;
     let left = false;

@@ -116,7 +116,7 @@ export async function getErasure(ctx: AppContext, actor: ErasureActor, erasureId
 
 export async function listAppErasures(ctx: AppContext, actor: ErasureActor, filter: { userId?: string; limit: number }): Promise<ErasureRecord[]> {
   authorize(actor.operator, 'users.erase');
-  if (filter.userId !== undefined && !isUuid(filter.userId)) throw badRequest('invalid_didit_internal_id', 'didit_internal_id must be a UUID');
+  if (filter.userId !== undefined && !isUuid(filter.userId)) throw badRequest('invalid_parameter', 'didit_internal_id: must be a UUID');
   return (await listErasures(ctx.db, actor.app.id, filter)).slice(0, filter.limit);
 }
 
@@ -133,7 +133,7 @@ export async function readHeldRecord(ctx: AppContext, actor: ErasureActor, erasu
   const record = isUuid(erasureId) ? await findErasure(ctx.db, actor.app.id, erasureId) : undefined;
   if (!record) throw erasureNotFound();
   if (!record.legal_hold) throw notFound('Held record', 'no_held_record');
-  if (record.hold_purged_at) throw new AppError(410, 'held_record_purged', `The held record was purged on ${record.hold_purged_at.toISOString().slice(0, 10)}, when its hold ended`);
+  if (record.hold_purged_at) throw new AppError('held_record_purged', `The held record was purged on ${record.hold_purged_at.toISOString().slice(0, 10)}, when its hold ended`);
   const held = await findHeldRecord(ctx.db, actor.app.id, erasureId);
   if (!held) throw conflict('erasure_not_completed', `The erasure is ${record.status}; the held record is written as it runs`);
   await recordAudit(ctx.db, {

@@ -39,7 +39,7 @@ async function destinationValues(ctx: AppContext, destination: ScheduleInput['de
   await checkDestinationAddress(location, ctx.config.EXPORT_DESTINATION_ALLOW_PRIVATE_NETWORKS);
   // A PATCH may keep the stored secret by leaving it out (it is never sent back).
   const sealed = destination.secret_access_key !== undefined ? destinationSecrets(ctx).seal(destination.secret_access_key) : previous?.destination_secret_sealed;
-  if (!sealed) throw new AppError(422, 'invalid_destination', 'destination.secret_access_key is required');
+  if (!sealed) throw new AppError('invalid_destination', 'destination.secret_access_key is required');
   return { destination_url: destination.url, destination_access_key_id: destination.access_key_id, destination_secret_sealed: sealed };
 }
 

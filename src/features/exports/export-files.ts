@@ -54,9 +54,9 @@ export function partFileName(record: Pick<ExportRecord, 'id' | 'created_at' | 'f
 }
 
 export const sinceSeqAhead = (sinceSeq: number, lastSeq: number) =>
-  new AppError(422, 'since_seq_ahead', `since_seq ${sinceSeq} is ahead of the change feed (its last seq is ${lastSeq}); use the as_of_seq of an export you hold`);
+  new AppError('since_seq_ahead', `since_seq ${sinceSeq} is ahead of the change feed (its last seq is ${lastSeq}); use the as_of_seq of an export you hold`);
 export const sinceSeqExpired = (sinceSeq: number, prunedThrough: number) =>
-  new AppError(410, 'cursor_expired', `Changes after since_seq ${sinceSeq} up to ${prunedThrough} are past CHANGE_FEED_RETENTION; take a full export instead`);
+  new AppError('cursor_expired', `Changes after since_seq ${sinceSeq} up to ${prunedThrough} are past CHANGE_FEED_RETENTION; take a full export instead`);
 
 /** A since_seq the feed can serve: not ahead of it, not pruned. */
 export function checkSinceSeq(sinceSeq: number, counter: { lastSeq: number; prunedThrough: number }): void {

@@ -1,4 +1,4 @@
-import { forbidden, invalid } from '../../http/errors.ts';
+import { type ErrorDetail, forbidden, invalid } from '../../http/errors.ts';
 import { can } from '../../shared/roles.ts';
 import type { OperatorPrincipal } from '../auth/index.ts';
 import { exportColumns, type ExportColumn, restrictedExportColumns } from '../../shared/user-columns.ts';
@@ -34,12 +34,12 @@ export function parseExportFilters(raw: Record<string, unknown> | undefined): Us
     throw invalid(
       'unknown_filter',
       `Unknown filter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${knownFilters.join(', ')})`,
-      unknown.map((name) => ({ field: `filters.${name}`, code: 'unknown_filter', message: `"${name}" is not a filter` })),
+      unknown.map((name): ErrorDetail => ({ field: `filters.${name}`, code: 'unknown_filter', message: `"${name}" is not a filter` })),
     );
   }
   const parsed = userFilterBodySchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ field: ['filters', ...issue.path.map(String)].join('.'), code: 'invalid_filter', message: issue.message }));
+    const details = parsed.error.issues.map((issue): ErrorDetail => ({ field: ['filters', ...issue.path.map(String)].join('.'), code: 'invalid_filter', message: issue.message }));
     throw invalid('invalid_filter', details.map((detail) => `${detail.field}: ${detail.message}`).join('; '), details);
   }
   // Texts and dates are checked by the shared rules in users.filters (no NUL, real dates in years 0001–9999).
@@ -60,7 +60,7 @@ export function resolveExportColumns(operator: Pick<OperatorPrincipal, 'role'>, 
     throw invalid(
       'unknown_column',
       `Unknown column${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`,
-      unknown.map((column) => ({ column, code: 'unknown_column', message: `"${column}" is not an export column` })),
+      unknown.map((column): ErrorDetail => ({ column, code: 'unknown_column', message: `"${column}" is not an export column` })),
     );
   }
   const duplicates = requested.filter((column, index) => requested.indexOf(column) !== index);
@@ -70,7 +70,7 @@ export function resolveExportColumns(operator: Pick<OperatorPrincipal, 'role'>, 
     throw forbidden(
       'restricted_columns',
       `Your role (${operator.role}) may not export personal data columns: ${restricted.join(', ')}`,
-      restricted.map((column) => ({ column, code: 'restricted_column', message: `"${column}" holds personal data` })),
+      restricted.map((column): ErrorDetail => ({ column, code: 'restricted_column', message: `"${column}" holds personal data` })),
     );
   }
   return requested as ExportColumn[];

@@ -159,7 +159,7 @@ export async function registerExportRoutes(scope: FastifyInstance, ctx: AppConte
         download = await openExportDownload(ctx, request.params.id, request.query, clientIp(request), { headOnly: request.method === 'HEAD' });
       } catch (error) {
         // Opened from an email in a browser: a refusal in words, not JSON (src/http/link-error-page.ts).
-        if (error instanceof AppError && wantsPage(request)) return sendLinkErrorPage(reply, error.status, error.code, error.message);
+        if (error instanceof AppError && wantsPage(request)) return sendLinkErrorPage(reply, error.code, error.message);
         throw error;
       }
       reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');

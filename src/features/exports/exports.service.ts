@@ -53,7 +53,7 @@ export async function requestExport(
     // Requests of one operator are counted one at a time, so two at once cannot both take the last place.
     await sql`SELECT pg_advisory_xact_lock(hashtext('exports.pending'), hashtext(${operator.operatorId}))`.execute(trx);
     if ((await countPendingExports(trx, operator.operatorId, pendingExportStates)) >= MAX_PENDING_EXPORTS_PER_OPERATOR) {
-      throw new AppError(429, 'too_many_pending_exports', `You have ${MAX_PENDING_EXPORTS_PER_OPERATOR} exports queued or running; wait for one to finish (or cancel one) before requesting another`);
+      throw new AppError('too_many_pending_exports', `You have ${MAX_PENDING_EXPORTS_PER_OPERATOR} exports queued or running; wait for one to finish (or cancel one) before requesting another`);
     }
     const id = await insertExport(trx, { appId: app.id, filters: filters as Record<string, unknown>, columns, createdBy: operator.operatorId, scheduleId: origin.scheduleId, format, compression, sinceSeq });
     await recordAudit(trx, {
@@ -233,13 +233,13 @@ export async function openExportDownload(
   if (check === 'invalid') throw forbidden('invalid_signature', 'This download link is not valid; use the link from the email or the console');
   const record = await findExportForDownload(ctx.db, exportId);
   if (!record) throw forbidden('invalid_signature', 'This download link is not valid; use the link from the email or the console');
-  if (record.status === 'expired') throw new AppError(410, 'export_expired', 'This export has expired and its file was deleted; request a new export');
+  if (record.status === 'expired') throw new AppError('export_expired', 'This export has expired and its file was deleted; request a new export');
   // The export's own expiry is the authority: a link never outlives the file it points at.
   const expired = check === 'expired' || (record.expires_at !== null && record.expires_at.getTime() <= Date.now());
   if (expired) throw forbidden('link_expired', 'This download link has expired; request a new export');
   if (record.status !== 'completed' || !record.storage_key) throw notFound('Export file');
   // The link is checked against the export and its requester as they are now, not as they were when it was mailed.
-  if (record.revoked_at) throw new AppError(410, 'export_revoked', 'This download link was revoked by an owner of the organization; request a new export');
+  if (record.revoked_at) throw new AppError('export_revoked', 'This download link was revoked by an owner of the organization; request a new export');
   if (record.created_by_removed_at) throw forbidden('requester_removed', 'The operator who requested this export is no longer a member of the organization; request a new export');
   if (!can(record.created_by_role, 'exports.request') || !mayDownload({ role: record.created_by_role }, record)) {
     throw forbidden('requester_not_allowed', 'The requester’s role no longer allows the columns of this export; request a new export');
@@ -262,7 +262,7 @@ export async function openExportDownload(
     try {
       body = await ctx.storage.get(key);
     } catch (error) {
-      if (error instanceof StorageNotFoundError) throw new AppError(410, 'export_expired', 'The file of this export no longer exists; request a new export');
+      if (error instanceof StorageNotFoundError) throw new AppError('export_expired', 'The file of this export no longer exists; request a new export');
       throw error;
     }
     download = { kind: 'stream', body, bytes, fileName };

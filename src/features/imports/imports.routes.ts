@@ -2,7 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.ts';
-import { invalid } from '../../http/errors.ts';
+import { type ErrorDetail, invalid } from '../../http/errors.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { templateCsv } from './import-files.ts';
 import { discardImport } from './discard-import.service.ts';
@@ -201,7 +201,7 @@ function parseStartBody(body: unknown): StartOptions {
   if (body === undefined || body === null || isStream(body)) return {};
   const parsed = startBody.safeParse(body);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', code: 'invalid_parameter', message: issue.message }));
+    const details = parsed.error.issues.map((issue): ErrorDetail => ({ field: issue.path.join('.') || 'body', code: 'invalid_parameter', message: issue.message }));
     throw invalid('invalid_start_options', details.map((detail) => `${detail.field}: ${detail.message}`).join('; '), details);
   }
   return parsed.data ?? {};

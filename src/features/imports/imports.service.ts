@@ -214,7 +214,7 @@ export async function cancelImport(ctx: AppContext, actor: ImportActor, importId
 function assertRowsAvailable(record: ImportRecord): void {
   if (record.status === 'validating') throw conflict('invalid_state', 'The import is still validating; its rows appear once it is ready');
   if (record.file_deleted_at) {
-    throw new AppError(410, 'rows_expired', record.error?.code === 'discarded' ? 'This import was discarded: its file and rows are deleted' : 'The rows of this import have passed their retention period');
+    throw new AppError('rows_expired', record.error?.code === 'discarded' ? 'This import was discarded: its file and rows are deleted' : 'The rows of this import have passed their retention period');
   }
 }
 

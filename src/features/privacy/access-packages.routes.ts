@@ -85,7 +85,7 @@ export async function registerAccessPackageRoutes(scope: FastifyInstance, ctx: A
       try {
         download = await openAccessPackageDownload(ctx, request.params.id, request.query, clientIp(request), { headOnly: request.method === 'HEAD' });
       } catch (error) {
-        if (error instanceof AppError && wantsPage(request)) return sendLinkErrorPage(reply, error.status, error.code, error.message);
+        if (error instanceof AppError && wantsPage(request)) return sendLinkErrorPage(reply, error.code, error.message);
         throw error;
       }
       reply.header('cache-control', 'private, no-store').header('referrer-policy', 'no-referrer');

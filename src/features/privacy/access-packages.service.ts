@@ -79,7 +79,7 @@ export async function openAccessPackageDownload(ctx: AppContext, packageId: stri
   if (check === 'invalid') throw invalidLink();
   const record = await findAccessPackageForDownload(ctx.db, packageId);
   if (!record) throw invalidLink();
-  if (record.status === 'expired') throw new AppError(410, 'access_package_expired', 'This package has expired and its file was deleted; request a new one');
+  if (record.status === 'expired') throw new AppError('access_package_expired', 'This package has expired and its file was deleted; request a new one');
   if (check === 'expired' || (record.expires_at !== null && record.expires_at.getTime() <= Date.now())) throw forbidden('link_expired', 'This download link has expired; request a new package');
   if (record.status !== 'completed' || !record.storage_key) throw notFound('Access package file', 'access_package_not_found');
   if (record.requested_by_removed_at || !can(record.requested_by_role, 'privacy.access_packages')) {
@@ -93,7 +93,7 @@ export async function openAccessPackageDownload(ctx: AppContext, packageId: stri
     try {
       download = { kind: 'stream', body: await ctx.storage.get(record.storage_key), bytes: record.bytes, fileName };
     } catch (error) {
-      if (error instanceof StorageNotFoundError) throw new AppError(410, 'access_package_expired', 'The file of this package no longer exists; request a new one');
+      if (error instanceof StorageNotFoundError) throw new AppError('access_package_expired', 'The file of this package no longer exists; request a new one');
       throw error;
     }
   }

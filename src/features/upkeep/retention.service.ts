@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import type { AppContext } from '../../context.ts';
-import { invalid } from '../../http/errors.ts';
+import { type ErrorDetail, invalid } from '../../http/errors.ts';
 import { pruneAuditBefore, recordAudit, systemActor } from '../audit/index.ts';
 import { authorize, type OperatorPrincipal } from '../auth/index.ts';
 import { purgeExpiredHolds } from '../erasure/index.ts';
@@ -48,7 +48,7 @@ export async function getRetention(ctx: AppContext, operator: OperatorPrincipal,
 /** Changes some categories: a duration, null (keep with no end) or "default". Audited `retention.changed`. */
 export async function changeRetention(ctx: AppContext, operator: OperatorPrincipal, appRef: { id: string }, body: Partial<Record<RetentionCategory, string | null>>, ip: string | null): Promise<RetentionView> {
   authorize(operator, 'retention.manage');
-  const errors: { field: string; code: string; message: string }[] = [];
+  const errors: ErrorDetail[] = [];
   const changes: Record<string, number | null | 'default'> = {};
   for (const [category, value] of Object.entries(body) as [RetentionCategory, string | null][]) {
     if (value === null || value === 'default') changes[category] = value;

@@ -25,7 +25,7 @@ export interface FaceResponse {
   created_at: string;
 }
 
-const invalidImage = (message: string) => new AppError(422, 'invalid_image', message, [{ field: 'image', code: 'invalid_image', message }]);
+const invalidImage = (message: string) => new AppError('invalid_image', message, [{ field: 'image', code: 'invalid_image', message }]);
 const duplicateFace = () => conflict('duplicate_face', 'This user already has this exact image (same SHA-256)');
 const tooManyFaces = () => conflict('too_many_faces', `This user already has ${MAX_FACES_PER_USER} faces, the most a user may have`);
 

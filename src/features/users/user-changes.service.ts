@@ -23,7 +23,7 @@ export const consoleFeedQuery = feedQuery.extend({
 });
 
 export const cursorExpired = (prunedThrough: number) =>
-  new AppError(410, 'cursor_expired', `Changes up to seq ${prunedThrough} are past CHANGE_FEED_RETENTION and were deleted; take a full export and continue from its as_of_seq`);
+  new AppError('cursor_expired', `Changes up to seq ${prunedThrough} are past CHANGE_FEED_RETENTION and were deleted; take a full export and continue from its as_of_seq`);
 
 /** A page of the feed as the API's JSON text (no parsing in Node: PostgreSQL builds the changes). */
 export async function readFeedJson(ctx: AppContext, appId: string, query: { after: number; limit: number }): Promise<string> {

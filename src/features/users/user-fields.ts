@@ -1,4 +1,5 @@
 import { countries } from './countries.ts';
+import type { ErrorCode } from '../../shared/error-codes.ts';
 import type { UserStatus } from '../../db/schema.ts';
 import { checkInternationalPhone } from './phone-validator.ts';
 import { jsonValueProblem } from '../../platform/validation/json-values.ts';
@@ -12,7 +13,7 @@ import { apiWritableFields, type ApiWritableFieldName, type ImportFieldName } fr
 
 export interface FieldError {
   field: string;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 
@@ -33,7 +34,7 @@ export const limits = {
 } as const;
 
 const ok = <T>(value: T): FieldResult<T> => ({ ok: true, value });
-const fail = (field: string, code: string, message: string): FieldResult<never> => ({ ok: false, error: { field, code, message } });
+const fail = (field: string, code: ErrorCode, message: string): FieldResult<never> => ({ ok: false, error: { field, code, message } });
 
 export function validateVendorData(value: unknown): FieldResult<string> {
   if (value === undefined || value === null || value === '') return fail('vendor_data', 'missing_vendor_data', 'vendor_data is required');

@@ -20,7 +20,7 @@ const readOnlyUserFields = new Set<string>(readOnlyApiFields);
 /** 422 whose code is the first problem's code (what scripts usually branch on); details list them all. */
 export function validationError(errors: readonly ErrorDetail[]): AppError {
   const message = errors.map((error) => error.message).join('; ');
-  return new AppError(422, errors[0]?.code ?? 'validation_failed', message, [...errors]);
+  return new AppError(errors[0]?.code ?? 'validation_failed', message, [...errors]);
 }
 
 /** Keys outside `allowed`: read-only user fields and unknown names are both reported, never silently dropped. */
@@ -52,7 +52,10 @@ export function parseUserWrite(body: Record<string, unknown>, options: { require
 }
 
 /** A free-text field (status reason, face comment): trimmed, bounded, storable. */
-export function validateNote(field: string, value: unknown, options: { required: boolean; maxChars: number }): { ok: true; value: string | null } | { ok: false; error: FieldError } {
+/** The free-text fields; each has its codes in the catalogue (missing_…, invalid_…, …_too_long). */
+type NoteField = 'reason' | 'comment' | 'status_reason';
+
+export function validateNote(field: NoteField, value: unknown, options: { required: boolean; maxChars: number }): { ok: true; value: string | null } | { ok: false; error: FieldError } {
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     if (options.required) return { ok: false, error: { field, code: `missing_${field}`, message: `${field} is required` } };
     return { ok: true, value: null };

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database, UserStatus } from '../../db/schema.ts';
-import { invalid } from '../../http/errors.ts';
+import { type ErrorDetail, invalid } from '../../http/errors.ts';
 import { instantMessage, instantString, parseInstant } from '../../platform/validation/instants.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
 import { userStatuses } from './user-fields.ts';
@@ -55,7 +55,7 @@ export function rejectUnknownParameters(url: string, known: readonly string[]): 
   throw invalid(
     'unknown_filter',
     `Unknown parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (known: ${known.join(', ')})`,
-    unknown.map((name) => ({ field: name, code: 'unknown_filter', message: `"${name}" is not a filter or parameter of this list` })),
+    unknown.map((name): ErrorDetail => ({ field: name, code: 'unknown_filter', message: `"${name}" is not a filter or parameter of this list` })),
   );
 }
 

@@ -161,7 +161,7 @@ export async function patchUser(ctx: AppContext, actor: UsersActor, locator: Use
 /** Sets the status with a reason; setting the status it already has writes nothing. */
 export async function updateUserStatus(ctx: AppContext, actor: UsersActor, locator: UserLocator, body: Record<string, unknown>): Promise<UserRow> {
   const errors: FieldError[] = unexpectedFields(body, ['status', 'reason']);
-  const status = body.status === undefined ? { ok: false as const, error: { field: 'status', code: 'missing_status', message: 'status is required' } } : validateStatus(body.status);
+  const status = body.status === undefined ? { ok: false as const, error: { field: 'status', code: 'missing_status' as const, message: 'status is required' } } : validateStatus(body.status);
   if (!status.ok) errors.push(status.error);
   const reason = validateNote('reason', body.reason, { required: true, maxChars: MAX_REASON_CHARS });
   if (!reason.ok) errors.push(reason.error);

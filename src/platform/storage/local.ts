@@ -6,6 +6,7 @@ import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sendLinkErrorPage, wantsPage } from '../../http/link-error-page.ts';
+import { type ErrorCode, errorCodes } from '../../shared/error-codes.ts';
 import {
   assertHeaderSafe,
   assertValidExpiry,
@@ -174,8 +175,8 @@ const TYPES_BY_EXTENSION: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  return reply.code(status).header('cache-control', 'private, no-store').send({ error: { code, message } });
+function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(errorCodes[code].status).header('cache-control', 'private, no-store').send({ error: { code, message } });
 }
 
 /** Serves `GET /files/<key>` for links signed by LocalStorage.signedUrl. */
@@ -189,20 +190,20 @@ export async function localFilesRoutes(
     const query = (request.query ?? {}) as Record<string, unknown>;
     const check = verifyLocalSignature(secret, key, query);
     // A browser gets the refusal as a page in words (src/http/link-error-page.ts), a script as JSON.
-    const refuse = (status: number, code: string, message: string) => (wantsPage(request) ? sendLinkErrorPage(reply, status, code, message) : sendError(reply, status, code, message));
-    if (check === 'invalid') return refuse(403, 'invalid_signature', 'This link is not valid.');
-    if (check === 'expired') return refuse(403, 'link_expired', 'This link has expired; ask for a new one.');
+    const refuse = (code: ErrorCode, message: string) => (wantsPage(request) ? sendLinkErrorPage(reply, code, message) : sendError(reply, code, message));
+    if (check === 'invalid') return refuse('invalid_signature', 'This link is not valid.');
+    if (check === 'expired') return refuse('link_expired', 'This link has expired; ask for a new one.');
 
     let stream: NodeJS.ReadableStream;
     let bytes: number;
     try {
       const info = await storage.stat(key);
-      if (!info) return refuse(404, 'not_found', 'The file no longer exists.');
+      if (!info) return refuse('not_found', 'The file no longer exists.');
       bytes = info.bytes;
       stream = await storage.get(key);
     } catch (err) {
       if (err instanceof StorageNotFoundError || err instanceof InvalidStorageKeyError) {
-        return refuse(404, 'not_found', 'The file no longer exists.');
+        return refuse('not_found', 'The file no longer exists.');
       }
       throw err;
     }

@@ -21,7 +21,7 @@ import { planStage } from '../staging/stage-plan.ts';
  */
 export async function editImportRow(ctx: AppContext, actor: ImportActor, importId: string, rowNumber: number, given: Record<string, string>) {
   const record = await getImport(ctx, actor.appId, importId);
-  if (record.file_deleted_at) throw new AppError(410, 'rows_expired', 'The rows of this import have passed their retention period');
+  if (record.file_deleted_at) throw new AppError('rows_expired', 'The rows of this import have passed their retention period');
   const headers = record.columns;
   // A key is a header of the file, or a field a header is mapped to.
   const cells: Record<string, string> = {};
