@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestTenant, startTestRoster, type TestRoster, type TestTenant } from '../../../test/harness.ts';
+import { requestExportAs, waitForExport } from '../../../test/support/exports.ts';
 import { csvText, templateHeader, uploadCsv, waitForImport } from '../../../test/support/imports.ts';
 import { createdUser, errorOf, tinyJpeg, tinyPng, usersApi } from '../../../test/support/users.ts';
 import { applyRetention } from './index.ts';
@@ -92,5 +93,32 @@ describe('the daily retention run (test clock)', () => {
 
     const shown = (await retention(tenant, 'OWNER')).json();
     expect(shown.last_run.removed).toMatchObject({ inactive_users: 1 });
+  });
+});
+
+describe('a short retention for exports, the audit log and the change feed', () => {
+  it('deletes the export file before its link expires, prunes the feed (410 for an old cursor) and old audit entries', async () => {
+    const short = await createTestTenant(roster.ctx);
+    expect((await retention(short, 'OWNER', 'PUT', { exports: '1d', audit: '1d', change_feed: '1d' })).statusCode).toBe(200);
+    await createdUser(roster, short, { vendor_data: 'short-1', email: 'short@example.com' });
+    const defaults = await createTestTenant(roster.ctx);
+    await createdUser(roster, defaults, { vendor_data: 'default-1' });
+    const owner = short.operators.OWNER.auth;
+    const { json } = await requestExportAs(roster, owner, short.appId, {});
+    expect((await waitForExport(roster, owner, short.appId, json.id)).status).toBe('completed');
+
+    await applyRetention(roster.ctx, new Date(Date.now() + 2 * DAY));
+    const removed = (await lastRun(short)).removed;
+    expect(removed).toMatchObject({ exports: 1, change_feed: 1 });
+    expect(removed.audit).toBeGreaterThanOrEqual(4);
+    const exported = await roster.ctx.db.selectFrom('exports').select(['status', 'file_deleted_at']).where('id', '=', json.id).executeTakeFirstOrThrow();
+    expect(exported.status).toBe('expired');
+    const feed = await roster.app.inject({ method: 'GET', url: '/v3/user-changes/?after=0', headers: short.keyAuth });
+    expect(feed.statusCode).toBe(410);
+    // Only the run's own entry is left of the application's trail.
+    const left = await roster.ctx.db.selectFrom('audit_logs').select('action').where('app_id', '=', short.appId).execute();
+    expect(left.map((entry) => entry.action)).toEqual(['retention.applied']);
+    // An application with the defaults keeps its feed (90 days).
+    expect((await roster.app.inject({ method: 'GET', url: '/v3/user-changes/?after=0', headers: defaults.keyAuth })).statusCode).toBe(200);
   });
 });
