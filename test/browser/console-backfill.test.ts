@@ -117,6 +117,7 @@ describe('a backfill in the console', () => {
     await discarded.waitFor();
     expect(await discarded.textContent()).toContain('Nothing was changed. The file and its checked rows are deleted.');
     expect(await bed.page.getByRole('region', { name: 'Rows' }).count()).toBe(0);
+    expect(await bed.page.locator('.badge').first().textContent()).toBe('discarded');
     const user = await bed.api.users<{ tags: string[] }>('GET', '/v3/users/bf-1/');
     expect(user.tags).toEqual(['pep', 'high-risk', 'migrated-2026']);
   });

@@ -5,6 +5,11 @@ import type { ImportJob, ImportRows, ImportStatus, Page, RowFilter } from './typ
 /** Statuses after which an import no longer changes by itself. */
 export const settledImportStatuses: readonly ImportStatus[] = ['ready', 'needs_mapping', 'completed', 'failed', 'cancelled'];
 
+/** The status as people read it: a preview said no to (docs/imports.md#discard) is "discarded", not "cancelled". */
+export function importStatusLabel(job: Pick<ImportJob, 'status' | 'error'>): string {
+  return job.status === 'cancelled' && job.error?.code === 'discarded' ? 'discarded' : job.status;
+}
+
 export function isImportMoving(status: ImportStatus): boolean {
   return !settledImportStatuses.includes(status);
 }

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { errorReportUrl, useImports } from '../../api/imports.ts';
+import { errorReportUrl, importStatusLabel, useImports } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
 import { DataTable } from '../../components/data-table.tsx';
 import { Badge, ClipCell, ProgressBar } from '../../components/feedback.tsx';
@@ -55,7 +55,7 @@ export function ImportHistoryPage() {
               <ClipCell>{job.created_by?.name || job.created_by?.email || '—'}</ClipCell>
               <td title={formatDateTime(job.created_at)}>{formatShortDateTime(job.created_at)}</td>
               <td>
-                <Badge value={job.status} />
+                <Badge value={importStatusLabel(job)} />
                 {(job.status === 'running' || job.status === 'queued') && (
                   <ProgressBar value={job.processed_rows} max={job.total_rows} label={`Progress of ${job.file_name}`} />
                 )}

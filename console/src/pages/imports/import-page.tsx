@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError, api } from '../../api/client.ts';
-import { errorReportUrl, useCancelImport, useDiscardImport, useImport } from '../../api/imports.ts';
+import { errorReportUrl, importStatusLabel, useCancelImport, useDiscardImport, useImport } from '../../api/imports.ts';
 import type { ImportJob } from '../../api/types.ts';
 import { Badge, ErrorMessage, Loading, ProgressBar } from '../../components/feedback.tsx';
 import { Card, PageHeader } from '../../components/layout.tsx';
@@ -211,7 +211,7 @@ export function ImportPage() {
       {job && (
         <>
           <PageHeader title={job.file_name}>
-            <Badge value={job.status} />
+            <Badge value={importStatusLabel(job)} />
           </PageHeader>
           <p className="muted">
             Uploaded by {job.created_by?.name || job.created_by?.email || 'someone'} · {formatDateTime(job.created_at)}
