@@ -138,6 +138,8 @@ export const configSchema = z.object({
   EXPORT_DESTINATION_ALLOW_PRIVATE_NETWORKS: flag(),
   /** Lets webhook endpoints use http and loopback or private addresses (a receiver beside Roster): docs/webhooks.md. */
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag(),
+  /** Also puts reads of users through API keys on record (docs/privacy.md#reads-on-record); operators' reads always are. */
+  AUDIT_API_READS: flag(),
 });
 
 /** A true/false variable; anything else is a start-up error naming it. */

@@ -138,6 +138,8 @@ export interface AuditLogsTable {
   created_at: Generated<Date>;
   /** The import whose run or revert wrote this per-user entry (folded under the import in the trail). */
   batch_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The users a read showed (users.listed, …): docs/privacy.md#reads-on-record. */
+  subject_ids: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
 }
 
 export interface OperatorPasswordResetsTable {

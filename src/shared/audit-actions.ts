@@ -50,6 +50,11 @@ export const auditActions = [
   'access_package.completed',
   'access_package.failed',
   'access_package.file_deleted',
+  'privacy_settings.changed',
+  // Reads on record: a request that showed users' personal data, naming them (docs/privacy.md#reads-on-record).
+  'user.viewed',
+  'users.listed',
+  'user_changes.listed',
   // Webhook endpoints.
   'webhook.created',
   'webhook.updated',
@@ -87,6 +92,9 @@ export const auditActions = [
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
+
+/** The actions that record a read of users' personal data: the audit page's "Who viewed" filter lists these. */
+export const readActions = ['user.viewed', 'users.listed', 'user_changes.listed', 'user.access_package_downloaded', 'export.downloaded', 'erasure.held_record_read'] as const satisfies readonly AuditAction[];
 
 /** Who acts, as the trail stores it. */
 export type ActorType = 'operator' | 'api_key' | 'system';

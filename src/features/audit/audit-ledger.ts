@@ -40,6 +40,27 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
   outcome?: 'success' | 'failure';
   ip?: string | null;
+  /** The users a read showed, when it showed several (a list page): docs/privacy.md#reads-on-record. */
+  subjects?: readonly string[];
+}
+
+/** One entry as its audit_logs row. */
+function auditRow(entry: AuditEntry) {
+  const actor = auditActorOf(entry.actor);
+  return {
+    org_id: entry.orgId,
+    app_id: entry.appId ?? null,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    actor_label: actor.label,
+    action: entry.action,
+    target_type: entry.target?.type ?? null,
+    target_id: entry.target?.id ?? null,
+    details: JSON.stringify(entry.details ?? {}),
+    outcome: entry.outcome ?? 'success',
+    ip: entry.ip ?? null,
+    subject_ids: entry.subjects && entry.subjects.length > 0 ? [...entry.subjects] : null,
+  };
 }
 
 /**
@@ -47,26 +68,23 @@ export interface AuditEntry {
  * Returns the entry's id (a user.* entry is then published to the change feed by its id).
  */
 export async function recordAudit(db: Kysely<Database> | Transaction<Database>, entry: AuditEntry): Promise<string> {
-  const actor = auditActorOf(entry.actor);
   const row = await db
     .insertInto('audit_logs')
-    .values({
-      org_id: entry.orgId,
-      app_id: entry.appId ?? null,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      actor_label: actor.label,
-      action: entry.action,
-      target_type: entry.target?.type ?? null,
-      target_id: entry.target?.id ?? null,
-      details: JSON.stringify(entry.details ?? {}),
-      outcome: entry.outcome ?? 'success',
-      ip: entry.ip ?? null,
-    })
+    .values(auditRow(entry))
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const listener of listeners.get(entry.action) ?? []) await listener(db, entry);
   return String(row.id);
+}
+
+/**
+ * Writes many entries in one INSERT (reads on record, docs/privacy.md#reads-on-record). Only for actions no
+ * listener acts on: those are written one by one by recordAudit, in their change's transaction.
+ */
+export async function recordAuditBatch(db: Kysely<Database> | Transaction<Database>, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  for (const entry of entries) if (listeners.has(entry.action)) throw new Error(`audit action ${entry.action} has listeners: write it with recordAudit`);
+  await db.insertInto('audit_logs').values(entries.map(auditRow)).execute();
 }
 
 type AuditListener = (db: Kysely<Database> | Transaction<Database>, entry: AuditEntry) => Promise<void>;

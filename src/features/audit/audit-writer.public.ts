@@ -20,3 +20,6 @@ export {
   type SystemActor,
   systemActor,
 } from './audit-ledger.ts';
+
+// Reads on record: queued and written in batches (reads-on-record.ts, docs/privacy.md#reads-on-record).
+export { readsOnRecord } from './reads-on-record.ts';

@@ -20,6 +20,8 @@ export interface AuditLogFilters {
   limit: number;
 }
 
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
 
 /** One page of an organization's audit trail, newest first; fetches one extra row to tell whether more follow. */
@@ -41,7 +43,11 @@ export async function findAuditLogs(db: Kysely<Database>, orgId: string, filters
   }
   if (filters.appId !== undefined) query = query.where('app_id', '=', filters.appId);
   if (filters.targetType !== undefined) query = query.where('target_type', '=', filters.targetType);
-  if (filters.targetId !== undefined) query = query.where('target_id', '=', filters.targetId);
+  if (filters.targetId !== undefined) {
+    const id = filters.targetId;
+    // A read that showed several users names them in subject_ids (docs/privacy.md#reads-on-record): a user's entries include it.
+    query = uuidPattern.test(id) ? query.where((eb) => eb.or([eb('target_id', '=', id), sql<boolean>`subject_ids @> ARRAY[${id}]::uuid[]`])) : query.where('target_id', '=', id);
+  }
   // An import's per-user entries fold under its line: listed by import, or in a user's history (target_id).
   if (filters.importId !== undefined) query = query.where('batch_id', '=', filters.importId).where(sql<boolean>`NOT (details ? 'revert_of')`);
   else if (filters.revertOf !== undefined) query = query.where('batch_id', '=', filters.revertOf).where(sql<boolean>`details ? 'revert_of'`);

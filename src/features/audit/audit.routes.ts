@@ -5,6 +5,8 @@ import type { AppContext } from '../../context.ts';
 import { instantString, parseInstant } from '../../platform/validation/instants.ts';
 import { safeString } from '../../platform/validation/safe-text.ts';
 import { authorize, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
+import { badRequest } from '../../http/errors.ts';
+import { readActions } from '../../shared/audit-actions.ts';
 import { auditCursor, listAuditLogs } from './audit.service.ts';
 
 /** A time without a zone is read as UTC, so the answer does not depend on the server's zone (platform/validation). */
@@ -21,7 +23,8 @@ const auditQuery = z.object({
   actor: safeString({ trim: true, min: 1, max: 320 }).optional().describe("An actor's id or label (an operator's email)"),
   app_id: safeString({ max: 100 }).optional(),
   target_type: safeString({ max: 100 }).optional(),
-  target_id: safeString({ max: 2000 }).optional().describe("A user's didit_internal_id gives that user's history, import entries included"),
+  target_id: safeString({ max: 2000 }).optional().describe("A user's didit_internal_id gives that user's history, import entries and reads that showed them included"),
+  viewed: safeString({ max: 100 }).optional().describe("A user's didit_internal_id: only the reads that showed that user (who viewed them)"),
   import_id: z.string().uuid().optional().describe('The per-user entries of this import (folded under its line otherwise)'),
   revert_of: z.string().uuid().optional().describe("The per-user entries of this import's revert"),
   since: timestampParameter.describe('Entries at or after this time'),
@@ -44,6 +47,7 @@ const auditLogSchema = z.object({
     .object({ count: z.number(), filter: z.union([z.object({ import_id: z.string() }), z.object({ revert_of: z.string() })]) })
     .optional()
     .describe("An import's line: its per-user entries, listed with this filter"),
+  subjects: z.array(z.string()).optional().describe('A read that showed several users (users.listed, …): their didit_internal_ids'),
 });
 
 export async function registerAuditRoutes(scope: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -67,13 +71,16 @@ export async function registerAuditRoutes(scope: FastifyInstance, ctx: AppContex
       const beforeId = query.cursor === undefined ? undefined : auditCursor.decode(query.cursor).id;
       // Another organization's application is not found, as everywhere else.
       const appId = query.app_id === undefined ? undefined : (await loadOwnedApp(ctx, operator, query.app_id)).id;
-      const actions = query.action === undefined ? [] : Array.isArray(query.action) ? query.action : [query.action];
+      const asked = query.action === undefined ? [] : Array.isArray(query.action) ? query.action : [query.action];
+      // "Who viewed": the user's entries, only those recording a read (docs/privacy.md#who-viewed-a-user).
+      const actions = query.viewed === undefined ? asked : [...readActions];
+      if (query.viewed !== undefined && query.target_id !== undefined && query.target_id !== query.viewed) throw badRequest('invalid_parameter', 'viewed: give either viewed or target_id, or the same user in both');
       return listAuditLogs(ctx.db, operator.orgId, {
         actions: actions.map((action) => action.trim()).filter((action) => action.length > 0),
         actor: query.actor,
         appId,
         targetType: query.target_type,
-        targetId: query.target_id,
+        targetId: query.viewed ?? query.target_id,
         importId: query.import_id,
         revertOf: query.revert_of,
         since: query.since === undefined ? undefined : (parseTimestamp(query.since) ?? undefined),

@@ -16,6 +16,8 @@ export interface AuditLogView {
   ip: string | null;
   /** On an import's line: how many per-user entries fold under it, and the filter that lists them. */
   children?: { count: number; filter: { import_id: string } | { revert_of: string } };
+  /** The users a read showed (docs/privacy.md#reads-on-record). */
+  subjects?: string[];
 }
 
 const importEndActions = new Set(['import.completed', 'import.failed', 'import.cancelled']);
@@ -53,6 +55,7 @@ export async function listAuditLogs(db: Kysely<Database>, orgId: string, filters
       details: row.details,
       ip: row.ip,
       ...(childrenOf(row) ? { children: childrenOf(row) } : {}),
+      ...(row.subject_ids ? { subjects: row.subject_ids } : {}),
     }),
   );
   const last = results.at(-1);

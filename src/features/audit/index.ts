@@ -1,5 +1,6 @@
 import type { Feature } from '../feature.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
+import { readsOnRecord } from './reads-on-record.ts';
 
 /**
  * The audit log's routes, and the audit writer (re-exported). The auth feature, which the routes need,
@@ -8,7 +9,11 @@ import { registerAuditRoutes } from './audit.routes.ts';
  */
 export const auditFeature: Feature = {
   name: 'audit',
-  routes: registerAuditRoutes,
+  async routes(app, ctx) {
+    await registerAuditRoutes(app, ctx);
+    // Reads queued for the trail are written before the server goes (docs/privacy.md#reads-on-record).
+    app.addHook('onClose', () => readsOnRecord(ctx.db, ctx.log).flush());
+  },
 };
 
 export * from './audit-writer.public.ts';

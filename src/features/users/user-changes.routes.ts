@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
 import { type RateLimiter, rateLimitByApiKey } from '../../http/rate-limit.ts';
-import { apiKeyOf, authorize, loadOwnedApp, operatorOf, requireApiKey, requireOperator } from '../auth/index.ts';
+import { apiKeyOf, authorize, clientIp, loadOwnedApp, operatorOf, requireApiKey, requireOperator } from '../auth/index.ts';
+import { seesPersonalData } from './user-redaction.ts';
+import { recordUsersShown } from './users-reads.ts';
 import { consoleFeedQuery, feedQuery, readConsoleFeed, readFeedJson } from './user-changes.service.ts';
 import { apiErrors, apiKeySecurity, slashVariants } from './users.routes.ts';
 import { errorResponse } from '../../http/error-response.ts';
@@ -49,7 +51,12 @@ export async function registerChangeFeedRoutes(scope: FastifyInstance, ctx: AppC
         },
       },
       async (request, reply) => {
-        const json = await readFeedJson(ctx, apiKeyOf(request).appId, request.query);
+        const principal = apiKeyOf(request);
+        const json = await readFeedJson(ctx, principal.appId, request.query);
+        if (ctx.config.AUDIT_API_READS) {
+          const ids = (JSON.parse(json) as { results: { didit_internal_id: string }[] }).results.map((change) => change.didit_internal_id);
+          recordUsersShown(ctx, { principal, appId: principal.appId, ip: clientIp(request) }, 'user_changes.listed', ids);
+        }
         // Built by PostgreSQL (user-changes.repository.ts): sent as it is.
         return reply.type('application/json; charset=utf-8').send(json as unknown as z.infer<typeof feedPage>);
       },
@@ -73,7 +80,10 @@ export async function registerChangeFeedRoutes(scope: FastifyInstance, ctx: AppC
       const operator = operatorOf(request);
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
-      return readConsoleFeed(ctx, application.id, operator.role, request.query);
+      const page = await readConsoleFeed(ctx, application.id, operator.role, request.query);
+      const read = { principal: operator, appId: application.id, ip: clientIp(request) };
+      recordUsersShown(ctx, read, 'user_changes.listed', page.results.map((change) => change.didit_internal_id), { redacted: !seesPersonalData(operator.role) });
+      return page;
     },
   );
 }

@@ -5,7 +5,8 @@ import type { AppContext } from '../../context.ts';
 import { authorize, clientIp, loadOwnedApp, operatorOf, requireOperator } from '../auth/index.ts';
 import { facesOfUser } from './faces.service.ts';
 import { listUsersSorted, userSortQuery } from './user-sort.ts';
-import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole } from './user-redaction.ts';
+import { consoleUserSchema, consoleUserWithFacesSchema, redactFaces, redactUser, scopeFiltersToRole, seesPersonalData } from './user-redaction.ts';
+import { filtersUsed, recordUsersShown } from './users-reads.ts';
 import { rejectUnknownParameters } from './users.filters.ts';
 import { deletedResponse, listUsersQuery, patchUserBody, patchUserQuery, toUserResponse, updateStatusBody } from './users.schemas.ts';
 import { deleteUsers, findUser, patchUser, updateUserStatus } from './users.service.ts';
@@ -38,6 +39,8 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       rejectUnknownParameters(request.url, Object.keys(consoleListQuery.shape));
       const { page_size: pageSize, cursor, sort, ...filters } = request.query;
       const page = await listUsersSorted(ctx.db, application.id, scopeFiltersToRole(operator.role, filters), sort, pageSize, cursor || undefined);
+      const read = { principal: operator, appId: application.id, ip: clientIp(request) };
+      recordUsersShown(ctx, read, 'users.listed', page.rows.map((row) => row.didit_internal_id), { filters: filtersUsed(filters), redacted: !seesPersonalData(operator.role) });
       return { results: page.rows.map((row) => redactUser(operator.role, toUserResponse(row))), next: page.next };
     },
   );
@@ -50,7 +53,11 @@ export async function registerConsoleUsersRoutes(scope: FastifyInstance, ctx: Ap
       authorize(operator, 'users.read');
       const application = await loadOwnedApp(ctx, operator, request.params.app_id);
       const user = await findUser(ctx, application.id, { id: request.params.didit_internal_id });
-      return { ...redactUser(operator.role, toUserResponse(user)), faces: redactFaces(operator.role, await facesOfUser(ctx, application.id, user.didit_internal_id)) };
+      const faces = redactFaces(operator.role, await facesOfUser(ctx, application.id, user.didit_internal_id));
+      // The page's face links are part of this read: details.faces says how many it gave.
+      const read = { principal: operator, appId: application.id, ip: clientIp(request) };
+      recordUsersShown(ctx, read, 'user.viewed', [user.didit_internal_id], { faces: faces.filter((face) => 'image_url' in face).length, redacted: !seesPersonalData(operator.role) });
+      return { ...redactUser(operator.role, toUserResponse(user)), faces };
     },
   );
 

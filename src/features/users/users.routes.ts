@@ -6,6 +6,7 @@ import { apiKeyOf, clientIp, requireApiKey } from '../auth/index.ts';
 import { recordSession } from './user-sessions.service.ts';
 import { createUserBody, deletedResponse, deleteUsersBody, listUsersQuery, patchUserBody, patchUserQuery, recordSessionBody, toUserResponse, updateStatusBody, userListResponse, type UserResponse, userSchema, vendorDataParams } from './users.schemas.ts';
 import { rejectUnknownParameters } from './users.filters.ts';
+import { filtersUsed, recordUsersShown } from './users-reads.ts';
 import { createUser, deleteUsers, findUserJson, listUsers, patchUser, updateUserStatus, type UsersActor } from './users.service.ts';
 import { errorResponse } from '../../http/error-response.ts';
 
@@ -58,7 +59,9 @@ export async function registerUsersApiRoutes(scope: FastifyInstance, ctx: AppCon
       async (request) => {
         rejectUnknownParameters(request.url, listParameters);
         const { page_size: pageSize, cursor, ...filters } = request.query;
-        const page = await listUsers(ctx, apiActor(request).appId, filters, pageSize, cursor);
+        const actor = apiActor(request);
+        const page = await listUsers(ctx, actor.appId, filters, pageSize, cursor);
+        recordUsersShown(ctx, actor, 'users.listed', page.rows.map((row) => row.didit_internal_id), { filters: filtersUsed(filters) });
         return { results: page.rows.map(toUserResponse), next: page.next };
       },
     );
@@ -69,7 +72,10 @@ export async function registerUsersApiRoutes(scope: FastifyInstance, ctx: AppCon
       url,
       { onRequest, schema: { hide, tags, security, summary: 'Get a user by vendor_data', params: vendorDataParams, response: { 200: userSchema, ...apiErrors } } },
       async (request, reply) => {
-        const json = await findUserJson(ctx, apiActor(request).appId, request.params.vendor_data);
+        const actor = apiActor(request);
+        const json = await findUserJson(ctx, actor.appId, request.params.vendor_data);
+        // Parsed only when API reads are on record: the answer itself goes out as PostgreSQL built it.
+        if (ctx.config.AUDIT_API_READS) recordUsersShown(ctx, actor, 'user.viewed', [(JSON.parse(json) as { didit_internal_id: string }).didit_internal_id]);
         // Already the user object as JSON (built by PostgreSQL, see users.repository.ts): a string with a JSON type goes out as is.
         return reply.type('application/json; charset=utf-8').send(json as unknown as UserResponse);
       },
