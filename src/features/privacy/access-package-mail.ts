@@ -1,7 +1,7 @@
+import { escapeHtml } from '../../http/html.ts';
 import type { MailMessage } from '../../platform/mail/index.ts';
 
 const utc = (date: Date) => `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
 
 /** Sent to the operator who asked, as an export's mail is (src/features/exports/export-mail.ts). */
 export function accessPackageReadyMail(facts: { to: string; appName: string; vendorData: string; downloadUrl: string; expiresAt: Date }): MailMessage {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 /** SQL over app_privacy_settings; every query names the application. */
@@ -10,7 +10,7 @@ export interface PrivacySettings {
   updated_by: string | null;
 }
 
-export async function findPrivacySettings(db: Kysely<Database>, appId: string): Promise<PrivacySettings> {
+export async function findPrivacySettings(db: Kysely<Database> | Transaction<Database>, appId: string): Promise<PrivacySettings> {
   const row = await db
     .selectFrom('app_privacy_settings')
     .leftJoin('operators', 'operators.id', 'app_privacy_settings.updated_by')
@@ -20,7 +20,7 @@ export async function findPrivacySettings(db: Kysely<Database>, appId: string): 
   return row ?? { purposes: [], sources: [], controller: null, updated_at: null, updated_by: null };
 }
 
-export async function savePrivacySettings(db: Kysely<Database>, appId: string, operatorId: string, values: Partial<Pick<PrivacySettings, 'purposes' | 'sources' | 'controller'>>): Promise<void> {
+export async function savePrivacySettings(db: Kysely<Database> | Transaction<Database>, appId: string, operatorId: string, values: Partial<Pick<PrivacySettings, 'purposes' | 'sources' | 'controller'>>): Promise<void> {
   const json = { ...(values.purposes ? { purposes: JSON.stringify(values.purposes) } : {}), ...(values.sources ? { sources: JSON.stringify(values.sources) } : {}) };
   const set = { ...json, ...(values.controller !== undefined ? { controller: values.controller } : {}), updated_by: operatorId, updated_at: new Date() };
   await db

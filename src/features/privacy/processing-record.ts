@@ -5,7 +5,7 @@ import { listActiveEndpoints } from '../webhooks/index.ts';
 import { findPrivacySettings } from './privacy-settings.repository.ts';
 
 /**
- * The record of processing (GDPR Art. 30; docs/privacy.md) of one application, built
+ * The record of processing (GDPR Art. 30; docs/privacy.md#record-of-processing) of one application, built
  * from what Roster knows: the data categories from the field catalogue, purposes, sources and controller
  * from the application's privacy settings, recipients from its webhook endpoints and schedule destinations,
  * retention and security measures from the configuration in force.
@@ -50,7 +50,8 @@ function retention(ctx: AppContext): ProcessingRecord['retention'] {
 function securityMeasures(ctx: AppContext): string[] {
   return [
     'Operators sign in with a password (argon2id) or a console token; five roles limit who sees personal data, and DEVELOPER and READER get it redacted (docs/roles.md)',
-    'Every change to an end user, every export and download is written to the audit log (docs/audit.md)',
+    'Every change to an end user, every export and download, and every operator read of personal data is written to the audit log (docs/audit.md, docs/privacy.md#reads-on-record)',
+    `Reads through API keys are ${ctx.config.AUDIT_API_READS ? '' : 'not '}recorded (AUDIT_API_READS=${ctx.config.AUDIT_API_READS ? 'true' : 'false'})`,
     'Files leave Roster only through signed links that expire and are revoked at once (docs/security.md); webhook payloads are signed',
     'Secrets of schedule destinations and webhook endpoints are sealed at rest with a key derived from ROSTER_SECRET',
     'API keys are rate-limited per minute and revocable at once; stored files and the database are reached only by the Roster processes',
