@@ -8,6 +8,8 @@ export interface AuditFilters {
   app_id: string;
   since: string;
   until: string;
+  /** A user's didit_internal_id: only the reads that showed them ("Who viewed", docs/privacy.md#who-viewed-a-user). */
+  viewed: string;
 }
 
 export function useAuditLog(filters: AuditFilters, cursor: string | null, enabled = true) {

@@ -35,9 +35,29 @@ const verbs: Record<string, string> = {
   'user.deleted': 'Deleted',
 };
 
+/** Where a read showed the user (docs/privacy.md#reads-on-record). */
+const reads: Record<string, (details: Record<string, unknown>) => string> = {
+  'user.viewed': () => 'on the user page',
+  'users.listed': (details) => `in a list of ${typeof details.count === 'number' ? details.count : 'several'} users`,
+  'user_changes.listed': () => 'in the change feed',
+  'user.access_package_downloaded': () => 'in a downloaded access package',
+};
+
+/** A read of the user as one line: "Viewed by ana@example.com in a list of 50 users (redacted)"; null for any other entry. */
+export function describeRead(entry: AuditEntry): string | null {
+  const where = reads[entry.action];
+  if (!where) return null;
+  const details = (entry.details ?? {}) as Record<string, unknown>;
+  const requester = (details.requested_by as { email?: string } | undefined)?.email;
+  const who = entry.action === 'user.access_package_downloaded' && requester ? requester : (entry.actor.label ?? entry.actor.type);
+  return `Viewed by ${who} ${where(details)}${details.redacted === true ? ' (personal data hidden from their role)' : ''}`;
+}
+
 /** One line of a user's history: "Updated by import customers.csv: email a@x → b@x". */
 export function describeEntry(entry: AuditEntry): string | null {
   const details = (entry.details ?? {}) as Record<string, unknown>;
+  const read = describeRead(entry);
+  if (read) return read;
   const verb = verbs[entry.action];
   if (!verb) return null;
   const file = typeof details.file_name === 'string' ? details.file_name : 'a file';

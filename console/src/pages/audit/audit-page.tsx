@@ -17,7 +17,7 @@ import { auditActions } from '../../../../src/shared/audit-actions.ts';
 /** Suggestions only: the server takes any action, or a prefix ending in "." for a whole family. */
 const knownActions = [...new Set(auditActions.map((action) => `${action.split('.')[0]}.`)), ...auditActions];
 
-const filterNames = ['action', 'actor', 'app_id', 'since', 'until'] as const;
+const filterNames = ['action', 'actor', 'app_id', 'since', 'until', 'viewed'] as const;
 
 /** "Until" is a day people include; the API's `until` is exclusive, so ask for the next day's start. */
 function dayAfter(date: string): string {
@@ -108,6 +108,7 @@ export function AuditPage() {
     app_id: params.get('app_id') ?? '',
     since: params.get('since') ?? '',
     until: params.get('until') ?? '',
+    viewed: params.get('viewed') ?? '',
   };
   const [draft, setDraft] = useState(filters);
   const log = useAuditLog({ ...filters, until: filters.until ? dayAfter(filters.until) : '' }, pager.cursor, allowed);
@@ -170,6 +171,10 @@ export function AuditPage() {
           <label htmlFor={`${id}-until`}>To (inclusive)</label>
           <input id={`${id}-until`} type="date" value={draft.until} onChange={(event) => setDraft({ ...draft, until: event.target.value })} />
         </div>
+        <div className="field">
+          <label htmlFor={`${id}-viewed`}>Who viewed (user id)</label>
+          <input id={`${id}-viewed`} placeholder="didit_internal_id" size={36} value={draft.viewed} onChange={(event) => setDraft({ ...draft, viewed: event.target.value })} />
+        </div>
         <div className="field field-action">
           <button type="submit" className="button-primary">
             Apply
@@ -178,7 +183,7 @@ export function AuditPage() {
             type="button"
             className="button-link"
             onClick={() => {
-              const cleared = { action: '', actor: '', app_id: '', since: '', until: '' };
+              const cleared = { action: '', actor: '', app_id: '', since: '', until: '', viewed: '' };
               setDraft(cleared);
               apply(cleared);
             }}

@@ -1,13 +1,14 @@
 import { PageHeader } from '../../components/layout.tsx';
 import { useSession } from '../../shared/session.tsx';
+import { ProcessingSection } from './processing-section.tsx';
 import { RetentionSection } from './retention-section.tsx';
 
 /**
- * Settings → Privacy (docs/privacy.md): retention per category. Other privacy settings (purposes, the
- * record of processing) are sections of their own beside this one.
+ * Settings → Privacy (docs/privacy.md): retention per category, and purposes, sources and the record of
+ * processing, each a section of its own.
  */
 export function PrivacySettingsPage() {
-  const { appId } = useSession();
+  const { appId, can } = useSession();
   return (
     <>
       <PageHeader title="Privacy" />
@@ -15,6 +16,12 @@ export function PrivacySettingsPage() {
         <h2 id="retention-title">Retention</h2>
         <RetentionSection appId={appId} />
       </section>
+      {can('privacy.settings') && (
+        <section className="card" aria-labelledby="processing-title">
+          <h2 id="processing-title">Purposes, sources and the record of processing</h2>
+          <ProcessingSection appId={appId} />
+        </section>
+      )}
     </>
   );
 }

@@ -11,6 +11,7 @@ import { HiddenForRole, personal } from '../../shared/redaction.tsx';
 import { DeleteUser, UserEditForm } from './user-edit-form.tsx';
 import { useUserErasure } from '../../api/erasure.ts';
 import { EraseUserForm, ErasureStatus } from './erase-user.tsx';
+import { AccessPackageAction } from './access-package.tsx';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -161,6 +162,11 @@ export function UserPage() {
               {can('users.write') && (
                 <Card id="status" title="Change status">
                   <StatusChangeForm appId={appId} user={user.data} />
+                </Card>
+              )}
+              {can('privacy.access_packages') && (
+                <Card id="access-package" title="Access package">
+                  <AccessPackageAction appId={appId} userId={user.data.didit_internal_id} />
                 </Card>
               )}
               {can('users.erase') && (
