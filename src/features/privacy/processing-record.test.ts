@@ -38,7 +38,12 @@ describe('the record of processing', () => {
     const webhook = await roster.app.inject({ method: 'POST', url: url('/webhooks'), headers: owner, payload: { url: 'http://127.0.0.1:9/roster', events: ['user.updated'] } });
     expect(webhook.statusCode, webhook.body).toBe(201);
 
+    // Retention comes from the application's own settings (docs/privacy.md#retention), defaults elsewhere.
+    expect(empty.retention).toEqual(expect.arrayContaining([expect.objectContaining({ category: expect.stringMatching(/^Face images/), kept: '3y' })]));
+    expect((await roster.app.inject({ method: 'PUT', url: url('/retention'), headers: owner, payload: { faces: '1y' } })).statusCode).toBe(200);
+
     const record = (await roster.app.inject({ method: 'GET', url: url('/processing-record'), headers: owner })).json();
+    expect(record.retention).toEqual(expect.arrayContaining([expect.objectContaining({ category: expect.stringMatching(/^Face images/), kept: '1y' })]));
     expect(record).toMatchObject({ purposes: ['Know-your-customer checks <for AML>'], sources: ['The customer, at sign-up', 'Identity verification sessions'], controller: 'Acme Bank SA, dpo@acme.example', not_set: [] });
     expect(record.recipients).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'webhook_endpoint', destination: expect.stringContaining('http://127.0.0.1:9/roster') })]));
     expect(record.settings_updated.by).toBe(officer.email);

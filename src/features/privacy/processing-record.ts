@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import { userCatalogue } from '../../shared/user-catalogue.ts';
 import { listScheduleDestinations } from '../export-schedules/index.ts';
+import { type RetentionCategory, retentionInForce } from '../upkeep/index.ts';
 import { listActiveEndpoints } from '../webhooks/index.ts';
 import { findPrivacySettings } from './privacy-settings.repository.ts';
 
@@ -36,14 +37,23 @@ function dataCategories(): ProcessingRecord['data_categories'] {
   ];
 }
 
-function retention(ctx: AppContext): ProcessingRecord['retention'] {
+const retentionLabels: Record<RetentionCategory, string> = {
+  import_files: 'Import files and their staged rows (after the import ends)',
+  exports: 'Export files (after the export completed; the link expires sooner, EXPORT_LINK_TTL)',
+  faces: 'Face images (after the upload)',
+  inactive_users: 'Users (after their last activity)',
+  audit: 'Audit log entries',
+  change_feed: 'Change feed',
+};
+
+/** The application's retention settings in force (docs/privacy.md#retention), then what has no setting of its own. */
+async function retention(ctx: AppContext, appId: string): Promise<ProcessingRecord['retention']> {
   const days = (seconds: number) => `${Math.round((seconds / 86_400) * 10) / 10} days`;
+  const periods = await retentionInForce(ctx, appId);
   return [
-    { category: 'Export files', kept: `until the download link expires (EXPORT_LINK_TTL: ${days(ctx.config.EXPORT_LINK_TTL)})` },
-    { category: 'Import files and their staged rows', kept: `${ctx.config.IMPORT_FILE_RETENTION_DAYS} days after the import ends (IMPORT_FILE_RETENTION_DAYS)` },
-    { category: 'Change feed', kept: `${days(ctx.config.CHANGE_FEED_RETENTION)} (CHANGE_FEED_RETENTION)` },
+    ...(Object.entries(periods) as [RetentionCategory, string | null][]).map(([category, period]) => ({ category: retentionLabels[category], kept: period ?? 'with no end' })),
     { category: 'Subject-access packages', kept: `until the download link expires (EXPORT_LINK_TTL: ${days(ctx.config.EXPORT_LINK_TTL)})` },
-    { category: 'Users, face images, sessions, audit log', kept: 'until deleted or erased' },
+    { category: 'Verification sessions', kept: 'with their user' },
   ];
 }
 
@@ -80,7 +90,7 @@ export async function buildProcessingRecord(ctx: AppContext, app: { id: string; 
       ...schedules.map((schedule) => ({ kind: 'export_schedule_destination' as const, name: schedule.name, destination: schedule.destination_url! })),
       { kind: 'export_download' as const, name: 'Operators who request exports', destination: 'the requesting operator, through a signed link by email' },
     ],
-    retention: retention(ctx),
+    retention: await retention(ctx, app.id),
     security_measures: securityMeasures(ctx),
     settings_updated: settings.updated_at ? { at: settings.updated_at.toISOString(), by: settings.updated_by } : null,
     not_set: notSet,

@@ -16,3 +16,7 @@ export const upkeepFeature: Feature = {
 
 export { sweepTemporaryFiles } from './temporary-files.job.ts';
 export { applyRetention } from './retention.service.ts';
+
+// The record of processing states each application's retention (docs/privacy.md#record-of-processing).
+export { retentionInForce } from './retention-in-force.ts';
+export type { RetentionCategory } from './retention-settings.ts';

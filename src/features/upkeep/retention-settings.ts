@@ -49,3 +49,4 @@ export function formatRetentionDuration(seconds: number | null): string | null {
 
 export const formatRetention = (seconds: RetentionSeconds) =>
   Object.fromEntries(retentionCategories.map((category) => [category, formatRetentionDuration(seconds[category])])) as Record<RetentionCategory, string | null>;
+
