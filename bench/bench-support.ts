@@ -1,5 +1,5 @@
 /** Small helpers the benchmarks share. */
-import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -45,4 +45,41 @@ export async function benchDatabase(label: string): Promise<{ workDir: string; d
   mkdirSync(pgDir, { mode: 0o755 });
   const embedded = await openEmbeddedDatabase(pgDir, await freePort());
   return { workDir, databaseUrl: embedded.url, stop: () => embedded.stop() };
+}
+
+/** Wall time on a shared machine depends on its other work; CPU time spent says how much work each side did. */
+export function findPostmaster(pgDir: string): number | null {
+  if (process.platform !== 'linux') return null;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const dataFlag = command.indexOf('-D');
+      if (command[0].endsWith('/postgres') && dataFlag >= 0 && command[dataFlag + 1].startsWith(pgDir)) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return null;
+}
+
+/** CPU ms of the whole embedded server: the postmaster, the children it has reaped, and the live ones. */
+export function clusterCpuMs(postmaster: number | null): number | null {
+  if (postmaster === null) return null;
+  const ticks = (pid: number | string, withChildren: boolean): { ppid: number; ticks: number } | null => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      const own = Number(fields[11]) + Number(fields[12]);
+      return { ppid: Number(fields[1]), ticks: withChildren ? own + Number(fields[13]) + Number(fields[14]) : own };
+    } catch {
+      return null;
+    }
+  };
+  let total = ticks(postmaster, true)?.ticks ?? 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === postmaster) continue;
+    const child = ticks(entry, false);
+    if (child?.ppid === postmaster) total += child.ticks;
+  }
+  return total * 10; // USER_HZ is 100 on Linux.
 }

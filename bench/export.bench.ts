@@ -13,7 +13,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -25,7 +25,7 @@ import { closeContext } from '../src/context.ts';
 import { openEmbeddedDatabase } from '../src/db/embedded-postgres.ts';
 import { exportColumns } from '../src/shared/user-columns.ts';
 import { freePort } from '../test/global-setup.ts';
-import { argument } from './bench-support.ts';
+import { argument, clusterCpuMs, findPostmaster } from './bench-support.ts';
 import { type RosterRun, runRoster, startExportBench } from './export-support.ts';
 
 const rowCount = argument('rows', 1_000_000);
@@ -70,43 +70,6 @@ function runBaseline(job: { url: string; schema: string; appId: string; file: st
     child.on('error', reject);
     child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`baseline exited with ${code}`))));
   });
-}
-
-/** Wall time on a shared machine depends on its other work; CPU time spent says how much work each side did. */
-function findPostmaster(pgDir: string): number | null {
-  if (process.platform !== 'linux') return null;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const dataFlag = command.indexOf('-D');
-      if (command[0].endsWith('/postgres') && dataFlag >= 0 && command[dataFlag + 1].startsWith(pgDir)) return Number(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return null;
-}
-
-/** CPU ms of the whole embedded server: the postmaster, the children it has reaped, and the live ones. */
-function clusterCpuMs(postmaster: number | null): number | null {
-  if (postmaster === null) return null;
-  const ticks = (pid: number | string, withChildren: boolean): { ppid: number; ticks: number } | null => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      const own = Number(fields[11]) + Number(fields[12]);
-      return { ppid: Number(fields[1]), ticks: withChildren ? own + Number(fields[13]) + Number(fields[14]) : own };
-    } catch {
-      return null;
-    }
-  };
-  let total = ticks(postmaster, true)?.ticks ?? 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === postmaster) continue;
-    const child = ticks(entry, false);
-    if (child?.ppid === postmaster) total += child.ticks;
-  }
-  return total * 10; // USER_HZ is 100 on Linux.
 }
 
 async function main(): Promise<void> {

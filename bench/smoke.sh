@@ -20,3 +20,4 @@ run npm run --silent bench:webhooks -- --rows 2000 --seconds 3
 run npm run --silent bench:export-parquet -- --rows 20000
 run npm run --silent bench:feed-read -- --changes 20000
 run env READS_BENCH_REQUESTS=20 npm run --silent bench:reads -- 20000
+run npm run --silent bench:feed-import -- --rows 5000
