@@ -85,7 +85,10 @@ describe('signing in to the console', () => {
       operator: { id: officer.id, email: officer.email, name: expect.any(String), role: 'COMPLIANCE_OFFICER' },
       organization: { id: tenant.orgId, name: expect.any(String) },
       applications: [{ id: tenant.appId, name: expect.any(String), created_at: expect.any(String) }],
-      permissions: ['users.read', 'users.write', 'imports.manage', 'exports.request', 'exports.personal_data', 'audit.read'],
+      permissions: [
+        'users.read', 'users.write', 'imports.manage', 'exports.request', 'exports.personal_data', 'audit.read',
+        'users.erase', 'users.read_held_record', 'privacy.access_packages', 'privacy.settings',
+      ],
     });
   });
 
