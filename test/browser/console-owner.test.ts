@@ -28,7 +28,7 @@ describe('the console, for an owner', () => {
     expect(await header.textContent()).toContain('Demo organization');
     expect(await header.textContent()).toContain('Owner');
     const navigation = await bed.page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
-    expect(navigation).toEqual(['Overview', 'Users', 'Changes', 'Import', 'Import history', 'Export', 'Scheduled exports', 'Audit log', 'Settings', 'Webhooks']);
+    expect(navigation).toEqual(['Overview', 'Users', 'Changes', 'Import', 'Import history', 'Export', 'Scheduled exports', 'Audit log', 'Settings', 'Privacy', 'Webhooks']);
   });
 
   it('lists users fifty at a time, pages with Next and Previous, and filters them', async () => {
@@ -79,7 +79,7 @@ describe('the console, for an owner', () => {
     expect(await bed.page.getByRole('list', { name: 'Verification sessions' }).textContent()).toContain('2Sessions1Approved1Declined');
 
     await bed.page.getByLabel('New status').selectOption('FLAGGED');
-    await bed.page.getByLabel('Reason').fill('Document looked edited');
+    await bed.page.getByRole('region', { name: 'Change status' }).getByLabel('Reason').fill('Document looked edited');
     await bed.page.getByRole('button', { name: 'Change status' }).click();
     await bed.page.getByText('Status changed to FLAGGED.').waitFor();
     const history = bed.page.getByRole('region', { name: 'History' });
